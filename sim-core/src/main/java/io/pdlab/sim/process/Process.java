@@ -1,0 +1,18 @@
+package io.pdlab.sim.process;
+
+/**
+ * A protocol participant as a state machine. It holds only volatile state; what must survive a
+ * crash goes to {@link ProcessContext#disk()}. A crash discards the instance, a restart creates a
+ * new one with the same factory and the same disk. Handlers run one at a time and must not block,
+ * sleep, read a clock or use randomness other than {@link ProcessContext#rng()}.
+ */
+public interface Process {
+  /** The process has (re)started; read the disk here to recover. */
+  default void onStart(ProcessContext ctx) {}
+
+  /** A message from {@code from} arrived. */
+  void onMessage(ProcessContext ctx, String from, Object message);
+
+  /** A timer set with {@link ProcessContext#setTimer} fired. */
+  default void onTimer(ProcessContext ctx, Object tag) {}
+}

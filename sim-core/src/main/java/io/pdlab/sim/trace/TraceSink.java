@@ -1,0 +1,7 @@
+package io.pdlab.sim.trace;
+
+/** Receives trace records in order. */
+@FunctionalInterface
+public interface TraceSink {
+  void accept(TraceRecord record);
+}
