@@ -50,6 +50,28 @@ public final class Simulation extends World {
    * end conditions. May be called again to continue the same world.
    */
   public RunResult run(BooleanSupplier stopWhen) {
+    return run(stopWhen, Long.MAX_VALUE);
+  }
+
+  /**
+   * Runs every event due up to {@code timeUs} (inclusive), then moves the clock to {@code timeUs}:
+   * outcome {@link RunOutcome#COMPLETED}. Budgets and violations end it earlier, as in
+   * {@link #run(BooleanSupplier)}.
+   */
+  public RunResult runUntil(long timeUs) {
+    if (timeUs < nowUs()) {
+      throw new IllegalArgumentException("cannot run until " + TraceRecord.formatTime(timeUs)
+          + "s: the clock is at " + TraceRecord.formatTime(nowUs()) + "s");
+    }
+    return run(null, timeUs);
+  }
+
+  /** {@link #runUntil} {@code durationUs} from now. */
+  public RunResult runFor(long durationUs) {
+    return runUntil(Math.addExact(nowUs(), durationUs));
+  }
+
+  private RunResult run(BooleanSupplier stopWhen, long untilUs) {
     RunOutcome outcome;
     String detail = "";
     int violationsBefore = violations().size();
@@ -68,6 +90,11 @@ public final class Simulation extends World {
         break;
       }
       long next = loop.nextEventTimeUs();
+      if (untilUs != Long.MAX_VALUE && next > untilUs && untilUs <= budget.maxTimeUs()) {
+        loop.advanceTo(untilUs);
+        outcome = RunOutcome.COMPLETED;
+        break;
+      }
       if (next == Long.MAX_VALUE) {
         outcome = RunOutcome.QUIESCENT;
         break;

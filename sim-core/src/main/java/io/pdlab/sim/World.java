@@ -37,9 +37,10 @@ import java.util.Map;
  * and the same calls give a byte-identical trace.
  *
  * <p>Message semantics: a message is planned by the {@link Network} when sent (loss, duplication,
- * latency) and delivered only if, on arrival, the link is still up and the receiver is the same
- * incarnation that was running when it was sent (a restart breaks connections, as TCP does); to a
- * paused receiver it waits until resume.
+ * latency) and delivered only if, on arrival, the link is still up and the receiver is running. If
+ * the receiver was running when the message was sent, it must still be the same incarnation (a
+ * restart breaks connections, as TCP does); if it was down, any incarnation started meanwhile
+ * takes it. To a paused receiver a message waits until resume.
  */
 public class World implements Scheduler, FaultTarget {
   /** Trace records kept for excerpts in violations and budget stops. */
@@ -56,6 +57,7 @@ public class World implements Scheduler, FaultTarget {
   private final List<Violation> violations = new ArrayList<>();
   private boolean stopOnViolation;
   private final long[] planned = new long[2];
+  private static final int ANY_INCARNATION = -1;
 
   /**
    * @param seed the run's seed
@@ -420,7 +422,10 @@ public class World implements Scheduler, FaultTarget {
         return;
       }
       for (int c = 0; c < copies; c++) {
-        loop.schedule(planned[c], new Delivery(this, receiver, receiver.incarnation, message));
+        // A message to a running receiver belongs to that incarnation's connection; one to a
+        // process that is down reaches whichever incarnation listens when it arrives.
+        int expected = receiver.state == ProcessState.DOWN ? ANY_INCARNATION : receiver.incarnation;
+        loop.schedule(planned[c], new Delivery(this, receiver, expected, message));
       }
     }
 
@@ -469,7 +474,7 @@ public class World implements Scheduler, FaultTarget {
         why = "link down";
       } else if (to.state == ProcessState.DOWN) {
         why = "receiver down";
-      } else if (to.incarnation != toIncarnation) {
+      } else if (toIncarnation != ANY_INCARNATION && to.incarnation != toIncarnation) {
         why = "receiver restarted";
       }
       if (why != null) {
