@@ -118,8 +118,16 @@ public class World implements Scheduler, FaultTarget {
 
   // ---------------------------------------------------------------- processes
 
-  /** Adds a process (down until started) and its network endpoint. */
+  /** Adds a process on a host of its own name (down until started) and its network endpoint. */
   public void addProcess(String name, ProcessFactory factory) {
+    addProcess(name, name, factory);
+  }
+
+  /**
+   * Adds a process on {@code host} (down until started) and its network endpoint. Processes on one
+   * host share its fate in {@link #crashHost}; each keeps its own disk.
+   */
+  public void addProcess(String name, String host, ProcessFactory factory) {
     if (processes.containsKey(name)) {
       throw new IllegalArgumentException("process '" + name + "' already exists");
     }
@@ -128,7 +136,34 @@ public class World implements Scheduler, FaultTarget {
           + name + "'");
     }
     int id = network.addEndpoint(name);
-    processes.put(name, new SimProcess(name, id, factory, streams.stream("process/" + name)));
+    processes.put(name, new SimProcess(name, host, id, factory,
+        streams.stream("process/" + name)));
+  }
+
+  public String hostOf(String process) {
+    return proc(process).host;
+  }
+
+  /** Processes on {@code host}, in the order they were added. */
+  public List<String> processesOn(String host) {
+    List<String> out = new ArrayList<>();
+    for (SimProcess p : processes.values()) {
+      if (p.host.equals(host)) {
+        out.add(p.name);
+      }
+    }
+    return out;
+  }
+
+  /** Crashes every process on {@code host} (a machine lost or rebooted); disks are kept. */
+  public void crashHost(String host) {
+    List<String> on = processesOn(host);
+    if (on.isEmpty()) {
+      throw new IllegalArgumentException("no process runs on host '" + host + "'");
+    }
+    for (String p : on) {
+      crash(p);
+    }
   }
 
   /** Process names in the order they were added. */
@@ -317,6 +352,7 @@ public class World implements Scheduler, FaultTarget {
   /** A process slot: its life cycle, disk, timers and waiting events; the process's context. */
   private final class SimProcess implements ProcessContext {
     final String name;
+    final String host;
     final int id;
     final ProcessFactory factory;
     final Rng rng;
@@ -329,8 +365,9 @@ public class World implements Scheduler, FaultTarget {
     /** Deliveries and timers that arrived while paused, in order. */
     final List<Event> backlog = new ArrayList<>();
 
-    SimProcess(String name, int id, ProcessFactory factory, Rng rng) {
+    SimProcess(String name, String host, int id, ProcessFactory factory, Rng rng) {
       this.name = name;
+      this.host = host;
       this.id = id;
       this.factory = factory;
       this.rng = rng;

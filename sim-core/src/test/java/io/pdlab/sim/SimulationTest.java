@@ -394,6 +394,27 @@ class SimulationTest {
   }
 
   @Test
+  void crashingAHostCrashesEveryProcessOnItAndKeepsTheirDisks() {
+    sim.addProcess("etcd-0", "node-1", n -> new Recorder());
+    sim.addProcess("kubelet-1", "node-1", n -> new Recorder());
+    sim.addProcess("etcd-1", "node-2", n -> new Recorder());
+    sim.startAll();
+    startTalker("t", "etcd-0", "x");
+    sim.run();
+    assertEquals(List.of("etcd-0", "kubelet-1"), sim.processesOn("node-1"));
+    assertEquals("node-2", sim.hostOf("etcd-1"));
+    assertEquals("a", sim.hostOf("a"), "a process is its own host by default");
+    sim.crashHost("node-1");
+    assertEquals(ProcessState.DOWN, sim.state("etcd-0"));
+    assertEquals(ProcessState.DOWN, sim.state("kubelet-1"));
+    assertEquals(ProcessState.RUNNING, sim.state("etcd-1"));
+    assertEquals(1, (int) sim.disk("etcd-0").get("count"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> sim.crashHost("node-9"));
+    assertTrue(e.getMessage().contains("'node-9'"));
+  }
+
+  @Test
   void namesAreCheckedAndClear() {
     assertThrows(IllegalArgumentException.class, () -> sim.addProcess("a", n -> new Recorder()));
     assertThrows(IllegalArgumentException.class, () -> sim.addProcess("has space",
