@@ -450,7 +450,14 @@ public class World implements Scheduler, FaultTarget {
       if (state == ProcessState.DOWN) {
         return; // a process that exited inside this handler sends nothing more
       }
-      SimProcess receiver = proc(to);
+      SimProcess receiver = processes.get(to);
+      if (receiver == null) {
+        // No such host (a pod not created yet, a name that does not resolve): nothing arrives.
+        if (trace.enabled()) {
+          trace.record(TraceKind.DROP, to, name + "->" + to + " " + message + " (no such endpoint)");
+        }
+        return;
+      }
       int copies = network.plan(id, receiver.id, loop.nowUs(), planned);
       if (copies == 0) {
         if (trace.enabled()) {

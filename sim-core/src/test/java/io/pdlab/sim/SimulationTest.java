@@ -156,6 +156,15 @@ class SimulationTest {
   }
 
   @Test
+  void aMessageToAnUnknownEndpointIsDroppedNotAnError() {
+    startTalker("t", "ghost", "hello?");
+    RunResult r = sim.run();
+    assertEquals(RunOutcome.QUIESCENT, r.outcome());
+    assertTrue(trace.toText().contains("DROP ghost t->ghost hello? (no such endpoint)"),
+        trace.toText());
+  }
+
+  @Test
   void aMessageInFlightWhenTheLinkIsCutIsLost() {
     startTalker("t", "a", "late");
     sim.network().cut("t", "a"); // after sending, before arrival

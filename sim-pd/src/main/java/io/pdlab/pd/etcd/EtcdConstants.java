@@ -1,0 +1,45 @@
+package io.pdlab.pd.etcd;
+
+/** Fixed numbers of etcd 3.4 that no flag changes; each names its source. */
+public final class EtcdConstants {
+  private EtcdConstants() {}
+
+  /**
+   * A membership change needs the serving member connected to every voter for this long
+   * (etcdserver/server.go {@code HealthInterval = 5 * time.Second}).
+   */
+  public static final long HEALTH_INTERVAL_MS = 5_000;
+
+  /** adjustTicks polls peer connectivity this often (etcdserver/server.go adjustTicks, 50 ms). */
+  public static final long TICK_ADVANCE_POLL_MS = 50;
+
+  /**
+   * adjustTicks waits at most this long for peers (rafthttp.ConnReadTimeout, 5 s), which is also
+   * the read timeout after which a silent peer stream is taken as broken.
+   */
+  public static final long CONN_READ_TIMEOUT_MS = 5_000;
+
+  /** rafthttp stream link heartbeat: ConnReadTimeout / 3 (rafthttp/stream.go). */
+  public static final long LINK_HEARTBEAT_MS = CONN_READ_TIMEOUT_MS / 3;
+
+  /** rafthttp retries a broken or missing peer stream every 100 ms (rafthttp/stream.go). */
+  public static final long STREAM_DIAL_RETRY_MS = 100;
+
+  /**
+   * A joining member asks each peer URL once, in sorted order, for the cluster with this timeout
+   * (etcdserver/cluster_util.go GetClusterFromRemotePeers: 10 s per request, no retry).
+   */
+  public static final long REMOTE_MEMBERS_TIMEOUT_MS = 10_000;
+
+  /** A member that applied its own removal stops after this delay (server.go stopWithDelay). */
+  public static final long REMOVED_STOP_DELAY_MS = 1_000;
+
+  /** A learner may be promoted once its match index is this share of the leader's (isLearnerReady). */
+  public static final double LEARNER_READY_PERCENT = 0.9;
+
+  /** At most this many learners (etcdserver/api/membership/cluster.go maxLearners). */
+  public static final int MAX_LEARNERS = 1;
+
+  /** Unix time of virtual time 0, for member IDs of runtime adds (etcd hashes time.Now().Unix()). */
+  public static final long EPOCH_UNIX_SECONDS = 1_700_000_000L;
+}

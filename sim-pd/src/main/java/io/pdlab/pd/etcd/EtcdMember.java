@@ -1,0 +1,837 @@
+package io.pdlab.pd.etcd;
+
+import io.pdlab.pd.etcd.EntryData.ConfChange;
+import io.pdlab.pd.etcd.EntryData.ConfType;
+import io.pdlab.pd.etcd.EtcdMessages.AddResult;
+import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
+import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
+import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.EtcdMessages.Dial;
+import io.pdlab.pd.etcd.EtcdMessages.DialAck;
+import io.pdlab.pd.etcd.EtcdMessages.Forwarded;
+import io.pdlab.pd.etcd.EtcdMessages.LinkHeartbeat;
+import io.pdlab.pd.etcd.EtcdMessages.MembersReply;
+import io.pdlab.pd.etcd.EtcdMessages.MembersRequest;
+import io.pdlab.pd.etcd.EtcdMessages.Peer;
+import io.pdlab.sim.TimerHandle;
+import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.ProcessContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * An etcd 3.4 member as a simulated process: the etcd server around a {@link Raft} core.
+ *
+ * <p>Start-up follows etcdserver NewServer: with a WAL on disk the flags are ignored and the member
+ * restarts from it; with state {@code new} it derives member and cluster IDs from the initial
+ * cluster and token and bootstraps the configuration as committed entries; with state
+ * {@code existing} it asks the peers for the live cluster, exits if its initial cluster does not
+ * match it, and starts with an empty log that the leader fills. Then it dials its peers (rafthttp
+ * streams; peers of another cluster ID are refused), ticks, fast-forwards its first election
+ * (adjustTicks), and publishes its name through Raft (then it is "started" and ready).
+ *
+ * <p>It can run on its own as a {@link Process} or embedded in another process (PD) that forwards
+ * it the messages of {@link EtcdMessages} and the timers of {@link Timer}.
+ */
+public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
+  /** The member's own timers. */
+  public sealed interface Timer {}
+
+  record Tick() implements Timer {
+    @Override
+    public String toString() {
+      return "tick";
+    }
+  }
+
+  record DialRetry() implements Timer {
+    @Override
+    public String toString() {
+      return "dial-retry";
+    }
+  }
+
+  record LinkCheck() implements Timer {
+    @Override
+    public String toString() {
+      return "link-check";
+    }
+  }
+
+  record AdvancePoll(int attempt) implements Timer {}
+
+  record RemoteMembersTimeout(int attempt) implements Timer {}
+
+  record RequestTimeout(long localId) implements Timer {}
+
+  record StopAfterRemoval() implements Timer {}
+
+  /** Disk key of the WAL (etcd's member/wal directory). */
+  public static final String WAL_KEY = "etcd/wal";
+
+  private final EtcdConfig cfg;
+  private final EtcdTiming timing;
+  private final EtcdObserver observer;
+  private ProcessContext ctx;
+
+  private RaftStorage storage;
+  private Raft raft;
+  private long memberId;
+  private long clusterId;
+  private Membership membership = new Membership();
+  /**
+   * A joining member's view of the cluster from GET /members: IDs and peer URLs to reach peers
+   * until the log, replicated from the leader, rebuilds the membership (etcd adds the remotes to
+   * the transport; its store starts empty).
+   */
+  private Membership remote = new Membership();
+  private final TreeMap<String, String> kv = new TreeMap<>();
+  private boolean ready;
+  private boolean publishInFlight;
+  /** The verdict of {@link #validate} on the conf change Raft is about to hand to apply(). */
+  private boolean lastConfAccepted;
+
+  /** rafthttp peer status: when each peer's stream became active (absent = inactive). */
+  private final TreeMap<Long, Long> activeSinceUs = new TreeMap<>();
+  private final TreeMap<Long, Long> lastHeardUs = new TreeMap<>();
+  private final TreeMap<Long, String> refusedBy = new TreeMap<>();
+  private final TreeMap<Long, Long> lastDialUs = new TreeMap<>();
+  private final TreeMap<Long, Integer> peerEpoch = new TreeMap<>();
+  private TimerHandle dialRetry;
+
+  private final TreeMap<Long, Pending> pending = new TreeMap<>();
+  private long nextLocalId = 1;
+
+  private List<String> joinPeers = List.of();
+
+  private record Pending(String client, long clientRequestId, ClientOp op, TimerHandle timeout) {}
+
+  public EtcdMember(EtcdConfig cfg, EtcdObserver observer) {
+    this.cfg = cfg;
+    this.timing = cfg.timing();
+    this.observer = observer;
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  @Override
+  public EtcdMember etcd() {
+    return this;
+  }
+
+  public String name() {
+    return cfg.name();
+  }
+
+  public long memberId() {
+    return memberId;
+  }
+
+  public long clusterId() {
+    return clusterId;
+  }
+
+  /** Null until the member has joined or bootstrapped. */
+  public Raft raft() {
+    return raft;
+  }
+
+  public boolean ready() {
+    return ready;
+  }
+
+  public Membership membership() {
+    return membership;
+  }
+
+  public SortedMap<String, String> kv() {
+    return java.util.Collections.unmodifiableSortedMap(kv);
+  }
+
+  public boolean isLeader() {
+    return raft != null && raft.role() == Raft.Role.LEADER;
+  }
+
+  /** Whether the member counts {@code peer}'s stream as active. */
+  public boolean isActive(long peer) {
+    return activeSinceUs.containsKey(peer);
+  }
+
+  // ------------------------------------------------------------------ start-up
+
+  @Override
+  public void onStart(ProcessContext ctx) {
+    this.ctx = ctx;
+    RaftStorage wal = ctx.disk().get(WAL_KEY);
+    if (wal != null) {
+      ctx.log("etcd: WAL exists, restarting member " + MemberIds.hex(wal.memberId())
+          + "; --initial-cluster flags ignored");
+      storage = wal;
+      begin(wal.memberId(), wal.clusterId(), null);
+      return;
+    }
+    if (!cfg.initialCluster().containsKey(cfg.name())) {
+      exit("couldn't find local name \"" + cfg.name() + "\" in the initial cluster configuration");
+      return;
+    }
+    if (!cfg.initialCluster().get(cfg.name()).equals(cfg.peerUrl())) {
+      exit("--initial-cluster has " + cfg.name() + "=" + cfg.initialCluster().get(cfg.name())
+          + " but missing from --initial-advertise-peer-urls=" + cfg.peerUrl());
+      return;
+    }
+    if (cfg.state() == EtcdConfig.State.NEW) {
+      bootstrapNew();
+    } else {
+      joinPeers = new ArrayList<>();
+      for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
+        if (!e.getKey().equals(cfg.name())) {
+          joinPeers.add(e.getValue());
+        }
+      }
+      joinPeers.sort(null); // etcd getRemotePeerURLs sorts them
+      askRemoteMembers(0);
+    }
+  }
+
+  private void bootstrapNew() {
+    Membership m = new Membership();
+    List<Long> ids = new ArrayList<>();
+    for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
+      long id = MemberIds.memberId(List.of(e.getValue()), cfg.token());
+      ids.add(id);
+      m.add(new Member(id, "", List.of(e.getValue()), List.of(), false));
+    }
+    long self = MemberIds.memberId(List.of(cfg.peerUrl()), cfg.token());
+    long cid = MemberIds.clusterId(ids);
+    RaftStorage s = new RaftStorage(self, cid);
+    // etcd raft StartNode: the initial configuration as committed entries at term 1.
+    long index = 0;
+    for (Member mem : m.members().values()) {
+      index++;
+      s.append(new Entry(1, index, new ConfChange(ConfType.ADD_VOTER, mem.id(), mem.peerUrls(),
+          0, 0)));
+    }
+    s.term = 1;
+    s.commit = index;
+    storage = s;
+    ctx.disk().put(WAL_KEY, s);
+    ctx.log("etcd: bootstrapped new cluster " + MemberIds.hex(cid) + " as member "
+        + MemberIds.hex(self) + " of " + ids.size());
+    begin(self, cid, null);
+  }
+
+  private void askRemoteMembers(int attempt) {
+    if (attempt >= joinPeers.size()) {
+      exit("cannot fetch cluster info from peer urls: could not retrieve cluster information from"
+          + " the given URLs");
+      return;
+    }
+    ctx.send(EtcdConfig.endpointOf(joinPeers.get(attempt)), new MembersRequest(attempt));
+    ctx.setTimer(EtcdConstants.REMOTE_MEMBERS_TIMEOUT_MS * 1_000,
+        new RemoteMembersTimeout(attempt));
+  }
+
+  private void onMembersReply(MembersReply r) {
+    if (raft != null || r.requestId() >= joinPeers.size()) {
+      return; // already joined, or a late answer
+    }
+    // etcd ValidateClusterAndAssignIDs: same size, and pairwise equal peer URLs when sorted.
+    List<Member> remote = new ArrayList<>(r.members());
+    remote.sort((a, b) -> String.join(",", a.peerUrls()).compareTo(String.join(",", b.peerUrls())));
+    List<String> local = new ArrayList<>(cfg.initialCluster().values());
+    local.sort(null);
+    if (remote.size() != local.size()) {
+      exit("error validating peerURLs " + r.members() + ": member count is unequal");
+      return;
+    }
+    for (int i = 0; i < local.size(); i++) {
+      if (!remote.get(i).peerUrls().equals(List.of(local.get(i)))) {
+        exit("error validating peerURLs " + r.members() + ": unmatched member while checking"
+            + " PeerURLs (\"" + remote.get(i).peerUrls() + "\" != \"" + local.get(i) + "\")");
+        return;
+      }
+    }
+    Member self = null;
+    Membership m = new Membership();
+    for (Member mem : remote) {
+      m.add(mem);
+      if (mem.peerUrls().contains(cfg.peerUrl())) {
+        self = mem;
+      }
+    }
+    RaftStorage s = new RaftStorage(self.id(), r.clusterId());
+    storage = s;
+    ctx.disk().put(WAL_KEY, s);
+    ctx.log("etcd: joining existing cluster " + MemberIds.hex(r.clusterId()) + " as member "
+        + MemberIds.hex(self.id()));
+    begin(self.id(), r.clusterId(), m);
+  }
+
+  /** Common start: Raft, replay, transport, ticks, tick advance, publish. */
+  private void begin(long id, long cid, Membership remoteView) {
+    memberId = id;
+    clusterId = cid;
+    if (remoteView != null) {
+      remote = remoteView;
+    }
+    observer.onCluster(cfg.name(), id, cid, ctx.nowUs());
+    raft = new Raft(id, this, ctx.rng(), timing, storage);
+    raft.replay();
+    ctx.setTimer(timing.tickMs() * 1_000, new Tick());
+    ctx.setTimer(EtcdConstants.LINK_HEARTBEAT_MS * 1_000, new LinkCheck());
+    dialAll();
+    if (timing.initialElectionTickAdvance()) {
+      int clusterN = Math.max(membership.size(), remote.size());
+      if (clusterN == 1) {
+        raft.advanceTicks(timing.electionTicks() - 1);
+      } else if (clusterN > 1) {
+        ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(1));
+      }
+    }
+    publish();
+  }
+
+  private void publish() {
+    if (ready || publishInFlight) {
+      return;
+    }
+    EntryData.Publish p = new EntryData.Publish(memberId, cfg.name(), List.of(cfg.clientUrl()));
+    publishInFlight = raft.propose(p);
+  }
+
+  // ------------------------------------------------------------------ transport
+
+  /** A member as this member knows it: applied membership first, else the remote view. */
+  private Member known(long id) {
+    Member m = membership.get(id);
+    return m != null ? m : remote.get(id);
+  }
+
+  private String endpointOfMember(long id) {
+    Member m = known(id);
+    return m == null || m.peerUrls().isEmpty() ? null : EtcdConfig.endpointOf(m.peerUrls().get(0));
+  }
+
+  private List<Long> peerIds() {
+    java.util.TreeSet<Long> ids = new java.util.TreeSet<>(membership.members().keySet());
+    for (long id : remote.members().keySet()) {
+      if (!membership.isRemoved(id)) {
+        ids.add(id);
+      }
+    }
+    ids.remove(memberId);
+    return new ArrayList<>(ids);
+  }
+
+  private void dialAll() {
+    boolean missing = false;
+    long now = ctx.nowUs();
+    for (long id : peerIds()) {
+      if (!activeSinceUs.containsKey(id)) {
+        missing = true;
+        Long last = lastDialUs.get(id);
+        String ep = endpointOfMember(id);
+        if (ep != null
+            && (last == null || now - last >= EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000)) {
+          lastDialUs.put(id, now);
+          ctx.send(ep, new Dial(clusterId, memberId, ctx.incarnation()));
+        }
+      }
+    }
+    if (missing && (dialRetry == null || !dialRetry.isPending())) {
+      dialRetry = ctx.setTimer(EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000, new DialRetry());
+    }
+  }
+
+  private void activate(long peer) {
+    long now = ctx.nowUs();
+    lastHeardUs.put(peer, now);
+    if (activeSinceUs.putIfAbsent(peer, now) == null) {
+      ctx.log("etcd: peer " + MemberIds.hex(peer) + " became active");
+    }
+  }
+
+  private void deactivate(long peer, String why) {
+    if (activeSinceUs.remove(peer) != null) {
+      ctx.log("etcd: peer " + MemberIds.hex(peer) + " became inactive (" + why + ")");
+    }
+  }
+
+  private boolean acceptFrom(long clusterOfSender, long from, String endpoint) {
+    if (clusterOfSender != clusterId) {
+      if (!"mismatch".equals(refusedBy.get(from))) {
+        refusedBy.put(from, "mismatch");
+        ctx.log("etcd: request cluster ID mismatch (got " + MemberIds.hex(clusterOfSender)
+            + " want " + MemberIds.hex(clusterId) + ") from " + endpoint);
+      }
+      return false;
+    }
+    return known(from) != null && !membership.isRemoved(from);
+  }
+
+  private void onDial(String fromEndpoint, Dial d) {
+    if (raft == null) {
+      return; // not serving peers yet
+    }
+    if (d.clusterId() != clusterId) {
+      acceptFrom(d.clusterId(), d.from(), fromEndpoint);
+      ctx.send(fromEndpoint, new DialAck(memberId, false, "cluster ID mismatch"));
+      return;
+    }
+    if (membership.isRemoved(d.from())) {
+      ctx.send(fromEndpoint, new DialAck(memberId, false, "the member has been permanently"
+          + " removed from the cluster"));
+      return;
+    }
+    if (known(d.from()) == null) {
+      ctx.send(fromEndpoint, new DialAck(memberId, false, "error sender not found"));
+      return;
+    }
+    Integer known = peerEpoch.put(d.from(), d.epoch());
+    if (known != null && known < d.epoch() && activeSinceUs.containsKey(d.from())) {
+      // The peer restarted: its old streams broke; it is active anew from now.
+      deactivate(d.from(), "peer restarted");
+    }
+    activate(d.from());
+    ctx.send(fromEndpoint, new DialAck(memberId, true, ""));
+  }
+
+  private void onDialAck(DialAck a) {
+    if (raft == null) {
+      return;
+    }
+    if (a.ok()) {
+      if (known(a.from()) != null) {
+        activate(a.from());
+      }
+    } else if (!a.error().equals(refusedBy.get(a.from()))) {
+      refusedBy.put(a.from(), a.error());
+      ctx.log("etcd: stream to " + MemberIds.hex(a.from()) + " refused: " + a.error());
+      if (a.error().startsWith("the member has been permanently removed")) {
+        exit("the member has been permanently removed from the cluster");
+      }
+    }
+  }
+
+  private void linkCheck() {
+    long now = ctx.nowUs();
+    for (long peer : new ArrayList<>(activeSinceUs.keySet())) {
+      if (known(peer) == null || membership.isRemoved(peer)) {
+        activeSinceUs.remove(peer);
+        continue;
+      }
+      if (now - lastHeardUs.getOrDefault(peer, 0L)
+          > EtcdConstants.CONN_READ_TIMEOUT_MS * 1_000) {
+        deactivate(peer, "read timeout");
+      } else {
+        String ep = endpointOfMember(peer);
+        if (ep != null) {
+          ctx.send(ep, new LinkHeartbeat(clusterId, memberId));
+        }
+      }
+    }
+    dialAll();
+    ctx.setTimer(EtcdConstants.LINK_HEARTBEAT_MS * 1_000, new LinkCheck());
+  }
+
+  /** etcd isConnectedFullySince: every other voter's stream active since at least {@code since}. */
+  private boolean connectedFullySince(long sinceUs) {
+    for (Member m : membership.votingMembers()) {
+      if (m.id() == memberId) {
+        continue;
+      }
+      Long t = activeSinceUs.get(m.id());
+      if (t == null || t > sinceUs) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** etcd numConnectedSince: voters (self included) whose stream is active since {@code since}. */
+  private int numConnectedSince(long sinceUs) {
+    int n = 0;
+    for (Member m : membership.votingMembers()) {
+      Long t = activeSinceUs.get(m.id());
+      if (m.id() == memberId || (t != null && t <= sinceUs)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------ Raft host
+
+  @Override
+  public void send(long to, RaftMessage m) {
+    String ep = endpointOfMember(to);
+    if (ep != null) {
+      ctx.send(ep, new Peer(clusterId, memberId, m));
+    }
+  }
+
+  @Override
+  public void roleChanged(Raft.Role role, long term, long lead) {
+    ctx.log("etcd: " + role + " term=" + term + " lead=" + MemberIds.hex(lead));
+    observer.onRole(cfg.name(), clusterId, role, term, ctx.nowUs());
+    if (role == Raft.Role.FOLLOWER && lead != Raft.NONE && !ready) {
+      publish();
+    }
+    if (role == Raft.Role.LEADER && !ready) {
+      publishInFlight = false;
+      publish();
+    }
+  }
+
+  @Override
+  public void log(String line) {
+    ctx.log("raft: " + line);
+  }
+
+  @Override
+  public void apply(Entry e) {
+    observer.onApply(cfg.name(), clusterId, e, ctx.nowUs());
+    EntryData d = e.data();
+    if (d instanceof ConfChange cc) {
+      if (lastConfAccepted) {
+        applyConf(cc);
+      }
+    } else if (d instanceof EntryData.Publish p) {
+      membership.publish(p.memberId(), p.name(), p.clientUrls());
+      observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
+      if (p.memberId() == memberId && !ready) {
+        ready = true;
+        publishInFlight = false;
+        ctx.log("etcd: published " + cfg.name() + "; ready to serve client requests");
+        observer.onReady(cfg.name(), clusterId, ctx.nowUs());
+      }
+    } else if (d instanceof EntryData.Put p) {
+      boolean written = !p.ifAbsent() || !kv.containsKey(p.key());
+      if (written) {
+        kv.put(p.key(), p.value());
+      }
+      if (p.origin() == memberId) {
+        Pending req = pending.remove(p.requestId());
+        if (req != null) {
+          req.timeout().cancel();
+          String stored = kv.get(p.key());
+          observer.onWriteAcked(cfg.name(), clusterId, p.key(), stored, ctx.nowUs());
+          ctx.send(req.client(), new ClientResponse(req.clientRequestId(), null, stored));
+        }
+      }
+    } else if (d instanceof EntryData.Read r) {
+      if (r.origin() == memberId) {
+        Pending req = pending.remove(r.requestId());
+        if (req != null) {
+          req.timeout().cancel();
+          ctx.send(req.client(), new ClientResponse(req.clientRequestId(), null, kv.get(r.key())));
+        }
+      }
+    }
+  }
+
+  /** etcd ValidateConfigurationChange, at apply time; the proposer learns why a change failed. */
+  @Override
+  public boolean validate(ConfChange cc) {
+    EtcdError err = null;
+    Member m = membership.get(cc.memberId());
+    if (membership.isRemoved(cc.memberId())) {
+      err = EtcdError.MEMBER_REMOVED;
+    } else {
+      switch (cc.type()) {
+        case ADD_VOTER, ADD_LEARNER -> {
+          if (cc.origin() == 0 && m == null) {
+            break; // bootstrap entries of a new cluster
+          }
+          if (m != null && cc.origin() != 0) {
+            err = EtcdError.MEMBER_EXISTS;
+          } else if (cc.origin() != 0) {
+            for (String u : cc.peerUrls()) {
+              if (membership.byPeerUrl(u) != null) {
+                err = EtcdError.PEER_URL_EXISTS;
+              }
+            }
+            if (err == null && cc.type() == ConfType.ADD_LEARNER
+                && membership.learnerCount() + 1 > EtcdConstants.MAX_LEARNERS) {
+              err = EtcdError.TOO_MANY_LEARNERS;
+            }
+          }
+        }
+        case PROMOTE -> {
+          if (m == null) {
+            err = EtcdError.MEMBER_NOT_FOUND;
+          } else if (!m.learner()) {
+            err = EtcdError.MEMBER_NOT_LEARNER;
+          }
+        }
+        case REMOVE -> {
+          if (m == null) {
+            err = EtcdError.MEMBER_NOT_FOUND;
+          }
+        }
+        default -> throw new IllegalStateException("unknown conf change " + cc);
+      }
+    }
+    lastConfAccepted = err == null;
+    if (err == null) {
+      return true;
+    }
+    ctx.log("etcd: conf change " + cc + " refused at apply: " + err.message());
+    if (cc.origin() == memberId) {
+      Pending req = pending.remove(cc.requestId());
+      if (req != null) {
+        req.timeout().cancel();
+        ctx.send(req.client(), new ClientResponse(req.clientRequestId(), err, null));
+      }
+    }
+    return false;
+  }
+
+  private void applyConf(ConfChange cc) {
+    switch (cc.type()) {
+      case ADD_VOTER, ADD_LEARNER -> {
+        Member old = membership.get(cc.memberId());
+        membership.add(new Member(cc.memberId(), old == null ? "" : old.name(), cc.peerUrls(),
+            old == null ? List.of() : old.clientUrls(), cc.type() == ConfType.ADD_LEARNER));
+      }
+      case PROMOTE -> membership.promote(cc.memberId());
+      case REMOVE -> {
+        membership.remove(cc.memberId());
+        activeSinceUs.remove(cc.memberId());
+      }
+      default -> throw new IllegalStateException("unknown conf change " + cc);
+    }
+    observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
+    if (cc.origin() == memberId) {
+      Pending req = pending.remove(cc.requestId());
+      if (req != null) {
+        req.timeout().cancel();
+        Object result = cc.type() == ConfType.ADD_VOTER || cc.type() == ConfType.ADD_LEARNER
+            ? new AddResult(membership.get(cc.memberId()), List.copyOf(membership.members()
+                .values()))
+            : List.copyOf(membership.members().values());
+        ctx.send(req.client(), new ClientResponse(req.clientRequestId(), null, result));
+      }
+    }
+    if (cc.type() == ConfType.REMOVE && cc.memberId() == memberId) {
+      ctx.setTimer(EtcdConstants.REMOVED_STOP_DELAY_MS * 1_000, new StopAfterRemoval());
+      return;
+    }
+    dialAll();
+  }
+
+  // ------------------------------------------------------------------ events
+
+  @Override
+  public void onMessage(ProcessContext ctx, String from, Object message) {
+    this.ctx = ctx;
+    if (message instanceof Peer p) {
+      if (raft == null || !acceptFrom(p.clusterId(), p.from(), from)) {
+        return;
+      }
+      if (!activeSinceUs.containsKey(p.from())) {
+        activate(p.from());
+      } else {
+        lastHeardUs.put(p.from(), ctx.nowUs());
+      }
+      raft.step(p.from(), p.msg());
+    } else if (message instanceof LinkHeartbeat h) {
+      if (raft != null && h.clusterId() == clusterId && activeSinceUs.containsKey(h.from())) {
+        lastHeardUs.put(h.from(), ctx.nowUs());
+      }
+    } else if (message instanceof Dial d) {
+      onDial(from, d);
+    } else if (message instanceof DialAck a) {
+      onDialAck(a);
+    } else if (message instanceof MembersRequest r) {
+      if (raft != null) {
+        ctx.send(from, new MembersReply(r.requestId(), clusterId,
+            List.copyOf(membership.members().values())));
+      }
+    } else if (message instanceof MembersReply r) {
+      onMembersReply(r);
+    } else if (message instanceof ClientRequest r) {
+      serve(from, r.requestId(), r.op());
+    } else if (message instanceof Forwarded f) {
+      serve(f.client(), f.requestId(), f.op());
+    }
+  }
+
+  @Override
+  public void onTimer(ProcessContext ctx, Object tag) {
+    this.ctx = ctx;
+    if (tag instanceof Tick) {
+      raft.tick();
+      if (!ready && !publishInFlight) {
+        publish();
+      }
+      ctx.setTimer(timing.tickMs() * 1_000, tag);
+    } else if (tag instanceof DialRetry) {
+      dialAll();
+    } else if (tag instanceof LinkCheck) {
+      linkCheck();
+    } else if (tag instanceof AdvancePoll p) {
+      // etcd adjustTicks: once more than one remote peer is active, fast-forward election-2.
+      if (activeSinceUs.size() > 1) {
+        raft.advanceTicks(timing.electionTicks() - 2);
+        ctx.log("etcd: initial election tick advance after " + p.attempt() + " polls");
+      } else if ((long) p.attempt() * EtcdConstants.TICK_ADVANCE_POLL_MS
+          < EtcdConstants.CONN_READ_TIMEOUT_MS) {
+        ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(p.attempt() + 1));
+      }
+    } else if (tag instanceof RemoteMembersTimeout t) {
+      if (raft == null && t.attempt() < joinPeers.size()) {
+        askRemoteMembers(t.attempt() + 1);
+      }
+    } else if (tag instanceof StopAfterRemoval) {
+      exit("the member has been permanently removed from the cluster");
+    } else if (tag instanceof RequestTimeout t) {
+      Pending req = pending.remove(t.localId());
+      if (req != null) {
+        ctx.send(req.client(), new ClientResponse(req.clientRequestId(),
+            EtcdError.REQUEST_TIMED_OUT, null));
+      }
+      if (!ready) {
+        publishInFlight = false;
+      }
+    }
+  }
+
+  private void exit(String reason) {
+    ctx.log("etcd: exit: " + reason);
+    observer.onExit(cfg.name(), reason, ctx.nowUs());
+    ctx.exit(reason);
+  }
+
+  // ------------------------------------------------------------------ client API
+
+  private void serve(String client, long clientRequestId, ClientOp op) {
+    if (raft == null) {
+      ctx.send(client, new ClientResponse(clientRequestId, EtcdError.NOT_STARTED, null));
+      return;
+    }
+    if (op instanceof ClientOp.MemberList) {
+      ctx.send(client, new ClientResponse(clientRequestId, null,
+          List.copyOf(membership.members().values())));
+      return;
+    }
+    EtcdError err = null;
+    EntryData data = null;
+    long localId = nextLocalId++;
+    if (op instanceof ClientOp.Put p) {
+      data = new EntryData.Put(p.key(), p.value(), false, memberId, localId);
+    } else if (op instanceof ClientOp.Create c) {
+      data = new EntryData.Put(c.key(), c.value(), true, memberId, localId);
+    } else if (op instanceof ClientOp.Get g) {
+      data = new EntryData.Read(g.key(), memberId, localId);
+    } else if (op instanceof ClientOp.MemberAdd a) {
+      err = mayAddMember(a);
+      if (err == null) {
+        Long unix = EtcdConstants.EPOCH_UNIX_SECONDS + ctx.nowUs() / 1_000_000;
+        long newId = MemberIds.memberId(a.peerUrls(), cfg.token(), unix);
+        data = new ConfChange(a.learner() ? ConfType.ADD_LEARNER : ConfType.ADD_VOTER, newId,
+            a.peerUrls(), memberId, localId);
+      }
+    } else if (op instanceof ClientOp.MemberRemove r) {
+      err = mayRemoveMember(r.memberId());
+      if (err == null) {
+        data = new ConfChange(ConfType.REMOVE, r.memberId(), List.of(), memberId, localId);
+      }
+    } else if (op instanceof ClientOp.MemberPromote p) {
+      Member m = membership.get(p.memberId());
+      if (m == null) {
+        err = EtcdError.MEMBER_NOT_FOUND;
+      } else if (!m.learner()) {
+        err = EtcdError.MEMBER_NOT_LEARNER;
+      } else if (!isLeader()) {
+        // etcd forwards promote to the leader, which checks the learner's progress.
+        String leader = raft.lead() == Raft.NONE ? null : endpointOfMember(raft.lead());
+        if (leader != null) {
+          ctx.send(leader, new Forwarded(client, clientRequestId, op));
+        } else { // no leader to forward to: etcd retries until the request times out
+          TimerHandle t = ctx.setTimer(timing.requestTimeoutMs() * 1_000,
+              new RequestTimeout(localId));
+          pending.put(localId, new Pending(client, clientRequestId, op, t));
+        }
+        return;
+      } else {
+        err = mayPromoteMember(p.memberId());
+        if (err == null) {
+          data = new ConfChange(ConfType.PROMOTE, p.memberId(), List.of(), memberId, localId);
+        }
+      }
+    }
+    if (err != null) {
+      ctx.log("etcd: rejected " + op + ": " + err.message());
+      ctx.send(client, new ClientResponse(clientRequestId, err, null));
+      return;
+    }
+    TimerHandle t = ctx.setTimer(timing.requestTimeoutMs() * 1_000, new RequestTimeout(localId));
+    pending.put(localId, new Pending(client, clientRequestId, op, t));
+    raft.propose(data); // dropped without a leader: the request times out, as in etcd
+  }
+
+  /**
+   * etcd mayAddMember (strict-reconfig-check), on the member that took the request. The
+   * connectivity rule applies to learner adds too; membership validation (peer URL taken, too many
+   * learners) happens at apply time in {@link #validate}.
+   */
+  private EtcdError mayAddMember(ClientOp.MemberAdd a) {
+    if (!timing.strictReconfigCheck()) {
+      return null;
+    }
+    if (!a.learner() && !membership.readyToAddVotingMember()) {
+      return EtcdError.NOT_ENOUGH_STARTED_MEMBERS;
+    }
+    if (!connectedFullySince(ctx.nowUs() - EtcdConstants.HEALTH_INTERVAL_MS * 1_000)) {
+      return EtcdError.UNHEALTHY;
+    }
+    return null;
+  }
+
+  /** etcd mayRemoveMember; an unknown ID is refused at apply time. */
+  private EtcdError mayRemoveMember(long id) {
+    Member m = membership.get(id);
+    if (!timing.strictReconfigCheck() || m == null || m.learner()) {
+      return null;
+    }
+    if (!membership.readyToRemoveVotingMember(id)) {
+      return EtcdError.NOT_ENOUGH_STARTED_MEMBERS;
+    }
+    if (id != memberId && !activeSinceUs.containsKey(id)) {
+      return null; // a downed member is safe to remove
+    }
+    int active = numConnectedSince(ctx.nowUs() - EtcdConstants.HEALTH_INTERVAL_MS * 1_000);
+    int voters = membership.votingMembers().size();
+    if (active - 1 < 1 + (voters - 1) / 2) {
+      return EtcdError.UNHEALTHY;
+    }
+    return null;
+  }
+
+  /** etcd mayPromoteMember with isLearnerReady (at the leader). */
+  private EtcdError mayPromoteMember(long id) {
+    long leaderMatch = raft.lastIndex();
+    long learnerMatch = raft.matchOf(id);
+    if (learnerMatch < 0
+        || learnerMatch < (long) Math.ceil(leaderMatch * EtcdConstants.LEARNER_READY_PERCENT)) {
+      return EtcdError.LEARNER_NOT_READY;
+    }
+    if (!timing.strictReconfigCheck()) {
+      return null;
+    }
+    if (!membership.readyToPromoteMember()) {
+      return EtcdError.NOT_ENOUGH_STARTED_MEMBERS;
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return cfg.name() + "(" + MemberIds.hex(memberId) + " cluster=" + MemberIds.hex(clusterId)
+        + " " + raft + ")";
+  }
+}

@@ -1,0 +1,146 @@
+package io.pdlab.pd.etcd;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The cluster membership a member has applied (etcd's RaftCluster): members by ID, removed IDs, and
+ * the readiness rules that strict-reconfig-check uses. Ordered by member ID everywhere.
+ */
+public final class Membership {
+  private final TreeMap<Long, Member> members = new TreeMap<>(Long::compareUnsigned);
+  private final TreeSet<Long> removed = new TreeSet<>(Long::compareUnsigned);
+
+  public Membership copy() {
+    Membership m = new Membership();
+    m.members.putAll(members);
+    m.removed.addAll(removed);
+    return m;
+  }
+
+  public SortedMap<Long, Member> members() {
+    return Collections.unmodifiableSortedMap(members);
+  }
+
+  public Member get(long id) {
+    return members.get(id);
+  }
+
+  public boolean contains(long id) {
+    return members.containsKey(id);
+  }
+
+  public boolean isRemoved(long id) {
+    return removed.contains(id);
+  }
+
+  public int size() {
+    return members.size();
+  }
+
+  public List<Member> votingMembers() {
+    List<Member> out = new ArrayList<>();
+    for (Member m : members.values()) {
+      if (!m.learner()) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  public int learnerCount() {
+    return members.size() - votingMembers().size();
+  }
+
+  public Member byPeerUrl(String url) {
+    for (Member m : members.values()) {
+      if (m.peerUrls().contains(url)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  void add(Member m) {
+    members.put(m.id(), m);
+  }
+
+  void remove(long id) {
+    members.remove(id);
+    removed.add(id);
+  }
+
+  void promote(long id) {
+    Member m = members.get(id);
+    if (m != null) {
+      members.put(id, new Member(m.id(), m.name(), m.peerUrls(), m.clientUrls(), false));
+    }
+  }
+
+  void publish(long id, String name, List<String> clientUrls) {
+    Member m = members.get(id);
+    if (m != null) {
+      members.put(id, new Member(id, name, m.peerUrls(), clientUrls, m.learner()));
+    }
+  }
+
+  /**
+   * etcd IsReadyToAddVotingMember: counting the new member, started voters must reach the new
+   * quorum; the 1-started-of-2 case is allowed explicitly (restoring a one-member cluster).
+   */
+  public boolean readyToAddVotingMember() {
+    int nmembers = 1;
+    int nstarted = 0;
+    for (Member m : votingMembers()) {
+      if (m.started()) {
+        nstarted++;
+      }
+      nmembers++;
+    }
+    if (nstarted == 1 && nmembers == 2) {
+      return true;
+    }
+    return nstarted >= nmembers / 2 + 1;
+  }
+
+  /** etcd IsReadyToRemoveVotingMember: the remaining started voters keep a quorum. */
+  public boolean readyToRemoveVotingMember(long id) {
+    int nmembers = 0;
+    int nstarted = 0;
+    for (Member m : votingMembers()) {
+      if (m.id() == id) {
+        continue;
+      }
+      if (m.started()) {
+        nstarted++;
+      }
+      nmembers++;
+    }
+    return nstarted >= nmembers / 2 + 1;
+  }
+
+  /**
+   * etcd IsReadyToPromoteMember: the learner counts in the new size and as started ("We count the
+   * learner to be promoted for the future quorum / and we also count it as started", cluster.go).
+   */
+  public boolean readyToPromoteMember() {
+    int nmembers = 1;
+    int nstarted = 1;
+    for (Member m : votingMembers()) {
+      if (m.started()) {
+        nstarted++;
+      }
+      nmembers++;
+    }
+    return nstarted >= nmembers / 2 + 1;
+  }
+
+  @Override
+  public String toString() {
+    return members.values().toString();
+  }
+}

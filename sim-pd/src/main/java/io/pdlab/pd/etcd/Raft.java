@@ -1,0 +1,626 @@
+package io.pdlab.pd.etcd;
+
+import io.pdlab.pd.etcd.EntryData.ConfChange;
+import io.pdlab.pd.etcd.RaftMessage.Append;
+import io.pdlab.pd.etcd.RaftMessage.AppendResponse;
+import io.pdlab.pd.etcd.RaftMessage.Heartbeat;
+import io.pdlab.pd.etcd.RaftMessage.HeartbeatResponse;
+import io.pdlab.pd.etcd.RaftMessage.Propose;
+import io.pdlab.pd.etcd.RaftMessage.VoteRequest;
+import io.pdlab.pd.etcd.RaftMessage.VoteResponse;
+import io.pdlab.sim.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The Raft core of an etcd member, after etcd-io/raft (v3.4): no I/O, no clock. It takes ticks,
+ * messages and proposals and calls its {@link Host} to send messages and apply committed entries.
+ *
+ * <p>Faithful points: randomized election timeout uniform in [election, 2*election) ticks; pre-vote
+ * (optional); CheckQuorum always on, with the leader lease that makes members ignore vote requests
+ * while they hear from a leader; a stale leader is told the newer term; a new leader appends an
+ * empty entry and may not change the configuration until it is applied; one configuration change
+ * at a time, effective when applied; learners replicate but neither vote nor count for quorum;
+ * a follower forwards proposals to the leader and drops them when there is none.
+ */
+public final class Raft {
+  /** The roles of a Raft member. */
+  public enum Role { FOLLOWER, PRE_CANDIDATE, CANDIDATE, LEADER }
+
+  /** What the core needs from the member around it. */
+  public interface Host {
+    void send(long to, RaftMessage m);
+
+    /** A committed entry, in log order, exactly once per start of the core. */
+    void apply(Entry e);
+
+    /** The role, term or known leader changed. */
+    void roleChanged(Role role, long term, long lead);
+
+    /**
+     * Validates a committed configuration change before it takes effect (etcd
+     * ValidateConfigurationChange); a refused change is applied as a no-op.
+     */
+    boolean validate(ConfChange cc);
+
+    void log(String line);
+  }
+
+  static final long NONE = 0;
+
+  private final long id;
+  private final Host host;
+  private final Rng rng;
+  private final int electionTicks;
+  private final boolean preVote;
+  private final RaftStorage storage;
+
+  private Role role = Role.FOLLOWER;
+  private long lead = NONE;
+  private long applied;
+  private final TreeSet<Long> voters = new TreeSet<>();
+  private final TreeSet<Long> learners = new TreeSet<>();
+  private int electionElapsed;
+  private int heartbeatElapsed;
+  private int randomizedElectionTimeout;
+  private final TreeMap<Long, Boolean> votes = new TreeMap<>();
+  private final TreeMap<Long, Progress> prs = new TreeMap<>();
+  private long pendingConfIndex;
+
+  /** Leader's view of one follower. */
+  static final class Progress {
+    long match;
+    long next;
+    boolean recentActive;
+
+    Progress(long next) {
+      this.next = next;
+    }
+  }
+
+  public Raft(long id, Host host, Rng rng, EtcdTiming timing, RaftStorage storage) {
+    this.id = id;
+    this.host = host;
+    this.rng = rng;
+    this.electionTicks = timing.electionTicks();
+    this.preVote = timing.preVote();
+    this.storage = storage;
+    resetRandomizedElectionTimeout();
+  }
+
+  /** Applies the committed entries found on disk (restart), rebuilding the configuration. */
+  public void replay() {
+    applyCommitted();
+  }
+
+  // ----------------------------------------------------------------- accessors
+
+  public long id() {
+    return id;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  public long term() {
+    return storage.term;
+  }
+
+  public long lead() {
+    return lead;
+  }
+
+  public long commit() {
+    return storage.commit;
+  }
+
+  public long applied() {
+    return applied;
+  }
+
+  public long lastIndex() {
+    return storage.lastIndex();
+  }
+
+  public Set<Long> voters() {
+    return java.util.Collections.unmodifiableSet(voters);
+  }
+
+  public Set<Long> learners() {
+    return java.util.Collections.unmodifiableSet(learners);
+  }
+
+  /** The leader's record of a follower's match index, or -1 when not leader or unknown. */
+  public long matchOf(long member) {
+    Progress p = prs.get(member);
+    return role == Role.LEADER && p != null ? p.match : -1;
+  }
+
+  /** A member can campaign when it is a voter of its applied configuration. */
+  public boolean promotable() {
+    return voters.contains(id);
+  }
+
+  private int quorum() {
+    return voters.size() / 2 + 1;
+  }
+
+  // ----------------------------------------------------------------- ticks
+
+  /** One heartbeat interval passed. */
+  public void tick() {
+    if (role == Role.LEADER) {
+      tickHeartbeat();
+    } else {
+      tickElection();
+    }
+  }
+
+  /** Fast-forwards {@code n} ticks (etcd adjustTicks via advanceTicks). */
+  public void advanceTicks(int n) {
+    for (int i = 0; i < n; i++) {
+      tick();
+    }
+  }
+
+  private void tickElection() {
+    electionElapsed++;
+    if (promotable() && electionElapsed >= randomizedElectionTimeout) {
+      electionElapsed = 0;
+      campaign(preVote);
+    }
+  }
+
+  private void tickHeartbeat() {
+    heartbeatElapsed++;
+    electionElapsed++;
+    if (electionElapsed >= electionTicks) {
+      electionElapsed = 0;
+      if (!quorumActive()) {
+        host.log("stepped down to follower since quorum is not active");
+        becomeFollower(storage.term, NONE);
+        return;
+      }
+    }
+    if (heartbeatElapsed >= 1) {
+      heartbeatElapsed = 0;
+      for (long peer : peers()) {
+        Progress p = prs.get(peer);
+        host.send(peer, new Heartbeat(storage.term, Math.min(p.match, storage.commit)));
+      }
+    }
+  }
+
+  /** CheckQuorum: enough voters were heard from since the last check; resets the marks. */
+  private boolean quorumActive() {
+    int active = 0;
+    for (long v : voters) {
+      if (v == id) {
+        active++;
+        continue;
+      }
+      Progress p = prs.get(v);
+      if (p != null && p.recentActive) {
+        active++;
+      }
+    }
+    for (Progress p : prs.values()) {
+      p.recentActive = false;
+    }
+    return active >= quorum();
+  }
+
+  // ----------------------------------------------------------------- roles
+
+  private void resetRandomizedElectionTimeout() {
+    randomizedElectionTimeout = electionTicks + rng.nextInt(electionTicks);
+  }
+
+  private void reset(long term) {
+    if (storage.term != term) {
+      storage.term = term;
+      storage.vote = NONE;
+    }
+    lead = NONE;
+    electionElapsed = 0;
+    heartbeatElapsed = 0;
+    resetRandomizedElectionTimeout();
+    votes.clear();
+    prs.clear();
+  }
+
+  private void becomeFollower(long term, long leader) {
+    Role before = role;
+    long termBefore = storage.term;
+    long leadBefore = lead;
+    reset(term);
+    role = Role.FOLLOWER;
+    lead = leader;
+    if (before != role || termBefore != term || leadBefore != leader) {
+      host.roleChanged(role, term, lead);
+    }
+  }
+
+  private void campaign(boolean pre) {
+    long voteTerm;
+    if (pre) {
+      reset(storage.term);
+      role = Role.PRE_CANDIDATE;
+      voteTerm = storage.term + 1;
+      host.roleChanged(role, storage.term, NONE);
+    } else {
+      reset(storage.term + 1);
+      role = Role.CANDIDATE;
+      storage.vote = id;
+      voteTerm = storage.term;
+      host.roleChanged(role, storage.term, NONE);
+    }
+    if (poll(id, true, pre)) {
+      return;
+    }
+    for (long v : voters) {
+      if (v != id) {
+        host.send(v, new VoteRequest(voteTerm, storage.lastIndex(), storage.lastTerm(), pre));
+      }
+    }
+  }
+
+  /** Records a vote; returns true if the election was decided (won or lost) by it. */
+  private boolean poll(long from, boolean granted, boolean pre) {
+    votes.putIfAbsent(from, granted);
+    int yes = 0;
+    int no = 0;
+    for (boolean g : votes.values()) {
+      if (g) {
+        yes++;
+      } else {
+        no++;
+      }
+    }
+    if (yes >= quorum()) {
+      if (pre) {
+        campaign(false);
+      } else {
+        becomeLeader();
+      }
+      return true;
+    }
+    if (no >= quorum()) {
+      becomeFollower(storage.term, NONE);
+      return true;
+    }
+    return false;
+  }
+
+  private void becomeLeader() {
+    role = Role.LEADER;
+    lead = id;
+    prs.clear();
+    for (long m : members()) {
+      Progress p = new Progress(storage.lastIndex() + 1);
+      if (m == id) {
+        p.match = storage.lastIndex();
+      }
+      prs.put(m, p);
+    }
+    // etcd: no configuration change until everything up to here is applied.
+    pendingConfIndex = storage.lastIndex();
+    host.roleChanged(role, storage.term, id);
+    appendAndBroadcast(new EntryData.Noop());
+  }
+
+  private TreeSet<Long> members() {
+    TreeSet<Long> all = new TreeSet<>(voters);
+    all.addAll(learners);
+    return all;
+  }
+
+  private List<Long> peers() {
+    List<Long> out = new ArrayList<>();
+    for (long m : members()) {
+      if (m != id) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  // ----------------------------------------------------------------- proposals
+
+  /**
+   * Proposes an entry: appended if leader (a configuration change while one is pending becomes an
+   * empty entry, as etcd raft does), forwarded to the leader if one is known, dropped otherwise.
+   *
+   * @return true if appended or forwarded; false if dropped
+   */
+  public boolean propose(EntryData data) {
+    if (role == Role.LEADER) {
+      if (data instanceof ConfChange) {
+        if (pendingConfIndex > applied) {
+          host.log("propose conf change ignored since pending unapplied configuration");
+          data = new EntryData.Noop();
+        } else {
+          pendingConfIndex = storage.lastIndex() + 1;
+        }
+      }
+      appendAndBroadcast(data);
+      return true;
+    }
+    if (lead != NONE) {
+      host.send(lead, new Propose(data));
+      return true;
+    }
+    return false;
+  }
+
+  private void appendAndBroadcast(EntryData data) {
+    storage.append(new Entry(storage.term, storage.lastIndex() + 1, data));
+    prs.get(id).match = storage.lastIndex();
+    prs.get(id).next = storage.lastIndex() + 1;
+    maybeCommit();
+    for (long peer : peers()) {
+      sendAppend(peer);
+    }
+  }
+
+  private void sendAppend(long to) {
+    Progress p = prs.get(to);
+    long prev = p.next - 1;
+    List<Entry> ents = storage.slice(prev, storage.lastIndex());
+    host.send(to, new Append(storage.term, prev, storage.termAt(prev), ents, storage.commit));
+    // Optimistic: assume delivery; a rejection moves next back.
+    p.next = storage.lastIndex() + 1;
+  }
+
+  private void maybeCommit() {
+    long[] matches = new long[voters.size()];
+    int i = 0;
+    for (long v : voters) {
+      Progress p = prs.get(v);
+      matches[i++] = p == null ? 0 : p.match;
+    }
+    if (matches.length == 0) {
+      return;
+    }
+    java.util.Arrays.sort(matches);
+    long quorumIndex = matches[matches.length - quorum()];
+    if (quorumIndex > storage.commit && storage.termAt(quorumIndex) == storage.term) {
+      storage.commit = quorumIndex;
+      applyCommitted();
+      // Tell followers the new commit index promptly.
+      if (role == Role.LEADER) {
+        for (long peer : peers()) {
+          Progress p = prs.get(peer);
+          if (p.match >= quorumIndex) {
+            host.send(peer, new Heartbeat(storage.term, Math.min(p.match, storage.commit)));
+          }
+        }
+      }
+    }
+  }
+
+  private void applyCommitted() {
+    while (applied < storage.commit) {
+      applied++;
+      Entry e = storage.entry(applied);
+      if (e.data() instanceof ConfChange cc && host.validate(cc)) {
+        applyConfChange(cc);
+      }
+      host.apply(e);
+    }
+  }
+
+  private void applyConfChange(ConfChange cc) {
+    switch (cc.type()) {
+      case ADD_VOTER -> {
+        learners.remove(cc.memberId());
+        voters.add(cc.memberId());
+      }
+      case ADD_LEARNER -> {
+        if (!voters.contains(cc.memberId())) {
+          learners.add(cc.memberId());
+        }
+      }
+      case PROMOTE -> {
+        learners.remove(cc.memberId());
+        voters.add(cc.memberId());
+      }
+      case REMOVE -> {
+        voters.remove(cc.memberId());
+        learners.remove(cc.memberId());
+      }
+      default -> throw new IllegalStateException("unknown conf change " + cc);
+    }
+    if (role == Role.LEADER) {
+      for (long m : members()) {
+        prs.computeIfAbsent(m, k -> {
+          Progress p = new Progress(storage.lastIndex() + 1);
+          p.recentActive = true; // etcd marks new progress active so CheckQuorum does not trip
+          return p;
+        });
+      }
+      prs.keySet().retainAll(members());
+      if (!voters.contains(id)) {
+        host.log("leader removed from configuration; stepping down");
+        becomeFollower(storage.term, NONE);
+      } else {
+        maybeCommit(); // quorum may have shrunk
+        for (long peer : peers()) {
+          if (prs.get(peer).match < storage.lastIndex()) {
+            sendAppend(peer);
+          }
+        }
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------- messages
+
+  /** Handles a message from member {@code from}. */
+  public void step(long from, RaftMessage m) {
+    if (m instanceof Propose p) {
+      propose(p.data());
+      return;
+    }
+    long term = m.term();
+    if (term > storage.term) {
+      if (m instanceof VoteRequest v) {
+        boolean inLease = lead != NONE && electionElapsed < electionTicks;
+        if (inLease) {
+          host.log("ignored " + v + " from " + MemberIds.hex(from) + ": lease not expired");
+          return;
+        }
+        if (!v.preVote()) {
+          becomeFollower(term, NONE);
+        }
+      } else if (m instanceof VoteResponse r && r.preVote() && r.granted()) {
+        // a granted pre-vote carries the future term; no term change
+      } else {
+        long leader = (m instanceof Append || m instanceof Heartbeat) ? from : NONE;
+        becomeFollower(term, leader);
+      }
+    } else if (term < storage.term) {
+      if (m instanceof Append || m instanceof Heartbeat) {
+        // CheckQuorum/pre-vote: tell the stale leader about the newer term.
+        host.send(from, new AppendResponse(storage.term, false, 0));
+      } else if (m instanceof VoteRequest v && v.preVote()) {
+        host.send(from, new VoteResponse(storage.term, false, true));
+      }
+      return;
+    }
+
+    if (m instanceof VoteRequest v) {
+      handleVote(from, v);
+      return;
+    }
+    switch (role) {
+      case LEADER -> stepLeader(from, m);
+      case CANDIDATE, PRE_CANDIDATE -> stepCandidate(from, m);
+      case FOLLOWER -> stepFollower(from, m);
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  private void handleVote(long from, VoteRequest v) {
+    boolean canVote = storage.vote == from
+        || (storage.vote == NONE && lead == NONE)
+        || (v.preVote() && v.term() > storage.term);
+    boolean upToDate = v.lastTerm() > storage.lastTerm()
+        || (v.lastTerm() == storage.lastTerm() && v.lastIndex() >= storage.lastIndex());
+    if (canVote && upToDate) {
+      host.send(from, new VoteResponse(v.term(), true, v.preVote()));
+      if (!v.preVote()) {
+        electionElapsed = 0;
+        storage.vote = from;
+      }
+    } else {
+      host.send(from, new VoteResponse(storage.term, false, v.preVote()));
+    }
+  }
+
+  private void stepLeader(long from, RaftMessage m) {
+    Progress p = prs.get(from);
+    if (p == null) {
+      return;
+    }
+    if (m instanceof AppendResponse r) {
+      p.recentActive = true;
+      if (r.reject()) {
+        p.next = Math.max(1, Math.min(r.index() + 1, p.next - 1));
+        if (p.next <= p.match) {
+          p.next = p.match + 1;
+        }
+        sendAppend(from);
+      } else if (r.index() > p.match) {
+        p.match = r.index();
+        p.next = Math.max(p.next, r.index() + 1);
+        maybeCommit();
+      }
+    } else if (m instanceof HeartbeatResponse) {
+      p.recentActive = true;
+      if (p.match < storage.lastIndex()) {
+        p.next = p.match + 1;
+        sendAppend(from);
+      }
+    }
+  }
+
+  private void stepCandidate(long from, RaftMessage m) {
+    if (m instanceof VoteResponse r) {
+      if (r.preVote() == (role == Role.PRE_CANDIDATE)) {
+        poll(from, r.granted(), r.preVote());
+      }
+    } else if (m instanceof Append || m instanceof Heartbeat) {
+      becomeFollower(storage.term, from);
+      stepFollower(from, m);
+    }
+  }
+
+  private void stepFollower(long from, RaftMessage m) {
+    if (m instanceof Append a) {
+      electionElapsed = 0;
+      setLead(from);
+      handleAppend(from, a);
+    } else if (m instanceof Heartbeat h) {
+      electionElapsed = 0;
+      setLead(from);
+      if (h.commit() > storage.commit && h.commit() <= storage.lastIndex()) {
+        storage.commit = h.commit();
+        applyCommitted();
+      }
+      host.send(from, new HeartbeatResponse(storage.term));
+    }
+  }
+
+  private void setLead(long from) {
+    if (lead != from) {
+      lead = from;
+      host.roleChanged(role, storage.term, lead);
+    }
+  }
+
+  private void handleAppend(long from, Append a) {
+    if (a.prevIndex() < storage.commit) {
+      host.send(from, new AppendResponse(storage.term, false, storage.commit));
+      return;
+    }
+    if (storage.termAt(a.prevIndex()) != a.prevTerm()) {
+      host.send(from, new AppendResponse(storage.term, true,
+          Math.min(a.prevIndex() - 1, storage.lastIndex())));
+      return;
+    }
+    long idx = a.prevIndex();
+    for (Entry e : a.entries()) {
+      idx++;
+      long have = storage.termAt(idx);
+      if (have == e.term()) {
+        continue;
+      }
+      if (have != -1) {
+        if (idx <= storage.commit) {
+          throw new IllegalStateException("entry " + idx + " conflicts with committed entry");
+        }
+        storage.truncateAfter(idx - 1);
+      }
+      storage.append(e);
+    }
+    long lastNew = a.prevIndex() + a.entries().size();
+    long newCommit = Math.min(a.commit(), lastNew);
+    if (newCommit > storage.commit) {
+      storage.commit = newCommit;
+      applyCommitted();
+    }
+    host.send(from, new AppendResponse(storage.term, false, lastNew));
+  }
+
+  @Override
+  public String toString() {
+    return role + " term=" + storage.term + " lead=" + MemberIds.hex(lead) + " commit="
+        + storage.commit + " last=" + storage.lastIndex() + " voters=" + voters.size()
+        + " learners=" + learners.size();
+  }
+}

@@ -1,0 +1,182 @@
+package io.pdlab.pd.run;
+
+import io.pdlab.pd.etcd.Entry;
+import io.pdlab.pd.etcd.EntryData;
+import io.pdlab.pd.etcd.EtcdObserver;
+import io.pdlab.pd.etcd.Member;
+import io.pdlab.pd.etcd.MemberIds;
+import io.pdlab.pd.etcd.Membership;
+import io.pdlab.pd.etcd.Raft;
+import io.pdlab.sim.check.Invariant;
+import io.pdlab.sim.trace.TraceRecord;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Records what the members of a run do (as their {@link EtcdObserver}) and checks the safety
+ * properties as it goes: at most one leader per term in each cluster, and committed entries that
+ * never differ between members of one cluster. Also keeps what the measures need: cluster IDs
+ * formed, acknowledged writes, PD cluster IDs, and a membership timeline.
+ */
+public final class ClusterRecorder implements EtcdObserver {
+  /** A write a client was told succeeded. */
+  public record Ack(long clusterId, String member, String key, String value, long index,
+      long timeUs) {}
+
+  private final TreeMap<Long, TreeMap<Long, String>> leaders = new TreeMap<>();
+  private final TreeMap<Long, TreeMap<Long, Entry>> committed = new TreeMap<>();
+  private final TreeMap<Long, Long> formedAtUs = new TreeMap<>();
+  private final TreeMap<String, Long> clusterOf = new TreeMap<>();
+  private final TreeMap<String, Long> memberIdOf = new TreeMap<>();
+  private final List<Ack> acks = new ArrayList<>();
+  private final TreeSet<Long> pdClusterIds = new TreeSet<>();
+  private final List<String> timeline = new ArrayList<>();
+  private final TreeMap<Long, String> lastSummary = new TreeMap<>();
+  private final TreeMap<Long, Long> timelineIndex = new TreeMap<>();
+  private final TreeMap<String, String> exits = new TreeMap<>();
+  private final List<String> pending = new ArrayList<>();
+  private Entry lastApplied;
+
+  @Override
+  public void onCluster(String member, long memberId, long clusterId, long nowUs) {
+    clusterOf.put(member, clusterId);
+    memberIdOf.put(member, memberId);
+  }
+
+  @Override
+  public void onRole(String member, long clusterId, Raft.Role role, long term, long nowUs) {
+    if (role != Raft.Role.LEADER) {
+      return;
+    }
+    formedAtUs.putIfAbsent(clusterId, nowUs);
+    TreeMap<Long, String> byTerm = leaders.computeIfAbsent(clusterId, k -> new TreeMap<>());
+    String before = byTerm.putIfAbsent(term, member);
+    if (before != null && !before.equals(member)) {
+      pending.add("two leaders in term " + term + " of cluster " + MemberIds.hex(clusterId) + ": "
+          + before + " and " + member);
+    }
+  }
+
+  @Override
+  public void onApply(String member, long clusterId, Entry entry, long nowUs) {
+    TreeMap<Long, Entry> log = committed.computeIfAbsent(clusterId, k -> new TreeMap<>());
+    Entry first = log.putIfAbsent(entry.index(), entry);
+    if (first != null && !first.equals(entry)) {
+      pending.add("committed entry " + entry.index() + " of cluster " + MemberIds.hex(clusterId)
+          + " diverged: " + member + " applied " + entry + ", another member applied " + first);
+    }
+    lastApplied = entry;
+  }
+
+  /**
+   * Keeps a timeline line when the membership changes at an index no member of the cluster had
+   * applied before (replays and followers catching up repeat history and are skipped).
+   */
+  @Override
+  public void onMembership(String member, long clusterId, Membership membership, long nowUs) {
+    long index = lastApplied == null ? 0 : lastApplied.index();
+    if (index <= timelineIndex.getOrDefault(clusterId, -1L)) {
+      return;
+    }
+    timelineIndex.put(clusterId, index);
+    String summary = summarize(membership);
+    if (!summary.equals(lastSummary.get(clusterId))) {
+      lastSummary.put(clusterId, summary);
+      timeline.add(TraceRecord.formatTime(nowUs) + " " + MemberIds.hex(clusterId) + " " + summary);
+    }
+  }
+
+  /** A stable one-line view: each member's name (or id), role and whether it started. */
+  static String summarize(Membership m) {
+    List<String> parts = new ArrayList<>();
+    for (Member mem : m.members().values()) {
+      String who = mem.started() ? mem.name() : MemberIds.hex(mem.id()) + "(unstarted)";
+      parts.add(who + (mem.learner() ? ":learner" : ""));
+    }
+    return "[" + String.join(" ", parts) + "]";
+  }
+
+  @Override
+  public void onWriteAcked(String member, long clusterId, String key, String value, long nowUs) {
+    long index = lastApplied == null ? -1 : lastApplied.index();
+    acks.add(new Ack(clusterId, member, key, value, index, nowUs));
+  }
+
+  @Override
+  public void onExit(String member, String reason, long nowUs) {
+    exits.put(member, reason);
+  }
+
+  /** PD wrote a cluster ID (the ID TiKV would persist). */
+  public void onPdClusterId(long pdClusterId) {
+    pdClusterIds.add(pdClusterId);
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /** Clusters in which a leader was elected, with the time of their first leader. */
+  public Map<Long, Long> formedAtUs() {
+    return Collections.unmodifiableMap(formedAtUs);
+  }
+
+  public SortedSet<Long> pdClusterIds() {
+    return Collections.unmodifiableSortedSet(pdClusterIds);
+  }
+
+  public Map<String, Long> clusterOf() {
+    return Collections.unmodifiableMap(clusterOf);
+  }
+
+  public List<Ack> acks() {
+    return Collections.unmodifiableList(acks);
+  }
+
+  public List<String> timeline() {
+    return Collections.unmodifiableList(timeline);
+  }
+
+  public Map<String, String> exits() {
+    return Collections.unmodifiableMap(exits);
+  }
+
+  /** The committed entry at {@code index} of a cluster, as first applied, or null. */
+  public Entry committedEntry(long clusterId, long index) {
+    TreeMap<Long, Entry> log = committed.get(clusterId);
+    return log == null ? null : log.get(index);
+  }
+
+  /** Checks one leader per term and no divergence, reported at the record that revealed it. */
+  public Invariant safety() {
+    return new Invariant() {
+      @Override
+      public String name() {
+        return "raft-safety";
+      }
+
+      @Override
+      public String onRecord(TraceRecord record) {
+        if (pending.isEmpty()) {
+          return null;
+        }
+        String msg = String.join("; ", pending);
+        pending.clear();
+        return msg;
+      }
+
+      @Override
+      public String atEnd(long nowUs) {
+        return onRecord(null);
+      }
+    };
+  }
+
+  /** True if the entry is a client write (used when looking for lost writes). */
+  static boolean isWrite(Entry e) {
+    return e.data() instanceof EntryData.Put;
+  }
+}

@@ -1,0 +1,51 @@
+package io.pdlab.pd.run;
+
+import io.pdlab.pd.etcd.MemberIds;
+import io.pdlab.sim.trace.TraceRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one run measured (protocols.md section 4). Times are microseconds; -1 means "never".
+ *
+ * @param bootstrapUs from the first member start to all N members voting and started with one
+ *     leader in one cluster (and, for PD, the PD cluster ID written)
+ * @param unavailableUs time after the first formation with no leader able to commit
+ * @param zeroToleranceUs time after the first formation during which one more failure would lose
+ *     quorum (healthy started voters below quorum + 1), unavailable time included
+ * @param clusterIds etcd cluster IDs in which a leader was elected
+ * @param pdClusterIds PD cluster IDs written
+ * @param lostWrites acknowledged writes missing at the end
+ * @param timeline membership changes, one line each
+ * @param outcome the verdict
+ */
+public record RunMeasures(long bootstrapUs, long unavailableUs, long zeroToleranceUs,
+    List<Long> clusterIds, List<Long> pdClusterIds, List<String> lostWrites,
+    List<String> timeline, Outcome outcome) {
+  public RunMeasures {
+    clusterIds = List.copyOf(clusterIds);
+    pdClusterIds = List.copyOf(pdClusterIds);
+    lostWrites = List.copyOf(lostWrites);
+    timeline = List.copyOf(timeline);
+  }
+
+  /** A stable multi-line summary. */
+  public String describe() {
+    List<String> ids = new ArrayList<>();
+    for (long id : clusterIds) {
+      ids.add(MemberIds.hex(id));
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("outcome=").append(outcome.label())
+        .append(" bootstrap=").append(bootstrapUs < 0 ? "never" : TraceRecord.formatTime(bootstrapUs)
+            + "s")
+        .append(" unavailable=").append(TraceRecord.formatTime(unavailableUs)).append('s')
+        .append(" zero-tolerance=").append(TraceRecord.formatTime(zeroToleranceUs)).append('s')
+        .append(" clusters=").append(ids)
+        .append(" pd-clusters=").append(pdClusterIds.size());
+    for (String w : lostWrites) {
+      sb.append("\nlost write: ").append(w);
+    }
+    return sb.toString();
+  }
+}
