@@ -56,6 +56,13 @@ public class World implements Scheduler, FaultTarget {
   private final List<Invariant> invariants = new ArrayList<>();
   private final List<Violation> violations = new ArrayList<>();
   private boolean stopOnViolation;
+  private final List<ExitListener> exitListeners = new ArrayList<>();
+
+  /** Told when a process exits by itself ({@link ProcessContext#exit}). */
+  @FunctionalInterface
+  public interface ExitListener {
+    void exited(String process, String reason);
+  }
   private final long[] planned = new long[2];
   private static final int ANY_INCARNATION = -1;
 
@@ -164,6 +171,14 @@ public class World implements Scheduler, FaultTarget {
     for (String p : on) {
       crash(p);
     }
+  }
+
+  /**
+   * Registers a listener for processes exiting by themselves (a driver restarts containers with
+   * it). Listeners run inside the exiting process's event, after it is down.
+   */
+  public void addExitListener(ExitListener listener) {
+    exitListeners.add(listener);
   }
 
   /** Process names in the order they were added. */
@@ -493,6 +508,9 @@ public class World implements Scheduler, FaultTarget {
     public void exit(String reason) {
       if (state != ProcessState.DOWN) {
         stop("exited: " + reason);
+        for (ExitListener l : exitListeners) {
+          l.exited(name, reason);
+        }
       }
     }
   }

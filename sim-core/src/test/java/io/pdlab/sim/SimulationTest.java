@@ -218,8 +218,11 @@ class SimulationTest {
 
   @Test
   void processExitStopsItAndIgnoresLaterSends() {
+    List<String> exits = new ArrayList<>();
+    sim.addExitListener((p, why) -> exits.add(p + ": " + why + " @" + sim.nowUs()));
     startTalker("t", "a", "exit");
     sim.run();
+    assertEquals(List.of("a: asked to @1000"), exits);
     assertEquals(ProcessState.DOWN, sim.state("a"));
     assertTrue(trace.toText().contains("STATE a exited: asked to"));
     assertFalse(trace.toText().contains("after-exit"));

@@ -91,6 +91,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
   private final TreeMap<String, String> kv = new TreeMap<>();
   private boolean ready;
   private boolean publishInFlight;
+  private boolean exited;
+  /** Replaying the WAL at start: the observer sees the membership once, after the replay. */
+  private boolean replaying;
   /** The verdict of {@link #validate} on the conf change Raft is about to hand to apply(). */
   private boolean lastConfAccepted;
 
@@ -279,7 +282,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     }
     observer.onCluster(cfg.name(), id, cid, ctx.nowUs());
     raft = new Raft(id, this, ctx.rng(), timing, storage);
+    replaying = true;
     raft.replay();
+    replaying = false;
+    if (membership.size() > 0) {
+      observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
+    }
     ctx.setTimer(timing.tickMs() * 1_000, new Tick());
     ctx.setTimer(EtcdConstants.LINK_HEARTBEAT_MS * 1_000, new LinkCheck());
     dialAll();
@@ -501,7 +509,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
       }
     } else if (d instanceof EntryData.Publish p) {
       membership.publish(p.memberId(), p.name(), p.clientUrls());
-      observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
+      if (!replaying) {
+        observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
+      }
       if (p.memberId() == memberId && !ready) {
         ready = true;
         publishInFlight = false;
@@ -604,7 +614,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
       }
       default -> throw new IllegalStateException("unknown conf change " + cc);
     }
-    observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
+    if (!replaying) {
+      observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
+    }
     if (cc.origin() == memberId) {
       Pending req = pending.remove(cc.requestId());
       if (req != null) {
@@ -700,7 +712,13 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     }
   }
 
+  /** Whether the member's process exited (a fatal start-up error or its removal). */
+  public boolean exited() {
+    return exited;
+  }
+
   private void exit(String reason) {
+    exited = true;
     ctx.log("etcd: exit: " + reason);
     observer.onExit(cfg.name(), reason, ctx.nowUs());
     ctx.exit(reason);

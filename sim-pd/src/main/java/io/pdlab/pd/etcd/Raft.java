@@ -370,10 +370,14 @@ public final class Raft {
   private void sendAppend(long to) {
     Progress p = prs.get(to);
     long prev = p.next - 1;
-    List<Entry> ents = storage.slice(prev, storage.lastIndex());
-    host.send(to, new Append(storage.term, prev, storage.termAt(prev), ents, storage.commit));
+    // As etcd raftLog.term/entries: beyond the last index the term is 0 and there are no entries
+    // (reached only when a follower reports a longer log than the leader's, after lost disks).
+    List<Entry> ents = prev < storage.lastIndex() ? storage.slice(prev, storage.lastIndex())
+        : List.of();
+    long prevTerm = prev <= storage.lastIndex() ? storage.termAt(prev) : 0;
+    host.send(to, new Append(storage.term, prev, prevTerm, ents, storage.commit));
     // Optimistic: assume delivery; a rejection moves next back.
-    p.next = storage.lastIndex() + 1;
+    p.next = Math.max(p.next, storage.lastIndex() + 1);
   }
 
   private void maybeCommit() {

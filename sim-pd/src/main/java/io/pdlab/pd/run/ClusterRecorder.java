@@ -25,8 +25,12 @@ import java.util.TreeSet;
  */
 public final class ClusterRecorder implements EtcdObserver {
   /** A write a client was told succeeded. */
-  public record Ack(long clusterId, String member, String key, String value, long index,
-      long timeUs) {}
+  public record Ack(long clusterId, String member, String key, String value, Entry entry,
+      long timeUs) {
+    public long index() {
+      return entry == null ? -1 : entry.index();
+    }
+  }
 
   private final TreeMap<Long, TreeMap<Long, String>> leaders = new TreeMap<>();
   private final TreeMap<Long, TreeMap<Long, Entry>> committed = new TreeMap<>();
@@ -103,8 +107,7 @@ public final class ClusterRecorder implements EtcdObserver {
 
   @Override
   public void onWriteAcked(String member, long clusterId, String key, String value, long nowUs) {
-    long index = lastApplied == null ? -1 : lastApplied.index();
-    acks.add(new Ack(clusterId, member, key, value, index, nowUs));
+    acks.add(new Ack(clusterId, member, key, value, lastApplied, nowUs));
   }
 
   @Override

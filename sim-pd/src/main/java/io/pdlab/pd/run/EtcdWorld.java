@@ -235,13 +235,24 @@ public final class EtcdWorld {
     return true;
   }
 
-  /** Acknowledged writes that no member's log still holds (a crash keeps logs; a wipe loses them). */
+  /**
+   * Acknowledged writes that are gone. With a serving leader, a write survives if it is in that
+   * leader's log (Raft's Leader Completeness: every committed entry is); with none, if any
+   * member's disk still holds it (a crash keeps logs; a wipe loses them).
+   */
   public List<String> lostWrites() {
     List<String> lost = new ArrayList<>();
+    Health h = health();
+    List<String> holders = new ArrayList<>();
+    if (h.serving) {
+      holders.add(h.leader.name());
+    } else {
+      holders.addAll(expected);
+    }
     for (ClusterRecorder.Ack a : recorder.acks()) {
-      Entry want = recorder.committedEntry(a.clusterId(), a.index());
+      Entry want = a.entry();
       boolean found = false;
-      for (String name : expected) {
+      for (String name : holders) {
         RaftStorage s = sim.disk(name).get(EtcdMember.WAL_KEY);
         if (s != null && s.clusterId() == a.clusterId() && s.lastIndex() >= a.index()
             && s.entry(a.index()).equals(want)) {

@@ -23,6 +23,8 @@ import java.util.Map;
  */
 final class EtcdScript {
   private EtcdWorld world;
+  private PdWorld pd;
+  private int restartsShown;
   private EtcdTiming timing = EtcdTiming.ETCD_DEFAULTS;
   private String token = "tok";
   private final List<String> events = new ArrayList<>();
@@ -37,7 +39,7 @@ final class EtcdScript {
 
   private String dispatch(DataDrivenFile.Case c) {
     Map<String, String> o = c.options();
-    List<String> a = c.args();
+    List<String> a = resolve(c.args());
     if (c.verb().equals("world")) {
       timing = o.getOrDefault("timing", "etcd").equals("pd") ? EtcdTiming.PD_PROFILE
           : EtcdTiming.ETCD_DEFAULTS;
@@ -53,8 +55,19 @@ final class EtcdScript {
       world.sim().addTraceSink(this::collect);
       return "";
     }
+    if (c.verb().equals("pdworld")) {
+      timing = o.getOrDefault("timing", "pd").equals("pd") ? EtcdTiming.PD_PROFILE
+          : EtcdTiming.ETCD_DEFAULTS;
+      pd = new PdWorld(Long.parseLong(o.getOrDefault("seed", "1")),
+          Budget.of(20_000_000, 3_600_000_000L), true, "ns", o.getOrDefault("tc", "basic"),
+          timing);
+      world = pd.world();
+      world.sim().addTraceSink(this::collect);
+      pd.createPdPods(Integer.parseInt(o.getOrDefault("replicas", "3")));
+      return "";
+    }
     if (world == null) {
-      throw new IllegalStateException("no world: start the file with 'world'");
+      throw new IllegalStateException("no world: start the file with 'world' or 'pdworld'");
     }
     StringBuilder out = new StringBuilder();
     switch (c.verb()) {
@@ -69,9 +82,23 @@ final class EtcdScript {
       }
       case "start" -> {
         world.startMeasuring();
-        for (String n : a.equals(List.of("all")) ? world.expected() : a) {
+        List<String> names = new ArrayList<>(a.equals(List.of("all")) ? world.expected() : a);
+        if (pd != null && a.equals(List.of("all"))) {
+          names.add(0, pd.discoveryName());
+        }
+        for (String n : names) {
           world.sim().start(n);
         }
+      }
+      case "bump-resource-version" -> pd.bumpResourceVersion();
+      case "replicas" -> pd.createPdPods(Integer.parseInt(a.get(0)));
+      case "restarts" -> {
+        List<String> all = pd.restarts();
+        for (String r : all.subList(restartsShown, all.size())) {
+          out.append(r).append('\n');
+        }
+        restartsShown = all.size();
+        return flush() + out;
       }
       case "run" -> {
         RunResult r;
@@ -94,24 +121,24 @@ final class EtcdScript {
       case "add" -> {
         ClientOp op = new ClientOp.MemberAdd(List.of(EtcdWorld.peerUrl(a.get(0))),
             a.contains("learner"));
-        return call(o.get("via"), op);
+        return call(via(o), op);
       }
       case "remove" -> {
-        return call(o.get("via"), new ClientOp.MemberRemove(idOf(o.get("via"), a.get(0))));
+        return call(via(o), new ClientOp.MemberRemove(idOf(via(o), a.get(0))));
       }
       case "promote" -> {
-        return call(o.get("via"), new ClientOp.MemberPromote(idOf(o.get("via"), a.get(0))));
+        return call(via(o), new ClientOp.MemberPromote(idOf(via(o), a.get(0))));
       }
       case "put" -> {
         Map.Entry<String, String> kv = o.entrySet().stream()
             .filter(e -> !e.getKey().equals("via")).findFirst().orElseThrow();
-        return call(o.get("via"), new ClientOp.Put(kv.getKey(), kv.getValue()));
+        return call(via(o), new ClientOp.Put(kv.getKey(), kv.getValue()));
       }
       case "get" -> {
-        return call(o.get("via"), new ClientOp.Get(a.get(0)));
+        return call(via(o), new ClientOp.Get(a.get(0)));
       }
       case "members" -> {
-        return call(o.get("via"), new ClientOp.MemberList());
+        return call(via(o), new ClientOp.MemberList());
       }
       case "crash" -> a.forEach(world.sim()::crash);
       case "restart" -> {
@@ -130,6 +157,7 @@ final class EtcdScript {
         world.sim().network().partition(groups);
       }
       case "cut" -> world.sim().network().cut(a.get(0), a.get(1));
+      case "isolate" -> a.forEach(world.sim().network()::isolate);
       case "heal" -> world.sim().network().healAll();
       case "status" -> {
         return flush() + world.status();
@@ -147,6 +175,47 @@ final class EtcdScript {
     return flush();
   }
 
+  /**
+   * Replaces the word {@code leader} by the current leader's name, {@code followers} by the other
+   * expected members (comma-joined inside partition groups too) and {@code follower} by the
+   * first of them.
+   */
+  private List<String> resolve(List<String> args) {
+    if (world == null) {
+      return args;
+    }
+    String leader = null;
+    List<String> followers = new ArrayList<>();
+    for (String n : world.expected()) {
+      EtcdMember e = world.etcd(n);
+      if (e != null && e.isLeader() && leader == null) {
+        leader = n;
+      } else {
+        followers.add(n);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String arg : args) {
+      List<String> parts = new ArrayList<>();
+      for (String p : arg.split(",")) {
+        if (p.equals("leader")) {
+          if (leader == null) {
+            throw new IllegalStateException("no leader now");
+          }
+          parts.add(leader);
+        } else if (p.equals("followers")) {
+          parts.addAll(followers);
+        } else if (p.equals("follower")) {
+          parts.add(followers.get(0));
+        } else {
+          parts.add(p);
+        }
+      }
+      out.add(String.join(",", parts));
+    }
+    return out;
+  }
+
   private long idOf(String via, String name) {
     EtcdMember m = world.etcd(via);
     Member found = m.membership().byPeerUrl(EtcdWorld.peerUrl(name));
@@ -154,6 +223,10 @@ final class EtcdScript {
       return 0x1234; // an ID nobody has, to exercise "member not found"
     }
     return found.id();
+  }
+
+  private String via(Map<String, String> o) {
+    return resolve(List.of(o.get("via"))).get(0);
   }
 
   private String call(String via, ClientOp op) {
@@ -192,6 +265,11 @@ final class EtcdScript {
     } else if (d.startsWith("raft: stepped down") || d.startsWith("raft: propose conf")
         || d.startsWith("raft: leader removed")) {
       text = d.substring("raft: ".length());
+    }
+    if (d.startsWith("pd: ") && !d.startsWith("pd: PD leadership lost")) {
+      text = d.substring("pd: ".length());
+    } else if (d.startsWith("discovery: ")) {
+      text = d;
     }
     if (text != null) {
       events.add(TraceRecord.formatTime(r.timeUs()) + " " + r.node() + " " + text);

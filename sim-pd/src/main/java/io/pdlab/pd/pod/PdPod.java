@@ -1,0 +1,312 @@
+package io.pdlab.pd.pod;
+
+import io.pdlab.pd.etcd.EtcdConfig;
+import io.pdlab.pd.etcd.EtcdHolder;
+import io.pdlab.pd.etcd.EtcdMember;
+import io.pdlab.pd.etcd.EtcdMessages;
+import io.pdlab.pd.etcd.EtcdMessages.AddResult;
+import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
+import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
+import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.EtcdError;
+import io.pdlab.pd.etcd.EtcdObserver;
+import io.pdlab.pd.etcd.EtcdTiming;
+import io.pdlab.pd.etcd.Member;
+import io.pdlab.pd.server.PdConstants;
+import io.pdlab.pd.server.PdJoin;
+import io.pdlab.pd.tidb.DataDirState;
+import io.pdlab.pd.tidb.HttpResult;
+import io.pdlab.pd.tidb.PdStartScript;
+import io.pdlab.pd.tidb.PdStartScriptConfig;
+import io.pdlab.pd.tidb.ScriptAction;
+import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.ProcessContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * One PD pod of tidb-operator v1.5: the start script ({@link PdStartScript}), then pd-server with
+ * its join logic ({@link PdJoin}), its embedded etcd ({@link EtcdMember}), the PD cluster ID
+ * created once etcd is ready (compare-and-set on {@code /pd/cluster_id}), and the PD leader, which
+ * campaigns only while its etcd member leads. Its disk holds etcd's WAL and PD's join file.
+ */
+public final class PdPod implements Process, EtcdHolder {
+  /** Disk key of {@code <data-dir>/join}. */
+  public static final String JOIN_FILE_KEY = "pd/join";
+
+  private record ScriptSleep() {}
+
+  private record HttpTimeout(long id) {}
+
+  private record JoinSleep() {}
+
+  private record CallTimeout(long id) {}
+
+  private record LeaderLoop() {}
+
+  private final String name;
+  private final String namespace;
+  private final String tcName;
+  private final EtcdTiming timing;
+  private final PodEnv env;
+  private final EtcdObserver observer;
+  private ProcessContext ctx;
+
+  private PdStartScript script;
+  private long httpId;
+  private PdJoin join;
+  private EtcdMember etcd;
+  private long etcdStartedUs;
+  private long nextCallId = 1;
+  private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
+  private long pdClusterId;
+  private boolean pdLeader;
+  private boolean requestInFlight;
+
+  public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
+      EtcdObserver observer) {
+    this.name = name;
+    this.namespace = namespace;
+    this.tcName = tcName;
+    this.timing = timing;
+    this.env = env;
+    this.observer = observer;
+  }
+
+  @Override
+  public EtcdMember etcd() {
+    return etcd;
+  }
+
+  public long pdClusterId() {
+    return pdClusterId;
+  }
+
+  public boolean isPdLeader() {
+    return pdLeader;
+  }
+
+  private long nowMs() {
+    return ctx.nowUs() / 1_000;
+  }
+
+  // ------------------------------------------------------------------ start script
+
+  @Override
+  public void onStart(ProcessContext ctx) {
+    this.ctx = ctx;
+    DataDirState data = new DataDirState(ctx.disk().get(JOIN_FILE_KEY),
+        ctx.disk().contains(EtcdMember.WAL_KEY));
+    script = new PdStartScript(PdStartScriptConfig.of(name, namespace, tcName, data), ctx.rng());
+    script(script.start(nowMs()));
+  }
+
+  private void script(List<ScriptAction> actions) {
+    for (ScriptAction a : actions) {
+      if (a instanceof ScriptAction.DnsLookup d) {
+        script(script.onDnsResult(nowMs(), env.resolves(d.name())));
+        return;
+      } else if (a instanceof ScriptAction.Sleep s) {
+        ctx.setTimer(s.ms() * 1_000, new ScriptSleep());
+      } else if (a instanceof ScriptAction.HttpGet g) {
+        String ep = env.serviceEndpoint(Http.host(g.url()).split("\\.")[0]);
+        if (ep == null) {
+          script(script.onHttpResult(nowMs(), new HttpResult.ConnectionError(
+              "connection refused")));
+          return;
+        }
+        httpId++;
+        ctx.send(ep, new Http.Request(httpId, g.url()));
+        ctx.setTimer(g.timeoutMs() * 1_000, new HttpTimeout(httpId));
+      } else if (a instanceof ScriptAction.ExecPdServer e) {
+        ctx.log("pd: exec pd-server " + relevantArgs(e.args()));
+        startPdServer(e.args());
+      } else if (a instanceof ScriptAction.Exit x) {
+        ctx.log("pd: start script exit " + x.code() + ": " + x.message());
+        ctx.exit(x.message());
+        return;
+      }
+    }
+  }
+
+  private static String relevantArgs(List<String> args) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      if (a.startsWith("--join=") || a.startsWith("--initial-cluster=")) {
+        out.add(a);
+      }
+    }
+    return out.isEmpty() ? "(no join or initial-cluster flag)" : String.join(" ", out);
+  }
+
+  private static String flag(List<String> args, String name) {
+    for (String a : args) {
+      if (a.startsWith("--" + name + "=")) {
+        return a.substring(name.length() + 3);
+      }
+    }
+    return "";
+  }
+
+  // ------------------------------------------------------------------ pd-server
+
+  private String peerUrl() {
+    return "http://" + name + "." + tcName + "-pd-peer." + namespace + ".svc:2380";
+  }
+
+  private String clientUrl() {
+    return "http://" + name + "." + tcName + "-pd-peer." + namespace + ".svc:2379";
+  }
+
+  private void startPdServer(List<String> args) {
+    join = new PdJoin(new PdJoin.Config(name, flag(args, "join"), flag(args, "initial-cluster"),
+        clientUrl(), peerUrl(), ctx.disk().get(JOIN_FILE_KEY),
+        ctx.disk().contains(EtcdMember.WAL_KEY)));
+    join(join.start());
+  }
+
+  private void join(List<PdJoin.Action> actions) {
+    for (PdJoin.Action a : actions) {
+      if (a instanceof PdJoin.Action.ListMembers l) {
+        call(l.clientUrls(), new ClientOp.MemberList(), l.timeoutMs(), r -> {
+          @SuppressWarnings("unchecked")
+          List<Member> members = r.ok() ? (List<Member>) r.value() : null;
+          join(join.onMembers(members, r.ok() ? null : r.error().message()));
+        });
+      } else if (a instanceof PdJoin.Action.AddMember m) {
+        call(m.clientUrls(), new ClientOp.MemberAdd(List.of(m.peerUrl()), false), m.timeoutMs(),
+            r -> join(join.onAdded(r.ok() ? ((AddResult) r.value()).added().id() : 0,
+                r.ok() ? null : r.error().message())));
+      } else if (a instanceof PdJoin.Action.Sleep s) {
+        ctx.setTimer(s.ms() * 1_000, new JoinSleep());
+      } else if (a instanceof PdJoin.Action.WriteJoinFile w) {
+        ctx.disk().put(JOIN_FILE_KEY, w.content());
+      } else if (a instanceof PdJoin.Action.StartEtcd s) {
+        startEtcd(s.initialCluster(), s.state());
+      } else if (a instanceof PdJoin.Action.Exit x) {
+        ctx.log("pd: exit: " + x.error());
+        observer.onExit(name, x.error(), ctx.nowUs());
+        ctx.exit(x.error());
+        return;
+      }
+    }
+  }
+
+  /** An etcd client call to the first endpoint of {@code urls}, bounded by {@code timeoutMs}. */
+  private void call(List<String> urls, ClientOp op, long timeoutMs,
+      Consumer<ClientResponse> then) {
+    long id = nextCallId++;
+    calls.put(id, then);
+    ctx.send(EtcdConfig.endpointOf(urls.get(0)), new ClientRequest(id, op));
+    ctx.setTimer(timeoutMs * 1_000, new CallTimeout(id));
+  }
+
+  private void startEtcd(String initialCluster, EtcdConfig.State state) {
+    EtcdConfig cfg = new EtcdConfig(name, peerUrl(), clientUrl(),
+        EtcdConfig.parseInitialCluster(initialCluster), state, PdConstants.INITIAL_CLUSTER_TOKEN,
+        timing);
+    ctx.log("pd: start etcd state=" + state.name().toLowerCase(java.util.Locale.ROOT)
+        + " initial-cluster=" + (initialCluster.isEmpty() ? "(from data)" : initialCluster));
+    etcd = new EtcdMember(cfg, observer);
+    etcdStartedUs = ctx.nowUs();
+    etcd.onStart(ctx);
+    if (!etcd.exited()) {
+      ctx.setTimer(PdConstants.LEADER_LOOP_MS * 1_000, new LeaderLoop());
+    }
+  }
+
+  private void leaderLoop() {
+    if (!etcd.ready()) {
+      if (ctx.nowUs() - etcdStartedUs > PdConstants.ETCD_START_TIMEOUT_MS * 1_000) {
+        ctx.log("pd: exit: etcd start timeout");
+        ctx.exit("etcd start timeout");
+        return;
+      }
+    } else if (!requestInFlight && pdClusterId == 0) {
+      // etcdutil.InitOrGetClusterID: (unix seconds << 32) + rand.Uint32(), created if absent.
+      long unix = io.pdlab.pd.etcd.EtcdConstants.EPOCH_UNIX_SECONDS + ctx.nowUs() / 1_000_000;
+      long candidate = (unix << 32) + ctx.rng().nextLong(1L << 32);
+      requestInFlight = true;
+      call(List.of(clientUrl()), new ClientOp.Create(PdConstants.CLUSTER_ID_KEY,
+          Long.toUnsignedString(candidate)), timing.requestTimeoutMs(), r -> {
+            requestInFlight = false;
+            if (r.ok()) {
+              pdClusterId = Long.parseUnsignedLong((String) r.value());
+              ctx.log("pd: cluster id " + Long.toUnsignedString(pdClusterId)
+                  + (pdClusterId == candidate ? " created" : " found"));
+              env.pdClusterId(name, pdClusterId);
+            }
+          });
+    } else if (pdClusterId != 0 && !requestInFlight) {
+      boolean etcdLeader = etcd.isLeader();
+      if (etcdLeader && !pdLeader) {
+        requestInFlight = true;
+        call(List.of(clientUrl()), new ClientOp.Put(PdConstants.LEADER_KEY, name),
+            timing.requestTimeoutMs(), r -> {
+              requestInFlight = false;
+              if (r.ok() && etcd.isLeader()) {
+                pdLeader = true;
+                ctx.log("pd: became PD leader");
+              }
+            });
+      } else if (!etcdLeader && pdLeader) {
+        pdLeader = false;
+        ctx.log("pd: PD leadership lost (not etcd leader)");
+      }
+    }
+    ctx.setTimer(PdConstants.LEADER_LOOP_MS * 1_000, new LeaderLoop());
+  }
+
+  // ------------------------------------------------------------------ events
+
+  @Override
+  public void onMessage(ProcessContext ctx, String from, Object message) {
+    this.ctx = ctx;
+    if (message instanceof Http.Response r) {
+      if (r.id() == httpId && script != null && join == null) {
+        httpId++; // answered: a late timeout must not count
+        script(script.onHttpResult(nowMs(), new HttpResult.Response(r.status(), r.body())));
+      }
+    } else if (message instanceof ClientResponse r) {
+      Consumer<ClientResponse> then = calls.remove(r.requestId());
+      if (then != null) {
+        then.accept(r);
+      }
+    } else if (message instanceof ClientRequest r && etcd == null) {
+      // pd-server is not serving yet: the connection is refused at once.
+      ctx.send(from, new ClientResponse(r.requestId(), EtcdError.CONNECTION_REFUSED, null));
+    } else if (etcd != null && isEtcdMessage(message)) {
+      etcd.onMessage(ctx, from, message);
+    }
+  }
+
+  private static boolean isEtcdMessage(Object m) {
+    return m.getClass().getEnclosingClass() == EtcdMessages.class;
+  }
+
+  @Override
+  public void onTimer(ProcessContext ctx, Object tag) {
+    this.ctx = ctx;
+    if (tag instanceof EtcdMember.Timer && etcd != null) {
+      etcd.onTimer(ctx, tag);
+    } else if (tag instanceof ScriptSleep) {
+      script(script.onSleepDone(nowMs()));
+    } else if (tag instanceof HttpTimeout t) {
+      if (t.id() == httpId && join == null) {
+        httpId++;
+        script(script.onHttpResult(nowMs(), new HttpResult.Timeout()));
+      }
+    } else if (tag instanceof JoinSleep) {
+      join(join.onSleepDone());
+    } else if (tag instanceof CallTimeout t) {
+      Consumer<ClientResponse> then = calls.remove(t.id());
+      if (then != null) {
+        then.accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
+      }
+    } else if (tag instanceof LeaderLoop) {
+      leaderLoop();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.pdlab.pd.pod;
+
+import io.pdlab.pd.tidb.TidbClusterRead;
+
+/** The world outside a pod, as pods see it. */
+public interface PodEnv {
+  /** Whether {@code name} resolves in cluster DNS now. */
+  boolean resolves(String name);
+
+  /** The API server's answer to reading a TidbCluster. */
+  TidbClusterRead readTidbCluster(String namespace, String name);
+
+  /**
+   * The pod endpoint a Service named {@code service} routes a new connection to, or null when it
+   * has no ready endpoint (the connection is refused).
+   */
+  String serviceEndpoint(String service);
+
+  /** PD wrote (or found) a PD cluster ID. */
+  void pdClusterId(String pod, long id);
+}

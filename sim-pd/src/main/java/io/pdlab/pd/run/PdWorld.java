@@ -1,0 +1,155 @@
+package io.pdlab.pd.run;
+
+import io.pdlab.pd.etcd.EtcdTiming;
+import io.pdlab.pd.pod.DiscoveryPod;
+import io.pdlab.pd.pod.PdPod;
+import io.pdlab.pd.pod.PodEnv;
+import io.pdlab.pd.tidb.TidbClusterRead;
+import io.pdlab.pd.tidb.TidbClusterView;
+import io.pdlab.sim.Budget;
+import io.pdlab.sim.process.ProcessState;
+import io.pdlab.sim.trace.TraceRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * tidb-operator v1.5's PD bootstrap without the rest of Kubernetes: a discovery pod and PD pods
+ * that all exist from the start (a Parallel StatefulSet), DNS that resolves every created pod
+ * (headless Service with publishNotReadyAddresses), Services that route to running pods, a
+ * TidbCluster whose resourceVersion a test can bump, and containers restarted with kubelet's
+ * back-off after they exit. sim-k8s replaces these stand-ins with its own controllers.
+ */
+public final class PdWorld implements PodEnv {
+  /** kubelet: first restart back-off 10 s, doubling (protocols.md S4; kubelet backOffPeriod). */
+  public static final long RESTART_BACKOFF_INITIAL_MS = 10_000;
+  /** kubelet: back-off capped at 5 min (MaxContainerBackOff). */
+  public static final long RESTART_BACKOFF_MAX_MS = 300_000;
+
+  private final EtcdWorld world;
+  private final String namespace;
+  private final String tc;
+  private final EtcdTiming timing;
+  private int resourceVersion = 1;
+  private int replicas;
+  private final TreeSet<String> unresolvable = new TreeSet<>();
+  private final TreeMap<String, Long> backoffMs = new TreeMap<>();
+  private final List<String> restarts = new ArrayList<>();
+  private boolean discoveryUp = true;
+
+  public PdWorld(long seed, Budget budget, boolean traceEnabled, String namespace, String tc,
+      EtcdTiming timing) {
+    this.world = new EtcdWorld(seed, budget, traceEnabled);
+    this.namespace = namespace;
+    this.tc = tc;
+    this.timing = timing;
+    world.requirePdClusterId(true);
+    world.sim().addProcess(discoveryName(), n -> new DiscoveryPod(namespace, this));
+    world.sim().addExitListener(this::restartLater);
+  }
+
+  public EtcdWorld world() {
+    return world;
+  }
+
+  public String discoveryName() {
+    return tc + "-discovery";
+  }
+
+  public String podName(int ordinal) {
+    return tc + "-pd-" + ordinal;
+  }
+
+  /** Creates PD pods 0..n-1 (not started) and sets spec.pd.replicas to n. */
+  public void createPdPods(int n) {
+    for (int i = replicas; i < n; i++) {
+      String name = podName(i);
+      world.addProcess(name, x -> new PdPod(name, namespace, tc, timing, this,
+          world.recorder()));
+    }
+    setReplicas(n);
+  }
+
+  /** A write to spec.pd.replicas (bumps resourceVersion, as any write to the object does). */
+  public void setReplicas(int n) {
+    replicas = n;
+    bumpResourceVersion();
+  }
+
+  /** Any write to the TidbCluster object, spec or status. */
+  public void bumpResourceVersion() {
+    resourceVersion++;
+  }
+
+  public void setResolvable(String pod, boolean resolvable) {
+    if (resolvable) {
+      unresolvable.remove(pod);
+    } else {
+      unresolvable.add(pod);
+    }
+  }
+
+  /** Container restarts so far, one line each. */
+  public List<String> restarts() {
+    return List.copyOf(restarts);
+  }
+
+  private void restartLater(String process, String reason) {
+    if (!process.startsWith(tc + "-pd-")) {
+      return;
+    }
+    long backoff = backoffMs.getOrDefault(process, RESTART_BACKOFF_INITIAL_MS);
+    backoffMs.put(process, Math.min(RESTART_BACKOFF_MAX_MS, backoff * 2));
+    restarts.add(TraceRecord.formatTime(world.sim().nowUs()) + " " + process + " exited ("
+        + reason + "); restart in " + backoff / 1_000 + "s");
+    world.sim().schedule(backoff * 1_000, () -> {
+      if (world.sim().state(process) == ProcessState.DOWN) {
+        world.sim().start(process);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ PodEnv
+
+  @Override
+  public boolean resolves(String name) {
+    String pod = name.split("\\.")[0];
+    return world.sim().processNames().contains(pod) && !unresolvable.contains(pod);
+  }
+
+  @Override
+  public TidbClusterRead readTidbCluster(String ns, String name) {
+    if (!ns.equals(namespace) || !name.equals(tc)) {
+      return new TidbClusterRead.Failed("tidbclusters.pingcap.com \"" + name + "\" not found");
+    }
+    return new TidbClusterRead.Found(TidbClusterView.of(Integer.toString(resourceVersion),
+        replicas));
+  }
+
+  /**
+   * {@code <tc>-discovery} routes to the discovery pod while it runs; {@code <tc>-pd} to the first
+   * running PD pod whose etcd is ready (the Service's ready endpoints).
+   */
+  @Override
+  public String serviceEndpoint(String service) {
+    if (service.equals(discoveryName())) {
+      return discoveryUp && world.sim().state(discoveryName()) == ProcessState.RUNNING
+          ? discoveryName() : null;
+    }
+    if (service.equals(tc + "-pd")) {
+      for (String p : world.expected()) {
+        if (world.sim().state(p) == ProcessState.RUNNING && world.etcd(p) != null
+            && world.etcd(p).ready()) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void pdClusterId(String pod, long id) {
+    world.recorder().onPdClusterId(id);
+  }
+}
