@@ -490,7 +490,7 @@ public final class Raft {
     } else if (term < storage.term) {
       if (m instanceof Append || m instanceof Heartbeat) {
         // CheckQuorum/pre-vote: tell the stale leader about the newer term.
-        host.send(from, new AppendResponse(storage.term, false, 0));
+        host.send(from, new AppendResponse(storage.term, false, 0, 0));
       } else if (m instanceof VoteRequest v && v.preVote()) {
         host.send(from, new VoteResponse(storage.term, false, true));
       }
@@ -534,10 +534,12 @@ public final class Raft {
     if (m instanceof AppendResponse r) {
       p.recentActive = true;
       if (r.reject()) {
-        p.next = Math.max(1, Math.min(r.index() + 1, p.next - 1));
-        if (p.next <= p.match) {
-          p.next = p.match + 1;
+        // etcd Progress.MaybeDecrTo: a rejection at or below the known match is stale; otherwise
+        // back off to the follower's hint (never below match + 1) and probe again.
+        if (r.index() <= p.match) {
+          return;
         }
+        p.next = Math.max(p.match + 1, Math.min(r.index(), r.hint() + 1));
         sendAppend(from);
       } else if (r.index() > p.match) {
         p.match = r.index();
@@ -589,12 +591,12 @@ public final class Raft {
 
   private void handleAppend(long from, Append a) {
     if (a.prevIndex() < storage.commit) {
-      host.send(from, new AppendResponse(storage.term, false, storage.commit));
+      host.send(from, new AppendResponse(storage.term, false, storage.commit, 0));
       return;
     }
     if (storage.termAt(a.prevIndex()) != a.prevTerm()) {
-      host.send(from, new AppendResponse(storage.term, true,
-          Math.min(a.prevIndex() - 1, storage.lastIndex())));
+      host.send(from, new AppendResponse(storage.term, true, a.prevIndex(),
+          storage.lastIndex()));
       return;
     }
     long idx = a.prevIndex();
@@ -618,7 +620,7 @@ public final class Raft {
       storage.commit = newCommit;
       applyCommitted();
     }
-    host.send(from, new AppendResponse(storage.term, false, lastNew));
+    host.send(from, new AppendResponse(storage.term, false, lastNew, 0));
   }
 
   @Override

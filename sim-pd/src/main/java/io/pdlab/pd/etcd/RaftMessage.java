@@ -38,11 +38,15 @@ public sealed interface RaftMessage {
     }
   }
 
-  /** MsgAppResp: success with the follower's match index, or a rejection with a hint. */
-  record AppendResponse(long term, boolean reject, long index) implements RaftMessage {
+  /**
+   * MsgAppResp: success with the follower's match {@code index}, or a rejection of the append at
+   * {@code index} (its prevIndex) with the follower's last index as {@code hint}.
+   */
+  record AppendResponse(long term, boolean reject, long index, long hint) implements RaftMessage {
     @Override
     public String toString() {
-      return "AppResp(t" + term + (reject ? " reject hint=" : " match=") + index + ")";
+      return "AppResp(t" + term + (reject ? " reject " + index + " hint=" + hint : " match=" + index)
+          + ")";
     }
   }
 
