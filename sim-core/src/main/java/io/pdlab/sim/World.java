@@ -118,6 +118,11 @@ public class World implements Scheduler, FaultTarget {
     return loop.schedule(delayUs, task);
   }
 
+  /** Schedules a prepared event (no allocation; a periodic task can reschedule itself). */
+  public void schedule(long delayUs, Event e) {
+    loop.schedule(delayUs, e);
+  }
+
   /** Records a driver note in the trace. */
   public void note(String node, String text) {
     trace.record(TraceKind.NOTE, node, text);
@@ -179,6 +184,11 @@ public class World implements Scheduler, FaultTarget {
    */
   public void addExitListener(ExitListener listener) {
     exitListeners.add(listener);
+  }
+
+  /** Whether a process of that name exists (in any state). */
+  public boolean hasProcess(String name) {
+    return processes.containsKey(name);
   }
 
   /** Process names in the order they were added. */
@@ -502,6 +512,11 @@ public class World implements Scheduler, FaultTarget {
     @Override
     public void log(String stateChange) {
       trace.record(TraceKind.STATE, name, stateChange);
+    }
+
+    @Override
+    public boolean tracing() {
+      return trace.enabled();
     }
 
     @Override

@@ -36,6 +36,12 @@ public interface ProcessContext {
   /** Reports a state change to the trace (and so to the checkers). */
   void log(String stateChange);
 
+  /**
+   * Whether {@link #log} records anything: when false, callers skip building the text (the
+   * simulator's fast path for benchmarks and large sweeps).
+   */
+  boolean tracing();
+
   /** The process exits by itself (like a process calling exit); volatile state is discarded. */
   void exit(String reason);
 }

@@ -170,8 +170,10 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     this.ctx = ctx;
     RaftStorage wal = ctx.disk().get(WAL_KEY);
     if (wal != null) {
-      ctx.log("etcd: WAL exists, restarting member " + MemberIds.hex(wal.memberId())
-          + "; --initial-cluster flags ignored");
+      if (ctx.tracing()) {
+        ctx.log("etcd: WAL exists, restarting member " + MemberIds.hex(wal.memberId())
+            + "; --initial-cluster flags ignored");
+      }
       storage = wal;
       begin(wal.memberId(), wal.clusterId(), null);
       return;
@@ -221,8 +223,10 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     s.commit = index;
     storage = s;
     ctx.disk().put(WAL_KEY, s);
-    ctx.log("etcd: bootstrapped new cluster " + MemberIds.hex(cid) + " as member "
-        + MemberIds.hex(self) + " of " + ids.size());
+    if (ctx.tracing()) {
+      ctx.log("etcd: bootstrapped new cluster " + MemberIds.hex(cid) + " as member "
+          + MemberIds.hex(self) + " of " + ids.size());
+    }
     begin(self, cid, null);
   }
 
@@ -268,8 +272,10 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     RaftStorage s = new RaftStorage(self.id(), r.clusterId());
     storage = s;
     ctx.disk().put(WAL_KEY, s);
-    ctx.log("etcd: joining existing cluster " + MemberIds.hex(r.clusterId()) + " as member "
-        + MemberIds.hex(self.id()));
+    if (ctx.tracing()) {
+      ctx.log("etcd: joining existing cluster " + MemberIds.hex(r.clusterId()) + " as member "
+          + MemberIds.hex(self.id()));
+    }
     begin(self.id(), r.clusterId(), m);
   }
 
@@ -318,9 +324,15 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     return m != null ? m : remote.get(id);
   }
 
+  /** Endpoint names by peer URL: URLs never change for a member, parsing them on every send did. */
+  private final TreeMap<String, String> endpointByUrl = new TreeMap<>();
+
   private String endpointOfMember(long id) {
     Member m = known(id);
-    return m == null || m.peerUrls().isEmpty() ? null : EtcdConfig.endpointOf(m.peerUrls().get(0));
+    if (m == null || m.peerUrls().isEmpty()) {
+      return null;
+    }
+    return endpointByUrl.computeIfAbsent(m.peerUrls().get(0), EtcdConfig::endpointOf);
   }
 
   private List<Long> peerIds() {
@@ -358,13 +370,17 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     long now = ctx.nowUs();
     lastHeardUs.put(peer, now);
     if (activeSinceUs.putIfAbsent(peer, now) == null) {
-      ctx.log("etcd: peer " + MemberIds.hex(peer) + " became active");
+      if (ctx.tracing()) {
+        ctx.log("etcd: peer " + MemberIds.hex(peer) + " became active");
+      }
     }
   }
 
   private void deactivate(long peer, String why) {
     if (activeSinceUs.remove(peer) != null) {
-      ctx.log("etcd: peer " + MemberIds.hex(peer) + " became inactive (" + why + ")");
+      if (ctx.tracing()) {
+        ctx.log("etcd: peer " + MemberIds.hex(peer) + " became inactive (" + why + ")");
+      }
     }
   }
 
@@ -372,8 +388,10 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     if (clusterOfSender != clusterId) {
       if (!"mismatch".equals(refusedBy.get(from))) {
         refusedBy.put(from, "mismatch");
-        ctx.log("etcd: request cluster ID mismatch (got " + MemberIds.hex(clusterOfSender)
-            + " want " + MemberIds.hex(clusterId) + ") from " + endpoint);
+        if (ctx.tracing()) {
+          ctx.log("etcd: request cluster ID mismatch (got " + MemberIds.hex(clusterOfSender)
+              + " want " + MemberIds.hex(clusterId) + ") from " + endpoint);
+        }
       }
       return false;
     }
@@ -417,7 +435,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
       }
     } else if (!a.error().equals(refusedBy.get(a.from()))) {
       refusedBy.put(a.from(), a.error());
-      ctx.log("etcd: stream to " + MemberIds.hex(a.from()) + " refused: " + a.error());
+      if (ctx.tracing()) {
+        ctx.log("etcd: stream to " + MemberIds.hex(a.from()) + " refused: " + a.error());
+      }
       if (a.error().startsWith("the member has been permanently removed")) {
         exit("the member has been permanently removed from the cluster");
       }
@@ -483,7 +503,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
 
   @Override
   public void roleChanged(Raft.Role role, long term, long lead) {
-    ctx.log("etcd: " + role + " term=" + term + " lead=" + MemberIds.hex(lead));
+    if (ctx.tracing()) {
+      ctx.log("etcd: " + role + " term=" + term + " lead=" + MemberIds.hex(lead));
+    }
     observer.onRole(cfg.name(), clusterId, role, term, ctx.nowUs());
     if (role == Raft.Role.FOLLOWER && lead != Raft.NONE && !ready) {
       publish();
@@ -496,7 +518,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
 
   @Override
   public void log(String line) {
-    ctx.log("raft: " + line);
+    if (ctx.tracing()) {
+      ctx.log("raft: " + line);
+    }
   }
 
   @Override
@@ -515,7 +539,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
       if (p.memberId() == memberId && !ready) {
         ready = true;
         publishInFlight = false;
-        ctx.log("etcd: published " + cfg.name() + "; ready to serve client requests");
+        if (ctx.tracing()) {
+          ctx.log("etcd: published " + cfg.name() + "; ready to serve client requests");
+        }
         observer.onReady(cfg.name(), clusterId, ctx.nowUs());
       }
     } else if (d instanceof EntryData.Put p) {
@@ -589,7 +615,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
     if (err == null) {
       return true;
     }
-    ctx.log("etcd: conf change " + cc + " refused at apply: " + err.message());
+    if (ctx.tracing()) {
+      ctx.log("etcd: conf change " + cc + " refused at apply: " + err.message());
+    }
     if (cc.origin() == memberId) {
       Pending req = pending.remove(cc.requestId());
       if (req != null) {
@@ -689,7 +717,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
       // etcd adjustTicks: once more than one remote peer is active, fast-forward election-2.
       if (activeSinceUs.size() > 1) {
         raft.advanceTicks(timing.electionTicks() - 2);
-        ctx.log("etcd: initial election tick advance after " + p.attempt() + " polls");
+        if (ctx.tracing()) {
+          ctx.log("etcd: initial election tick advance after " + p.attempt() + " polls");
+        }
       } else if ((long) p.attempt() * EtcdConstants.TICK_ADVANCE_POLL_MS
           < EtcdConstants.CONN_READ_TIMEOUT_MS) {
         ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(p.attempt() + 1));
@@ -719,7 +749,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
 
   private void exit(String reason) {
     exited = true;
-    ctx.log("etcd: exit: " + reason);
+    if (ctx.tracing()) {
+      ctx.log("etcd: exit: " + reason);
+    }
     observer.onExit(cfg.name(), reason, ctx.nowUs());
     ctx.exit(reason);
   }
@@ -783,7 +815,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
       }
     }
     if (err != null) {
-      ctx.log("etcd: rejected " + op + ": " + err.message());
+      if (ctx.tracing()) {
+        ctx.log("etcd: rejected " + op + ": " + err.message());
+      }
       ctx.send(client, new ClientResponse(clientRequestId, err, null));
       return;
     }

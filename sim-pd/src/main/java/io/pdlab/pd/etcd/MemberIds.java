@@ -23,8 +23,40 @@ public final class MemberIds {
     return memberId(peerUrls, token, null);
   }
 
+  /**
+   * IDs already computed (a pure function of its inputs; every member of every run derives the
+   * same few again). Bounded, least recently used first out.
+   */
+  private static final int CACHE_SIZE = 4_096;
+  private static final java.util.LinkedHashMap<String, Long> CACHE =
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Long> e) {
+          return size() > CACHE_SIZE;
+        }
+      };
+
   /** ID of a member added at runtime at {@code unixSeconds}. */
   public static long memberId(Collection<String> peerUrls, String token, Long unixSeconds) {
+    String key = (peerUrls.size() == 1 ? peerUrls.iterator().next() : String.join("\n",
+        new java.util.TreeSet<>(peerUrls))) + "\u0000" + token + "\u0000" + unixSeconds;
+    synchronized (CACHE) {
+      Long known = CACHE.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    long id = computeMemberId(peerUrls, token, unixSeconds);
+    synchronized (CACHE) {
+      CACHE.put(key, id);
+    }
+    return id;
+  }
+
+  private static long computeMemberId(Collection<String> peerUrls, String token,
+      Long unixSeconds) {
     List<String> sorted = new ArrayList<>(peerUrls);
     sorted.sort(null);
     StringBuilder sb = new StringBuilder();
@@ -54,11 +86,22 @@ public final class MemberIds {
     return Long.toHexString(id);
   }
 
-  private static byte[] sha1(byte[] in) {
+  /** Looked up once; each use clones it (a provider lookup per ID costs more than the hash). */
+  private static final MessageDigest SHA1;
+
+  static {
     try {
-      return MessageDigest.getInstance("SHA-1").digest(in);
+      SHA1 = MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is required by every JDK", e);
+    }
+  }
+
+  private static byte[] sha1(byte[] in) {
+    try {
+      return ((MessageDigest) SHA1.clone()).digest(in);
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("the JDK's SHA-1 digest is cloneable", e);
     }
   }
 

@@ -319,14 +319,20 @@ public final class Raft {
     return all;
   }
 
+  /** Voters and learners other than self; cached, recomputed when the configuration changes. */
+  private List<Long> peers;
+
   private List<Long> peers() {
-    List<Long> out = new ArrayList<>();
-    for (long m : members()) {
-      if (m != id) {
-        out.add(m);
+    if (peers == null) {
+      List<Long> out = new ArrayList<>();
+      for (long m : members()) {
+        if (m != id) {
+          out.add(m);
+        }
       }
+      peers = out;
     }
-    return out;
+    return peers;
   }
 
   // ----------------------------------------------------------------- proposals
@@ -419,6 +425,7 @@ public final class Raft {
   }
 
   private void applyConfChange(ConfChange cc) {
+    peers = null;
     switch (cc.type()) {
       case ADD_VOTER -> {
         learners.remove(cc.memberId());

@@ -28,7 +28,8 @@ public sealed interface RaftMessage {
   record Append(long term, long prevIndex, long prevTerm, List<Entry> entries, long commit)
       implements RaftMessage {
     public Append {
-      entries = List.copyOf(entries);
+      // Raft hands over a fresh slice it never touches again: wrap, do not copy (hot path).
+      entries = java.util.Collections.unmodifiableList(entries);
     }
 
     @Override

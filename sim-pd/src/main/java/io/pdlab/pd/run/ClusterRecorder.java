@@ -1,7 +1,6 @@
 package io.pdlab.pd.run;
 
 import io.pdlab.pd.etcd.Entry;
-import io.pdlab.pd.etcd.EntryData;
 import io.pdlab.pd.etcd.EtcdObserver;
 import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.etcd.MemberIds;
@@ -39,21 +38,33 @@ public final class ClusterRecorder implements EtcdObserver {
   private final TreeMap<String, Long> memberIdOf = new TreeMap<>();
   private final List<Ack> acks = new ArrayList<>();
   private final TreeSet<Long> pdClusterIds = new TreeSet<>();
-  private final List<String> timeline = new ArrayList<>();
+  /** Membership changes, formatted only when asked for (formatting here cost more than the run). */
+  private record Change(long timeUs, long clusterId, String summary) {
+    @Override
+    public String toString() {
+      return TraceRecord.formatTime(timeUs) + " " + MemberIds.hex(clusterId) + " " + summary;
+    }
+  }
+
+  private final List<Change> timeline = new ArrayList<>();
   private final TreeMap<Long, String> lastSummary = new TreeMap<>();
   private final TreeMap<Long, Long> timelineIndex = new TreeMap<>();
   private final TreeMap<String, String> exits = new TreeMap<>();
   private final List<String> pending = new ArrayList<>();
   private Entry lastApplied;
+  /** Counts every observation, so a predicate over them is re-evaluated only after a change. */
+  private long changes;
 
   @Override
   public void onCluster(String member, long memberId, long clusterId, long nowUs) {
+    changes++;
     clusterOf.put(member, clusterId);
     memberIdOf.put(member, memberId);
   }
 
   @Override
   public void onRole(String member, long clusterId, Raft.Role role, long term, long nowUs) {
+    changes++;
     if (role != Raft.Role.LEADER) {
       return;
     }
@@ -68,6 +79,7 @@ public final class ClusterRecorder implements EtcdObserver {
 
   @Override
   public void onApply(String member, long clusterId, Entry entry, long nowUs) {
+    changes++;
     TreeMap<Long, Entry> log = committed.computeIfAbsent(clusterId, k -> new TreeMap<>());
     Entry first = log.putIfAbsent(entry.index(), entry);
     if (first != null && !first.equals(entry)) {
@@ -91,7 +103,7 @@ public final class ClusterRecorder implements EtcdObserver {
     String summary = summarize(membership);
     if (!summary.equals(lastSummary.get(clusterId))) {
       lastSummary.put(clusterId, summary);
-      timeline.add(TraceRecord.formatTime(nowUs) + " " + MemberIds.hex(clusterId) + " " + summary);
+      timeline.add(new Change(nowUs, clusterId, summary));
     }
   }
 
@@ -117,10 +129,16 @@ public final class ClusterRecorder implements EtcdObserver {
 
   /** PD wrote a cluster ID (the ID TiKV would persist). */
   public void onPdClusterId(long pdClusterId) {
+    changes++;
     pdClusterIds.add(pdClusterId);
   }
 
   // ------------------------------------------------------------------ views
+
+  /** Grows with every observation (a cheap "did anything happen" check). */
+  public long changes() {
+    return changes;
+  }
 
   /** Clusters in which a leader was elected, with the time of their first leader. */
   public Map<Long, Long> formedAtUs() {
@@ -140,7 +158,11 @@ public final class ClusterRecorder implements EtcdObserver {
   }
 
   public List<String> timeline() {
-    return Collections.unmodifiableList(timeline);
+    List<String> out = new ArrayList<>(timeline.size());
+    for (Change c : timeline) {
+      out.add(c.toString());
+    }
+    return out;
   }
 
   public Map<String, String> exits() {
@@ -178,8 +200,30 @@ public final class ClusterRecorder implements EtcdObserver {
     };
   }
 
-  /** True if the entry is a client write (used when looking for lost writes). */
-  static boolean isWrite(Entry e) {
-    return e.data() instanceof EntryData.Put;
+  /**
+   * Checks at the end that at most one etcd cluster formed (a leader was elected) and at most one
+   * PD cluster ID was written: for runs in which a split brain would be a bug.
+   */
+  public Invariant singleCluster() {
+    return new Invariant() {
+      @Override
+      public String name() {
+        return "single-cluster";
+      }
+
+      @Override
+      public String atEnd(long nowUs) {
+        if (formedAtUs.size() > 1) {
+          List<String> ids = new ArrayList<>();
+          formedAtUs.keySet().forEach(id -> ids.add(MemberIds.hex(id)));
+          return "split brain: " + ids.size() + " clusters formed " + ids;
+        }
+        if (pdClusterIds.size() > 1) {
+          return "split brain: " + pdClusterIds.size() + " PD cluster IDs written "
+              + pdClusterIds;
+        }
+        return null;
+      }
+    };
   }
 }

@@ -9,6 +9,7 @@ import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.etcd.Raft;
 import io.pdlab.pd.etcd.RaftStorage;
 import io.pdlab.sim.Budget;
+import io.pdlab.sim.Event;
 import io.pdlab.sim.RunResult;
 import io.pdlab.sim.Simulation;
 import io.pdlab.sim.process.Process;
@@ -130,8 +131,16 @@ public final class EtcdWorld {
     }
     startUs = sim.nowUs();
     sampling = true;
-    sim.schedule(SAMPLE_INTERVAL_US, this::sample);
+    sim.schedule(SAMPLE_INTERVAL_US, sampler);
   }
+
+  /** One event object that reschedules itself: sampling allocates nothing per sample. */
+  private final Event sampler = new Event() {
+    @Override
+    protected void fire() {
+      sample();
+    }
+  };
 
   private void sample() {
     noteBootstrap();
@@ -145,7 +154,7 @@ public final class EtcdWorld {
       }
     }
     if (sampling) {
-      sim.schedule(SAMPLE_INTERVAL_US, this::sample);
+      sim.schedule(SAMPLE_INTERVAL_US, sampler);
     }
   }
 
@@ -155,14 +164,21 @@ public final class EtcdWorld {
     }
   }
 
-  /** Runs until bootstrapped (exact time), or the budget ends. */
+  /**
+   * Runs until bootstrapped (exact to the event), or the budget ends. The predicate is evaluated
+   * when the recorder saw something new (a role, an applied entry, a membership change); the
+   * availability sampler catches what only the network changed.
+   */
   public RunResult runUntilBootstrapped() {
     startMeasuring();
-    RunResult r = sim.run(() -> {
-      noteBootstrap();
+    long[] seen = {-1};
+    return sim.run(() -> {
+      if (recorder.changes() != seen[0]) {
+        seen[0] = recorder.changes();
+        noteBootstrap();
+      }
       return bootstrappedAtUs >= 0;
     });
-    return r;
   }
 
   /** Runs until {@code timeUs}, measuring. */
@@ -191,7 +207,7 @@ public final class EtcdWorld {
           continue;
         }
         String ep = EtcdConfig.endpointOf(m.peerUrls().get(0));
-        boolean up = v == l.memberId() || (sim.processNames().contains(ep)
+        boolean up = v == l.memberId() || (sim.hasProcess(ep)
             && sim.state(ep) == ProcessState.RUNNING && etcd(ep) != null
             && etcd(ep).clusterId() == l.clusterId()
             && sim.network().isUp(name, ep) && sim.network().isUp(ep, name));

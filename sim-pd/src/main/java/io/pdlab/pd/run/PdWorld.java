@@ -115,7 +115,7 @@ public final class PdWorld implements PodEnv {
   @Override
   public boolean resolves(String name) {
     String pod = name.split("\\.")[0];
-    return world.sim().processNames().contains(pod) && !unresolvable.contains(pod);
+    return world.sim().hasProcess(pod) && !unresolvable.contains(pod);
   }
 
   @Override

@@ -52,6 +52,7 @@ final class RandomFaultRun {
         ? "pd" : "etcd") + " faults:\n" + schedule;
     world.sim().note("-", knobs);
     world.sim().install(schedule);
+    world.sim().addInvariant(world.recorder().singleCluster());
     Rng writes = world.sim().stream("writes");
     scheduleWrite(writes, 0);
     world.sim().schedule(HEAL_AT_US, this::healEverything);
