@@ -46,10 +46,31 @@ public final class EtcdWorld {
   private boolean sampling;
 
   public EtcdWorld(long seed, Budget budget, boolean traceEnabled) {
-    sim = new Simulation(seed, budget, traceEnabled);
+    this(new Simulation(seed, budget, traceEnabled));
+  }
+
+  /**
+   * Measures members that another driver (a Kubernetes model) creates in {@code sim}; tell it
+   * which with {@link #expect}.
+   */
+  public EtcdWorld(Simulation sim) {
+    this.sim = sim;
     sim.addInvariant(recorder.safety());
     sim.addProcess(CLIENT, n -> client);
     sim.start(CLIENT);
+  }
+
+  /** Counts an existing process as a member the cluster should end up with. */
+  public void expect(String name) {
+    if (!expected.contains(name)) {
+      expected.add(name);
+      bootstrappedAtUs = -1;
+    }
+  }
+
+  /** No longer counts {@code name} (a scaled-in member). */
+  public void unexpect(String name) {
+    expected.remove(name);
   }
 
   public Simulation sim() {

@@ -1,0 +1,102 @@
+package io.pdlab.k8s.controllers;
+
+import io.pdlab.k8s.api.Container;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.pd.etcd.EtcdConfig;
+import io.pdlab.pd.etcd.EtcdMember;
+import io.pdlab.pd.etcd.EtcdTiming;
+import io.pdlab.pd.pod.DiscoveryPod;
+import io.pdlab.pd.pod.PdPod;
+import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.ProcessContext;
+import java.util.List;
+
+/**
+ * What the kubelet runs for a container: the simulated process behind an image's entrypoint,
+ * chosen by the container's role, and how its readiness probe answers.
+ *
+ * <ul>
+ *   <li>{@code etcd}: an {@link EtcdMember} from the container's etcd flags; ready when it has
+ *       published and knows a leader (a quorum-gated health check);
+ *   <li>{@code pd}: a {@link PdPod} (start script, join, embedded etcd); ready once PD has its
+ *       cluster ID;
+ *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}; ready when running;
+ *   <li>{@code simple}: a process with no protocol (TiKV, TiDB, monitor stand-ins); ready when
+ *       running.
+ * </ul>
+ */
+final class ContainerRuntime {
+  private final K8sWorld world;
+
+  ContainerRuntime(K8sWorld world) {
+    this.world = world;
+  }
+
+  Process create(Pod pod, Container c) {
+    String ns = pod.meta().namespace();
+    String name = pod.meta().name();
+    return switch (c.role()) {
+      case "etcd" -> new EtcdMember(etcdConfig(pod, c), world.measures().recorder());
+      case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
+          "app.kubernetes.io/instance", ""), timing(c), world, world.measures().recorder());
+      case "discovery" -> new DiscoveryPod(ns, world);
+      case "simple" -> new Simple();
+      default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
+          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");
+    };
+  }
+
+  /** The readiness probe of a running container. */
+  boolean ready(Container c, Process p) {
+    return switch (c.role()) {
+      case "etcd" -> {
+        EtcdMember m = (EtcdMember) p;
+        yield m.ready() && m.raft() != null && m.raft().lead() != 0;
+      }
+      case "pd" -> {
+        PdPod pd = (PdPod) p;
+        yield pd.etcd() != null && pd.etcd().ready() && pd.pdClusterId() != 0;
+      }
+      default -> true;
+    };
+  }
+
+  static String flag(List<String> args, String name, String fallback) {
+    for (String a : args) {
+      if (a.startsWith("--" + name + "=")) {
+        return a.substring(name.length() + 3);
+      }
+    }
+    return fallback;
+  }
+
+  static EtcdTiming timing(Container c) {
+    return flag(c.args(), "timing", "etcd").equals("pd") ? EtcdTiming.PD_PROFILE
+        : EtcdTiming.ETCD_DEFAULTS;
+  }
+
+  /** The etcd flags of a container in a pod with a stable DNS name under its headless Service. */
+  static EtcdConfig etcdConfig(Pod pod, Container c) {
+    String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
+        + pod.meta().namespace() + ".svc";
+    String state = flag(c.args(), "initial-cluster-state", "new");
+    return new EtcdConfig(pod.meta().name(), "http://" + host + ":2380",
+        "http://" + host + ":2379",
+        EtcdConfig.parseInitialCluster(flag(c.args(), "initial-cluster", "")),
+        state.equals("existing") ? EtcdConfig.State.EXISTING : EtcdConfig.State.NEW,
+        flag(c.args(), "initial-cluster-token", "etcd-cluster"), timing(c));
+  }
+
+  /** A container with no protocol of its own. */
+  static final class Simple implements Process {
+    @Override
+    public void onStart(ProcessContext ctx) {
+      if (ctx.tracing()) {
+        ctx.log("container started");
+      }
+    }
+
+    @Override
+    public void onMessage(ProcessContext ctx, String from, Object message) {}
+  }
+}

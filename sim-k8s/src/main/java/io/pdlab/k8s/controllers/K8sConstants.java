@@ -1,0 +1,30 @@
+package io.pdlab.k8s.controllers;
+
+/** Kubernetes numbers the model uses; each names its source. */
+public final class K8sConstants {
+  private K8sConstants() {}
+
+  /** kubelet container restart back-off: 10 s, doubling (pkg/kubelet kubelet.go backOffPeriod). */
+  public static final long RESTART_BACKOFF_INITIAL_MS = 10_000;
+
+  /** ... capped at 5 min (MaxContainerBackOff = 300 s). */
+  public static final long RESTART_BACKOFF_MAX_MS = 300_000;
+
+  /** Readiness probe period default: periodSeconds = 10 (core/v1 Probe). */
+  public static final long READINESS_PERIOD_MS = 10_000;
+
+  /**
+   * Image pull and container start: an assumption for a cached image on EKS (no source in
+   * provisioning.md); scenarios override it.
+   */
+  public static final long CONTAINER_START_MS = 2_000;
+
+  /** Watch delivery delay from the API server to controllers (assumption: same-zone). */
+  public static final long WATCH_DELAY_US = 1_000;
+
+  /**
+   * A pod's DNS record appears this long after its Endpoints change (CoreDNS cache TTL 30 s is the
+   * upper bound; an assumption of 1 s for the record to be served).
+   */
+  public static final long DNS_PROPAGATION_MS = 1_000;
+}

@@ -1,0 +1,300 @@
+package io.pdlab.k8s.controllers;
+
+import io.pdlab.k8s.api.Container;
+import io.pdlab.k8s.api.K8sObject;
+import io.pdlab.k8s.api.Kind;
+import io.pdlab.k8s.api.Node;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.PodStatus;
+import io.pdlab.k8s.api.Service;
+import io.pdlab.k8s.api.StatefulSet;
+import io.pdlab.k8s.api.TidbCluster;
+import io.pdlab.k8s.store.ObjectStore;
+import io.pdlab.k8s.store.WatchEvent;
+import io.pdlab.pd.pod.PodEnv;
+import io.pdlab.pd.run.EtcdWorld;
+import io.pdlab.pd.tidb.TidbClusterRead;
+import io.pdlab.pd.tidb.TidbClusterView;
+import io.pdlab.sim.Budget;
+import io.pdlab.sim.Simulation;
+import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.ProcessState;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * A simulated Kubernetes cluster: the object store, the StatefulSet controller, a kubelet per node
+ * (containers run as simulated processes on the node's host, so losing a node takes its pods'
+ * processes down; restarts back off 10 s doubling to 5 min; readiness is probed every 10 s), DNS for
+ * pods under headless Services, and Services routing to ready pods. It is the {@link PodEnv} of the
+ * PD and discovery pods, and measures the etcd members it runs with an {@link EtcdWorld}.
+ */
+public final class K8sWorld implements PodEnv {
+  private final Simulation sim;
+  private final ObjectStore store;
+  private final EtcdWorld measures;
+  private final ContainerRuntime runtime = new ContainerRuntime(this);
+  /** Pod key by process name (pod names are unique across the model's namespaces). */
+  private final TreeMap<String, String> podOfProcess = new TreeMap<>();
+  private final TreeMap<String, Long> startedUs = new TreeMap<>();
+  private final TreeMap<String, Long> backoffMs = new TreeMap<>();
+  private final TreeSet<String> starting = new TreeSet<>();
+  private final TreeSet<String> pendingSets = new TreeSet<>();
+  private long containerStartMs = K8sConstants.CONTAINER_START_MS;
+
+  public K8sWorld(long seed, Budget budget, boolean traceEnabled) {
+    this.sim = new Simulation(seed, budget, traceEnabled);
+    this.store = new ObjectStore(sim, K8sConstants.WATCH_DELAY_US);
+    this.measures = new EtcdWorld(sim);
+    store.watch(Kind.STATEFUL_SET, e -> reconcileSetLater(e.object().meta().key()));
+    store.watch(Kind.POD, this::onPod);
+    sim.addExitListener(this::onContainerExit);
+    sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
+  }
+
+  public Simulation sim() {
+    return sim;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  public EtcdWorld measures() {
+    return measures;
+  }
+
+  /** Image pull and container start time for every container from now on. */
+  public void setContainerStartMs(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("container start must be >= 0 ms, got " + ms);
+    }
+    containerStartMs = ms;
+  }
+
+  /** Reads, changes and writes an object, retrying on a conflict (a controller's update loop). */
+  public <T extends K8sObject> T modify(Kind kind, String key, UnaryOperator<T> change) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      T current = store.get(kind, key);
+      if (current == null) {
+        return null;
+      }
+      try {
+        return store.update(change.apply(current));
+      } catch (ObjectStore.ConflictException e) {
+        // someone wrote in between: read again
+      }
+    }
+    throw new IllegalStateException("could not update " + kind.kindName() + " " + key
+        + " after 5 conflicts");
+  }
+
+  // ------------------------------------------------------------------ StatefulSets
+
+  private void reconcileSetLater(String setKey) {
+    if (pendingSets.add(setKey)) {
+      sim.schedule(0, () -> {
+        pendingSets.remove(setKey);
+        reconcileSet(setKey);
+      });
+    }
+  }
+
+  private void reconcileSet(String setKey) {
+    StatefulSet set = store.get(Kind.STATEFUL_SET, setKey);
+    if (set == null) {
+      return;
+    }
+    Map<String, Pod> pods = new TreeMap<>();
+    for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
+        .equals(set.meta().namespace()) && set.meta().name().equals(p.meta().labels()
+        .get(StatefulSetController.OWNER_LABEL)))) {
+      pods.put(p.meta().name(), p);
+    }
+    TreeSet<String> claims = new TreeSet<>();
+    store.list(Kind.PERSISTENT_VOLUME_CLAIM).forEach(c -> claims.add(c.meta().name()));
+    for (StatefulSetController.Action a : StatefulSetController.reconcile(set, pods, claims)) {
+      if (a instanceof StatefulSetController.Action.CreateClaim c) {
+        store.create(c.claim());
+      } else if (a instanceof StatefulSetController.Action.CreatePod c) {
+        store.create(c.pod());
+      } else if (a instanceof StatefulSetController.Action.DeletePod d) {
+        deletePod(d.key());
+      }
+    }
+  }
+
+  /** Deletes a pod: its container is killed and its process slot freed for a successor. */
+  public void deletePod(String key) {
+    Pod p = store.get(Kind.POD, key);
+    if (p == null) {
+      return;
+    }
+    store.delete(Kind.POD, key);
+    String name = p.meta().name();
+    if (sim.hasProcess(name) && sim.state(name) != ProcessState.DOWN) {
+      sim.crash(name);
+    }
+    podOfProcess.remove(name);
+    startedUs.remove(name);
+    measures.unexpect(name);
+  }
+
+  // ------------------------------------------------------------------ kubelet
+
+  private void onPod(WatchEvent e) {
+    Pod pod = (Pod) e.object();
+    String owner = pod.meta().labels().get(StatefulSetController.OWNER_LABEL);
+    if (owner != null) {
+      reconcileSetLater(pod.meta().namespace() + "/" + owner);
+    }
+    if (e.type() == WatchEvent.Type.DELETED) {
+      return;
+    }
+    String name = pod.meta().name();
+    Pod current = store.get(Kind.POD, pod.meta().key());
+    if (current == null || !current.scheduled() || starting.contains(name)
+        || podOfProcess.containsKey(name)) {
+      return;
+    }
+    starting.add(name);
+    sim.schedule(containerStartMs * 1_000, () -> startContainer(pod.meta().key()));
+  }
+
+  private void startContainer(String key) {
+    Pod pod = store.get(Kind.POD, key);
+    String name = key.substring(key.indexOf('/') + 1);
+    starting.remove(name);
+    if (pod == null || !pod.scheduled()) {
+      return;
+    }
+    Node node = store.get(Kind.NODE, pod.spec().nodeName());
+    if (node == null || !node.ready()) {
+      return; // the node is gone: the pod cannot start there
+    }
+    Container c = pod.spec().containers().get(0);
+    if (!sim.hasProcess(name)) {
+      sim.addProcess(name, pod.spec().nodeName(), n -> runtime.create(currentPod(name), c));
+    }
+    podOfProcess.put(name, key);
+    if (c.role().equals("etcd") || c.role().equals("pd")) {
+      measures.expect(name);
+    }
+    if (sim.state(name) == ProcessState.DOWN) {
+      sim.start(name);
+    }
+    startedUs.put(name, sim.nowUs());
+    modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
+  }
+
+  private Pod currentPod(String name) {
+    String key = podOfProcess.get(name);
+    return store.get(Kind.POD, key);
+  }
+
+  private void onContainerExit(String process, String reason) {
+    String key = podOfProcess.get(process);
+    Pod pod = key == null ? null : store.get(Kind.POD, key);
+    if (pod == null) {
+      return;
+    }
+    if (pod.spec().restartPolicy().equals("Never")) {
+      modify(Kind.POD, key, (Pod p) -> p.withStatus(new PodStatus("Failed", false, reason,
+          p.status().restarts())));
+      return;
+    }
+    long backoff = backoffMs.getOrDefault(process, K8sConstants.RESTART_BACKOFF_INITIAL_MS);
+    backoffMs.put(process, Math.min(K8sConstants.RESTART_BACKOFF_MAX_MS, backoff * 2));
+    modify(Kind.POD, key, (Pod p) -> p.withStatus(new PodStatus("Running", false,
+        "CrashLoopBackOff: back-off " + backoff / 1_000 + "s (" + reason + ")",
+        p.status().restarts() + 1)));
+    sim.schedule(backoff * 1_000, () -> {
+      if (store.get(Kind.POD, key) != null && sim.state(process) == ProcessState.DOWN) {
+        sim.start(process);
+      }
+    });
+  }
+
+  private void probeAll() {
+    for (Map.Entry<String, String> e : new TreeMap<>(podOfProcess).entrySet()) {
+      Pod pod = store.get(Kind.POD, e.getValue());
+      if (pod == null) {
+        continue;
+      }
+      Process p = sim.instance(e.getKey());
+      boolean ready = p != null && sim.state(e.getKey()) == ProcessState.RUNNING
+          && runtime.ready(pod.spec().containers().get(0), p);
+      if (ready != pod.status().ready()) {
+        modify(Kind.POD, e.getValue(), (Pod x) -> x.withStatus(x.status().withReady(ready)));
+      }
+    }
+    sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
+  }
+
+  // ------------------------------------------------------------------ nodes
+
+  /** A node is lost: its pods' processes die with it; it is NotReady. */
+  public void loseNode(String nodeName) {
+    modify(Kind.NODE, nodeName, (Node n) -> n.withReady(false));
+    for (String p : sim.processesOn(nodeName)) {
+      if (sim.state(p) != ProcessState.DOWN) {
+        sim.crash(p);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ PodEnv
+
+  /** A pod's DNS name resolves once its container started plus the propagation delay. */
+  @Override
+  public boolean resolves(String name) {
+    String pod = name.split("\\.")[0];
+    Long started = startedUs.get(pod);
+    return started != null
+        && sim.nowUs() >= started + K8sConstants.DNS_PROPAGATION_MS * 1_000;
+  }
+
+  @Override
+  public TidbClusterRead readTidbCluster(String namespace, String name) {
+    TidbCluster tc = store.get(Kind.TIDB_CLUSTER, namespace + "/" + name);
+    if (tc == null) {
+      return new TidbClusterRead.Failed("tidbclusters.pingcap.com \"" + name + "\" not found");
+    }
+    return new TidbClusterRead.Found(new TidbClusterView(
+        Long.toString(tc.meta().resourceVersion()), tc.spec().pd().replicas(),
+        tc.status().pdFailureMembers().size(), false));
+  }
+
+  /** The first ready pod (by name) selected by a Service of that name, or null. */
+  @Override
+  public String serviceEndpoint(String service) {
+    for (Service s : store.<Service>list(Kind.SERVICE, (Service s) -> s.meta().name()
+        .equals(service))) {
+      for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
+          .equals(s.meta().namespace()) && matches(s.selector(), p.meta().labels()))) {
+        if ((p.status().ready() || s.publishNotReadyAddresses())
+            && podOfProcess.containsKey(p.meta().name())
+            && sim.state(p.meta().name()) == ProcessState.RUNNING) {
+          return p.meta().name();
+        }
+      }
+    }
+    return null;
+  }
+
+  static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+    for (Map.Entry<String, String> e : selector.entrySet()) {
+      if (!e.getValue().equals(labels.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void pdClusterId(String pod, long id) {
+    measures.recorder().onPdClusterId(id);
+  }
+}

@@ -1,0 +1,107 @@
+package io.pdlab.k8s.controllers;
+
+import io.pdlab.k8s.api.ObjectMeta;
+import io.pdlab.k8s.api.PersistentVolumeClaim;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.PodStatus;
+import io.pdlab.k8s.api.StatefulSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The StatefulSet controller's reconcile, as a pure function of the set and its pods: pods
+ * {@code <set>-0 .. <set>-(replicas-1)} with stable names and per-pod PVCs. OrderedReady creates
+ * ordinal i only when 0..i-1 are Running and Ready, and scales down from the highest ordinal one
+ * at a time; Parallel creates and deletes all at once (kubernetes pkg/controller/statefulset
+ * stateful_set_control.go).
+ */
+public final class StatefulSetController {
+  /** What reconcile asks the driver to do. */
+  public sealed interface Action {
+    record CreateClaim(PersistentVolumeClaim claim) implements Action {}
+
+    record CreatePod(Pod pod) implements Action {}
+
+    record DeletePod(String key) implements Action {}
+  }
+
+  /** Label naming the StatefulSet that owns a pod (the model's stand-in for ownerReferences). */
+  public static final String OWNER_LABEL = "pdlab.io/statefulset";
+
+  private StatefulSetController() {}
+
+  public static String podName(StatefulSet set, int ordinal) {
+    return set.meta().name() + "-" + ordinal;
+  }
+
+  /**
+   * @param pods the set's existing pods by name
+   * @param claims names of existing PVCs in the set's namespace
+   */
+  public static List<Action> reconcile(StatefulSet set, Map<String, Pod> pods,
+      java.util.Set<String> claims) {
+    List<Action> out = new ArrayList<>();
+    boolean ordered = set.podManagementPolicy().equals("OrderedReady");
+    for (int i = 0; i < set.replicas(); i++) {
+      String name = podName(set, i);
+      Pod existing = pods.get(name);
+      if (existing != null) {
+        if (ordered && !(existing.status().phase().equals("Running")
+            && existing.status().ready())) {
+          return out; // OrderedReady: wait for this one before creating the next
+        }
+        continue;
+      }
+      List<String> podClaims = new ArrayList<>();
+      if (set.claimTemplate() != null) {
+        String claimName = set.claimTemplate().meta().name() + "-" + name;
+        podClaims.add(claimName);
+        if (!claims.contains(claimName)) {
+          out.add(new Action.CreateClaim(new PersistentVolumeClaim(
+              ObjectMeta.of(set.meta().namespace(), claimName)
+                  .withLabels(set.template().labels()),
+              set.claimTemplate().storageClass(), set.claimTemplate().requestGi(), null)));
+        }
+      }
+      java.util.TreeMap<String, String> labels = new java.util.TreeMap<>(set.template().labels());
+      labels.put("statefulset.kubernetes.io/pod-name", name);
+      labels.put(OWNER_LABEL, set.meta().name());
+      out.add(new Action.CreatePod(new Pod(
+          ObjectMeta.of(set.meta().namespace(), name).withLabels(labels),
+          set.template().spec().withClaims(podClaims).withIdentity(name, set.serviceName()),
+          PodStatus.PENDING)));
+      if (ordered) {
+        return out;
+      }
+    }
+    // Scale down: highest ordinal first; OrderedReady one at a time.
+    List<String> extra = new ArrayList<>();
+    for (String name : pods.keySet()) {
+      int ordinal = ordinalOf(set, name);
+      if (ordinal >= set.replicas()) {
+        extra.add(name);
+      }
+    }
+    extra.sort((a, b) -> Integer.compare(ordinalOf(set, b), ordinalOf(set, a)));
+    for (String name : extra) {
+      out.add(new Action.DeletePod(set.meta().namespace() + "/" + name));
+      if (ordered) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  static int ordinalOf(StatefulSet set, String podName) {
+    String prefix = set.meta().name() + "-";
+    if (!podName.startsWith(prefix)) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(podName.substring(prefix.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}
