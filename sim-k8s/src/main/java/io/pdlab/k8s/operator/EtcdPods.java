@@ -1,0 +1,62 @@
+package io.pdlab.k8s.operator;
+
+import io.pdlab.k8s.api.Container;
+import io.pdlab.k8s.api.ObjectMeta;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.PodSpec;
+import io.pdlab.k8s.api.PodStatus;
+import io.pdlab.k8s.api.Resources;
+import io.pdlab.k8s.api.Service;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** How the etcd operators name, address and build their member pods and Service. */
+final class EtcdPods {
+  /** Requests of an etcd member pod (an assumption: etcd's documented small-cluster sizing). */
+  static final Resources REQUESTS = new Resources(500, 1_024);
+
+  private EtcdPods() {}
+
+  static String peerUrl(ClusterSpec c, String pod) {
+    return "http://" + pod + "." + c.name() + "." + c.namespace() + ".svc:2380";
+  }
+
+  static String clientUrl(ClusterSpec c, String pod) {
+    return "http://" + pod + "." + c.name() + "." + c.namespace() + ".svc:2379";
+  }
+
+  static TreeMap<String, String> labels(ClusterSpec c) {
+    TreeMap<String, String> l = new TreeMap<>();
+    l.put("app", "etcd");
+    l.put("etcd_cluster", c.name());
+    return l;
+  }
+
+  /** The headless Service giving members stable DNS names before they are ready. */
+  static Service headlessService(ClusterSpec c) {
+    return new Service(ObjectMeta.of(c.namespace(), c.name()).withLabels(labels(c)), labels(c),
+        true, true, List.of(2379, 2380), "ClusterIP");
+  }
+
+  static String initialCluster(ClusterSpec c, Iterable<String> pods) {
+    StringBuilder sb = new StringBuilder();
+    for (String p : pods) {
+      sb.append(sb.length() == 0 ? "" : ",").append(p).append('=').append(peerUrl(c, p));
+    }
+    return sb.toString();
+  }
+
+  /** A bare member pod (not from a StatefulSet) with the given flags. */
+  static Pod pod(ClusterSpec c, String name, String initialCluster, String state,
+      String restartPolicy, Map<String, String> extraLabels) {
+    TreeMap<String, String> l = labels(c);
+    l.putAll(extraLabels);
+    PodSpec spec = new PodSpec(null, c.nodeSelector(), c.tolerations(), REQUESTS, null,
+        List.of(), List.of(new Container("etcd", "quay.io/coreos/etcd:v3.4", "etcd", List.of(
+            "--initial-cluster=" + initialCluster, "--initial-cluster-state=" + state,
+            "--initial-cluster-token=" + c.name(), "--timing=" + c.timing()))),
+        restartPolicy, name, c.name());
+    return new Pod(ObjectMeta.of(c.namespace(), name).withLabels(l), spec, PodStatus.PENDING);
+  }
+}

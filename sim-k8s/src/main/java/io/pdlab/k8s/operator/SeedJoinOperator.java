@@ -1,0 +1,228 @@
+package io.pdlab.k8s.operator;
+
+import io.pdlab.k8s.api.Kind;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.pd.etcd.EtcdMessages.AddResult;
+import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
+import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
+import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.ProcessContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Seed plus one-at-a-time joins, as an operator process.
+ *
+ * <p>Voting joins (S2) follow coreos/etcd-operator v0.9.x (pkg/cluster/cluster.go and
+ * reconcile.go): the seed member starts at once with a one-member cluster; then every 8 s the run
+ * loop skips while any member pod is Pending, and otherwise makes at most one membership change:
+ * delete pods it does not know, add one member (MemberAdd, then a pod with state existing) when
+ * all known members run, return "lost quorum" when fewer than a majority run, else remove one dead
+ * member. Pods never restart in place (RestartPolicy Never): a member whose process exits is dead.
+ *
+ * <p>Learner joins (S3, etcd-io/etcd-operator) add each member as a learner, create its pod, and
+ * promote it (retrying until etcd agrees it has caught up) before the next add; one learner at a
+ * time.
+ */
+public final class SeedJoinOperator implements Process {
+  /** coreos/etcd-operator pkg/cluster/cluster.go: {@code reconcileInterval = 8 * time.Second}. */
+  public static final long RECONCILE_INTERVAL_MS = 8_000;
+  /**
+   * The learner operator's requeue: an assumption (etcd-io/etcd-operator's interval was not
+   * verified); the same cadence as the voting operator keeps the comparison about the protocol.
+   */
+  public static final long LEARNER_RECONCILE_INTERVAL_MS = 8_000;
+  /** coreos/etcd-operator pkg/util/constants: {@code DefaultRequestTimeout = 5 * time.Second}. */
+  public static final long REQUEST_TIMEOUT_MS = 5_000;
+
+  private record Reconcile() {}
+
+  private record CallTimeout(long id) {}
+
+  private final K8sWorld world;
+  private final ClusterSpec spec;
+  private final boolean learners;
+  /** Known members: pod name to etcd member ID. */
+  private final TreeMap<String, Long> members = new TreeMap<>();
+  private String promoting;
+  private int nextOrdinal;
+  private long nextCall = 1;
+  private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
+  private ProcessContext ctx;
+  private final List<String> log = new ArrayList<>();
+
+  public SeedJoinOperator(K8sWorld world, ClusterSpec spec, boolean learners) {
+    this.world = world;
+    this.spec = spec;
+    this.learners = learners;
+  }
+
+  /** What the operator logged, for tests and reports. */
+  public List<String> log() {
+    return List.copyOf(log);
+  }
+
+  private void note(String line) {
+    log.add(line);
+    if (ctx.tracing()) {
+      ctx.log("operator: " + line);
+    }
+  }
+
+  private String nextName() {
+    return String.format("%s-%04d", spec.name(), nextOrdinal++);
+  }
+
+  private long interval() {
+    return (learners ? LEARNER_RECONCILE_INTERVAL_MS : RECONCILE_INTERVAL_MS) * 1_000;
+  }
+
+  @Override
+  public void onStart(ProcessContext ctx) {
+    this.ctx = ctx;
+    if (members.isEmpty()) {
+      if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) == null) {
+        world.store().create(EtcdPods.headlessService(spec));
+      }
+      String seed = nextName();
+      // Its ID as etcd derives it for a member of a new cluster: peer URL and token.
+      members.put(seed, io.pdlab.pd.etcd.MemberIds.memberId(
+          List.of(EtcdPods.peerUrl(spec, seed)), spec.name()));
+      world.store().create(EtcdPods.pod(spec, seed, EtcdPods.initialCluster(spec, List.of(seed)),
+          "new", "Never", new TreeMap<>()));
+      note("created seed member " + seed);
+    }
+    ctx.setTimer(interval(), new Reconcile());
+  }
+
+  @Override
+  public void onTimer(ProcessContext ctx, Object tag) {
+    this.ctx = ctx;
+    if (tag instanceof Reconcile) {
+      reconcile();
+      ctx.setTimer(interval(), tag);
+    } else if (tag instanceof CallTimeout t) {
+      Consumer<ClientResponse> then = calls.remove(t.id());
+      if (then != null) {
+        then.accept(new ClientResponse(t.id(), io.pdlab.pd.etcd.EtcdError.REQUEST_TIMED_OUT,
+            null));
+      }
+    }
+  }
+
+  @Override
+  public void onMessage(ProcessContext ctx, String from, Object message) {
+    this.ctx = ctx;
+    if (message instanceof ClientResponse r) {
+      Consumer<ClientResponse> then = calls.remove(r.requestId());
+      if (then != null) {
+        then.accept(r);
+      }
+    }
+  }
+
+  private void call(String pod, ClientOp op, Consumer<ClientResponse> then) {
+    long id = nextCall++;
+    calls.put(id, then);
+    ctx.send(pod, new ClientRequest(id, op));
+    ctx.setTimer(REQUEST_TIMEOUT_MS * 1_000, new CallTimeout(id));
+  }
+
+  private void reconcile() {
+    if (!calls.isEmpty()) {
+      return; // a membership call is still in flight
+    }
+    List<String> running = new ArrayList<>();
+    List<String> pending = new ArrayList<>();
+    for (Pod p : world.store().<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
+        .equals(spec.namespace()) && spec.name().equals(p.meta().labels().get("etcd_cluster")))) {
+      switch (p.status().phase()) {
+        case "Running" -> running.add(p.meta().name());
+        case "Pending" -> pending.add(p.meta().name());
+        default -> { } // Failed: a dead member
+      }
+    }
+    if (!pending.isEmpty()) {
+      note("skip reconciliation: running " + running + ", pending " + pending);
+      return;
+    }
+    if (running.isEmpty()) {
+      note("all etcd pods are dead");
+      return;
+    }
+    List<String> unknown = new ArrayList<>(running);
+    unknown.removeAll(members.keySet());
+    if (!unknown.isEmpty()) {
+      for (String u : unknown) {
+        note("removing unknown pod " + u);
+        world.deletePod(spec.namespace() + "/" + u);
+      }
+      return;
+    }
+    List<String> alive = new ArrayList<>(running);
+    alive.retainAll(members.keySet());
+    if (alive.size() == members.size()) {
+      if (promoting != null) {
+        promote(alive.get(0));
+      } else if (members.size() < spec.members()) {
+        addOneMember(alive.get(0));
+      }
+    } else if (alive.size() < members.size() / 2 + 1) {
+      note("failed to reconcile: lost quorum (running " + alive + " of " + members.keySet()
+          + ")");
+    } else {
+      List<String> dead = new ArrayList<>(members.keySet());
+      dead.removeAll(alive);
+      removeDeadMember(alive.get(0), dead.get(0));
+    }
+  }
+
+  private void addOneMember(String via) {
+    String name = nextName();
+    call(via, new ClientOp.MemberAdd(List.of(EtcdPods.peerUrl(spec, name)), learners), r -> {
+      if (!r.ok()) {
+        note("fail to add new member (" + name + "): " + r.error().message());
+        return;
+      }
+      members.put(name, ((AddResult) r.value()).added().id());
+      world.store().create(EtcdPods.pod(spec, name, EtcdPods.initialCluster(spec,
+          members.keySet()), "existing", "Never", new TreeMap<>()));
+      if (learners) {
+        promoting = name;
+      }
+      note("added member " + name + (learners ? " as learner" : ""));
+    });
+  }
+
+  private void promote(String via) {
+    String name = promoting;
+    call(via, new ClientOp.MemberPromote(members.get(name)), r -> {
+      if (r.ok()) {
+        promoting = null;
+        note("promoted " + name);
+      } else {
+        note("promote " + name + " failed: " + r.error().message());
+      }
+    });
+  }
+
+  private void removeDeadMember(String via, String dead) {
+    long id = members.get(dead);
+    call(via, new ClientOp.MemberRemove(id), r -> {
+      if (r.ok() || r.error() == io.pdlab.pd.etcd.EtcdError.MEMBER_NOT_FOUND) {
+        members.remove(dead);
+        if (dead.equals(promoting)) {
+          promoting = null;
+        }
+        world.deletePod(spec.namespace() + "/" + dead);
+        note("removed dead member " + dead);
+      } else {
+        note("fail to remove dead member " + dead + ": " + r.error().message());
+      }
+    });
+  }
+}

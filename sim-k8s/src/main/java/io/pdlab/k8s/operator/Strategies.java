@@ -1,0 +1,80 @@
+package io.pdlab.k8s.operator;
+
+import io.pdlab.k8s.api.Container;
+import io.pdlab.k8s.api.ObjectMeta;
+import io.pdlab.k8s.api.PodSpec;
+import io.pdlab.k8s.api.PodTemplate;
+import io.pdlab.k8s.api.StatefulSet;
+import io.pdlab.k8s.controllers.K8sWorld;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The etcd-level bootstrap strategies of protocols.md section 2, by name. */
+public final class Strategies {
+  private Strategies() {}
+
+  /** Host name of the simulated control plane, where operators run. */
+  public static final String CONTROL_PLANE = "control-plane";
+
+  /** S1: a StatefulSet (Parallel) whose pods all start with the full initial cluster. */
+  public static final BootstrapStrategy STATIC = new BootstrapStrategy() {
+    @Override
+    public String name() {
+      return "static";
+    }
+
+    @Override
+    public void install(K8sWorld world, ClusterSpec c) {
+      world.store().create(EtcdPods.headlessService(c));
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < c.members(); i++) {
+        names.add(c.name() + "-" + i);
+      }
+      PodSpec spec = new PodSpec(null, c.nodeSelector(), c.tolerations(), EtcdPods.REQUESTS,
+          null, List.of(), List.of(new Container("etcd", "quay.io/coreos/etcd:v3.4", "etcd",
+              List.of("--initial-cluster=" + EtcdPods.initialCluster(c, names),
+                  "--initial-cluster-state=new", "--initial-cluster-token=" + c.name(),
+                  "--timing=" + c.timing()))), "Always", null, null);
+      world.store().create(new StatefulSet(ObjectMeta.of(c.namespace(), c.name()),
+          c.members(), "Parallel", c.name(), new PodTemplate(EtcdPods.labels(c), spec), null));
+    }
+  };
+
+  /** S2: coreos/etcd-operator's seed plus voting joins. */
+  public static final BootstrapStrategy SEED_JOIN = operator("seed-join", false);
+
+  /** S3: etcd-io/etcd-operator's seed plus learner joins. */
+  public static final BootstrapStrategy SEED_JOIN_LEARNER = operator("seed-join-learner", true);
+
+  private static BootstrapStrategy operator(String name, boolean learners) {
+    return new BootstrapStrategy() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void install(K8sWorld world, ClusterSpec c) {
+        String op = "etcd-operator-" + c.name();
+        world.sim().addProcess(op, CONTROL_PLANE, n -> new SeedJoinOperator(world, c, learners));
+        world.sim().start(op);
+      }
+    };
+  }
+
+  /** Every strategy of this module, in report order. */
+  public static List<BootstrapStrategy> all() {
+    return List.of(STATIC, SEED_JOIN, SEED_JOIN_LEARNER);
+  }
+
+  /** The strategy of that name. */
+  public static BootstrapStrategy byName(String name) {
+    for (BootstrapStrategy s : all()) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown strategy '" + name + "'; known: "
+        + all().stream().map(BootstrapStrategy::name).toList());
+  }
+}
