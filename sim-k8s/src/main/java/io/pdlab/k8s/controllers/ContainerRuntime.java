@@ -18,7 +18,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code etcd}: an {@link EtcdMember} from the container's etcd flags; ready when it has
  *       published and knows a leader (a quorum-gated health check);
- *   <li>{@code pd}: a {@link PdPod} (start script, join, embedded etcd); ready once PD has its
+ *   <li>{@code pd}: a {@link PdPod} (tidb-operator v1's start script, or with {@code --direct}
+ *       pd-server run with its flags as v2 does; join, embedded etcd); ready once PD has its
  *       cluster ID;
  *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}; ready when running;
  *   <li>{@code simple}: a process with no protocol (TiKV, TiDB, monitor stand-ins); ready when
@@ -38,7 +39,8 @@ final class ContainerRuntime {
     return switch (c.role()) {
       case "etcd" -> new EtcdMember(etcdConfig(pod, c), world.measures().recorder());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
-          "app.kubernetes.io/instance", ""), timing(c), world, world.measures().recorder());
+          "app.kubernetes.io/instance", ""), timing(c), world, world.measures().recorder(),
+          c.args().contains("--direct") ? c.args() : null);
       case "discovery" -> new DiscoveryPod(ns, world);
       case "simple" -> new Simple();
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "

@@ -1,6 +1,7 @@
 package io.pdlab.k8s.controllers;
 
 import io.pdlab.k8s.api.Container;
+import io.pdlab.k8s.api.Deployment;
 import io.pdlab.k8s.api.K8sObject;
 import io.pdlab.k8s.api.Kind;
 import io.pdlab.k8s.api.Node;
@@ -19,6 +20,7 @@ import io.pdlab.sim.Budget;
 import io.pdlab.sim.Simulation;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessState;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -49,6 +51,7 @@ public final class K8sWorld implements PodEnv {
     this.store = new ObjectStore(sim, K8sConstants.WATCH_DELAY_US);
     this.measures = new EtcdWorld(sim);
     store.watch(Kind.STATEFUL_SET, e -> reconcileSetLater(e.object().meta().key()));
+    store.watch(Kind.DEPLOYMENT, e -> reconcileDeploymentLater(e.object().meta().key()));
     store.watch(Kind.POD, this::onPod);
     sim.addExitListener(this::onContainerExit);
     sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
@@ -126,6 +129,39 @@ public final class K8sWorld implements PodEnv {
     }
   }
 
+  private final TreeSet<String> pendingDeployments = new TreeSet<>();
+  private final TreeMap<String, Long> deploymentSerial = new TreeMap<>();
+
+  private void reconcileDeploymentLater(String key) {
+    if (pendingDeployments.add(key)) {
+      sim.schedule(0, () -> {
+        pendingDeployments.remove(key);
+        reconcileDeployment(key);
+      });
+    }
+  }
+
+  private void reconcileDeployment(String key) {
+    Deployment d = store.get(Kind.DEPLOYMENT, key);
+    if (d == null) {
+      return;
+    }
+    List<Pod> pods = store.list(Kind.POD, (Pod p) -> p.meta().namespace()
+        .equals(d.meta().namespace()) && d.meta().name().equals(p.meta().labels()
+        .get(DeploymentController.OWNER_LABEL)));
+    pods.sort(java.util.Comparator.comparingLong((Pod p) -> p.meta().resourceVersion()));
+    long serial = deploymentSerial.getOrDefault(key, 0L);
+    for (DeploymentController.Action a : DeploymentController.reconcile(d, pods, serial)) {
+      if (a instanceof DeploymentController.Action.CreatePod c) {
+        store.create(c.pod());
+        serial++;
+      } else if (a instanceof DeploymentController.Action.DeletePod del) {
+        deletePod(del.key());
+      }
+    }
+    deploymentSerial.put(key, serial);
+  }
+
   /** Deletes a pod: its container is killed and its process slot freed for a successor. */
   public void deletePod(String key) {
     Pod p = store.get(Kind.POD, key);
@@ -149,6 +185,10 @@ public final class K8sWorld implements PodEnv {
     String owner = pod.meta().labels().get(StatefulSetController.OWNER_LABEL);
     if (owner != null) {
       reconcileSetLater(pod.meta().namespace() + "/" + owner);
+    }
+    String deployment = pod.meta().labels().get(DeploymentController.OWNER_LABEL);
+    if (deployment != null) {
+      reconcileDeploymentLater(pod.meta().namespace() + "/" + deployment);
     }
     if (e.type() == WatchEvent.Type.DELETED) {
       return;

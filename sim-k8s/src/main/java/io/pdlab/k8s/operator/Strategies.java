@@ -9,7 +9,7 @@ import io.pdlab.k8s.controllers.K8sWorld;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The etcd-level bootstrap strategies of protocols.md section 2, by name. */
+/** The bootstrap strategies of protocols.md section 2, by name. */
 public final class Strategies {
   private Strategies() {}
 
@@ -62,9 +62,38 @@ public final class Strategies {
     };
   }
 
-  /** Every strategy of this module, in report order. */
+  /** S4: tidb-operator v1.5 with its discovery service. */
+  public static final BootstrapStrategy DISCOVERY = tidb("discovery", false);
+
+  /** S5: tidb-operator v2's annotation-based static bootstrap. */
+  public static final BootstrapStrategy V2_STATIC = tidb("v2-static", true);
+
+  /**
+   * A TidbCluster of {@code c.members()} PD replicas (no TiKV or TiDB: the comparison is about
+   * PD), and the tidb-operator that reconciles it.
+   */
+  private static BootstrapStrategy tidb(String name, boolean v2) {
+    return new BootstrapStrategy() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void install(K8sWorld world, ClusterSpec c) {
+        world.store().create(TidbClusters.tidbCluster(c, 0, 0));
+        String op = "tidb-operator-" + c.name();
+        world.sim().addProcess(op, CONTROL_PLANE, n -> v2
+            ? new TidbOperatorV2(world, c.namespace(), c.name())
+            : new TidbOperatorV1(world, c.namespace(), c.name()));
+        world.sim().start(op);
+      }
+    };
+  }
+
+  /** Every strategy, in report order. */
   public static List<BootstrapStrategy> all() {
-    return List.of(STATIC, SEED_JOIN, SEED_JOIN_LEARNER);
+    return List.of(STATIC, SEED_JOIN, SEED_JOIN_LEARNER, DISCOVERY, V2_STATIC);
   }
 
   /** The strategy of that name. */

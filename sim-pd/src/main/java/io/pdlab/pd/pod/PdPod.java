@@ -52,6 +52,7 @@ public final class PdPod implements Process, EtcdHolder {
   private final EtcdTiming timing;
   private final PodEnv env;
   private final EtcdObserver observer;
+  private final List<String> directArgs;
   private ProcessContext ctx;
 
   private PdStartScript script;
@@ -67,6 +68,16 @@ public final class PdPod implements Process, EtcdHolder {
 
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
       EtcdObserver observer) {
+    this(name, namespace, tcName, timing, env, observer, null);
+  }
+
+  /**
+   * A PD pod whose container runs pd-server directly with {@code directArgs} (tidb-operator v2:
+   * no start script, no discovery), or the v1 start script when {@code directArgs} is null.
+   */
+  public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
+      EtcdObserver observer, List<String> directArgs) {
+    this.directArgs = directArgs == null ? null : List.copyOf(directArgs);
     this.name = name;
     this.namespace = namespace;
     this.tcName = tcName;
@@ -97,6 +108,11 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    if (directArgs != null) {
+      ctx.log("pd: exec pd-server " + relevantArgs(directArgs));
+      startPdServer(directArgs);
+      return;
+    }
     DataDirState data = new DataDirState(ctx.disk().get(JOIN_FILE_KEY),
         ctx.disk().contains(EtcdMember.WAL_KEY));
     script = new PdStartScript(PdStartScriptConfig.of(name, namespace, tcName, data), ctx.rng());
@@ -139,6 +155,11 @@ public final class PdPod implements Process, EtcdHolder {
       }
     }
     return out.isEmpty() ? "(no join or initial-cluster flag)" : String.join(" ", out);
+  }
+
+  private static String flagOr(List<String> args, String name, String fallback) {
+    String v = flag(args, name);
+    return v.isEmpty() ? fallback : v;
   }
 
   private static String flag(List<String> args, String name) {
@@ -194,19 +215,25 @@ public final class PdPod implements Process, EtcdHolder {
     }
   }
 
-  /** An etcd client call to the first endpoint of {@code urls}, bounded by {@code timeoutMs}. */
+  /**
+   * An etcd client call to the first endpoint of {@code urls}, bounded by {@code timeoutMs}. A URL
+   * naming a Service (tidb-operator v2 joins through {@code <tc>-pd}) goes to a pod it routes to.
+   */
   private void call(List<String> urls, ClientOp op, long timeoutMs,
       Consumer<ClientResponse> then) {
     long id = nextCallId++;
     calls.put(id, then);
-    ctx.send(EtcdConfig.endpointOf(urls.get(0)), new ClientRequest(id, op));
+    String viaService = env.serviceEndpoint(Http.host(urls.get(0)).split("\\.")[0]);
+    ctx.send(viaService != null ? viaService : EtcdConfig.endpointOf(urls.get(0)),
+        new ClientRequest(id, op));
     ctx.setTimer(timeoutMs * 1_000, new CallTimeout(id));
   }
 
   private void startEtcd(String initialCluster, EtcdConfig.State state) {
+    String token = directArgs == null ? PdConstants.INITIAL_CLUSTER_TOKEN
+        : flagOr(directArgs, "initial-cluster-token", PdConstants.INITIAL_CLUSTER_TOKEN);
     EtcdConfig cfg = new EtcdConfig(name, peerUrl(), clientUrl(),
-        EtcdConfig.parseInitialCluster(initialCluster), state, PdConstants.INITIAL_CLUSTER_TOKEN,
-        timing);
+        EtcdConfig.parseInitialCluster(initialCluster), state, token, timing);
     ctx.log("pd: start etcd state=" + state.name().toLowerCase(java.util.Locale.ROOT)
         + " initial-cluster=" + (initialCluster.isEmpty() ? "(from data)" : initialCluster));
     etcd = new EtcdMember(cfg, observer);

@@ -1,0 +1,234 @@
+package io.pdlab.k8s.operator;
+
+import io.pdlab.k8s.api.Container;
+import io.pdlab.k8s.api.Deployment;
+import io.pdlab.k8s.api.Kind;
+import io.pdlab.k8s.api.ObjectMeta;
+import io.pdlab.k8s.api.PersistentVolumeClaim;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.PodSpec;
+import io.pdlab.k8s.api.PodTemplate;
+import io.pdlab.k8s.api.Resources;
+import io.pdlab.k8s.api.Service;
+import io.pdlab.k8s.api.StatefulSet;
+import io.pdlab.k8s.api.TidbCluster;
+import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
+import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
+import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.Member;
+import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.ProcessContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * tidb-operator v1.5 for one TidbCluster (S4, pkg/manager/member): the discovery Deployment and
+ * Service, PD's client and headless peer Services, the PD StatefulSet (Parallel) whose pods run
+ * the start script against discovery, then TiKV once PD is available (healthy members at least
+ * replicas/2+1) and TiDB once a TiKV store is Up. Reconciles every 30 s (informer resync) and on
+ * every TidbCluster change. Status.PD.Synced means PD's API answered; the operator writes the
+ * status only when it changed, and every write changes the TidbCluster's resourceVersion, which
+ * resets discovery's count. Scale-out of PD is gated on Synced.
+ */
+public final class TidbOperatorV1 implements Process {
+  /** tidb-operator controller resync period: 30 s (cmd/controller-manager, informer resync). */
+  public static final long RESYNC_MS = 30_000;
+  /** pkg/pdapi DefaultTimeout = 5 s, for the operator's PD API calls. */
+  public static final long PD_API_TIMEOUT_MS = 5_000;
+  /** The discovery service's port (pkg/discovery/server). */
+  public static final int DISCOVERY_PORT = 10261;
+
+  private record Resync() {}
+
+  private record SyncTimeout(long id) {}
+
+  private final K8sWorld world;
+  private final String key;
+  private ProcessContext ctx;
+  private long syncCall;
+  private boolean syncInFlight;
+
+  public TidbOperatorV1(K8sWorld world, String namespace, String tcName) {
+    this.world = world;
+    this.key = namespace + "/" + tcName;
+  }
+
+  @Override
+  public void onStart(ProcessContext ctx) {
+    this.ctx = ctx;
+    world.store().watch(Kind.TIDB_CLUSTER, e -> {
+      if (e.object().meta().key().equals(key) && ctx != null) {
+        reconcile();
+      }
+    });
+    reconcile();
+    ctx.setTimer(RESYNC_MS * 1_000, new Resync());
+  }
+
+  @Override
+  public void onTimer(ProcessContext ctx, Object tag) {
+    this.ctx = ctx;
+    if (tag instanceof Resync) {
+      reconcile();
+      ctx.setTimer(RESYNC_MS * 1_000, tag);
+    } else if (tag instanceof SyncTimeout t && t.id() == syncCall && syncInFlight) {
+      syncInFlight = false;
+      writeStatus(false, List.of());
+    }
+  }
+
+  @Override
+  public void onMessage(ProcessContext ctx, String from, Object message) {
+    this.ctx = ctx;
+    if (message instanceof ClientResponse r && r.requestId() == syncCall && syncInFlight) {
+      syncInFlight = false;
+      List<String> names = new ArrayList<>();
+      if (r.ok()) {
+        @SuppressWarnings("unchecked")
+        List<Member> members = (List<Member>) r.value();
+        for (Member m : members) {
+          names.add(m.name());
+        }
+      }
+      writeStatus(r.ok(), names);
+    }
+  }
+
+  private static TreeMap<String, String> labels(String tc, String component) {
+    TreeMap<String, String> l = new TreeMap<>();
+    l.put("app.kubernetes.io/component", component);
+    l.put("app.kubernetes.io/instance", tc);
+    l.put("app.kubernetes.io/managed-by", "tidb-operator");
+    l.put("app.kubernetes.io/name", "tidb-cluster");
+    return l;
+  }
+
+  private <T extends io.pdlab.k8s.api.K8sObject> void ensure(T obj) {
+    if (world.store().get(obj.kind(), obj.meta().key()) == null) {
+      world.store().create(obj);
+    }
+  }
+
+  /** Makes the world match the TidbCluster, one component after the other. */
+  private void reconcile() {
+    TidbCluster tc = world.store().get(Kind.TIDB_CLUSTER, key);
+    if (tc == null) {
+      return;
+    }
+    String ns = tc.meta().namespace();
+    String name = tc.meta().name();
+    // discovery
+    TreeMap<String, String> dl = labels(name, "discovery");
+    ensure(new Deployment(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), 1,
+        new PodTemplate(dl, podSpec(new Container("discovery", "pingcap/tidb-operator:v1.5.1",
+            "discovery", List.of()), new Resources(80, 50), new TreeMap<>(), List.of()))));
+    ensure(new Service(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), dl, false, false,
+        List.of(DISCOVERY_PORT), "ClusterIP"));
+    // PD
+    TreeMap<String, String> pl = labels(name, "pd");
+    ensure(new Service(ObjectMeta.of(ns, name + "-pd").withLabels(pl), pl, false, false,
+        List.of(2379), "ClusterIP"));
+    ensure(new Service(ObjectMeta.of(ns, name + "-pd-peer").withLabels(pl), pl, true, true,
+        List.of(2380), "ClusterIP"));
+    TidbCluster.ComponentSpec pd = tc.spec().pd();
+    StatefulSet pdSet = world.store().get(Kind.STATEFUL_SET, ns + "/" + name + "-pd");
+    if (pdSet == null) {
+      world.store().create(new StatefulSet(ObjectMeta.of(ns, name + "-pd").withLabels(pl),
+          pd.replicas(), "Parallel", name + "-pd-peer", new PodTemplate(pl, podSpec(
+              new Container("pd", pd.image(), "pd", List.of("--timing=pd")), pd.requests(),
+              pd.nodeSelector(), pd.tolerations())),
+          claim(ns, "pd", pd)));
+    } else if (pdSet.replicas() != pd.replicas()) {
+      // pd_scaler.go: scale out only when Synced; scale in also requires Synced (one at a time)
+      if (tc.status().pdSynced()) {
+        int step = pd.replicas() > pdSet.replicas() ? 1 : -1;
+        world.modify(Kind.STATEFUL_SET, pdSet.meta().key(),
+            (StatefulSet s) -> s.withReplicas(s.replicas() + step));
+      }
+    }
+    syncPdStatus(tc);
+    // TiKV once PD is available; TiDB once a TiKV store is Up.
+    int healthy = tc.status().pdMembers().size();
+    if (tc.status().pdSynced() && healthy >= pd.replicas() / 2 + 1) {
+      ensureSimpleSet(tc, "tikv", tc.spec().tikv(), "tikv");
+    }
+    if (tc.status().tikvStoresUp() > 0) {
+      ensureSimpleSet(tc, "tidb", tc.spec().tidb(), null);
+    }
+  }
+
+  private void ensureSimpleSet(TidbCluster tc, String component, TidbCluster.ComponentSpec c,
+      String claimPrefix) {
+    if (c == null || c.replicas() == 0) {
+      return;
+    }
+    String ns = tc.meta().namespace();
+    TreeMap<String, String> l = labels(tc.meta().name(), component);
+    ensure(new Service(ObjectMeta.of(ns, tc.meta().name() + "-" + component + "-peer")
+        .withLabels(l), l, true, true, List.of(20160), "ClusterIP"));
+    ensure(new StatefulSet(ObjectMeta.of(ns, tc.meta().name() + "-" + component).withLabels(l),
+        c.replicas(), "Parallel", tc.meta().name() + "-" + component + "-peer",
+        new PodTemplate(l, podSpec(new Container(component, c.image(), "simple", List.of()),
+            c.requests(), c.nodeSelector(), c.tolerations())),
+        claimPrefix == null ? null : claim(ns, claimPrefix, c)));
+  }
+
+  private static PersistentVolumeClaim claim(String ns, String prefix,
+      TidbCluster.ComponentSpec c) {
+    return new PersistentVolumeClaim(ObjectMeta.of(ns, prefix), c.storageClassName(),
+        c.storageGi(), null);
+  }
+
+  private static PodSpec podSpec(Container c, Resources requests,
+      java.util.SortedMap<String, String> nodeSelector,
+      List<io.pdlab.k8s.api.Toleration> tolerations) {
+    return new PodSpec(null, nodeSelector, tolerations, requests, null, List.of(), List.of(c),
+        "Always", null, null);
+  }
+
+  /** Asks PD's members API through the {@code <tc>-pd} Service; the answer becomes status. */
+  private void syncPdStatus(TidbCluster tc) {
+    if (syncInFlight) {
+      return;
+    }
+    String ep = world.serviceEndpoint(tc.meta().name() + "-pd");
+    if (ep == null) {
+      writeStatus(false, List.of());
+      return;
+    }
+    syncCall++;
+    syncInFlight = true;
+    ctx.send(ep, new ClientRequest(syncCall, new ClientOp.MemberList()));
+    ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new SyncTimeout(syncCall));
+  }
+
+  private void writeStatus(boolean synced, List<String> pdMembers) {
+    TidbCluster tc = world.store().get(Kind.TIDB_CLUSTER, key);
+    if (tc == null) {
+      return;
+    }
+    List<String> started = new ArrayList<>();
+    for (String m : pdMembers) {
+      if (!m.isEmpty()) {
+        started.add(m);
+      }
+    }
+    int tikvUp = readyPods(tc, "tikv");
+    int tidbReady = readyPods(tc, "tidb");
+    TidbCluster.Status old = tc.status();
+    TidbCluster.Status now = new TidbCluster.Status(synced, started, old.pdLeader(),
+        old.pdFailureMembers(), tikvUp, tidbReady, old.pdPhase());
+    if (!now.equals(old)) {
+      world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(now));
+    }
+  }
+
+  private int readyPods(TidbCluster tc, String component) {
+    return world.store().<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
+        .equals(tc.meta().namespace()) && component.equals(p.meta().labels()
+        .get("app.kubernetes.io/component")) && tc.meta().name().equals(p.meta().labels()
+        .get("app.kubernetes.io/instance")) && p.status().ready()).size();
+  }
+}
