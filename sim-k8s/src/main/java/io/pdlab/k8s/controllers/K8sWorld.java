@@ -27,7 +27,8 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
- * A simulated Kubernetes cluster: the object store, the StatefulSet controller, a kubelet per node
+ * A simulated Kubernetes cluster: the object store, kube-scheduler, the StatefulSet and Deployment
+ * controllers, a kubelet per node
  * (containers run as simulated processes on the node's host, so losing a node takes its pods'
  * processes down; restarts back off 10 s doubling to 5 min; readiness is probed every 10 s), DNS for
  * pods under headless Services, and Services routing to ready pods. It is the {@link PodEnv} of the
@@ -55,6 +56,7 @@ public final class K8sWorld implements PodEnv {
     store.watch(Kind.POD, this::onPod);
     sim.addExitListener(this::onContainerExit);
     sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
+    new io.pdlab.k8s.sched.SchedulerController(sim, store).start();
   }
 
   public Simulation sim() {

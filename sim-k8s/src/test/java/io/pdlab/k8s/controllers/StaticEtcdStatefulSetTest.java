@@ -33,15 +33,6 @@ class StaticEtcdStatefulSetTest {
       w.store().create(new Node(ObjectMeta.of("", "n" + i), List.of(),
           new Resources(4_000, 16_384), List.of(), "us-west-2a", true, false));
     }
-    // Bind pods to nodes by ordinal (the scheduler is tested on its own).
-    w.store().watch(Kind.POD, e -> {
-      Pod p = (Pod) e.object();
-      if (!p.scheduled() && w.store().get(Kind.POD, p.meta().key()) != null) {
-        String ordinal = p.meta().name().substring(p.meta().name().lastIndexOf('-') + 1);
-        w.modify(Kind.POD, p.meta().key(), (Pod x) -> x.withSpec(x.spec().withNodeName(
-            "n" + ordinal)));
-      }
-    });
     StringBuilder ic = new StringBuilder();
     for (int i = 0; i < replicas; i++) {
       ic.append(i == 0 ? "" : ",").append("etcd-").append(i).append("=http://etcd-").append(i)

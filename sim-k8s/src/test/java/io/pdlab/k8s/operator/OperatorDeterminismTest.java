@@ -3,10 +3,10 @@ package io.pdlab.k8s.operator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pdlab.k8s.api.Kind;
 import io.pdlab.k8s.api.Node;
 import io.pdlab.k8s.api.ObjectMeta;
-import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.PersistentVolume;
+import io.pdlab.k8s.api.StorageClass;
 import io.pdlab.k8s.api.Resources;
 import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.sim.Budget;
@@ -20,18 +20,14 @@ class OperatorDeterminismTest {
     K8sWorld w = new K8sWorld(seed, Budget.of(5_000_000, 3_600_000_000L), true);
     TraceBuffer buf = new TraceBuffer();
     w.sim().addTraceSink(buf);
+    w.store().create(new StorageClass(ObjectMeta.of("", "local-storage"),
+        "kubernetes.io/no-provisioner", "WaitForFirstConsumer", "Retain"));
     for (int i = 0; i < 3; i++) {
       w.store().create(new Node(ObjectMeta.of("", "n" + i), List.of(),
-          new Resources(4_000, 16_384), List.of(), "us-west-2a", true, false));
+          new Resources(4_000, 16_384), List.of("/mnt/disks/ssd1"), "us-west-2a", true, false));
+      w.store().create(new PersistentVolume(ObjectMeta.of("", "pv-n" + i), "local-storage", 150,
+          "n" + i, "/mnt/disks/ssd1", null));
     }
-    int[] next = {0};
-    w.store().watch(Kind.POD, e -> {
-      Pod now = w.store().get(Kind.POD, e.object().meta().key());
-      if (now != null && !now.scheduled()) {
-        String node = "n" + (next[0]++ % 3);
-        w.modify(Kind.POD, now.meta().key(), (Pod x) -> x.withSpec(x.spec().withNodeName(node)));
-      }
-    });
     w.measures().startMeasuring();
     s.install(w, ClusterSpec.of("ns", "c", 3, "pd"));
     w.sim().runUntil(120_000_000L);

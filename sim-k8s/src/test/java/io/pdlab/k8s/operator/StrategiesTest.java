@@ -3,10 +3,10 @@ package io.pdlab.k8s.operator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pdlab.k8s.api.Kind;
 import io.pdlab.k8s.api.Node;
 import io.pdlab.k8s.api.ObjectMeta;
-import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.PersistentVolume;
+import io.pdlab.k8s.api.StorageClass;
 import io.pdlab.k8s.api.Resources;
 import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.pd.run.Outcome;
@@ -18,22 +18,17 @@ import org.junit.jupiter.api.Test;
 
 /** Every etcd-level strategy bootstraps 1, 3, 5 and 7 members on healthy infrastructure. */
 class StrategiesTest {
-  /** A world of {@code nodes} Ready nodes where new pods are bound round-robin. */
+  /** A world of {@code nodes} Ready nodes, each with one local PV (the local volume provisioner). */
   static K8sWorld world(long seed, int nodes) {
     K8sWorld w = new K8sWorld(seed, Budget.of(5_000_000, 3_600_000_000L), false);
+    w.store().create(new StorageClass(ObjectMeta.of("", "local-storage"),
+        "kubernetes.io/no-provisioner", "WaitForFirstConsumer", "Retain"));
     for (int i = 0; i < nodes; i++) {
       w.store().create(new Node(ObjectMeta.of("", "n" + i), List.of(),
-          new Resources(4_000, 16_384), List.of(), "us-west-2a", true, false));
+          new Resources(4_000, 16_384), List.of("/mnt/disks/ssd1"), "us-west-2a", true, false));
+      w.store().create(new PersistentVolume(ObjectMeta.of("", "pv-n" + i), "local-storage", 150,
+          "n" + i, "/mnt/disks/ssd1", null));
     }
-    int[] next = {0};
-    w.store().watch(Kind.POD, e -> {
-      Pod p = (Pod) e.object();
-      Pod now = w.store().get(Kind.POD, p.meta().key());
-      if (now != null && !now.scheduled()) {
-        String node = "n" + (next[0]++ % nodes);
-        w.modify(Kind.POD, p.meta().key(), (Pod x) -> x.withSpec(x.spec().withNodeName(node)));
-      }
-    });
     return w;
   }
 
