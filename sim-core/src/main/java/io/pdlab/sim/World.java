@@ -56,6 +56,7 @@ public class World implements Scheduler, FaultTarget {
   private final List<Invariant> invariants = new ArrayList<>();
   private final List<Violation> violations = new ArrayList<>();
   private boolean stopOnViolation;
+  private long lifecycleChanges;
   private final List<ExitListener> exitListeners = new ArrayList<>();
 
   /** Told when a process exits by itself ({@link ProcessContext#exit}). */
@@ -186,6 +187,14 @@ public class World implements Scheduler, FaultTarget {
     exitListeners.add(listener);
   }
 
+  /**
+   * Grows whenever a process starts, stops, pauses or resumes, or a link changes: a cheap test of
+   * whether anything that decides reachability may have changed.
+   */
+  public long changes() {
+    return lifecycleChanges + network.changes();
+  }
+
   /** Whether a process of that name exists (in any state). */
   public boolean hasProcess(String name) {
     return processes.containsKey(name);
@@ -257,6 +266,7 @@ public class World implements Scheduler, FaultTarget {
       return;
     }
     p.state = ProcessState.PAUSED;
+    lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "paused");
   }
 
@@ -268,6 +278,7 @@ public class World implements Scheduler, FaultTarget {
       return;
     }
     p.state = ProcessState.RUNNING;
+    lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "resumed with " + p.backlog.size() + " waiting events");
     List<Event> waiting = new ArrayList<>(p.backlog);
     p.backlog.clear();
@@ -399,6 +410,7 @@ public class World implements Scheduler, FaultTarget {
     }
 
     void start() {
+      lifecycleChanges++;
       incarnation++;
       state = ProcessState.RUNNING;
       instance = factory.create(name);
@@ -407,6 +419,7 @@ public class World implements Scheduler, FaultTarget {
     }
 
     void stop(String why) {
+      lifecycleChanges++;
       while (timers != null) {
         TimerEvent t = timers;
         unlink(t);

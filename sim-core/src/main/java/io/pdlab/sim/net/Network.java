@@ -28,9 +28,14 @@ public final class Network {
   private final Map<String, Integer> ids = new LinkedHashMap<>();
   private final List<String> names = new ArrayList<>();
   private LinkSpec defaultSpec = LinkSpec.DEFAULT;
-  /** Per directed link [from][to]; grown as endpoints are added. */
+  /**
+   * Per directed link [from][to], created on first use (null = up, default spec, nothing sent
+   * yet), in arrays that grow geometrically: worlds with thousands of endpoints stay cheap.
+   */
   private Link[][] links = new Link[0][0];
   private long[] extraDelayUs = new long[0];
+  /** Counts changes of link state, so observers can tell when reachability may have changed. */
+  private long changes;
 
   public Network(Rng rng) {
     this.rng = rng;
@@ -45,16 +50,34 @@ public final class Network {
     int id = names.size();
     ids.put(name, id);
     names.add(name);
-    int n = names.size();
-    Link[][] grown = new Link[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        grown[i][j] = (i < n - 1 && j < n - 1) ? links[i][j] : new Link(defaultSpec);
+    if (id >= links.length) {
+      int cap = Math.max(16, links.length * 2);
+      Link[][] grown = new Link[cap][];
+      for (int i = 0; i < links.length; i++) {
+        grown[i] = Arrays.copyOf(links[i], cap);
       }
+      for (int i = links.length; i < cap; i++) {
+        grown[i] = new Link[cap];
+      }
+      links = grown;
+      extraDelayUs = Arrays.copyOf(extraDelayUs, cap);
     }
-    links = grown;
-    extraDelayUs = Arrays.copyOf(extraDelayUs, n);
     return id;
+  }
+
+  /** The link from -> to, created with the default spec on first use. */
+  private Link link(int from, int to) {
+    Link l = links[from][to];
+    if (l == null) {
+      l = new Link(defaultSpec);
+      links[from][to] = l;
+    }
+    return l;
+  }
+
+  /** Grows whenever a partition, cut, heal or delay changes links. */
+  public long changes() {
+    return changes;
   }
 
   /** The number of a known endpoint. */
@@ -79,18 +102,21 @@ public final class Network {
     defaultSpec = spec;
     for (Link[] row : links) {
       for (Link l : row) {
-        l.spec = spec;
+        if (l != null) {
+          l.spec = spec;
+        }
       }
     }
   }
 
   /** Sets the spec of the directed link {@code from -> to}. */
   public void setSpec(String from, String to, LinkSpec spec) {
-    links[id(from)][id(to)].spec = spec;
+    link(id(from), id(to)).spec = spec;
   }
 
   public LinkSpec spec(String from, String to) {
-    return links[id(from)][id(to)].spec;
+    Link l = links[id(from)][id(to)];
+    return l == null ? defaultSpec : l.spec;
   }
 
   /**
@@ -99,7 +125,7 @@ public final class Network {
    * Draws from the network's random stream only for what the link's spec makes random.
    */
   public int plan(int from, int to, long nowUs, long[] delaysUs) {
-    Link link = links[from][to];
+    Link link = link(from, to);
     if (!link.up) {
       return 0;
     }
@@ -122,7 +148,8 @@ public final class Network {
 
   /** Whether {@code from -> to} is up now (a message in flight on a cut link is lost). */
   public boolean isUp(int from, int to) {
-    return links[from][to].up;
+    Link l = links[from][to];
+    return l == null || l.up;
   }
 
   public boolean isUp(String from, String to) {
@@ -135,6 +162,7 @@ public final class Network {
    * first to replace an earlier partition.
    */
   public void partition(Collection<? extends Collection<String>> groups) {
+    changes++;
     List<int[]> resolved = new ArrayList<>();
     Set<String> seen = new TreeSet<>();
     for (Collection<String> g : groups) {
@@ -155,7 +183,7 @@ public final class Network {
         }
         for (int i : resolved.get(a)) {
           for (int j : resolved.get(b)) {
-            links[i][j].up = false;
+            link(i, j).up = false;
           }
         }
       }
@@ -165,30 +193,36 @@ public final class Network {
   /** Cuts {@code node} off from every other endpoint, both ways. */
   public void isolate(String node) {
     int i = id(node);
+    changes++;
     for (int j = 0; j < names.size(); j++) {
       if (j != i) {
-        links[i][j].up = false;
-        links[j][i].up = false;
+        link(i, j).up = false;
+        link(j, i).up = false;
       }
     }
   }
 
   /** Cuts the one-way link {@code from -> to}; {@code to -> from} stays as it is. */
   public void cut(String from, String to) {
-    links[id(from)][id(to)].up = false;
+    changes++;
+    link(id(from), id(to)).up = false;
   }
 
   /** Restores {@code a -> b} and {@code b -> a}. */
   public void heal(String a, String b) {
-    links[id(a)][id(b)].up = true;
-    links[id(b)][id(a)].up = true;
+    changes++;
+    link(id(a), id(b)).up = true;
+    link(id(b), id(a)).up = true;
   }
 
   /** Restores every link and removes every extra delay. */
   public void healAll() {
+    changes++;
     for (Link[] row : links) {
       for (Link l : row) {
-        l.up = true;
+        if (l != null) {
+          l.up = true;
+        }
       }
     }
     Arrays.fill(extraDelayUs, 0);
@@ -199,6 +233,7 @@ public final class Network {
     if (extraUs < 0) {
       throw new IllegalArgumentException("extra delay must be >= 0 us, got " + extraUs);
     }
+    changes++;
     extraDelayUs[id(node)] = extraUs;
   }
 
@@ -207,7 +242,7 @@ public final class Network {
     int i = id(from);
     List<String> out = new ArrayList<>();
     for (int j = 0; j < names.size(); j++) {
-      if (j != i && links[i][j].up) {
+      if (j != i && isUp(i, j)) {
         out.add(names.get(j));
       }
     }

@@ -113,9 +113,8 @@ public final class K8sWorld implements PodEnv {
       return;
     }
     Map<String, Pod> pods = new TreeMap<>();
-    for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
-        .equals(set.meta().namespace()) && set.meta().name().equals(p.meta().labels()
-        .get(StatefulSetController.OWNER_LABEL)))) {
+    for (Pod p : store.<Pod>listIn(Kind.POD, set.meta().namespace(), (Pod p) -> set.meta()
+        .name().equals(p.meta().labels().get(StatefulSetController.OWNER_LABEL)))) {
       pods.put(p.meta().name(), p);
     }
     TreeSet<String> claims = new TreeSet<>();
@@ -148,9 +147,8 @@ public final class K8sWorld implements PodEnv {
     if (d == null) {
       return;
     }
-    List<Pod> pods = store.list(Kind.POD, (Pod p) -> p.meta().namespace()
-        .equals(d.meta().namespace()) && d.meta().name().equals(p.meta().labels()
-        .get(DeploymentController.OWNER_LABEL)));
+    List<Pod> pods = store.listIn(Kind.POD, d.meta().namespace(), (Pod p) -> d.meta().name()
+        .equals(p.meta().labels().get(DeploymentController.OWNER_LABEL)));
     pods.sort(java.util.Comparator.comparingLong((Pod p) -> p.meta().resourceVersion()));
     long serial = deploymentSerial.getOrDefault(key, 0L);
     for (DeploymentController.Action a : DeploymentController.reconcile(d, pods, serial)) {
@@ -314,8 +312,8 @@ public final class K8sWorld implements PodEnv {
   public String serviceEndpoint(String service) {
     for (Service s : store.<Service>list(Kind.SERVICE, (Service s) -> s.meta().name()
         .equals(service))) {
-      for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
-          .equals(s.meta().namespace()) && matches(s.selector(), p.meta().labels()))) {
+      for (Pod p : store.<Pod>listIn(Kind.POD, s.meta().namespace(),
+          (Pod p) -> matches(s.selector(), p.meta().labels()))) {
         if ((p.status().ready() || s.publishNotReadyAddresses())
             && podOfProcess.containsKey(p.meta().name())
             && sim.state(p.meta().name()) == ProcessState.RUNNING) {

@@ -69,7 +69,6 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
 
   /** Applies the plan and runs until TiDB serves in every cluster (or the budget ends). */
   public RunResult run() {
-    world.measures().startMeasuring();
     apply.start();
     return world.sim().run(apply::isFinished);
   }
@@ -124,6 +123,8 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
 
   @Override
   public void clusterReleaseApplied(String cluster, long atUs) {
+    // Bootstrap time counts from the first pod created (protocols.md section 4): the release.
+    world.measures().startMeasuring();
     world.store().create(tidbCluster(cluster));
     String op = "tidb-operator-" + cluster;
     world.sim().addProcess(op, Strategies.CONTROL_PLANE,
@@ -172,8 +173,8 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
   @Override
   public boolean ready(String cluster) {
     int want = shape.pd() + shape.tikv() + shape.tidb();
-    List<Pod> pods = world.store().list(Kind.POD, (Pod p) -> p.meta().namespace().equals(cluster)
-        && p.status().ready() && List.of("pd", "tikv", "tidb").contains(p.meta().labels()
+    List<Pod> pods = world.store().listIn(Kind.POD, cluster, (Pod p) -> p.status().ready()
+        && List.of("pd", "tikv", "tidb").contains(p.meta().labels()
         .getOrDefault("app.kubernetes.io/component", "")));
     return pods.size() == want;
   }

@@ -138,8 +138,8 @@ public final class SeedJoinOperator implements Process {
     }
     List<String> running = new ArrayList<>();
     List<String> pending = new ArrayList<>();
-    for (Pod p : world.store().<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
-        .equals(spec.namespace()) && spec.name().equals(p.meta().labels().get("etcd_cluster")))) {
+    for (Pod p : world.store().<Pod>listIn(Kind.POD, spec.namespace(),
+        (Pod p) -> spec.name().equals(p.meta().labels().get("etcd_cluster")))) {
       switch (p.status().phase()) {
         case "Running" -> running.add(p.meta().name());
         case "Pending" -> pending.add(p.meta().name());

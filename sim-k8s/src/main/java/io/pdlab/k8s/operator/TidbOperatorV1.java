@@ -226,9 +226,9 @@ public final class TidbOperatorV1 implements Process {
   }
 
   private int readyPods(TidbCluster tc, String component) {
-    return world.store().<Pod>list(Kind.POD, (Pod p) -> p.meta().namespace()
-        .equals(tc.meta().namespace()) && component.equals(p.meta().labels()
-        .get("app.kubernetes.io/component")) && tc.meta().name().equals(p.meta().labels()
-        .get("app.kubernetes.io/instance")) && p.status().ready()).size();
+    return world.store().<Pod>listIn(Kind.POD, tc.meta().namespace(), (Pod p) -> component
+        .equals(p.meta().labels().get("app.kubernetes.io/component")) && tc.meta().name()
+        .equals(p.meta().labels().get("app.kubernetes.io/instance")) && p.status().ready())
+        .size();
   }
 }

@@ -77,8 +77,8 @@ public final class TidbOperatorV2 implements Process {
     }
     boolean bootstrapped = tc.meta().annotations().containsKey(BOOTSTRAPPED);
     int replicas = tc.spec().pd().replicas();
-    List<Pod> pods = world.store().list(Kind.POD, (Pod p) -> p.meta().namespace().equals(ns)
-        && name.equals(p.meta().labels().get("app.kubernetes.io/instance")));
+    List<Pod> pods = world.store().listIn(Kind.POD, ns,
+        (Pod p) -> name.equals(p.meta().labels().get("app.kubernetes.io/instance")));
     if (!bootstrapped && pods.isEmpty()) {
       List<String> peers = new ArrayList<>();
       for (int i = 0; i < replicas; i++) {

@@ -117,6 +117,20 @@ public final class ObjectStore {
     return out;
   }
 
+  /** Objects of a namespaced kind in {@code namespace}, in key order (a range, not a scan). */
+  public <T extends K8sObject> List<T> listIn(Kind kind, String namespace, Predicate<T> filter) {
+    List<T> out = new ArrayList<>();
+    for (K8sObject o : objects.get(kind).subMap(namespace + "/", namespace + "/\uffff")
+        .values()) {
+      @SuppressWarnings("unchecked")
+      T t = (T) o;
+      if (filter.test(t)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   public int count(Kind kind) {
     return objects.get(kind).size();
   }

@@ -65,12 +65,14 @@ public final class EtcdWorld {
     if (!expected.contains(name)) {
       expected.add(name);
       bootstrappedAtUs = -1;
+      cachedHealth = null;
     }
   }
 
   /** No longer counts {@code name} (a scaled-in member). */
   public void unexpect(String name) {
     expected.remove(name);
+    cachedHealth = null;
   }
 
   public Simulation sim() {
@@ -127,6 +129,7 @@ public final class EtcdWorld {
     sim.addProcess(name, factory);
     expected.add(name);
     bootstrappedAtUs = -1; // N grew: bootstrap means all of them
+    cachedHealth = null;
   }
 
   /** The members the cluster should end up with, in the order they were added. */
@@ -211,7 +214,23 @@ public final class EtcdWorld {
   /** What the serving leader (if any) can count on right now. */
   record Health(boolean serving, int quorum, int healthyVoters, EtcdMember leader) {}
 
+  /** The last computed health and the change counts it was computed at. */
+  private Health cachedHealth;
+  private long cachedRecorderChanges = -1;
+  private long cachedWorldChanges = -1;
+
+  /** {@link #computeHealth}, recomputed only when a member, a process or a link changed. */
   Health health() {
+    if (cachedHealth == null || recorder.changes() != cachedRecorderChanges
+        || sim.changes() != cachedWorldChanges) {
+      cachedHealth = computeHealth();
+      cachedRecorderChanges = recorder.changes();
+      cachedWorldChanges = sim.changes();
+    }
+    return cachedHealth;
+  }
+
+  private Health computeHealth() {
     Health best = new Health(false, 0, 0, null);
     for (String name : expected) {
       EtcdMember l = etcd(name);
