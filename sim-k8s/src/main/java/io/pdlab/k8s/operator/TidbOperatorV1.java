@@ -39,16 +39,27 @@ public final class TidbOperatorV1 implements Process {
   public static final long PD_API_TIMEOUT_MS = 5_000;
   /** The discovery service's port (pkg/discovery/server). */
   public static final int DISCOVERY_PORT = 10261;
+  /** tidb-operator {@code --pd-failover-period} default: 5 min unhealthy before failover. */
+  public static final long PD_FAILOVER_PERIOD_MS = 5 * 60_000;
 
   private record Resync() {}
 
   private record SyncTimeout(long id) {}
+
+  private record FailoverTimeout(long id) {}
 
   private final K8sWorld world;
   private final String key;
   private ProcessContext ctx;
   private long syncCall;
   private boolean syncInFlight;
+  /** PD member IDs by name, from the last members answer. */
+  private final TreeMap<String, Long> memberIds = new TreeMap<>();
+  /** When each PD pod was first seen not ready while PD was Synced. */
+  private final TreeMap<String, Long> unhealthySinceUs = new TreeMap<>();
+  private String failingOver;
+  /** Request ID of the failover's MemberRemove (negative: never equal to a sync's). */
+  private long failoverCall;
 
   public TidbOperatorV1(K8sWorld world, String namespace, String tcName) {
     this.world = world;
@@ -73,6 +84,8 @@ public final class TidbOperatorV1 implements Process {
     if (tag instanceof Resync) {
       reconcile();
       ctx.setTimer(RESYNC_MS * 1_000, tag);
+    } else if (tag instanceof FailoverTimeout t && t.id() == failoverCall && failingOver != null) {
+      finishFailover(false);
     } else if (tag instanceof SyncTimeout t && t.id() == syncCall && syncInFlight) {
       syncInFlight = false;
       writeStatus(false, List.of());
@@ -90,9 +103,15 @@ public final class TidbOperatorV1 implements Process {
         List<Member> members = (List<Member>) r.value();
         for (Member m : members) {
           names.add(m.name());
+          if (!m.name().isEmpty()) {
+            memberIds.put(m.name(), m.id());
+          }
         }
       }
       writeStatus(r.ok(), names);
+    } else if (message instanceof ClientResponse r && failingOver != null
+        && r.requestId() == failoverCall) {
+      finishFailover(r.ok() || r.error() == io.pdlab.pd.etcd.EtcdError.MEMBER_NOT_FOUND);
     }
   }
 
@@ -135,20 +154,26 @@ public final class TidbOperatorV1 implements Process {
     TidbCluster.ComponentSpec pd = tc.spec().pd();
     StatefulSet pdSet = world.store().get(Kind.STATEFUL_SET, ns + "/" + name + "-pd");
     if (pdSet == null) {
+      // tidb-scheduler: at most one PD of a cluster per node (provisioning.md section 4).
+      PodSpec pdSpec = podSpec(new Container("pd", pd.image(), "pd", List.of("--timing=pd")),
+          pd.requests(), pd.nodeSelector(), pd.tolerations());
+      pdSpec = new PodSpec(null, pdSpec.nodeSelector(), pdSpec.tolerations(), pdSpec.requests(),
+          "app.kubernetes.io/component", List.of(), pdSpec.containers(), "Always", null, null);
       world.store().create(new StatefulSet(ObjectMeta.of(ns, name + "-pd").withLabels(pl),
-          pd.replicas(), "Parallel", name + "-pd-peer", new PodTemplate(pl, podSpec(
-              new Container("pd", pd.image(), "pd", List.of("--timing=pd")), pd.requests(),
-              pd.nodeSelector(), pd.tolerations())),
+          pd.replicas(), "Parallel", name + "-pd-peer", new PodTemplate(pl, pdSpec),
           claim(ns, "pd", pd)));
-    } else if (pdSet.replicas() != pd.replicas()) {
+    } else {
+      // PDStsDesiredReplicas: spec replicas plus the failure members already deleted.
+      int desired = pd.replicas() + tc.status().pdFailureMembers().size();
       // pd_scaler.go: scale out only when Synced; scale in also requires Synced (one at a time)
-      if (tc.status().pdSynced()) {
-        int step = pd.replicas() > pdSet.replicas() ? 1 : -1;
+      if (pdSet.replicas() != desired && tc.status().pdSynced()) {
+        int step = desired > pdSet.replicas() ? 1 : -1;
         world.modify(Kind.STATEFUL_SET, pdSet.meta().key(),
             (StatefulSet s) -> s.withReplicas(s.replicas() + step));
       }
     }
     syncPdStatus(tc);
+    failover(tc);
     // TiKV once PD is available; TiDB once a TiKV store is Up.
     int healthy = tc.status().pdMembers().size();
     if (tc.status().pdSynced() && healthy >= pd.replicas() / 2 + 1) {
@@ -186,6 +211,77 @@ public final class TidbOperatorV1 implements Process {
       List<io.pdlab.k8s.api.Toleration> tolerations) {
     return new PodSpec(null, nodeSelector, tolerations, requests, null, List.of(), List.of(c),
         "Always", null, null);
+  }
+
+  /**
+   * pd_failover.go: a PD pod not ready for {@link #PD_FAILOVER_PERIOD_MS} while PD is Synced (so a
+   * quorum can remove it) is deleted from PD's membership, then its pod and PVC are deleted and it
+   * is recorded as a deleted failure member, which raises the desired replicas by one. One at a
+   * time.
+   */
+  private void failover(TidbCluster tc) {
+    String ns = tc.meta().namespace();
+    long now = ctx.nowUs();
+    List<Pod> pdPods = world.store().listIn(Kind.POD, ns, (Pod p) -> "pd".equals(p.meta()
+        .labels().get("app.kubernetes.io/component")) && tc.meta().name().equals(p.meta()
+        .labels().get("app.kubernetes.io/instance")));
+    TreeMap<String, Long> seen = new TreeMap<>();
+    for (Pod p : pdPods) {
+      String name = p.meta().name();
+      if (!p.status().ready() && tc.status().pdSynced()) {
+        seen.put(name, unhealthySinceUs.getOrDefault(name, now));
+      }
+    }
+    unhealthySinceUs.clear();
+    unhealthySinceUs.putAll(seen);
+    if (failingOver != null) {
+      return;
+    }
+    for (var e : unhealthySinceUs.entrySet()) {
+      if (now - e.getValue() >= PD_FAILOVER_PERIOD_MS * 1_000
+          && !tc.status().pdFailureMembers().contains(e.getKey())) {
+        String ep = world.serviceEndpoint(tc.meta().name() + "-pd");
+        Long id = memberIds.get(e.getKey());
+        if (ep == null) {
+          return;
+        }
+        failingOver = e.getKey();
+        if (ctx.tracing()) {
+          ctx.log("operator: PD failover of " + failingOver + " after "
+              + (now - e.getValue()) / 1_000_000 + " s unhealthy");
+        }
+        if (id == null) {
+          finishFailover(true); // never joined PD: nothing to remove from its membership
+        } else {
+          failoverCall--;
+          ctx.send(ep, new ClientRequest(failoverCall, new ClientOp.MemberRemove(id)));
+          ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new FailoverTimeout(failoverCall));
+        }
+        return;
+      }
+    }
+  }
+
+  private void finishFailover(boolean removed) {
+    String pod = failingOver;
+    failingOver = null;
+    if (!removed) {
+      return; // retried at the next reconcile
+    }
+    TidbCluster tc = world.store().get(Kind.TIDB_CLUSTER, key);
+    String ns = tc.meta().namespace();
+    world.deletePod(ns + "/" + pod);
+    if (world.store().get(Kind.PERSISTENT_VOLUME_CLAIM, ns + "/pd-" + pod) != null) {
+      world.store().delete(Kind.PERSISTENT_VOLUME_CLAIM, ns + "/pd-" + pod);
+    }
+    unhealthySinceUs.remove(pod);
+    memberIds.remove(pod);
+    List<String> failures = new ArrayList<>(tc.status().pdFailureMembers());
+    failures.add(pod);
+    world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(
+        new TidbCluster.Status(t.status().pdSynced(), t.status().pdMembers(),
+            t.status().pdLeader(), failures, t.status().tikvStoresUp(), t.status().tidbReady(),
+            t.status().pdPhase())));
   }
 
   /** Asks PD's members API through the {@code <tc>-pd} Service; the answer becomes status. */
