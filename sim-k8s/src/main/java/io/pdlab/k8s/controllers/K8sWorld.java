@@ -222,11 +222,13 @@ public final class K8sWorld implements PodEnv {
     if (c.role().equals("etcd") || c.role().equals("pd")) {
       measures.expect(name);
     }
+    startedUs.put(name, sim.nowUs());
+    // Running first: a container that exits during its own start must leave Failed or
+    // CrashLoopBackOff behind, not be overwritten by this.
+    modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
     if (sim.state(name) == ProcessState.DOWN) {
       sim.start(name);
     }
-    startedUs.put(name, sim.nowUs());
-    modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
   }
 
   private Pod currentPod(String name) {
