@@ -1,0 +1,44 @@
+package io.pdlab.reports;
+
+import java.util.Arrays;
+import java.util.Collection;
+
+/**
+ * Nearest-rank percentiles: the p-th percentile of n sorted values is the value at rank
+ * {@code ceil(p / 100 * n)} (1-based). It always returns a value that was measured (no
+ * interpolation), so a p99 of 20 runs is simply the slowest run and the numbers in the report can
+ * be found in {@code records}. Ranks are computed in integer arithmetic, so no rounding error can
+ * move a rank.
+ */
+public final class Percentiles {
+  private Percentiles() {}
+
+  /**
+   * The p-th nearest-rank percentile of {@code sorted}.
+   *
+   * @param sorted values in ascending order, at least one
+   * @param p percentile in 1..100
+   */
+  public static long nearestRank(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      throw new IllegalArgumentException("no values");
+    }
+    if (p < 1 || p > 100) {
+      throw new IllegalArgumentException("percentile out of 1..100: " + p);
+    }
+    long n = sorted.length;
+    long rank = (p * n + 99) / 100; // ceil(p * n / 100)
+    return sorted[(int) Math.max(1, rank) - 1];
+  }
+
+  /** p50, p95, p99 and max of {@code values}; {@code null} when there are none. */
+  public static TimeStats stats(Collection<Long> values) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(sorted);
+    return new TimeStats(nearestRank(sorted, 50), nearestRank(sorted, 95),
+        nearestRank(sorted, 99), sorted[sorted.length - 1]);
+  }
+}

@@ -1,0 +1,387 @@
+package io.pdlab.reports;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Writes a run's output directory: {@code results.json}, {@code report.html} (one
+ * self-contained file, charts embedded as PNG data URIs) and {@code report.md} (the same text and
+ * tables). The report answers whether tidb-operator bootstraps PD the way etcd-operator
+ * bootstraps etcd, why, and what each choice costs, with every claim computed from the records.
+ *
+ * <p>Output is all-or-nothing: everything is rendered in memory, written to a temporary
+ * directory next to the output directory, and then renamed into place; a previous output
+ * directory is moved aside first and deleted only once the new one is in place. On failure the
+ * temporary directory is removed and the previous output is left as it was. To protect input
+ * data, an existing output directory is replaced only if it holds nothing but these three files.
+ */
+public final class Report {
+  /** The files an output directory holds, and the only ones it may hold to be replaced. */
+  public static final List<String> FILES = List.of("results.json", "report.html", "report.md");
+
+  /** Test seam: runs after the temporary directory is complete, before it is moved into place. */
+  interface BeforeSwap {
+    void accept(Path tempDir) throws IOException;
+  }
+
+  private Report() {}
+
+  /** Writes {@code results} and its report to {@code outDir} (see the class comment). */
+  public static void write(Path outDir, Results results) throws IOException {
+    write(outDir, results, tmp -> {});
+  }
+
+  /**
+   * {@code pdlab report --in DIR}: reads every {@code results*.json} under {@code inDir}, merges
+   * them (summaries recomputed) and writes the report to {@code outDir}.
+   */
+  public static Results rebuild(Path inDir, Path outDir) throws IOException {
+    Results merged = ResultsJson.readAll(inDir);
+    write(outDir, merged);
+    return merged;
+  }
+
+  static void write(Path outDir, Results results, BeforeSwap beforeSwap) throws IOException {
+    Path target = outDir.toAbsolutePath().normalize();
+    Path parent = target.getParent();
+    if (parent == null) {
+      throw new IOException(target + ": cannot write a report to a file system root");
+    }
+    checkReplaceable(target);
+
+    // Render everything before touching the disk: a rendering failure writes nothing at all.
+    byte[] json = ResultsJson.toBytes(results);
+    Doc doc = render(results);
+    byte[] html = doc.htmlBytes();
+    byte[] md = doc.markdownBytes();
+
+    if (Files.exists(parent) && !Files.isDirectory(parent)) {
+      throw new NotDirectoryException(parent + " (parent of the report directory " + target + ")");
+    }
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+    try {
+      // A temporary directory is private (0700); the report directory is an ordinary one.
+      if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+      Files.write(tmp.resolve(FILES.get(0)), json);
+      Files.write(tmp.resolve(FILES.get(1)), html);
+      Files.write(tmp.resolve(FILES.get(2)), md);
+      beforeSwap.accept(tmp);
+      swap(tmp, target);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        deleteTree(tmp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private static void checkReplaceable(Path target) throws IOException {
+    if (!Files.exists(target)) {
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw new FileAlreadyExistsException(target.toString(), null,
+          "exists and is not a directory; not replacing it with a report");
+    }
+    TreeSet<String> foreign = new TreeSet<>();
+    try (Stream<Path> entries = Files.list(target)) {
+      entries.map(p -> p.getFileName().toString()).filter(n -> !FILES.contains(n))
+          .forEach(foreign::add);
+    }
+    if (!foreign.isEmpty()) {
+      throw new IOException(target + ": holds entries that are not a report (" + String.join(", ",
+          foreign) + "); refusing to replace it, choose an empty or new output directory");
+    }
+  }
+
+  /** Moves {@code tmp} to {@code target}; an existing target is set aside until then. */
+  private static void swap(Path tmp, Path target) throws IOException {
+    if (!Files.exists(target)) {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    Path old = tmp.resolveSibling(tmp.getFileName() + ".old");
+    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException restore) {
+        e.addSuppressed(restore);
+      }
+      throw e;
+    }
+    try {
+      deleteTree(old);
+    } catch (IOException e) {
+      throw new IOException("report written to " + target
+          + ", but the previous one could not be removed from " + old, e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    List<Path> paths;
+    try (Stream<Path> walk = Files.walk(root)) {
+      paths = walk.sorted(Comparator.reverseOrder()).toList();
+    }
+    for (Path p : paths) {
+      Files.deleteIfExists(p);
+    }
+  }
+
+  // ---- content ----
+
+  /** The report of {@code results} as HTML. */
+  static String html(Results results) {
+    return render(results).html();
+  }
+
+  /** The report of {@code results} as Markdown. */
+  static String markdown(Results results) {
+    return render(results).markdown();
+  }
+
+  private static Doc render(Results results) {
+    Analysis a = new Analysis(results);
+    Doc d = new Doc("pdlab report");
+    d.heading(1, "top", "pdlab report");
+    d.para(inputLine(results));
+
+    d.heading(2, "question", "The question");
+    d.para("Does tidb-operator bootstrap PD the way etcd-operator bootstraps etcd? Why, and what "
+        + "does each choice cost in bootstrap time, unavailability, fault-tolerance windows, and "
+        + "stuck or split-brain outcomes?");
+
+    d.heading(2, "answer", "The short answer");
+    d.para("No. etcd-operator (seed-join) grows etcd from a one-member seed by runtime joins, one "
+        + "per reconcile. tidb-operator v1 (discovery) creates every PD pod at once and lets a "
+        + "discovery service pick the last one to register to bootstrap alone while the others "
+        + "join it concurrently; tidb-operator v2 (v2-static) starts them all at once from one "
+        + "static member list. What the runs show:");
+    d.bullets(a.answer());
+    d.para("How each strategy in these runs bootstraps:");
+    TreeSet<String> strategies = new TreeSet<>(Ordering.STRATEGY);
+    results.records().forEach(r -> strategies.add(r.strategy()));
+    List<String> how = new ArrayList<>();
+    strategies.forEach(s -> how.add(s + ": " + Analysis.HOW.getOrDefault(s,
+        "not described here (see its scenario)")));
+    d.bullets(how);
+
+    summaryTable(d, results);
+    bootstrapSection(d, a);
+    joinSection(d, a);
+    windowSection(d, a);
+    outcomeSection(d, a);
+    timelineSection(d, a);
+    methodSection(d);
+    return d;
+  }
+
+  private static String inputLine(Results results) {
+    TreeSet<String> backends = new TreeSet<>(Ordering.BACKEND);
+    TreeSet<String> strategies = new TreeSet<>(Ordering.STRATEGY);
+    TreeSet<Integer> sizes = new TreeSet<>();
+    TreeSet<String> faults = new TreeSet<>(Ordering.FAULT);
+    for (RunRecord r : results.records()) {
+      backends.add(r.backend());
+      strategies.add(r.strategy());
+      sizes.add(r.members());
+      faults.add(r.fault());
+    }
+    return results.records().size() + " runs. Backends: " + String.join(", ", backends)
+        + ". Strategies: " + String.join(", ", strategies) + ". Sizes: "
+        + String.join(", ", sizes.stream().map(String::valueOf).toList()) + ". Faults: "
+        + String.join(", ", faults) + ". Generated by: "
+        + (results.generatedBy().isEmpty() ? "(unknown)" : results.generatedBy()) + ".";
+  }
+
+  private static void summaryTable(Doc d, Results results) {
+    d.heading(2, "summary", "Summary");
+    d.para("One row per backend, strategy, size and fault. Times are seconds as p50 / p95 / p99 "
+        + "/ max (nearest rank); bootstrap time is over the runs that bootstrapped.");
+    List<String> header = new ArrayList<>(List.of("backend", "strategy", "N", "fault", "runs",
+        "bootstrapped", "bootstrap (s)", "unavailable (s)", "zero-tolerance (s)"));
+    header.addAll(Outcomes.ALL);
+    List<List<Doc.Cell>> rows = new ArrayList<>();
+    for (Summary s : results.summaries()) {
+      List<Doc.Cell> row = new ArrayList<>();
+      row.add(Doc.Cell.of(s.backend()));
+      row.add(Doc.Cell.of(s.strategy()));
+      row.add(Doc.Cell.of(String.valueOf(s.members())));
+      row.add(Doc.Cell.of(s.fault()));
+      row.add(Doc.Cell.of(String.valueOf(s.count())));
+      row.add(Doc.Cell.of(String.valueOf(s.bootstrapped())));
+      row.add(Doc.Cell.of(quad(s.bootstrapMs())));
+      row.add(Doc.Cell.of(quad(s.unavailableMs())));
+      row.add(Doc.Cell.of(quad(s.zeroToleranceMs())));
+      for (String o : Outcomes.ALL) {
+        double share = s.outcomeShares().share(o);
+        row.add(new Doc.Cell(Analysis.pct(share),
+            share > 0 && !o.equals(Outcomes.OK) ? "o-" + o : null));
+      }
+      rows.add(row);
+    }
+    d.table(header, rows);
+  }
+
+  private static void bootstrapSection(Doc d, Analysis a) {
+    d.heading(2, "bootstrap", "Bootstrap time");
+    d.para("From the first pod created to all N members voting and started under one leader "
+        + "(and, for PD, the PD cluster ID written). Boxes span the quartiles with the median "
+        + "line; whiskers reach the furthest values within 1.5 IQR; dots are outliers. Source: "
+        + a.baselineLabel() + ".");
+    d.image("bootstrap time distribution per strategy and size", Charts.bootstrapBoxes(a));
+    List<List<Doc.Cell>> rows = new ArrayList<>();
+    for (Analysis.Ranking rk : a.rankings()) {
+      List<String> order = new ArrayList<>();
+      for (Analysis.StrategyTime t : rk.order()) {
+        order.add(t.strategy() + " " + (t.p50Ms() == null ? "never" : Analysis.sec(t.p50Ms())));
+      }
+      rows.add(List.of(Doc.Cell.of(rk.backend()), Doc.Cell.of(String.valueOf(rk.members())),
+          Doc.Cell.of(String.join(" < ", order))));
+    }
+    d.table(List.of("backend", "N", "strategies by p50 bootstrap time, fastest first"), rows);
+  }
+
+  private static void joinSection(Doc d, Analysis a) {
+    d.heading(2, "join-cost", "Cost per join");
+    d.para("A join is one member added to a running cluster. Where a run recorded its joins "
+        + "(joinCosts) they are used with what each was made of; otherwise a join-based strategy "
+        + "(seed-join, seed-join-learner, discovery) is charged bootstrap time / (N-1) per join. "
+        + "What drives it (protocols.md): etcd's strict-reconfig-check refuses an add until the "
+        + "leader has been connected to every voter for 5 s, etcd-operator adds one member per "
+        + "8 s reconcile, and a refused PD join exits and waits out kubelet's restart back-off. "
+        + "Static strategies have no joins. Source: " + a.baselineLabel() + ".");
+    List<Analysis.JoinCostRow> rows = a.joinCosts();
+    d.image("per-join cost per strategy and size", Charts.joinCosts(a, rows));
+    List<List<Doc.Cell>> table = new ArrayList<>();
+    for (Analysis.JoinCostRow r : rows) {
+      table.add(List.of(Doc.Cell.of(r.backend()), Doc.Cell.of(r.strategy()),
+          Doc.Cell.of(String.valueOf(r.members())), Doc.Cell.of(String.valueOf(r.joins())),
+          Doc.Cell.of(quad(r.stats())), Doc.Cell.of(r.source()),
+          Doc.Cell.of(r.madeOf().isEmpty() ? "-" : String.join("; ", r.madeOf()))));
+    }
+    d.table(List.of("backend", "strategy", "N", "joins", "per join (s) p50 / p95 / p99 / max",
+        "source", "made of (most frequent)"), table);
+  }
+
+  private static void windowSection(Doc d, Analysis a) {
+    d.heading(2, "windows", "Unavailable and zero-tolerance time");
+    d.para("Unavailable: time after the cluster first formed with no leader able to commit. "
+        + "Zero-tolerance: time after first formation in which one more member failure would lose "
+        + "quorum (started healthy voters < quorum + 1); a seed-based bootstrap spends its 1- and "
+        + "2-voter phases here. Over all runs, faults included.");
+    List<Analysis.Windows> rows = a.windows();
+    d.image("unavailable and zero-tolerance time per strategy and size", Charts.windows(a, rows));
+    List<List<Doc.Cell>> table = new ArrayList<>();
+    for (Analysis.Windows w : rows) {
+      table.add(List.of(Doc.Cell.of(w.backend()), Doc.Cell.of(w.strategy()),
+          Doc.Cell.of(String.valueOf(w.members())), Doc.Cell.of(String.valueOf(w.runs())),
+          Doc.Cell.of(quad(w.unavailable())), Doc.Cell.of(quad(w.zeroTolerance()))));
+    }
+    d.table(List.of("backend", "strategy", "N", "runs", "unavailable (s) p50 / p95 / p99 / max",
+        "zero-tolerance (s) p50 / p95 / p99 / max"), table);
+  }
+
+  private static void outcomeSection(Doc d, Analysis a) {
+    d.heading(2, "outcomes", "Outcome matrix");
+    d.para("Share of runs per outcome, strategy (rows) by fault (columns), all sizes together. "
+        + "ok: all N voting and started, one leader, one cluster ID; degraded: one cluster and a "
+        + "serving quorum but fewer than N members; stuck: no serving quorum; split-brain: two or "
+        + "more cluster IDs; data-loss: an acknowledged write missing. A cell is coloured by the "
+        + "worst outcome in it.");
+    Map<Ordering.Group, Map<String, Analysis.OutcomeCell>> m = a.outcomeMatrix();
+    List<String> faults = a.faults();
+    List<String> header = new ArrayList<>(List.of("strategy"));
+    faults.forEach(f -> header.add("fault: " + f));
+    List<List<Doc.Cell>> rows = new ArrayList<>();
+    m.forEach((k, cells) -> {
+      List<Doc.Cell> row = new ArrayList<>();
+      row.add(Doc.Cell.of(a.label(k.backend(), k.strategy())));
+      for (String f : faults) {
+        Analysis.OutcomeCell c = cells.get(f);
+        if (c == null) {
+          row.add(Doc.Cell.of("-"));
+          continue;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String o : Outcomes.ALL) {
+          double share = c.shares().share(o);
+          if (share > 0) {
+            parts.add(o + " " + Analysis.pct(share));
+          }
+        }
+        row.add(new Doc.Cell(String.join(", ", parts) + " (n=" + c.runs() + ")",
+            "o-" + c.worst()));
+      }
+      rows.add(row);
+    });
+    d.table(header, rows);
+    d.image("outcome share per strategy and fault", Charts.outcomes(a, m));
+  }
+
+  private static void timelineSection(Doc d, Analysis a) {
+    d.heading(2, "timelines", "Membership timelines");
+    d.para("One representative run per strategy: among its runs (" + a.baselineLabel()
+        + ") the one whose bootstrap time is closest to the median.");
+    for (Analysis.Representative rep : a.representatives()) {
+      RunRecord r = rep.run();
+      String label = a.label(r.backend(), r.strategy());
+      d.heading(3, "timeline-" + label.replace(' ', '-').replace("@", ""), label);
+      d.para("Scenario " + r.scenario() + ", backend " + r.backend() + ", " + r.members()
+          + " members, fault " + r.fault() + ", seed " + r.seed() + ": " + r.outcome()
+          + ", bootstrap " + (r.bootstrapMs() == null ? "never" : Analysis.sec(r.bootstrapMs()))
+          + (rep.medianMs() == null ? "" : " (median " + Analysis.sec(rep.medianMs()) + ")")
+          + "; etcd cluster IDs " + ids(r.etcdClusterIds()) + "; PD cluster IDs "
+          + ids(r.pdClusterIds()) + ".");
+      d.pre(r.timeline().isEmpty() ? List.of("(no timeline recorded)") : r.timeline());
+    }
+  }
+
+  private static void methodSection(Doc d) {
+    d.heading(2, "method", "Method");
+    d.bullets(List.of(
+        "Times are milliseconds of the run's clock (virtual for the simulator, wall clock for "
+            + "real backends), shown here in seconds.",
+        "Percentiles are nearest-rank: the p-th percentile of n sorted values is the value at "
+            + "rank ceil(p/100 * n); every number shown was measured in some run.",
+        "Outcomes are judged at the end of each run (protocols.md section 4); where two apply, "
+            + "the later of ok, degraded, stuck, split-brain, data-loss wins.",
+        "results.json holds every run and summary; its schema is docs/results-schema.md. The same "
+            + "records always give the same results.json, byte for byte."));
+  }
+
+  private static String quad(TimeStats s) {
+    if (s == null) {
+      return "-";
+    }
+    return Analysis.sec(s.p50()).replace(" s", "") + " / " + Analysis.sec(s.p95()).replace(" s", "")
+        + " / " + Analysis.sec(s.p99()).replace(" s", "") + " / "
+        + Analysis.sec(s.max()).replace(" s", "");
+  }
+
+  private static String ids(List<String> ids) {
+    return ids.isEmpty() ? "none" : String.join(", ", ids);
+  }
+}

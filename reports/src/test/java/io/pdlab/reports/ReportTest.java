@@ -1,0 +1,204 @@
+package io.pdlab.reports;
+
+import static io.pdlab.reports.Fixtures.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+  @TempDir Path dir;
+
+  private static final Results DATA = Results.of("pdlab test", Fixtures.dataset());
+
+  @Test
+  void writesTheThreeFiles() throws IOException {
+    Path out = dir.resolve("out");
+    Report.write(out, DATA);
+    assertEquals(List.of("report.html", "report.md", "results.json"), list(out));
+    assertArrayEquals(ResultsJson.toBytes(DATA), Files.readAllBytes(out.resolve("results.json")));
+    assertEquals(List.of("out"), list(dir), "no temporary directory left behind");
+  }
+
+  @Test
+  void htmlHasTheSectionsAndEmbeddedCharts() throws IOException {
+    Path out = dir.resolve("out");
+    Report.write(out, DATA);
+    String html = Files.readString(out.resolve("report.html"));
+    for (String id : List.of("question", "answer", "summary", "bootstrap", "join-cost",
+        "windows", "outcomes", "timelines", "method")) {
+      assertTrue(html.contains("id=\"" + id + "\""), "section " + id);
+    }
+    assertTrue(count(html, "data:image/png;base64,") >= 4, "at least four embedded charts");
+    assertFalse(html.contains("http://"), "self-contained");
+    assertFalse(html.contains("https://"), "self-contained");
+    assertFalse(html.matches("(?s).*(src|href)=\"(?!data:).*"), "no external src or href");
+    // a representative timeline per strategy
+    for (String s : Ordering.STRATEGIES) {
+      assertTrue(html.contains("pod " + s + "-0 created"), s);
+    }
+  }
+
+  @Test
+  void markdownHasTheSameTables() throws IOException {
+    Path out = dir.resolve("out");
+    Report.write(out, DATA);
+    String md = Files.readString(out.resolve("report.md"));
+    for (String h : List.of("## The question", "## The short answer", "## Summary",
+        "## Bootstrap time", "## Cost per join", "## Unavailable and zero-tolerance time",
+        "## Outcome matrix", "## Membership timelines")) {
+      assertTrue(md.contains(h), h);
+    }
+    assertTrue(md.contains("| backend | strategy | N | fault |"));
+    assertFalse(md.contains("base64"));
+    assertEquals(Report.markdown(DATA), md);
+  }
+
+  @Test
+  void shortAnswerFollowsTheData() {
+    List<String> answer = new Analysis(DATA).answer();
+    String text = String.join("\n", answer);
+    // seed-join is the slowest at both sizes, static the fastest
+    assertTrue(text.contains("sim, 3 members (no fault): fastest static"), text);
+    assertTrue(text.contains("slowest seed-join (p50"), text);
+    assertTrue(text.contains("sim, 5 members (no fault): fastest static"), text);
+    // the one split-brain, under its fault
+    assertTrue(text.contains("discovery ended split-brain under fault pd-unreachable in 1 of 20 "
+        + "runs (5.0%; 3 members)."), text);
+    assertTrue(text.contains("Never stuck, split-brain or data-loss in these runs: static, "
+        + "seed-join, seed-join-learner, v2-static."), text);
+    // the HTML carries the same sentences
+    String html = Report.html(DATA);
+    assertTrue(html.contains("discovery ended split-brain under fault pd-unreachable"));
+  }
+
+  @Test
+  void shortAnswerChangesWithTheData() {
+    // now discovery is slowest and nothing failed
+    Results other = Results.of("t", List.of(
+        run("sim", "seed-join", 3, 1, "none", "ok", 2000L),
+        run("sim", "discovery", 3, 1, "none", "ok", 9000L),
+        run("sim", "static", 3, 1, "none", "ok", 5000L)));
+    String text = String.join("\n", new Analysis(other).answer());
+    assertTrue(text.contains("fastest seed-join (p50 2.00 s), slowest discovery (p50 9.00 s, "
+        + "4.5x the fastest)"), text);
+    assertTrue(text.contains("No run ended stuck, split-brain or data-loss."), text);
+  }
+
+  @Test
+  void sameInputGivesTheSameReport() throws IOException {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    Report.write(a, DATA);
+    Report.write(b, Results.of("pdlab test", Fixtures.dataset()));
+    for (String f : Report.FILES) {
+      assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
+    }
+  }
+
+  @Test
+  void replacesAPreviousReport() throws IOException {
+    Path out = dir.resolve("out");
+    Report.write(out, Results.of("old", List.of(run("sim", "static", 3, 1, "none", "ok", 1L))));
+    Report.write(out, DATA);
+    assertArrayEquals(ResultsJson.toBytes(DATA), Files.readAllBytes(out.resolve("results.json")));
+    assertEquals(List.of("out"), list(dir));
+  }
+
+  @Test
+  void parentIsAFileLeavesNothingBehind() throws IOException {
+    Path file = dir.resolve("file");
+    Files.writeString(file, "x");
+    Path out = file.resolve("out");
+    assertThrows(IOException.class, () -> Report.write(out, DATA));
+    assertEquals(List.of("file"), list(dir));
+    assertEquals("x", Files.readString(file));
+  }
+
+  @Test
+  void failureBeforeTheSwapKeepsThePreviousReport() throws IOException {
+    Path out = dir.resolve("out");
+    Results old = Results.of("old", List.of(run("sim", "static", 3, 1, "none", "ok", 1L)));
+    Report.write(out, old);
+    byte[] before = Files.readAllBytes(out.resolve("report.html"));
+    IOException e = assertThrows(IOException.class, () -> Report.write(out, DATA, tmp -> {
+      assertTrue(Files.exists(tmp.resolve("report.html")));
+      throw new IOException("disk full");
+    }));
+    assertEquals("disk full", e.getMessage());
+    assertEquals(List.of("out"), list(dir), "temporary directory removed");
+    assertArrayEquals(before, Files.readAllBytes(out.resolve("report.html")));
+    assertArrayEquals(ResultsJson.toBytes(old), Files.readAllBytes(out.resolve("results.json")));
+  }
+
+  @Test
+  void refusesToReplaceADirectoryWithOtherContent() throws IOException {
+    Path out = dir.resolve("runs");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("results-sim.json"), "{}");
+    IOException e = assertThrows(IOException.class, () -> Report.write(out, DATA));
+    assertTrue(e.getMessage().contains("results-sim.json"), e.getMessage());
+    assertEquals(List.of("results-sim.json"), list(out));
+    assertEquals(List.of("runs"), list(dir));
+  }
+
+  @Test
+  void rebuildMergesResultsFiles() throws IOException {
+    Path in = dir.resolve("in");
+    Files.createDirectories(in.resolve("one"));
+    Files.createDirectories(in.resolve("two"));
+    List<RunRecord> all = Fixtures.dataset();
+    ResultsJson.write(in.resolve("one/results.json"),
+        Results.of("pdlab test", all.subList(0, 100)));
+    ResultsJson.write(in.resolve("two/results.json"),
+        Results.of("pdlab test", all.subList(100, all.size())));
+    Path out = dir.resolve("out");
+    Results merged = Report.rebuild(in, out);
+    assertEquals(DATA, merged);
+    assertArrayEquals(ResultsJson.toBytes(DATA), Files.readAllBytes(out.resolve("results.json")));
+    // rebuilding into its own input directory reads its own results.json once, not twice
+    Report.rebuild(out, out);
+    assertArrayEquals(ResultsJson.toBytes(DATA), Files.readAllBytes(out.resolve("results.json")));
+  }
+
+  @Test
+  void emptyAndMultiBackendInputsStillGiveAReport() throws IOException {
+    Path empty = dir.resolve("empty");
+    Report.write(empty, Results.of("t", List.of()));
+    assertTrue(Files.readString(empty.resolve("report.html")).contains("No run ended stuck"));
+
+    Path both = dir.resolve("both");
+    Report.write(both, Results.of("t", List.of(
+        run("k3s", "static", 3, 1, "none", "ok", 9000L),
+        run("sim", "static", 3, 1, "none", "ok", 3000L),
+        run("sim", "seed-join", 3, 1, "kill-joiner", "stuck", null))));
+    String html = Files.readString(both.resolve("report.html"));
+    assertTrue(html.contains("static @k3s"), "backends told apart");
+    assertTrue(html.contains("seed-join @sim ended stuck under fault kill-joiner in 1 of 1 runs"),
+        "hazard named");
+    assertTrue(count(html, "data:image/png;base64,") >= 4);
+  }
+
+  private static List<String> list(Path d) throws IOException {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static int count(String s, String needle) {
+    int n = 0;
+    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
