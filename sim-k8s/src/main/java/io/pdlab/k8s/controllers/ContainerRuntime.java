@@ -10,6 +10,7 @@ import io.pdlab.pd.pod.PdPod;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the kubelet runs for a container: the simulated process behind an image's entrypoint,
@@ -37,9 +38,11 @@ final class ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new EtcdMember(etcdConfig(pod, c), world.measures().recorder());
+      case "etcd" -> new EtcdMember(etcdConfig(pod, c, world.timingOverrides(ns)),
+          world.measures().recorder());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
-          "app.kubernetes.io/instance", ""), timing(c), world, world.measures().recorder(),
+          "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
+          world.measures().recorder(),
           c.args().contains("--direct") ? c.args() : null);
       case "discovery" -> new DiscoveryPod(ns, world);
       case "simple" -> new Simple();
@@ -72,13 +75,28 @@ final class ContainerRuntime {
     return fallback;
   }
 
-  static EtcdTiming timing(Container c) {
-    return flag(c.args(), "timing", "etcd").equals("pd") ? EtcdTiming.PD_PROFILE
-        : EtcdTiming.ETCD_DEFAULTS;
+  /**
+   * The container's timing profile ({@code --timing=etcd|pd}) with a scenario's overrides of
+   * profile, tickMs, electionMs, preVote and strictReconfigCheck.
+   */
+  static EtcdTiming timing(Container c, Map<String, String> overrides) {
+    String profile = overrides.getOrDefault("profile", flag(c.args(), "timing", "etcd"));
+    EtcdTiming t = profile.equals("pd") ? EtcdTiming.PD_PROFILE : EtcdTiming.ETCD_DEFAULTS;
+    if (overrides.containsKey("tickMs") || overrides.containsKey("electionMs")) {
+      t = t.withTicks(Long.parseLong(overrides.getOrDefault("tickMs", Long.toString(t.tickMs()))),
+          Long.parseLong(overrides.getOrDefault("electionMs", Long.toString(t.electionMs()))));
+    }
+    if (overrides.containsKey("preVote")) {
+      t = t.withPreVote(Boolean.parseBoolean(overrides.get("preVote")));
+    }
+    if (overrides.containsKey("strictReconfigCheck")) {
+      t = t.withStrictReconfigCheck(Boolean.parseBoolean(overrides.get("strictReconfigCheck")));
+    }
+    return t;
   }
 
   /** The etcd flags of a container in a pod with a stable DNS name under its headless Service. */
-  static EtcdConfig etcdConfig(Pod pod, Container c) {
+  static EtcdConfig etcdConfig(Pod pod, Container c, Map<String, String> overrides) {
     String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
         + pod.meta().namespace() + ".svc";
     String state = flag(c.args(), "initial-cluster-state", "new");
@@ -86,7 +104,7 @@ final class ContainerRuntime {
         "http://" + host + ":2379",
         EtcdConfig.parseInitialCluster(flag(c.args(), "initial-cluster", "")),
         state.equals("existing") ? EtcdConfig.State.EXISTING : EtcdConfig.State.NEW,
-        flag(c.args(), "initial-cluster-token", "etcd-cluster"), timing(c));
+        flag(c.args(), "initial-cluster-token", "etcd-cluster"), timing(c, overrides));
   }
 
   /** A container with no protocol of its own. */

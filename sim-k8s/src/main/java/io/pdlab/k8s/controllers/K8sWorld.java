@@ -71,6 +71,61 @@ public final class K8sWorld implements PodEnv {
     return measures;
   }
 
+  /** Per namespace: overrides of the etcd timing of its containers (scenario {@code timing:}). */
+  private final TreeMap<String, TreeMap<String, String>> timingOverrides = new TreeMap<>();
+  /** Pods whose container never starts (an image that cannot be pulled). */
+  private final TreeSet<String> neverStart = new TreeSet<>();
+  /** Extra delay before a pod's container starts. */
+  private final TreeMap<String, Long> extraStartDelayUs = new TreeMap<>();
+
+  /** Overrides etcd timing parameters (tickMs, electionMs, preVote, strictReconfigCheck). */
+  public void setTimingOverrides(String namespace, Map<String, String> overrides) {
+    timingOverrides.put(namespace, new TreeMap<>(overrides));
+  }
+
+  Map<String, String> timingOverrides(String namespace) {
+    return timingOverrides.getOrDefault(namespace, new TreeMap<>());
+  }
+
+  /** The container of pod {@code podName} will never start: its pod stays Pending. */
+  public void neverStart(String podName) {
+    neverStart.add(podName);
+  }
+
+  /** The container of pod {@code podName} starts {@code delayUs} later than others. */
+  public void delayStart(String podName, long delayUs) {
+    extraStartDelayUs.put(podName, delayUs);
+  }
+
+  /**
+   * Kills a running container (OOM, a crash): with {@code restartAfterUs} >= 0 it comes back then,
+   * otherwise the kubelet handles it as any exit (back-off, or Failed under RestartPolicy Never).
+   * {@code wipe} loses its volume's data as well.
+   */
+  public void crashContainer(String podName, boolean wipe, long restartAfterUs) {
+    if (!sim.hasProcess(podName)) {
+      return;
+    }
+    if (wipe) {
+      sim.wipe(podName);
+    } else if (sim.state(podName) != ProcessState.DOWN) {
+      sim.crash(podName);
+    }
+    if (restartAfterUs >= 0) {
+      String key = podOfProcess.get(podName);
+      long createdUs = key == null ? -1 : ((Pod) store.get(Kind.POD, key)).meta().createdUs();
+      sim.schedule(restartAfterUs, () -> {
+        Pod now = key == null ? null : store.get(Kind.POD, key);
+        if (now != null && now.meta().createdUs() == createdUs
+            && podOfProcess.containsKey(podName) && sim.state(podName) == ProcessState.DOWN) {
+          sim.start(podName);
+        }
+      });
+    } else {
+      onContainerExit(podName, "container killed");
+    }
+  }
+
   /** Image pull and container start time for every container from now on. */
   public void setContainerStartMs(long ms) {
     if (ms < 0) {
@@ -200,7 +255,13 @@ public final class K8sWorld implements PodEnv {
       return;
     }
     starting.add(name);
-    sim.schedule(containerStartMs * 1_000, () -> startContainer(pod.meta().key()));
+    if (neverStart.contains(name)) {
+      modify(Kind.POD, pod.meta().key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+          "ImagePullBackOff")));
+      return;
+    }
+    sim.schedule(containerStartMs * 1_000 + extraStartDelayUs.getOrDefault(name, 0L),
+        () -> startContainer(pod.meta().key()));
   }
 
   private void startContainer(String key) {
@@ -252,8 +313,12 @@ public final class K8sWorld implements PodEnv {
     modify(Kind.POD, key, (Pod p) -> p.withStatus(new PodStatus("Running", false,
         "CrashLoopBackOff: back-off " + backoff / 1_000 + "s (" + reason + ")",
         p.status().restarts() + 1)));
+    long podCreatedUs = pod.meta().createdUs();
     sim.schedule(backoff * 1_000, () -> {
-      if (store.get(Kind.POD, key) != null && sim.state(process) == ProcessState.DOWN) {
+      // Restart only the same pod: it may have been deleted and re-created meanwhile (failover).
+      Pod now = store.get(Kind.POD, key);
+      if (now != null && now.meta().createdUs() == podCreatedUs
+          && podOfProcess.containsKey(process) && sim.state(process) == ProcessState.DOWN) {
         sim.start(process);
       }
     });

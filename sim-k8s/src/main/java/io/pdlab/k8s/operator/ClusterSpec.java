@@ -7,10 +7,11 @@ import java.util.TreeMap;
 
 /**
  * What a user asks an operator for: a named cluster of {@code members} in a namespace, with the
- * placement of its pods and the etcd timing profile ({@code etcd} or {@code pd}).
+ * placement of its pods, the etcd timing profile ({@code etcd} or {@code pd}), and for
+ * tidb-operator's strategies the TiKV and TiDB replicas.
  */
 public record ClusterSpec(String namespace, String name, int members, String timing,
-    SortedMap<String, String> nodeSelector, List<Toleration> tolerations) {
+    SortedMap<String, String> nodeSelector, List<Toleration> tolerations, int tikv, int tidb) {
   public ClusterSpec {
     if (members < 1) {
       throw new IllegalArgumentException("a cluster needs at least 1 member, got " + members);
@@ -23,6 +24,12 @@ public record ClusterSpec(String namespace, String name, int members, String tim
   }
 
   public static ClusterSpec of(String namespace, String name, int members, String timing) {
-    return new ClusterSpec(namespace, name, members, timing, new TreeMap<>(), List.of());
+    return new ClusterSpec(namespace, name, members, timing, new TreeMap<>(), List.of(), 0, 0);
+  }
+
+  /** The same cluster with TiKV and TiDB replicas (tidb-operator strategies only). */
+  public ClusterSpec withStores(int tikvReplicas, int tidbReplicas) {
+    return new ClusterSpec(namespace, name, members, timing, nodeSelector, tolerations,
+        tikvReplicas, tidbReplicas);
   }
 }

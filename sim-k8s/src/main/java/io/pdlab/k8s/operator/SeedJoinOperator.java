@@ -49,6 +49,8 @@ public final class SeedJoinOperator implements Process {
   /** Known members: pod name to etcd member ID. */
   private final TreeMap<String, Long> members = new TreeMap<>();
   private String promoting;
+  /** The desired size (the EtcdCluster's spec.size), changeable at run time. */
+  private int size;
   private int nextOrdinal;
   private long nextCall = 1;
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
@@ -59,6 +61,15 @@ public final class SeedJoinOperator implements Process {
     this.world = world;
     this.spec = spec;
     this.learners = learners;
+    this.size = spec.members();
+  }
+
+  /** A write to the cluster's spec.size: the operator adds or stops adding members. */
+  public void setSize(int newSize) {
+    if (newSize < 1) {
+      throw new IllegalArgumentException("size must be at least 1, got " + newSize);
+    }
+    size = newSize;
   }
 
   /** What the operator logged, for tests and reports. */
@@ -168,7 +179,7 @@ public final class SeedJoinOperator implements Process {
     if (alive.size() == members.size()) {
       if (promoting != null) {
         promote(alive.get(0));
-      } else if (members.size() < spec.members()) {
+      } else if (members.size() < size) {
         addOneMember(alive.get(0));
       }
     } else if (alive.size() < members.size() / 2 + 1) {

@@ -69,8 +69,8 @@ public final class Strategies {
   public static final BootstrapStrategy V2_STATIC = tidb("v2-static", true);
 
   /**
-   * A TidbCluster of {@code c.members()} PD replicas (no TiKV or TiDB: the comparison is about
-   * PD), and the tidb-operator that reconciles it.
+   * A TidbCluster of {@code c.members()} PD replicas and {@code c.tikv()}/{@code c.tidb()} TiKV
+   * and TiDB replicas, and the tidb-operator that reconciles it.
    */
   private static BootstrapStrategy tidb(String name, boolean v2) {
     return new BootstrapStrategy() {
@@ -81,13 +81,25 @@ public final class Strategies {
 
       @Override
       public void install(K8sWorld world, ClusterSpec c) {
-        world.store().create(TidbClusters.tidbCluster(c, 0, 0));
+        world.store().create(TidbClusters.tidbCluster(c, c.tikv(), c.tidb()));
         String op = "tidb-operator-" + c.name();
         world.sim().addProcess(op, CONTROL_PLANE, n -> v2
             ? new TidbOperatorV2(world, c.namespace(), c.name())
             : new TidbOperatorV1(world, c.namespace(), c.name()));
         world.sim().start(op);
       }
+    };
+  }
+
+  /**
+   * The pod holding member {@code ordinal} (in creation order) under strategy {@code s}: the
+   * StatefulSet ordinal for static, the n-th member etcd-operator created, the n-th PD pod.
+   */
+  public static String podName(BootstrapStrategy s, ClusterSpec c, int ordinal) {
+    return switch (s.name()) {
+      case "static" -> c.name() + "-" + ordinal;
+      case "seed-join", "seed-join-learner" -> String.format("%s-%04d", c.name(), ordinal);
+      default -> c.name() + "-pd-" + ordinal;
     };
   }
 

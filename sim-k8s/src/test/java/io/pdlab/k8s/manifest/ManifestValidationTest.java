@@ -295,7 +295,7 @@ class ManifestValidationTest {
       }
     });
     strategy.install(w, new ClusterSpec("tidb-cluster", "basic-pd", 3, "pd",
-        ManifestFixtures.map("dedicated", "pd"), ManifestFixtures.pdTolerations()));
+        ManifestFixtures.map("dedicated", "pd"), ManifestFixtures.pdTolerations(), 0, 0));
     w.sim().runUntil(60_000_000L);
     List<K8sObject> out = new ArrayList<>();
     for (Kind k : Kind.values()) {

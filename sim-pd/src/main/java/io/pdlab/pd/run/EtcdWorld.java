@@ -137,6 +137,18 @@ public final class EtcdWorld {
     return List.copyOf(expected);
   }
 
+  /** At least this many members must be expected, voting and started (0: all expected). */
+  private int desiredSize;
+
+  /**
+   * The size the cluster is meant to reach. Members join the expected set as their containers
+   * start, so without this a member that never starts would not count against bootstrap.
+   */
+  public void expectSize(int n) {
+    desiredSize = n;
+    bootstrappedAtUs = -1;
+  }
+
   /** PD runs: bootstrap also needs the PD cluster ID written. */
   public void requirePdClusterId(boolean on) {
     requirePdClusterId = on;
@@ -186,6 +198,12 @@ public final class EtcdWorld {
     if (bootstrappedAtUs < 0 && startUs >= 0 && bootstrapped()) {
       bootstrappedAtUs = sim.nowUs();
     }
+  }
+
+  /** When the world first bootstrapped, from the start of measuring; -1 if not (yet). */
+  public long bootstrappedAtUs() {
+    noteBootstrap();
+    return bootstrappedAtUs < 0 ? -1 : bootstrappedAtUs - startUs;
   }
 
   /**
@@ -270,7 +288,7 @@ public final class EtcdWorld {
    * a PD cluster ID written).
    */
   public boolean bootstrapped() {
-    if (recorder.formedAtUs().size() != 1) {
+    if (recorder.formedAtUs().size() != 1 || expected.size() < desiredSize) {
       return false;
     }
     if (requirePdClusterId && recorder.pdClusterIds().isEmpty()) {

@@ -1,0 +1,196 @@
+package io.pdlab.cli;
+
+import io.pdlab.reports.Report;
+import io.pdlab.reports.Results;
+import io.pdlab.reports.RunRecord;
+import io.pdlab.reports.Summary;
+import io.pdlab.scenarios.model.ClusterDef;
+import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.Infra;
+import io.pdlab.scenarios.model.Scenario;
+import io.pdlab.scenarios.run.ScenarioRunner;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs every combination of strategy, size and fault {@code runs} times on the simulated backend
+ * (seeds {@code seed .. seed+runs-1}), shows a progress bar, prints a summary table and writes
+ * {@code results.json}, {@code report.html} and {@code report.md}. Runs are independent and
+ * deterministic, so they are spread over the cores and collected in order: the same options give
+ * the same results.json byte for byte.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = "Compare bootstrap strategies across sizes and faults; write results and report.")
+final class CompareCommand implements Callable<Integer> {
+  /** The faults compare knows, applied to one PD member of each run. */
+  static final List<String> FAULTS = List.of("none", "late-member", "never-member",
+      "crash-member", "partition-member");
+
+  @Option(names = "--backend", defaultValue = "sim", description = "sim (default)")
+  String backend;
+
+  @Option(names = "--strategies", split = ",",
+      defaultValue = "static,seed-join,seed-join-learner,discovery,v2-static",
+      description = "strategies to compare (default: all five)")
+  List<String> strategies;
+
+  @Option(names = "--members", split = ",", defaultValue = "1,3,5,7",
+      description = "cluster sizes (default: 1,3,5,7)")
+  List<Integer> members;
+
+  @Option(names = "--runs", defaultValue = "100", description = "runs per combination (100)")
+  int runs;
+
+  @Option(names = "--seed", defaultValue = "1", description = "first seed (1)")
+  long seed;
+
+  @Option(names = "--faults", split = ",", defaultValue = "none,never-member",
+      description = "none, late-member, never-member, crash-member, partition-member "
+          + "(default: none,never-member)")
+  List<String> faults;
+
+  @Option(names = "--duration", defaultValue = "300s",
+      description = "longest virtual time of a run (300s); a run that bootstrapped ends 30 s"
+          + " after its bootstrap and faults")
+  String duration;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "worker threads (default: one per core)")
+  int threads;
+
+  @Option(names = "--out", defaultValue = "reports/out", description = "output directory")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    long durationUs = Durations.parse(duration, "--duration");
+    List<Callable<RunRecord>> work = new ArrayList<>();
+    for (String strategy : strategies) {
+      for (int n : members) {
+        for (String fault : faults) {
+          if (n == 1 && (fault.equals("never-member") || fault.equals("partition-member"))) {
+            continue; // a one-member cluster has no other member to lose or cut off
+          }
+          for (int i = 0; i < runs; i++) {
+            long s = seed + i;
+            Scenario sc = scenario(strategy, n, fault, s, durationUs);
+            work.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
+                fault));
+          }
+        }
+      }
+    }
+    List<RunRecord> records = execute(work, System.err);
+    Results results = Results.of("pdlab compare", records);
+    Report.write(out, results);
+    printSummary(results, System.out);
+    System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html")
+        + " and " + out.resolve("report.md"));
+    return 0;
+  }
+
+  private void validate() {
+    if (!backend.equals("sim")) {
+      throw new BadInputException("--backend " + backend + ": only 'sim' is available in this"
+          + " build");
+    }
+    for (String s : strategies) {
+      if (!Scenario.STRATEGIES.contains(s)) {
+        throw new BadInputException("--strategies: unknown strategy '" + s + "' (known: "
+            + String.join(", ", Scenario.STRATEGIES) + ")");
+      }
+    }
+    for (int n : members) {
+      if (n < 1 || n > 9) {
+        throw new BadInputException("--members: " + n + " is out of range 1..9");
+      }
+    }
+    for (String f : faults) {
+      if (!FAULTS.contains(f)) {
+        throw new BadInputException("--faults: unknown fault '" + f + "' (known: "
+            + String.join(", ", FAULTS) + ")");
+      }
+    }
+    if (runs < 1) {
+      throw new BadInputException("--runs must be at least 1, got " + runs);
+    }
+  }
+
+  /** One run: a cluster of {@code n} members under a strategy, with one fault on one member. */
+  static Scenario scenario(String strategy, int n, String fault, long seed, long durationUs) {
+    int victim = Math.min(1, n - 1);
+    List<FaultDef> fs = new ArrayList<>();
+    switch (fault) {
+      case "late-member" -> fs.add(new FaultDef("late-start", 0, n - 1, null, false, -1, -1,
+          20_000_000, -1, -1, List.of(), null, 0));
+      case "never-member" -> fs.add(new FaultDef("never-start", 0, victim, null, false, -1, -1,
+          -1, -1, -1, List.of(), null, 0));
+      case "crash-member" -> fs.add(new FaultDef("crash", 5_000_000, 0, null, false, 10_000_000,
+          -1, -1, -1, -1, List.of(), null, 0));
+      case "partition-member" -> {
+        if (n > 1) {
+          List<Integer> rest = new ArrayList<>();
+          for (int i = 1; i < n; i++) {
+            rest.add(i);
+          }
+          fs.add(new FaultDef("partition", 3_000_000, 0, null, false, -1, 20_000_000, -1, -1,
+              -1, List.of(List.of(0), rest), null, 0));
+        }
+      }
+      default -> { }
+    }
+    return new Scenario("compare", strategy + "-" + n + "-" + fault, "sim", seed, Infra.DEFAULT,
+        List.of(new ClusterDef("basic", strategy, n, 0, 0, new TreeMap<>())), fs, durationUs,
+        null);
+  }
+
+  private List<RunRecord> execute(List<Callable<RunRecord>> work, PrintStream progress)
+      throws InterruptedException, ExecutionException {
+    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<RunRecord>> futures = new ArrayList<>();
+      for (Callable<RunRecord> c : work) {
+        futures.add(pool.submit(c));
+      }
+      List<RunRecord> out = new ArrayList<>();
+      Progress bar = new Progress(progress, futures.size());
+      for (Future<RunRecord> f : futures) {
+        out.add(f.get());
+        bar.step();
+      }
+      bar.done();
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static void printSummary(Results results, PrintStream out) {
+    out.printf("%-18s %3s %-17s %5s %7s %7s %6s %6s %6s %6s%n", "strategy", "n", "fault", "runs",
+        "p50(s)", "p95(s)", "ok", "degr", "stuck", "split");
+    for (Summary s : results.summaries()) {
+      out.printf("%-18s %3d %-17s %5d %7s %7s %5.0f%% %5.0f%% %5.0f%% %5.0f%%%n", s.strategy(),
+          s.members(), s.fault(), s.count(), seconds(s.bootstrapMs() == null ? null
+              : s.bootstrapMs().p50()), seconds(s.bootstrapMs() == null ? null
+              : s.bootstrapMs().p95()), 100 * s.outcomeShares().share("ok"),
+          100 * s.outcomeShares().share("degraded"), 100 * s.outcomeShares().share("stuck"),
+          100 * s.outcomeShares().share("split-brain"));
+    }
+  }
+
+  private static String seconds(Long ms) {
+    return ms == null ? "never" : String.format("%.1f", ms / 1000.0);
+  }
+}

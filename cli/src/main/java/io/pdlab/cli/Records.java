@@ -1,0 +1,33 @@
+package io.pdlab.cli;
+
+import io.pdlab.pd.etcd.MemberIds;
+import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.reports.RunRecord;
+import io.pdlab.scenarios.run.ScenarioResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** Turns a scenario run into a results record (the reports module's schema). */
+final class Records {
+  private Records() {}
+
+  static RunRecord of(ScenarioResult r, String strategy, int members, String fault) {
+    RunMeasures m = r.measures();
+    List<String> etcd = new ArrayList<>();
+    for (long id : m.clusterIds()) {
+      etcd.add(MemberIds.hex(id));
+    }
+    List<String> pd = new ArrayList<>();
+    for (long id : m.pdClusterIds()) {
+      pd.add(Long.toUnsignedString(id));
+    }
+    TreeMap<String, String> params = new TreeMap<>();
+    params.put("durationMs", Long.toString(r.scenario().durationUs() / 1_000));
+    r.scenario().clusters().get(0).timing().forEach(params::put);
+    return new RunRecord(r.scenario().name(), r.scenario().backend(), strategy, members,
+        r.seed(), fault, m.outcome().label(), m.bootstrapUs() < 0 ? null
+        : m.bootstrapUs() / 1_000, m.unavailableUs() / 1_000, m.zeroToleranceUs() / 1_000, etcd,
+        pd, r.events(), params, m.timeline(), List.of());
+  }
+}

@@ -1,0 +1,21 @@
+package io.pdlab.scenarios.model;
+
+import java.util.SortedMap;
+
+/**
+ * {@code clusters[]}: one Raft cluster (a TidbCluster for the tidb-operator strategies).
+ *
+ * @param timing overrides of named model parameters, e.g. {@code tickMs: 500}, {@code
+ *     electionMs: 3000}, {@code preVote: true} (names checked by the parser against {@link
+ *     #TIMING_KEYS})
+ */
+public record ClusterDef(String name, String strategy, int pdReplicas, int tikvReplicas,
+    int tidbReplicas, SortedMap<String, String> timing) {
+  public ClusterDef {
+    timing = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(timing));
+  }
+
+  /** The model parameters a scenario may override. */
+  public static final java.util.List<String> TIMING_KEYS = java.util.List.of("tickMs",
+      "electionMs", "preVote", "strictReconfigCheck", "profile", "containerStartMs");
+}

@@ -1,0 +1,306 @@
+package io.pdlab.scenarios.run;
+
+import io.pdlab.k8s.api.Kind;
+import io.pdlab.k8s.api.Node;
+import io.pdlab.k8s.api.ObjectMeta;
+import io.pdlab.k8s.api.PersistentVolume;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.Resources;
+import io.pdlab.k8s.api.StatefulSet;
+import io.pdlab.k8s.api.StorageClass;
+import io.pdlab.k8s.api.Taint;
+import io.pdlab.k8s.api.TidbCluster;
+import io.pdlab.k8s.api.Toleration;
+import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.k8s.operator.BootstrapStrategy;
+import io.pdlab.k8s.operator.ClusterSpec;
+import io.pdlab.k8s.operator.SeedJoinOperator;
+import io.pdlab.k8s.operator.Strategies;
+import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.scenarios.model.ClusterDef;
+import io.pdlab.scenarios.model.Expect;
+import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.Scenario;
+import io.pdlab.scenarios.model.WorkerGroupDef;
+import io.pdlab.sim.Budget;
+import io.pdlab.sim.process.ProcessState;
+import io.pdlab.sim.trace.TraceRecord;
+import io.pdlab.sim.trace.TraceSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs scenarios on the simulated backend. The measures cover every cluster of the scenario
+ * together; a scenario with one cluster (the common case) measures that cluster.
+ */
+public final class ScenarioRunner {
+  /** Default infrastructure: per pod a node of this size with one local disk. */
+  static final Resources DEFAULT_NODE = new Resources(16_000, 65_536);
+  /** Local disk capacity of a default node (GiB). */
+  static final long DEFAULT_DISK_GI = 500;
+  /** Event budget of a run: far above any scenario's needs, low enough to stop a runaway. */
+  static final long MAX_EVENTS = 50_000_000;
+
+  /** Allocatable resources of the instance types of provisioning.md section 2. */
+  static final Map<String, Resources> INSTANCE_TYPES = instanceTypes();
+
+  private static Map<String, Resources> instanceTypes() {
+    Map<String, Resources> m = new TreeMap<>();
+    m.put("m5d.xlarge", new Resources(4_000, 16_384));
+    m.put("i3.2xlarge", new Resources(8_000, 62_464));
+    m.put("c4.4xlarge", new Resources(16_000, 30_720));
+    m.put("c5.xlarge", new Resources(4_000, 8_192));
+    return m;
+  }
+
+  private ScenarioRunner() {}
+
+  /**
+   * Runs {@code s} with its own seed, or {@code seedOverride} when not null; {@code trace} (may be
+   * null) receives every trace record.
+   *
+   * @throws IllegalArgumentException if the scenario needs something the simulated backend does
+   *     not offer (another backend)
+   */
+  public static ScenarioResult run(Scenario s, Long seedOverride, TraceSink trace) {
+    return run(s, seedOverride, trace, false);
+  }
+
+  /** How long an early-stopping run goes on after it bootstrapped and its faults played out. */
+  public static final long SETTLE_US = 30_000_000;
+
+  /**
+   * As {@link #run(Scenario, Long, TraceSink)}; with {@code stopEarly}, a run that bootstrapped
+   * ends {@link #SETTLE_US} after both its bootstrap and the end of its last fault, instead of at
+   * the scenario's duration (sweeps do not pay for idle heartbeats).
+   */
+  public static ScenarioResult run(Scenario s, Long seedOverride, TraceSink trace,
+      boolean stopEarly) {
+    if (!s.backend().equals("sim")) {
+      throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
+          + "' is not available in this build; only 'sim' runs here");
+    }
+    if (s.infra().provision()) {
+      throw new IllegalArgumentException(s.source() + ": infra.provision: true is not supported"
+          + " by the scenario runner yet; the provisioning path runs in EksWorld");
+    }
+    long seed = seedOverride != null ? seedOverride : s.seed();
+    K8sWorld w = new K8sWorld(seed, Budget.of(MAX_EVENTS, s.durationUs() + 1), trace != null);
+    if (trace != null) {
+      w.sim().addTraceSink(trace);
+    }
+    w.sim().note("-", "scenario " + s.name() + " seed=" + seed);
+    buildInfra(w, s);
+    List<Installed> installed = new ArrayList<>();
+    w.measures().startMeasuring();
+    int desired = 0;
+    for (ClusterDef c : s.clusters()) {
+      desired += c.pdReplicas();
+    }
+    w.measures().expectSize(desired);
+    for (ClusterDef c : s.clusters()) {
+      BootstrapStrategy strategy = Strategies.byName(c.strategy());
+      ClusterSpec spec = placement(s, c);
+      Map<String, String> timing = new TreeMap<>(c.timing());
+      if (timing.containsKey("containerStartMs")) {
+        w.setContainerStartMs(Long.parseLong(timing.remove("containerStartMs")));
+      }
+      w.setTimingOverrides(c.name(), timing);
+      installed.add(new Installed(c, strategy, spec));
+    }
+    for (FaultDef f : s.faults()) {
+      Installed target = find(installed, f.cluster());
+      w.sim().schedule(f.atUs(), () -> apply(w, target, f));
+      if (f.kind().equals("never-start")) {
+        w.neverStart(Strategies.podName(target.strategy, target.spec, f.member()));
+      } else if (f.kind().equals("late-start")) {
+        w.delayStart(Strategies.podName(target.strategy, target.spec, f.member()), f.delayUs());
+      }
+    }
+    for (Installed i : installed) {
+      i.strategy.install(w, i.spec);
+    }
+    if (stopEarly) {
+      long quietUs = 0;
+      for (FaultDef f : s.faults()) {
+        quietUs = Math.max(quietUs, f.atUs() + Math.max(0, Math.max(f.forUs(),
+            Math.max(f.delayUs(), f.restartAfterUs()))));
+      }
+      long quiet = quietUs;
+      w.sim().run(() -> {
+        long boot = w.measures().bootstrappedAtUs();
+        return w.sim().nowUs() >= s.durationUs()
+            || (boot >= 0 && w.sim().nowUs() >= Math.max(boot, quiet) + SETTLE_US);
+      });
+    } else {
+      w.sim().runUntil(s.durationUs());
+    }
+    RunMeasures m = w.measures().measures();
+    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
+  }
+
+  private record Installed(ClusterDef def, BootstrapStrategy strategy, ClusterSpec spec) {}
+
+  private static Installed find(List<Installed> all, String cluster) {
+    if (cluster == null) {
+      return all.get(0);
+    }
+    for (Installed i : all) {
+      if (i.def.name().equals(cluster)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("unknown cluster '" + cluster + "'");
+  }
+
+  /** Each cluster in its own namespace; with worker groups, pinned to the group named after it. */
+  private static ClusterSpec placement(Scenario s, ClusterDef c) {
+    String timing = c.timing().getOrDefault("profile", c.strategy().equals("discovery")
+        || c.strategy().equals("v2-static") ? "pd" : "etcd");
+    TreeMap<String, String> selector = new TreeMap<>();
+    List<Toleration> tolerations = new ArrayList<>();
+    for (WorkerGroupDef g : s.infra().workerGroups()) {
+      if (g.name().equals("pd") || g.name().equals(c.name() + "-pd")) {
+        selector.putAll(g.labels());
+        for (String t : g.taints()) {
+          Taint taint = Taint.parse(t);
+          tolerations.add(Toleration.equal(taint.key(), taint.value(), taint.effect()));
+        }
+      }
+    }
+    return new ClusterSpec(c.name(), c.name(), c.pdReplicas(), timing, selector, tolerations,
+        c.tikvReplicas(), c.tidbReplicas());
+  }
+
+  private static void buildInfra(K8sWorld w, Scenario s) {
+    w.store().create(new StorageClass(ObjectMeta.of("", "local-storage"),
+        "kubernetes.io/no-provisioner", "WaitForFirstConsumer", "Retain"));
+    w.store().create(new StorageClass(ObjectMeta.of("", "ebs-gp2"), "kubernetes.io/aws-ebs",
+        "WaitForFirstConsumer", "Retain"));
+    if (s.infra().workerGroups().isEmpty()) {
+      int nodes = 0;
+      for (ClusterDef c : s.clusters()) {
+        nodes += c.pdReplicas() + c.tikvReplicas() + c.tidbReplicas() + 2;
+      }
+      for (int i = 0; i < nodes; i++) {
+        addNode(w, "node-" + i, new TreeMap<>(), List.of(), DEFAULT_NODE, true, DEFAULT_DISK_GI);
+      }
+      return;
+    }
+    for (WorkerGroupDef g : s.infra().workerGroups()) {
+      List<Taint> taints = new ArrayList<>();
+      for (String t : g.taints()) {
+        taints.add(Taint.parse(t));
+      }
+      Resources r = INSTANCE_TYPES.getOrDefault(g.instanceType(), DEFAULT_NODE);
+      boolean disk = g.instanceType().startsWith("m5d") || g.instanceType().startsWith("i3");
+      for (int i = 0; i < g.count(); i++) {
+        addNode(w, g.name() + "-" + i, g.labels(), taints, r, disk, g.instanceType()
+            .startsWith("i3") ? 1_900 : 150);
+      }
+    }
+  }
+
+  private static void addNode(K8sWorld w, String name, Map<String, String> labels,
+      List<Taint> taints, Resources r, boolean disk, long diskGi) {
+    TreeMap<String, String> l = new TreeMap<>(labels);
+    l.put("kubernetes.io/hostname", name);
+    w.store().create(new Node(ObjectMeta.of("", name).withLabels(l), taints, r,
+        disk ? List.of("/mnt/disks/ssd1") : List.of(), "us-west-2a", true, false));
+    if (disk) {
+      w.store().create(new PersistentVolume(ObjectMeta.of("", "local-pv-" + name),
+          "local-storage", diskGi, name, "/mnt/disks/ssd1", null));
+    }
+  }
+
+  private static void apply(K8sWorld w, Installed t, FaultDef f) {
+    String pod = f.member() >= 0 ? Strategies.podName(t.strategy, t.spec, f.member()) : null;
+    switch (f.kind()) {
+      case "never-start", "late-start" -> { } // registered with the kubelet up front
+      case "crash" -> w.crashContainer(pod, f.wipe(), f.restartAfterUs());
+      case "pause" -> {
+        if (w.sim().hasProcess(pod) && w.sim().state(pod) == ProcessState.RUNNING) {
+          w.sim().pause(pod);
+          w.sim().schedule(f.forUs(), () -> w.sim().resume(pod));
+        }
+      }
+      case "partition" -> {
+        List<List<String>> groups = new ArrayList<>();
+        for (List<Integer> g : f.groups()) {
+          List<String> names = new ArrayList<>();
+          for (int ordinal : g) {
+            String n = Strategies.podName(t.strategy, t.spec, ordinal);
+            w.sim().network().addEndpoint(n);
+            names.add(n);
+          }
+          groups.add(names);
+        }
+        w.sim().network().partition(groups);
+        if (f.forUs() >= 0) {
+          w.sim().schedule(f.forUs(), () -> w.sim().network().healAll());
+        }
+      }
+      case "set-replicas" -> setReplicas(w, t, f.replicas());
+      case "discovery-restart" -> {
+        for (Pod p : w.store().<Pod>listIn(Kind.POD, t.spec.namespace(), (Pod p) -> "discovery"
+            .equals(p.meta().labels().get("app.kubernetes.io/component")))) {
+          w.deletePod(p.meta().key());
+        }
+      }
+      case "tc-write" -> tcWrite(w, t, f, w.sim().nowUs());
+      case "node-loss" -> w.loseNode(f.node());
+      default -> throw new IllegalArgumentException("unknown fault kind " + f.kind());
+    }
+  }
+
+  private static void setReplicas(K8sWorld w, Installed t, int n) {
+    String key = t.spec.namespace() + "/" + t.spec.name();
+    switch (t.strategy.name()) {
+      case "static" -> w.modify(Kind.STATEFUL_SET, key, (StatefulSet s) -> s.withReplicas(n));
+      case "seed-join", "seed-join-learner" -> ((SeedJoinOperator) w.sim().instance(
+          "etcd-operator-" + t.spec.name())).setSize(n);
+      default -> w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withSpec(
+          tc.spec().withPd(tc.spec().pd().withReplicas(n))));
+    }
+  }
+
+  /** Writes the TidbCluster every {@code every} (an annotation bump: any write changes rv). */
+  private static void tcWrite(K8sWorld w, Installed t, FaultDef f, long startUs) {
+    String key = t.spec.namespace() + "/" + t.spec.name();
+    if (w.store().get(Kind.TIDB_CLUSTER, key) != null) {
+      w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withMeta(tc.meta()
+          .withAnnotation("pdlab.io/writes", Long.toString(w.sim().nowUs()))));
+    }
+    if (f.forUs() < 0 || w.sim().nowUs() + f.everyUs() <= startUs + f.forUs()) {
+      w.sim().schedule(f.everyUs(), () -> tcWrite(w, t, f, startUs));
+    }
+  }
+
+  /** The expectations that did not hold, as "expected X, got Y" messages. */
+  static List<String> check(Expect e, RunMeasures m) {
+    List<String> out = new ArrayList<>();
+    if (e == null) {
+      return out;
+    }
+    if (e.outcome() != null && !e.outcome().equals(m.outcome().label())) {
+      out.add("outcome: expected " + e.outcome() + ", got " + m.outcome().label());
+    }
+    if (e.clusterIds() != null && e.clusterIds() != m.clusterIds().size()) {
+      out.add("clusterIds: expected " + e.clusterIds() + ", got " + m.clusterIds().size());
+    }
+    if (e.bootstrapWithinUs() != null && (m.bootstrapUs() < 0
+        || m.bootstrapUs() > e.bootstrapWithinUs())) {
+      out.add("bootstrapWithin: expected at most " + TraceRecord.formatTime(e.bootstrapWithinUs())
+          + "s, got " + (m.bootstrapUs() < 0 ? "never" : TraceRecord.formatTime(m.bootstrapUs())
+          + "s"));
+    }
+    if (e.unavailableAtMostUs() != null && m.unavailableUs() > e.unavailableAtMostUs()) {
+      out.add("unavailableAtMost: expected at most "
+          + TraceRecord.formatTime(e.unavailableAtMostUs()) + "s, got "
+          + TraceRecord.formatTime(m.unavailableUs()) + "s");
+    }
+    return out;
+  }
+}
