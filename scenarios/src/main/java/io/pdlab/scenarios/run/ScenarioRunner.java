@@ -87,10 +87,8 @@ public final class ScenarioRunner {
           + " by the scenario runner yet; the provisioning path runs in EksWorld");
     }
     long seed = seedOverride != null ? seedOverride : s.seed();
-    K8sWorld w = new K8sWorld(seed, Budget.of(MAX_EVENTS, s.durationUs() + 1), trace != null);
-    if (trace != null) {
-      w.sim().addTraceSink(trace);
-    }
+    K8sWorld w = new K8sWorld(seed, Budget.of(MAX_EVENTS, s.durationUs() + 1), trace != null,
+        trace);
     w.sim().note("-", "scenario " + s.name() + " seed=" + seed);
     buildInfra(w, s);
     List<Installed> installed = new ArrayList<>();

@@ -20,6 +20,7 @@ import io.pdlab.sim.Budget;
 import io.pdlab.sim.Simulation;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessState;
+import io.pdlab.sim.trace.TraceSink;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +49,15 @@ public final class K8sWorld implements PodEnv {
   private long containerStartMs = K8sConstants.CONTAINER_START_MS;
 
   public K8sWorld(long seed, Budget budget, boolean traceEnabled) {
+    this(seed, budget, traceEnabled, null);
+  }
+
+  /** As above, with {@code sink} attached before anything happens (a complete trace). */
+  public K8sWorld(long seed, Budget budget, boolean traceEnabled, TraceSink sink) {
     this.sim = new Simulation(seed, budget, traceEnabled);
+    if (sink != null) {
+      sim.addTraceSink(sink);
+    }
     this.store = new ObjectStore(sim, K8sConstants.WATCH_DELAY_US);
     this.measures = new EtcdWorld(sim);
     store.watch(Kind.STATEFUL_SET, e -> reconcileSetLater(e.object().meta().key()));

@@ -1,0 +1,103 @@
+package io.pdlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void compareWritesResultsAndReportAndIsDeterministic(@TempDir Path dir) throws Exception {
+    String[] args = {"compare", "--strategies", "static,seed-join", "--members", "1,3",
+        "--faults", "none", "--runs", "2", "--out", dir.resolve("a").toString()};
+    assertEquals(0, Main.execute(args), err());
+    assertTrue(out().contains("seed-join            3 none"), out());
+    for (String f : new String[] {"results.json", "report.html", "report.md"}) {
+      assertTrue(Files.size(dir.resolve("a").resolve(f)) > 100, f);
+    }
+    args[args.length - 1] = dir.resolve("b").toString();
+    assertEquals(0, Main.execute(args));
+    assertArrayEquals(Files.readAllBytes(dir.resolve("a/results.json")),
+        Files.readAllBytes(dir.resolve("b/results.json")), "same options, same bytes");
+    String html = Files.readString(dir.resolve("a/report.html"));
+    assertTrue(html.contains("data:image/png;base64,"), "charts embedded");
+    assertFalse(html.contains("src=\"http"), "self-contained");
+  }
+
+  @Test
+  void reportRebuildsFromResults(@TempDir Path dir) throws Exception {
+    assertEquals(0, Main.execute("compare", "--strategies", "static", "--members", "3",
+        "--faults", "none", "--runs", "2", "--out", dir.resolve("r").toString()));
+    Files.delete(dir.resolve("r/report.html"));
+    assertEquals(0, Main.execute("report", "--in", dir.resolve("r").toString()));
+    assertTrue(Files.exists(dir.resolve("r/report.html")));
+    assertTrue(out().contains("from 2 runs"), out());
+  }
+
+  @Test
+  void badUsageAndBadInputExitWithTwo(@TempDir Path dir) throws Exception {
+    assertEquals(2, Main.execute("compare", "--strategies", "nope"));
+    assertTrue(err().contains("unknown strategy 'nope'"), err());
+    assertEquals(2, Main.execute("compare", "--runs", "x"));
+    assertEquals(2, Main.execute("compare", "--duration", "5"));
+    assertTrue(err().contains("--duration: '5' is not a positive duration"), err());
+    assertEquals(2, Main.execute("frobnicate"));
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "name: x\nclusters:\n  - name: basic\n    strategy: statik\n"
+        + "    pd: {replicas: 3}\n");
+    assertEquals(2, Main.execute("run", bad.toString()));
+    assertTrue(err().contains("bad.yaml:4:15: "), err());
+    assertEquals(2, Main.execute("run", dir.resolve("missing.yaml").toString()));
+    assertTrue(err().contains("missing.yaml: no such file"), err());
+    assertEquals(2, Main.execute("report", "--in", dir.resolve("nowhere").toString()));
+  }
+
+  @Test
+  void runExitsOneWhenAnExpectationFails(@TempDir Path dir) throws Exception {
+    Path s = dir.resolve("s.yaml");
+    Files.writeString(s, "name: expect-the-impossible\nseed: 3\nclusters:\n  - name: basic\n"
+        + "    strategy: seed-join\n    pd: {replicas: 3}\nfaults:\n"
+        + "  - {at: 0s, kind: never-start, member: 1}\nduration: 60s\nexpect:\n  outcome: ok\n");
+    Path trace = dir.resolve("t.jsonl");
+    assertEquals(1, Main.execute("run", s.toString(), "--trace", trace.toString()));
+    assertTrue(out().contains("EXPECTATION FAILED: outcome: expected ok, got stuck"), out());
+    assertTrue(Files.readAllLines(trace).get(0).startsWith("{\"seq\":0,"));
+  }
+}
