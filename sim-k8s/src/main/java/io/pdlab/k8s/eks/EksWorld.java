@@ -55,7 +55,13 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
 
   public EksWorld(long seed, Budget budget, boolean traceEnabled, ProvisionParameters params,
       Shape shape) {
-    this.world = new K8sWorld(seed, budget, traceEnabled);
+    this(seed, budget, traceEnabled, params, shape, null);
+  }
+
+  /** As above, with a trace sink attached from the start. */
+  public EksWorld(long seed, Budget budget, boolean traceEnabled, ProvisionParameters params,
+      Shape shape, io.pdlab.sim.trace.TraceSink sink) {
+    this.world = new K8sWorld(seed, budget, traceEnabled, sink);
     this.params = params;
     this.shape = shape;
     ResourceGraph plan = ResourceGraph.forEks(params);
@@ -71,6 +77,16 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
   public RunResult run() {
     apply.start();
     return world.sim().run(apply::isFinished);
+  }
+
+  /** Starts the apply without running: the caller drives the simulation (and adds faults). */
+  public void start() {
+    apply.start();
+  }
+
+  /** Whether wait-tidb-ready saw every cluster serving. */
+  public boolean finished() {
+    return apply.isFinished();
   }
 
   public ApplyResult result() {
