@@ -74,7 +74,15 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
-    long durationUs = Durations.parse(duration, "--duration");
+    long durationUs;
+    try {
+      durationUs = io.pdlab.scenarios.yaml.ScenarioParser.parseDuration(duration);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--duration: " + e.getMessage());
+    }
+    if (durationUs <= 0) {
+      throw new BadInputException("--duration: must be positive, got " + duration);
+    }
     List<Callable<RunRecord>> work = new ArrayList<>();
     for (String strategy : strategies) {
       for (int n : members) {

@@ -107,15 +107,7 @@ public final class ScenarioRunner {
       w.setTimingOverrides(c.name(), timing);
       installed.add(new Installed(c, strategy, spec));
     }
-    for (FaultDef f : s.faults()) {
-      Installed target = find(installed, f.cluster());
-      w.sim().schedule(f.atUs(), () -> apply(w, target, f));
-      if (f.kind().equals("never-start")) {
-        w.neverStart(Strategies.podName(target.strategy, target.spec, f.member()));
-      } else if (f.kind().equals("late-start")) {
-        w.delayStart(Strategies.podName(target.strategy, target.spec, f.member()), f.delayUs());
-      }
-    }
+    scheduleFaults(w, s, installed);
     for (Installed i : installed) {
       i.strategy.install(w, i.spec);
     }
@@ -170,6 +162,15 @@ public final class ScenarioRunner {
           c.pdReplicas(), "pd", new TreeMap<>(), List.of(), c.tikvReplicas(), c.tidbReplicas())));
     }
     w.measures().expectSize(desired);
+    scheduleFaults(w, s, installed);
+    e.start();
+    w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
+    RunMeasures m = w.measures().measures();
+    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
+  }
+
+  /** Schedules every fault at its time; pod start faults are registered with the kubelet now. */
+  private static void scheduleFaults(K8sWorld w, Scenario s, List<Installed> installed) {
     for (FaultDef f : s.faults()) {
       Installed target = find(installed, f.cluster());
       w.sim().schedule(f.atUs(), () -> apply(w, target, f));
@@ -179,10 +180,6 @@ public final class ScenarioRunner {
         w.delayStart(Strategies.podName(target.strategy, target.spec, f.member()), f.delayUs());
       }
     }
-    e.start();
-    w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
-    RunMeasures m = w.measures().measures();
-    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
   }
 
   private record Installed(ClusterDef def, BootstrapStrategy strategy, ClusterSpec spec) {}

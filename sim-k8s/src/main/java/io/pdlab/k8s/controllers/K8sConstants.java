@@ -4,11 +4,12 @@ package io.pdlab.k8s.controllers;
 public final class K8sConstants {
   private K8sConstants() {}
 
-  /** kubelet container restart back-off: 10 s, doubling (pkg/kubelet kubelet.go backOffPeriod). */
-  public static final long RESTART_BACKOFF_INITIAL_MS = 10_000;
+  /** kubelet container restart back-off: 10 s, doubling (one place: {@code PdWorld}). */
+  public static final long RESTART_BACKOFF_INITIAL_MS =
+      io.pdlab.pd.run.PdWorld.RESTART_BACKOFF_INITIAL_MS;
 
-  /** ... capped at 5 min (MaxContainerBackOff = 300 s). */
-  public static final long RESTART_BACKOFF_MAX_MS = 300_000;
+  /** ... capped at 5 min (MaxContainerBackOff = 300 s; one place: {@code PdWorld}). */
+  public static final long RESTART_BACKOFF_MAX_MS = io.pdlab.pd.run.PdWorld.RESTART_BACKOFF_MAX_MS;
 
   /** Readiness probe period default: periodSeconds = 10 (core/v1 Probe). */
   public static final long READINESS_PERIOD_MS = 10_000;
