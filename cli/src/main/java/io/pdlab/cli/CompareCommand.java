@@ -189,7 +189,7 @@ final class CompareCommand implements Callable<Integer> {
     out.printf("%-18s %3s %-17s %5s %7s %7s %6s %6s %6s %6s%n", "strategy", "n", "fault", "runs",
         "p50(s)", "p95(s)", "ok", "degr", "stuck", "split");
     for (Summary s : results.summaries()) {
-      out.printf("%-18s %3d %-17s %5d %7s %7s %5.0f%% %5.0f%% %5.0f%% %5.0f%%%n", s.strategy(),
+      out.printf(java.util.Locale.ROOT, "%-18s %3d %-17s %5d %7s %7s %5.0f%% %5.0f%% %5.0f%% %5.0f%%%n", s.strategy(),
           s.members(), s.fault(), s.count(), seconds(s.bootstrapMs() == null ? null
               : s.bootstrapMs().p50()), seconds(s.bootstrapMs() == null ? null
               : s.bootstrapMs().p95()), 100 * s.outcomeShares().share("ok"),
@@ -199,6 +199,6 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   private static String seconds(Long ms) {
-    return ms == null ? "never" : String.format("%.1f", ms / 1000.0);
+    return ms == null ? "never" : String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0);
   }
 }

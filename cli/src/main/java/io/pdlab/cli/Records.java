@@ -1,7 +1,9 @@
 package io.pdlab.cli;
 
 import io.pdlab.pd.etcd.MemberIds;
+import io.pdlab.pd.run.ClusterRecorder;
 import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.reports.JoinCost;
 import io.pdlab.reports.RunRecord;
 import io.pdlab.scenarios.run.ScenarioResult;
 import java.util.ArrayList;
@@ -28,6 +30,16 @@ final class Records {
     return new RunRecord(r.scenario().name(), r.scenario().backend(), strategy, members,
         r.seed(), fault, m.outcome().label(), m.bootstrapUs() < 0 ? null
         : m.bootstrapUs() / 1_000, m.unavailableUs() / 1_000, m.zeroToleranceUs() / 1_000, etcd,
-        pd, r.events(), params, m.timeline(), List.of());
+        pd, r.events(), params, m.timeline(), joinCosts(m));
+  }
+
+  /** Each runtime join with what it was made of: waiting for the add, then the join itself. */
+  static List<JoinCost> joinCosts(RunMeasures m) {
+    List<JoinCost> out = new ArrayList<>();
+    for (ClusterRecorder.Join j : m.joins()) {
+      out.add(new JoinCost(j.member(), j.totalUs() / 1_000, String.format(java.util.Locale.ROOT,
+          "wait for the add %.1f s + join %.1f s", j.waitUs() / 1e6, j.joinUs() / 1e6)));
+    }
+    return out;
   }
 }

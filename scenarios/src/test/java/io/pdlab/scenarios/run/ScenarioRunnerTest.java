@@ -42,6 +42,22 @@ class ScenarioRunnerTest {
   }
 
   @Test
+  void joinsAreMeasuredAndSplitIntoWaitingAndJoining() {
+    ScenarioResult st = ScenarioRunner.run(scenario("static", 3, List.of(), null), null, null);
+    assertEquals(List.of(), st.measures().joins(), "a static bootstrap has no runtime joins");
+    ScenarioResult sj = ScenarioRunner.run(scenario("seed-join", 3, List.of(), null), null, null);
+    var joins = sj.measures().joins();
+    assertEquals(List.of("basic-0001", "basic-0002"), joins.stream().map(j -> j.member())
+        .toList());
+    for (var j : joins) {
+      // etcd-operator adds one member per 8 s pass; the joiner's container takes 2 s to start
+      assertTrue(j.totalUs() > 6_000_000 && j.totalUs() < 10_000_000, j.toString());
+      assertTrue(j.joinUs() >= 2_000_000, "the join includes the container start: " + j);
+      assertEquals(j.totalUs(), j.waitUs() + j.joinUs());
+    }
+  }
+
+  @Test
   void otherBackendsAreRefusedClearly() {
     Scenario s = new Scenario("x.yaml", "t", "k3s", 1, Infra.DEFAULT, List.of(new ClusterDef(
         "basic", "static", 3, 0, 0, new TreeMap<>())), List.of(), 1_000_000, null);

@@ -47,6 +47,26 @@ public final class ClusterRecorder implements EtcdObserver {
   }
 
   private final List<Change> timeline = new ArrayList<>();
+
+  /**
+   * One runtime join: the member was added to a cluster that had already formed, and later
+   * published its name (started).
+   *
+   * @param waitUs from the previous member starting to this member's add (operator cadence,
+   *     discovery registration, refused adds and restart back-off)
+   * @param joinUs from the add to the member starting (pod start, fetching the cluster, catching
+   *     up, publishing)
+   */
+  public record Join(String member, long addedUs, long startedUs, long waitUs, long joinUs) {
+    public long totalUs() {
+      return waitUs + joinUs;
+    }
+  }
+
+  /** Per cluster, when each member ID first appeared and first appeared started. */
+  private final TreeMap<Long, TreeMap<Long, Long>> addedUs = new TreeMap<>();
+  private final TreeMap<Long, TreeMap<Long, Long>> startedUs = new TreeMap<>();
+  private final TreeMap<Long, String> nameOf = new TreeMap<>();
   private final TreeMap<Long, String> lastSummary = new TreeMap<>();
   private final TreeMap<Long, Long> timelineIndex = new TreeMap<>();
   private final TreeMap<String, String> exits = new TreeMap<>();
@@ -95,6 +115,15 @@ public final class ClusterRecorder implements EtcdObserver {
    */
   @Override
   public void onMembership(String member, long clusterId, Membership membership, long nowUs) {
+    TreeMap<Long, Long> added = addedUs.computeIfAbsent(clusterId, k -> new TreeMap<>());
+    TreeMap<Long, Long> started = startedUs.computeIfAbsent(clusterId, k -> new TreeMap<>());
+    for (Member m : membership.members().values()) {
+      added.putIfAbsent(m.id(), nowUs);
+      if (m.started()) {
+        started.putIfAbsent(m.id(), nowUs);
+        nameOf.putIfAbsent(m.id(), m.name());
+      }
+    }
     long index = lastApplied == null ? 0 : lastApplied.index();
     if (index <= timelineIndex.getOrDefault(clusterId, -1L)) {
       return;
@@ -138,6 +167,33 @@ public final class ClusterRecorder implements EtcdObserver {
   /** Grows with every observation (a cheap "did anything happen" check). */
   public long changes() {
     return changes;
+  }
+
+  /**
+   * The runtime joins of every cluster, in the order members started: members added after the
+   * cluster first had a leader (a static bootstrap has none).
+   */
+  public List<Join> joins() {
+    List<Join> out = new ArrayList<>();
+    for (var c : startedUs.entrySet()) {
+      Long formed = formedAtUs.get(c.getKey());
+      if (formed == null) {
+        continue;
+      }
+      List<Map.Entry<Long, Long>> byStart = new ArrayList<>(c.getValue().entrySet());
+      byStart.sort(Map.Entry.comparingByValue());
+      long previousStartedUs = -1;
+      for (Map.Entry<Long, Long> e : byStart) {
+        long added = addedUs.get(c.getKey()).get(e.getKey());
+        if (added > formed && previousStartedUs >= 0) {
+          long wait = Math.max(0, added - previousStartedUs);
+          out.add(new Join(nameOf.get(e.getKey()), added, e.getValue(), wait,
+              e.getValue() - Math.max(added, previousStartedUs)));
+        }
+        previousStartedUs = Math.max(previousStartedUs, e.getValue());
+      }
+    }
+    return out;
   }
 
   /** Clusters in which a leader was elected, with the time of their first leader. */

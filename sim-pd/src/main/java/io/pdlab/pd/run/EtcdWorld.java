@@ -362,7 +362,7 @@ public final class EtcdWorld {
     long boot = bootstrappedAtUs < 0 ? -1 : bootstrappedAtUs - startUs;
     return new RunMeasures(boot, unavailableUs, zeroToleranceUs,
         new ArrayList<>(recorder.formedAtUs().keySet()), new ArrayList<>(recorder.pdClusterIds()),
-        lost, recorder.timeline(), outcome);
+        lost, recorder.timeline(), outcome, recorder.joins());
   }
 
   /** One line per expected member: state, role, term, cluster, commit, membership view. */

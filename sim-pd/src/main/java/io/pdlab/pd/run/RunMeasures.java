@@ -18,11 +18,13 @@ import java.util.List;
  * @param lostWrites acknowledged writes missing at the end
  * @param timeline membership changes, one line each
  * @param outcome the verdict
+ * @param joins the runtime joins, each split into waiting for the add and the join itself
  */
 public record RunMeasures(long bootstrapUs, long unavailableUs, long zeroToleranceUs,
     List<Long> clusterIds, List<Long> pdClusterIds, List<String> lostWrites,
-    List<String> timeline, Outcome outcome) {
+    List<String> timeline, Outcome outcome, List<ClusterRecorder.Join> joins) {
   public RunMeasures {
+    joins = List.copyOf(joins);
     clusterIds = List.copyOf(clusterIds);
     pdClusterIds = List.copyOf(pdClusterIds);
     lostWrites = List.copyOf(lostWrites);
