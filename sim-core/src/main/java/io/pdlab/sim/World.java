@@ -58,6 +58,24 @@ public class World implements Scheduler, FaultTarget {
   private boolean stopOnViolation;
   private long lifecycleChanges;
   private final List<ExitListener> exitListeners = new ArrayList<>();
+  private final List<LifecycleListener> lifecycleListeners = new ArrayList<>();
+
+  /**
+   * Told when a process is stopped (crash, exit, restart), paused, resumed or wiped. Simulated
+   * processes need none of it; a driver whose processes stand for something outside the world (a
+   * real etcd process or container) carries the same fault out there.
+   */
+  public interface LifecycleListener {
+    /** The process is down now (after its instance was discarded). */
+    default void stopped(String process, String reason) {}
+
+    default void paused(String process) {}
+
+    default void resumed(String process) {}
+
+    /** The process's disk was wiped (it is down). */
+    default void wiped(String process) {}
+  }
 
   /** Told when a process exits by itself ({@link ProcessContext#exit}). */
   @FunctionalInterface
@@ -187,6 +205,11 @@ public class World implements Scheduler, FaultTarget {
     exitListeners.add(listener);
   }
 
+  /** Registers a listener for every process's stops, pauses, resumes and wipes. */
+  public void addLifecycleListener(LifecycleListener listener) {
+    lifecycleListeners.add(listener);
+  }
+
   /**
    * Grows whenever a process starts, stops, pauses or resumes, or a link changes: a cheap test of
    * whether anything that decides reachability may have changed.
@@ -268,6 +291,9 @@ public class World implements Scheduler, FaultTarget {
     p.state = ProcessState.PAUSED;
     lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "paused");
+    for (LifecycleListener l : lifecycleListeners) {
+      l.paused(name);
+    }
   }
 
   @Override
@@ -280,6 +306,9 @@ public class World implements Scheduler, FaultTarget {
     p.state = ProcessState.RUNNING;
     lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "resumed with " + p.backlog.size() + " waiting events");
+    for (LifecycleListener l : lifecycleListeners) {
+      l.resumed(name);
+    }
     List<Event> waiting = new ArrayList<>(p.backlog);
     p.backlog.clear();
     for (Event e : waiting) {
@@ -298,6 +327,9 @@ public class World implements Scheduler, FaultTarget {
     }
     p.disk.wipe();
     trace.record(TraceKind.STATE, name, "disk wiped");
+    for (LifecycleListener l : lifecycleListeners) {
+      l.wiped(name);
+    }
   }
 
   /**
@@ -429,6 +461,9 @@ public class World implements Scheduler, FaultTarget {
       instance = null;
       state = ProcessState.DOWN;
       trace.record(TraceKind.STATE, name, why);
+      for (LifecycleListener l : lifecycleListeners) {
+        l.stopped(name, why);
+      }
     }
 
     void link(TimerEvent t) {

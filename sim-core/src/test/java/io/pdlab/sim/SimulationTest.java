@@ -131,6 +131,43 @@ class SimulationTest {
   }
 
   @Test
+  void lifecycleListenersHearEveryStopPauseResumeAndWipe() {
+    List<String> heard = new ArrayList<>();
+    sim.addLifecycleListener(new io.pdlab.sim.World.LifecycleListener() {
+      @Override
+      public void stopped(String process, String reason) {
+        heard.add("stopped " + process + " (" + reason + ")");
+      }
+
+      @Override
+      public void paused(String process) {
+        heard.add("paused " + process);
+      }
+
+      @Override
+      public void resumed(String process) {
+        heard.add("resumed " + process);
+      }
+
+      @Override
+      public void wiped(String process) {
+        heard.add("wiped " + process);
+      }
+    });
+    startTalker("t", "a", "x");
+    sim.run();
+    sim.pause("a");
+    sim.pause("a"); // ignored: already paused, so not heard again
+    sim.resume("a");
+    sim.crash("a");
+    sim.crash("a"); // ignored: already down
+    sim.restart("a");
+    sim.wipe("a");
+    assertEquals(List.of("paused a", "resumed a", "stopped a (crashed)", "stopped a (crashed for wipe)",
+        "wiped a"), heard);
+  }
+
+  @Test
   void wipeLosesTheDiskAndLeavesTheProcessDown() {
     startTalker("t", "a", "x");
     sim.run();
