@@ -14,6 +14,8 @@ import io.pdlab.k8s.store.ObjectStore;
 import io.pdlab.k8s.store.WatchEvent;
 import io.pdlab.pd.pod.PodEnv;
 import io.pdlab.pd.run.EtcdWorld;
+import io.pdlab.pd.run.MemberTracker;
+import io.pdlab.sim.World;
 import io.pdlab.pd.tidb.TidbClusterRead;
 import io.pdlab.pd.tidb.TidbClusterView;
 import io.pdlab.sim.Budget;
@@ -36,10 +38,11 @@ import java.util.function.UnaryOperator;
  * PD and discovery pods, and measures the etcd members it runs with an {@link EtcdWorld}.
  */
 public final class K8sWorld implements PodEnv {
-  private final Simulation sim;
+  private final World sim;
   private final ObjectStore store;
   private final EtcdWorld measures;
-  private final ContainerRuntime runtime = new ContainerRuntime(this);
+  private final MemberTracker tracker;
+  private final ContainerRuntime runtime;
   /** Pod key by process name (pod names are unique across the model's namespaces). */
   private final TreeMap<String, String> podOfProcess = new TreeMap<>();
   private final TreeMap<String, Long> startedUs = new TreeMap<>();
@@ -54,12 +57,39 @@ public final class K8sWorld implements PodEnv {
 
   /** As above, with {@code sink} attached before anything happens (a complete trace). */
   public K8sWorld(long seed, Budget budget, boolean traceEnabled, TraceSink sink) {
-    this.sim = new Simulation(seed, budget, traceEnabled);
+    this(simulation(seed, budget, traceEnabled, sink), null, SimContainerRuntime::new);
+  }
+
+  private static Simulation simulation(long seed, Budget budget, boolean traceEnabled,
+      TraceSink sink) {
+    Simulation s = new Simulation(seed, budget, traceEnabled);
     if (sink != null) {
-      sim.addTraceSink(sink);
+      s.addTraceSink(sink);
     }
+    return s;
+  }
+
+  /**
+   * A Kubernetes model on {@code kernel}, which may run on the wall clock (a real backend): its
+   * containers are made by {@code runtime} and its members reported to {@code tracker}. With a
+   * null tracker, {@code kernel} must be a {@link Simulation} and the members are measured by an
+   * {@link EtcdWorld} on it.
+   */
+  public K8sWorld(World kernel, MemberTracker tracker,
+      java.util.function.Function<K8sWorld, ContainerRuntime> runtime) {
+    this.sim = kernel;
     this.store = new ObjectStore(sim, K8sConstants.WATCH_DELAY_US);
-    this.measures = new EtcdWorld(sim);
+    if (tracker == null) {
+      if (!(kernel instanceof Simulation s)) {
+        throw new IllegalArgumentException("a K8sWorld on a real-time kernel needs a tracker");
+      }
+      this.measures = new EtcdWorld(s);
+      this.tracker = measures;
+    } else {
+      this.measures = null;
+      this.tracker = tracker;
+    }
+    this.runtime = runtime.apply(this);
     store.watch(Kind.STATEFUL_SET, e -> reconcileSetLater(e.object().meta().key()));
     store.watch(Kind.DEPLOYMENT, e -> reconcileDeploymentLater(e.object().meta().key()));
     store.watch(Kind.POD, this::onPod);
@@ -68,7 +98,16 @@ public final class K8sWorld implements PodEnv {
     new io.pdlab.k8s.sched.SchedulerController(sim, store).start();
   }
 
+  /** The simulation this world runs on; only for a simulated world (run control, tests). */
   public Simulation sim() {
+    if (sim instanceof Simulation s) {
+      return s;
+    }
+    throw new IllegalStateException("this Kubernetes world runs in real time, not in a simulation");
+  }
+
+  /** The world its processes, network and timers live in, simulated or on the wall clock. */
+  public World kernel() {
     return sim;
   }
 
@@ -76,8 +115,17 @@ public final class K8sWorld implements PodEnv {
     return store;
   }
 
+  /** The simulator's measures; only for a simulated world. */
   public EtcdWorld measures() {
+    if (measures == null) {
+      throw new IllegalStateException("this Kubernetes world is measured from outside (real)");
+    }
     return measures;
+  }
+
+  /** Where the members this world runs are reported. */
+  public MemberTracker tracker() {
+    return tracker;
   }
 
   /** Per namespace: overrides of the etcd timing of its containers (scenario {@code timing:}). */
@@ -92,7 +140,8 @@ public final class K8sWorld implements PodEnv {
     timingOverrides.put(namespace, new TreeMap<>(overrides));
   }
 
-  Map<String, String> timingOverrides(String namespace) {
+  /** The timing overrides of {@code namespace} (empty when none). */
+  public Map<String, String> timingOverrides(String namespace) {
     return timingOverrides.getOrDefault(namespace, new TreeMap<>());
   }
 
@@ -239,7 +288,7 @@ public final class K8sWorld implements PodEnv {
     }
     podOfProcess.remove(name);
     startedUs.remove(name);
-    measures.unexpect(name);
+    tracker.unexpect(name);
   }
 
   // ------------------------------------------------------------------ kubelet
@@ -290,7 +339,7 @@ public final class K8sWorld implements PodEnv {
     }
     podOfProcess.put(name, key);
     if (c.role().equals("etcd") || c.role().equals("pd")) {
-      measures.expect(name);
+      tracker.expect(name);
     }
     startedUs.put(name, sim.nowUs());
     // Running first: a container that exits during its own start must leave Failed or
@@ -411,6 +460,6 @@ public final class K8sWorld implements PodEnv {
 
   @Override
   public void pdClusterId(String pod, long id) {
-    measures.recorder().onPdClusterId(id);
+    tracker.pdClusterId(pod, id);
   }
 }

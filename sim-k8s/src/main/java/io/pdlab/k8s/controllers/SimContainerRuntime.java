@@ -27,22 +27,23 @@ import java.util.Map;
  *       running.
  * </ul>
  */
-final class ContainerRuntime {
+public final class SimContainerRuntime implements ContainerRuntime {
   private final K8sWorld world;
 
-  ContainerRuntime(K8sWorld world) {
+  public SimContainerRuntime(K8sWorld world) {
     this.world = world;
   }
 
-  Process create(Pod pod, Container c) {
+  @Override
+  public Process create(Pod pod, Container c) {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
       case "etcd" -> new EtcdMember(etcdConfig(pod, c, world.timingOverrides(ns)),
-          world.measures().recorder());
+          world.tracker().observer());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
-          world.measures().recorder(),
+          world.tracker().observer(),
           c.args().contains("--direct") ? c.args() : null);
       case "discovery" -> new DiscoveryPod(ns, world);
       case "simple" -> new Simple();
@@ -51,8 +52,8 @@ final class ContainerRuntime {
     };
   }
 
-  /** The readiness probe of a running container. */
-  boolean ready(Container c, Process p) {
+  @Override
+  public boolean ready(Container c, Process p) {
     return switch (c.role()) {
       case "etcd" -> {
         EtcdMember m = (EtcdMember) p;
@@ -66,7 +67,7 @@ final class ContainerRuntime {
     };
   }
 
-  static String flag(List<String> args, String name, String fallback) {
+  public static String flag(List<String> args, String name, String fallback) {
     for (String a : args) {
       if (a.startsWith("--" + name + "=")) {
         return a.substring(name.length() + 3);
@@ -79,7 +80,7 @@ final class ContainerRuntime {
    * The container's timing profile ({@code --timing=etcd|pd}) with a scenario's overrides of
    * profile, tickMs, electionMs, preVote and strictReconfigCheck.
    */
-  static EtcdTiming timing(Container c, Map<String, String> overrides) {
+  public static EtcdTiming timing(Container c, Map<String, String> overrides) {
     String profile = overrides.getOrDefault("profile", flag(c.args(), "timing", "etcd"));
     EtcdTiming t = profile.equals("pd") ? EtcdTiming.PD_PROFILE : EtcdTiming.ETCD_DEFAULTS;
     if (overrides.containsKey("tickMs") || overrides.containsKey("electionMs")) {
@@ -96,7 +97,7 @@ final class ContainerRuntime {
   }
 
   /** The etcd flags of a container in a pod with a stable DNS name under its headless Service. */
-  static EtcdConfig etcdConfig(Pod pod, Container c, Map<String, String> overrides) {
+  public static EtcdConfig etcdConfig(Pod pod, Container c, Map<String, String> overrides) {
     String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
         + pod.meta().namespace() + ".svc";
     String state = flag(c.args(), "initial-cluster-state", "new");
@@ -108,7 +109,7 @@ final class ContainerRuntime {
   }
 
   /** A container with no protocol of its own. */
-  static final class Simple implements Process {
+  public static final class Simple implements Process {
     @Override
     public void onStart(ProcessContext ctx) {
       if (ctx.tracing()) {

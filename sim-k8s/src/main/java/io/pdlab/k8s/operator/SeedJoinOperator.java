@@ -88,7 +88,17 @@ public final class SeedJoinOperator implements Process {
     return String.format("%s-%04d", spec.name(), nextOrdinal++);
   }
 
+  /**
+   * The floor of a scenario's {@code reconcileMs} override: 0 asks for "no operator loop on top of
+   * etcd", which a loop that never waits cannot give; 50 ms is far below etcd's own timing.
+   */
+  public static final long MIN_RECONCILE_INTERVAL_MS = 50;
+
   private long interval() {
+    String override = world.timingOverrides(spec.namespace()).get("reconcileMs");
+    if (override != null) {
+      return Math.max(MIN_RECONCILE_INTERVAL_MS, Long.parseLong(override)) * 1_000;
+    }
     return (learners ? LEARNER_RECONCILE_INTERVAL_MS : RECONCILE_INTERVAL_MS) * 1_000;
   }
 

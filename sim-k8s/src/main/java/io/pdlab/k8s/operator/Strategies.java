@@ -56,8 +56,8 @@ public final class Strategies {
       @Override
       public void install(K8sWorld world, ClusterSpec c) {
         String op = "etcd-operator-" + c.name();
-        world.sim().addProcess(op, CONTROL_PLANE, n -> new SeedJoinOperator(world, c, learners));
-        world.sim().start(op);
+        world.kernel().addProcess(op, CONTROL_PLANE, n -> new SeedJoinOperator(world, c, learners));
+        world.kernel().start(op);
       }
     };
   }
@@ -83,10 +83,10 @@ public final class Strategies {
       public void install(K8sWorld world, ClusterSpec c) {
         world.store().create(TidbClusters.tidbCluster(c, c.tikv(), c.tidb()));
         String op = "tidb-operator-" + c.name();
-        world.sim().addProcess(op, CONTROL_PLANE, n -> v2
+        world.kernel().addProcess(op, CONTROL_PLANE, n -> v2
             ? new TidbOperatorV2(world, c.namespace(), c.name())
             : new TidbOperatorV1(world, c.namespace(), c.name()));
-        world.sim().start(op);
+        world.kernel().start(op);
       }
     };
   }

@@ -16,7 +16,9 @@ public enum EtcdError {
   MEMBER_REMOVED("membership: ID removed"),
   REQUEST_TIMED_OUT("etcdserver: request timed out"),
   NOT_STARTED("etcdserver: server not started yet"),
-  CONNECTION_REFUSED("connection refused: member not serving");
+  CONNECTION_REFUSED("connection refused: member not serving"),
+  /** A real etcd's error that none of the above names (the real backends log its text). */
+  OTHER("etcd error not modelled by pdlab");
 
   private final String message;
 

@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * <p>It can run on its own as a {@link Process} or embedded in another process (PD) that forwards
  * it the messages of {@link EtcdMessages} and the timers of {@link Timer}.
  */
-public final class EtcdMember implements Process, Raft.Host, EtcdHolder {
+public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEngine {
   /** The member's own timers. */
   public sealed interface Timer {}
 

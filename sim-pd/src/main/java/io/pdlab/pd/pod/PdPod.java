@@ -1,6 +1,7 @@
 package io.pdlab.pd.pod;
 
 import io.pdlab.pd.etcd.EtcdConfig;
+import io.pdlab.pd.etcd.EtcdEngine;
 import io.pdlab.pd.etcd.EtcdHolder;
 import io.pdlab.pd.etcd.EtcdMember;
 import io.pdlab.pd.etcd.EtcdMessages;
@@ -53,12 +54,13 @@ public final class PdPod implements Process, EtcdHolder {
   private final PodEnv env;
   private final EtcdObserver observer;
   private final List<String> directArgs;
+  private final EtcdEngine.Factory engines;
   private ProcessContext ctx;
 
   private PdStartScript script;
   private long httpId;
   private PdJoin join;
-  private EtcdMember etcd;
+  private EtcdEngine etcd;
   private long etcdStartedUs;
   private long nextCallId = 1;
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
@@ -77,6 +79,13 @@ public final class PdPod implements Process, EtcdHolder {
    */
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
       EtcdObserver observer, List<String> directArgs) {
+    this(name, namespace, tcName, timing, env, observer, directArgs, EtcdEngine.Factory.SIMULATED);
+  }
+
+  /** As above, with pd-server's embedded etcd made by {@code engines} (a real etcd on a driver). */
+  public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
+      EtcdObserver observer, List<String> directArgs, EtcdEngine.Factory engines) {
+    this.engines = engines;
     this.directArgs = directArgs == null ? null : List.copyOf(directArgs);
     this.name = name;
     this.namespace = namespace;
@@ -86,8 +95,14 @@ public final class PdPod implements Process, EtcdHolder {
     this.observer = observer;
   }
 
+  /** The simulated embedded etcd, or null while it has none or it is not simulated. */
   @Override
   public EtcdMember etcd() {
+    return etcd instanceof EtcdMember m ? m : null;
+  }
+
+  /** The embedded etcd, simulated or not; null until pd-server started it. */
+  public EtcdEngine engine() {
     return etcd;
   }
 
@@ -236,7 +251,7 @@ public final class PdPod implements Process, EtcdHolder {
         EtcdConfig.parseInitialCluster(initialCluster), state, token, timing);
     ctx.log("pd: start etcd state=" + state.name().toLowerCase(java.util.Locale.ROOT)
         + " initial-cluster=" + (initialCluster.isEmpty() ? "(from data)" : initialCluster));
-    etcd = new EtcdMember(cfg, observer);
+    etcd = engines.create(cfg, observer);
     etcdStartedUs = ctx.nowUs();
     etcd.onStart(ctx);
     if (!etcd.exited()) {
@@ -316,9 +331,7 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
-    if (tag instanceof EtcdMember.Timer && etcd != null) {
-      etcd.onTimer(ctx, tag);
-    } else if (tag instanceof ScriptSleep) {
+    if (tag instanceof ScriptSleep) {
       script(script.onSleepDone(nowMs()));
     } else if (tag instanceof HttpTimeout t) {
       if (t.id() == httpId && join == null) {
@@ -334,6 +347,8 @@ public final class PdPod implements Process, EtcdHolder {
       }
     } else if (tag instanceof LeaderLoop) {
       leaderLoop();
+    } else if (etcd != null) {
+      etcd.onTimer(ctx, tag); // every other timer is the embedded etcd's
     }
   }
 }

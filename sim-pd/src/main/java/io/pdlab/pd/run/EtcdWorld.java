@@ -27,7 +27,7 @@ import java.util.Map;
  * {@link #SAMPLE_INTERVAL_US} once measuring starts; the bootstrap time is exact when the run is
  * driven with {@link #runUntilBootstrapped}.
  */
-public final class EtcdWorld {
+public final class EtcdWorld implements MemberTracker {
   /** Resolution of the availability measures (a measurement choice, not a model parameter). */
   public static final long SAMPLE_INTERVAL_US = 10_000;
   /** The client gives up on a request after this long (etcd clients' default dial+request). */
@@ -61,6 +61,7 @@ public final class EtcdWorld {
   }
 
   /** Counts an existing process as a member the cluster should end up with. */
+  @Override
   public void expect(String name) {
     if (!expected.contains(name)) {
       expected.add(name);
@@ -70,6 +71,7 @@ public final class EtcdWorld {
   }
 
   /** No longer counts {@code name} (a scaled-in member). */
+  @Override
   public void unexpect(String name) {
     expected.remove(name);
     cachedHealth = null;
@@ -81,6 +83,16 @@ public final class EtcdWorld {
 
   public ClusterRecorder recorder() {
     return recorder;
+  }
+
+  @Override
+  public io.pdlab.pd.etcd.EtcdObserver observer() {
+    return recorder;
+  }
+
+  @Override
+  public void pdClusterId(String pod, long id) {
+    recorder.onPdClusterId(id);
   }
 
   public EtcdClient client() {

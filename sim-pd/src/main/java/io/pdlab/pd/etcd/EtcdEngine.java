@@ -1,0 +1,34 @@
+package io.pdlab.pd.etcd;
+
+import io.pdlab.sim.process.ProcessContext;
+
+/**
+ * The etcd a process embeds (PD embeds etcd): the simulated {@link EtcdMember}, or a driver's
+ * stand-in for a real etcd. The embedding process hands it its context, the messages that are
+ * etcd's ({@link EtcdMessages}) and the timers that are not its own.
+ */
+public interface EtcdEngine {
+  void onStart(ProcessContext ctx);
+
+  void onMessage(ProcessContext ctx, String from, Object message);
+
+  void onTimer(ProcessContext ctx, Object tag);
+
+  /** The member exited by itself (a start error, removed from the cluster). */
+  boolean exited();
+
+  /** The member has published itself and serves clients (etcd's ReadyNotify). */
+  boolean ready();
+
+  /** The member leads its cluster now. */
+  boolean isLeader();
+
+  /** Creates the etcd of a process from its flags. */
+  @FunctionalInterface
+  interface Factory {
+    EtcdEngine create(EtcdConfig cfg, EtcdObserver observer);
+
+    /** The simulator's own member. */
+    Factory SIMULATED = EtcdMember::new;
+  }
+}
