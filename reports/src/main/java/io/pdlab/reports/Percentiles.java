@@ -31,13 +31,19 @@ public final class Percentiles {
     return sorted[(int) Math.max(1, rank) - 1];
   }
 
+  /** {@code values} as an ascending array, ready for {@link #nearestRank}. */
+  public static long[] sorted(Collection<Long> values) {
+    long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
   /** p50, p95, p99 and max of {@code values}; {@code null} when there are none. */
   public static TimeStats stats(Collection<Long> values) {
     if (values.isEmpty()) {
       return null;
     }
-    long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
-    Arrays.sort(sorted);
+    long[] sorted = sorted(values);
     return new TimeStats(nearestRank(sorted, 50), nearestRank(sorted, 95),
         nearestRank(sorted, 99), sorted[sorted.length - 1]);
   }

@@ -1,6 +1,7 @@
 package io.pdlab.reports;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
@@ -11,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -189,6 +191,7 @@ public final class Report {
     d.bullets(how);
 
     summaryTable(d, results);
+    calibrationSection(d, Calibration.of(results));
     bootstrapSection(d, a);
     joinSection(d, a);
     windowSection(d, a);
@@ -243,6 +246,98 @@ public final class Report {
       rows.add(row);
     }
     d.table(header, rows);
+  }
+
+  /**
+   * The simulator against real etcd, when some (strategy, size, fault) ran on both; nothing
+   * otherwise. Cell colours borrow the outcome matrix's classes: in band ok (green), out of band
+   * stuck (orange), a ratio of runs with different params degraded (yellow).
+   */
+  private static void calibrationSection(Doc d, Calibration c) {
+    if (c.isEmpty()) {
+      return;
+    }
+    String band = plain(Calibration.BAND_LOW) + "–" + plain(Calibration.BAND_HIGH);
+    boolean paramsMatch = c.rows().stream().allMatch(Calibration.Row::paramsMatch);
+    d.heading(2, "calibration", "Calibration: simulator against real etcd");
+    d.para("Each row puts one strategy, size and fault run on the simulator (sim) next to the "
+        + "same on a real backend (etcd: etcd processes; etcd-containers: etcd in containers). "
+        + "Bootstrap times are seconds over the runs that bootstrapped: the median and the "
+        + "p10–p90 spread, nearest rank; the runs column counts every run, and how many "
+        + "bootstrapped when not all did. The ratio is the simulator's median over the real "
+        + "median: 1 means the simulator reproduces real etcd's bootstrap time, below 1 that it "
+        + "is faster than real etcd, above 1 slower. A row is in band when "
+        + plain(Calibration.BAND_LOW) + " <= ratio <= " + plain(Calibration.BAND_HIGH)
+        + ", the issue's acceptance band; a row has no ratio when a side never bootstrapped (or "
+        + "the real median is 0). Both sides ran with the same parameters, the params of their "
+        + "records"
+        + (paramsMatch
+            ? ": in every row the simulator's and the real records carry the same params."
+            : ", except where a row's ratio says \"params differ\" with the keys whose values "
+                + "differ between its simulator and real records: that ratio compares runs with "
+                + "different settings."));
+    List<List<Doc.Cell>> rows = new ArrayList<>();
+    int outside = 0;
+    int noRatio = 0;
+    for (Calibration.Row r : c.rows()) {
+      if (r.ratio() == null) {
+        noRatio++;
+      } else if (!r.withinBand()) {
+        outside++;
+      }
+      String ratio = r.ratio() == null ? "-" : ratioText(r.ratio(), r.withinBand());
+      if (!r.paramsMatch()) {
+        ratio += " (params differ: " + String.join(", ", r.paramsDiffer()) + ")";
+      }
+      rows.add(List.of(Doc.Cell.of(r.strategy()), Doc.Cell.of(String.valueOf(r.members())),
+          Doc.Cell.of(r.fault()), Doc.Cell.of(r.realBackend()),
+          Doc.Cell.of(seconds(r.sim().medianMs())), Doc.Cell.of(spread(r.sim())),
+          Doc.Cell.of(seconds(r.real().medianMs())), Doc.Cell.of(spread(r.real())),
+          Doc.Cell.of(runs(r.sim()) + " / " + runs(r.real())),
+          new Doc.Cell(ratio, r.paramsMatch() ? null : "o-" + Outcomes.DEGRADED),
+          r.ratio() == null ? Doc.Cell.of("-")
+              : r.withinBand() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
+              : new Doc.Cell("no", "o-" + Outcomes.STUCK)));
+    }
+    d.table(List.of("strategy", "n", "fault", "backend", "sim median (s)", "sim p10–p90 (s)",
+        "real median (s)", "real p10–p90 (s)", "runs sim/real", "ratio sim/real",
+        "in band (" + band + ")"), rows);
+    d.para("Outside the band: " + outside + " of " + c.rows().size() + " rows"
+        + (noRatio == 0 ? "" : "; " + noRatio + " more " + (noRatio == 1 ? "has" : "have")
+            + " no ratio (a side never bootstrapped)")
+        + ".");
+  }
+
+  /** A band edge without trailing zeros: {@code 0.8}, {@code 1.25}. */
+  private static String plain(double v) {
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * The ratio with two decimals, or more where two would round it across a band edge (0.7996
+   * shown as 0.80 but out of band), so the text never contradicts the in-band column.
+   */
+  static String ratioText(double ratio, boolean withinBand) {
+    for (int digits = 2; digits <= 6; digits++) {
+      String text = String.format(Locale.ROOT, "%." + digits + "f", ratio);
+      if (Calibration.inBand(Double.parseDouble(text)) == withinBand) {
+        return text;
+      }
+    }
+    return Double.toString(ratio);
+  }
+
+  private static String seconds(Long ms) {
+    return ms == null ? "-" : Analysis.sec(ms).replace(" s", "");
+  }
+
+  private static String spread(Calibration.Side s) {
+    return s.p10Ms() == null ? "-" : seconds(s.p10Ms()) + "–" + seconds(s.p90Ms());
+  }
+
+  private static String runs(Calibration.Side s) {
+    return s.runs() + (s.bootstrapped() == s.runs() ? "" : " (" + s.bootstrapped()
+        + " bootstrapped)");
   }
 
   private static void bootstrapSection(Doc d, Analysis a) {

@@ -17,7 +17,9 @@ import java.util.TreeMap;
  * backends). Lists keep the order the runner gave; {@code params} is sorted by key.
  *
  * @param scenario scenario name
- * @param backend driver that ran it: {@code sim}, {@code etcd-processes}, {@code k3s}, ...
+ * @param backend driver that ran it: {@code sim} (the simulator), {@code etcd} (real etcd
+ *     processes), {@code etcd-containers} (real etcd in containers), or another name; every
+ *     backend but {@code sim} is a real one (see {@link Calibration})
  * @param strategy bootstrap strategy: {@code static}, {@code seed-join}, {@code seed-join-learner},
  *     {@code discovery}, {@code v2-static}, or another name
  * @param members desired cluster size N

@@ -6,6 +6,8 @@
  * the content of {@code results.json} (schema in {@code docs/results-schema.md}).
  * {@link io.pdlab.reports.ResultsJson} reads, writes and merges it with byte-stable output, and
  * {@link io.pdlab.reports.Report} turns it into {@code report.html} and {@code report.md}.
+ * {@link io.pdlab.reports.Calibration} sets simulator runs against the same runs on real etcd
+ * (backends other than {@code sim}), for {@code pdlab calibrate} and the report.
  *
  * <p>This package depends on its own schema only, never on simulator internals: simulated and
  * real backends produce the same records, so the report can put them side by side. Everything it

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -186,6 +187,93 @@ class ReportTest {
     assertTrue(html.contains("seed-join @sim ended stuck under fault kill-joiner in 1 of 1 runs"),
         "hazard named");
     assertTrue(count(html, "data:image/png;base64,") >= 4);
+  }
+
+  @Test
+  void simAndEtcdRecordsGiveTheCalibrationSection() throws IOException {
+    List<RunRecord> in = new ArrayList<>();
+    for (long seed = 1; seed <= 5; seed++) {
+      // sim 3.1..3.5 s, etcd 3.6..4.0 s: medians 3.3 and 3.8
+      in.add(run("sim", "static", 3, seed, "none", "ok", 3000 + seed * 100));
+      in.add(run("etcd", "static", 3, seed, "none", "ok", 3500 + seed * 100));
+      // sim 10 s, etcd-containers 15 s with another tick and one run that never bootstrapped
+      in.add(run("sim", "seed-join", 3, seed, "none", "ok", 10_000L));
+      in.add(CalibrationTest.withParam(run("etcd-containers", "seed-join", 3, seed, "none",
+          seed == 5 ? "stuck" : "ok", seed == 5 ? null : 15_000L), "tickMs", "100"));
+    }
+    Results results = Results.of("pdlab calibrate", in);
+    Path out = dir.resolve("out");
+    Report.write(out, results);
+    String md = Files.readString(out.resolve("report.md"));
+
+    int summary = md.indexOf("## Summary");
+    int calibration = md.indexOf("## Calibration: simulator against real etcd");
+    int bootstrap = md.indexOf("## Bootstrap time");
+    assertTrue(summary >= 0 && summary < calibration && calibration < bootstrap,
+        "after the summary, before bootstrap time");
+    String section = md.substring(calibration, bootstrap);
+    assertTrue(section.contains("| strategy | n | fault | backend | sim median (s) "
+        + "| sim p10–p90 (s) | real median (s) | real p10–p90 (s) | runs sim/real "
+        + "| ratio sim/real | in band (0.8–1.25) |"), section);
+    // 3300 / 3800 = 0.868...
+    assertTrue(section.contains("| static | 3 | none | etcd | 3.30 | 3.10–3.50 | 3.80 "
+        + "| 3.60–4.00 | 5 / 5 | 0.87 | yes |"), section);
+    // 10000 / 15000 = 0.667, and the params differ
+    assertTrue(section.contains("| seed-join | 3 | none | etcd-containers | 10.00 "
+        + "| 10.00–10.00 | 15.00 | 15.00–15.00 | 5 / 5 (4 bootstrapped) "
+        + "| 0.67 (params differ: tickMs) | no |"), section);
+    assertTrue(section.contains("the same parameters, the params of their records, except "
+        + "where a row's ratio says \"params differ\""), section);
+    assertTrue(section.contains("Outside the band: 1 of 2 rows."), section);
+
+    // the summary keeps the backends apart
+    assertTrue(md.contains("| sim | static | 3 | none | 5 | 5 | 3.30 / "), md);
+    assertTrue(md.contains("| etcd | static | 3 | none | 5 | 5 | 3.80 / "), md);
+
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("<h2 id=\"calibration\">Calibration: simulator against real etcd"
+        + "</h2>"));
+    assertTrue(html.contains("<td class=\"o-degraded\">0.67 (params differ: tickMs)</td>"
+        + "<td class=\"o-stuck\">no</td>"), "flagged and out of band");
+    assertTrue(html.contains("<td>0.87</td><td class=\"o-ok\">yes</td>"), "in band");
+
+    assertEquals(md, Report.markdown(Results.of("pdlab calibrate", in)), "deterministic");
+  }
+
+  @Test
+  void calibrationCountsRowsWithoutARatio() {
+    Results results = Results.of("t", List.of(
+        run("sim", "static", 3, 1, "none", "ok", 1000L),
+        run("etcd", "static", 3, 1, "none", "ok", 1000L),
+        run("sim", "discovery", 3, 1, "none", "stuck", null),
+        run("etcd", "discovery", 3, 1, "none", "ok", 2000L)));
+    String md = Report.markdown(results);
+    assertTrue(md.contains("in every row the simulator's and the real records carry the same "
+        + "params."), md);
+    assertTrue(md.contains("| discovery | 3 | none | etcd | - | - | 2.00 | 2.00–2.00 "
+        + "| 1 (0 bootstrapped) / 1 | - | - |"), md);
+    assertTrue(md.contains("Outside the band: 0 of 2 rows; 1 more has no ratio (a side never "
+        + "bootstrapped)."), md);
+  }
+
+  @Test
+  void noCalibrationSectionWithoutBothSides() {
+    for (Results r : List.of(DATA, Results.of("t", List.of(
+        run("etcd", "static", 3, 1, "none", "ok", 3000L),
+        run("etcd-containers", "static", 3, 1, "none", "ok", 3000L))))) {
+      assertFalse(Report.markdown(r).contains("Calibration"));
+      assertFalse(Report.html(r).contains("Calibration"));
+    }
+  }
+
+  @Test
+  void ratioTextNeverContradictsTheBand() {
+    assertEquals("0.87", Report.ratioText(0.868, true));
+    assertEquals("0.80", Report.ratioText(0.8, true));
+    assertEquals("1.25", Report.ratioText(1.25, true));
+    // two decimals would show 0.80 and 1.25, which read as in band
+    assertEquals("0.79996", Report.ratioText(0.79996, false));
+    assertEquals("1.2504", Report.ratioText(1.2504, false));
   }
 
   private static List<String> list(Path d) throws IOException {

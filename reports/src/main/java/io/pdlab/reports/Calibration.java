@@ -1,0 +1,183 @@
+package io.pdlab.reports;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The simulator checked against real etcd: for every (strategy, members, fault) that ran on the
+ * simulator ({@code sim}) and on at least one real backend (any other backend, e.g. {@code etcd}
+ * or {@code etcd-containers}), one {@link Row} per real backend with the bootstrap times of both
+ * sides and the ratio of their medians. {@code pdlab calibrate} writes such results and the report
+ * shows them in its calibration section: the ratio says whether the simulator's timing can stand
+ * in for real etcd, and {@link #BAND_LOW}..{@link #BAND_HIGH} is how close it must be.
+ *
+ * <p>Times are nearest-rank percentiles ({@link Percentiles}, as everywhere in the report) over
+ * the runs that bootstrapped; a run that never bootstrapped counts in {@link Side#runs} only.
+ * Rows are in {@link Ordering} order: strategy, members, fault, then real backend. Everything is
+ * computed from the records, so the same results always give the same rows.
+ */
+public final class Calibration {
+  /**
+   * The issue's acceptance band for {@link Row#ratio}, lower edge, inclusive: the simulator's
+   * median bootstrap time may be at most 20% below the real one.
+   */
+  public static final double BAND_LOW = 0.8;
+
+  /**
+   * The issue's acceptance band for {@link Row#ratio}, upper edge, inclusive: {@code 1 /}
+   * {@link #BAND_LOW}, so the band is as wide above 1 as below it (on a log scale).
+   */
+  public static final double BAND_HIGH = 1.25;
+
+  /**
+   * Bootstrap times of one side of a row: the simulator's runs or one real backend's runs.
+   *
+   * @param backend the backend that ran them
+   * @param runs runs of the (strategy, members, fault) on this backend
+   * @param bootstrapped of those, the runs with {@code bootstrapMs} not null
+   * @param medianMs nearest-rank p50 of bootstrapMs; {@code null} if no run bootstrapped
+   * @param p10Ms nearest-rank p10 of bootstrapMs; {@code null} if no run bootstrapped
+   * @param p90Ms nearest-rank p90 of bootstrapMs; {@code null} if no run bootstrapped
+   */
+  public record Side(String backend, int runs, int bootstrapped, Long medianMs, Long p10Ms,
+      Long p90Ms) {
+    /** The side of {@code runs}, all of them on {@code backend}. */
+    static Side of(String backend, List<RunRecord> runs) {
+      List<Long> times = Analysis.bootstrapTimes(runs);
+      if (times.isEmpty()) {
+        return new Side(backend, runs.size(), 0, null, null, null);
+      }
+      long[] sorted = Percentiles.sorted(times);
+      return new Side(backend, runs.size(), sorted.length, Percentiles.nearestRank(sorted, 50),
+          Percentiles.nearestRank(sorted, 10), Percentiles.nearestRank(sorted, 90));
+    }
+  }
+
+  /**
+   * One (strategy, members, fault) on the simulator against one real backend.
+   *
+   * @param strategy bootstrap strategy
+   * @param members cluster size N
+   * @param fault injected fault, {@code none} for a clean run
+   * @param realBackend the real backend of {@code real}
+   * @param sim the simulator's runs
+   * @param real the real backend's runs
+   * @param ratio sim median / real median; {@code null} if either median is missing (a side
+   *     never bootstrapped) or the real median is 0
+   * @param withinBand {@code ratio} is not null and {@link #BAND_LOW} &lt;= ratio &lt;=
+   *     {@link #BAND_HIGH}
+   * @param paramsDiffer parameter keys whose values differ between the simulator's and the real
+   *     runs (a key one side sets and the other does not included), sorted; empty when both
+   *     sides ran with the same parameters
+   */
+  public record Row(String strategy, int members, String fault, String realBackend, Side sim,
+      Side real, Double ratio, boolean withinBand, List<String> paramsDiffer) {
+    /** Takes an immutable copy of {@code paramsDiffer}. */
+    public Row {
+      paramsDiffer = List.copyOf(paramsDiffer);
+    }
+
+    /** Whether both sides ran with the same parameters ({@link #paramsDiffer} is empty). */
+    public boolean paramsMatch() {
+      return paramsDiffer.isEmpty();
+    }
+  }
+
+  private final List<Row> rows;
+
+  private Calibration(List<Row> rows) {
+    this.rows = List.copyOf(rows);
+  }
+
+  /** The calibration rows of {@code results}; empty unless it has sim and real records alike. */
+  public static Calibration of(Results results) {
+    List<Row> out = new ArrayList<>();
+    Analysis.group(results.records(), r -> Analysis.key("", r.strategy(), r.members(), r.fault()))
+        .forEach((k, runs) -> {
+          Map<String, List<RunRecord>> byBackend = new TreeMap<>(Ordering.BACKEND);
+          for (RunRecord r : runs) {
+            byBackend.computeIfAbsent(r.backend(), b -> new ArrayList<>()).add(r);
+          }
+          List<RunRecord> simRuns = byBackend.get(Ordering.SIM);
+          if (simRuns == null) {
+            return;
+          }
+          Side sim = Side.of(Ordering.SIM, simRuns);
+          byBackend.forEach((backend, realRuns) -> {
+            if (backend.equals(Ordering.SIM)) {
+              return;
+            }
+            Side real = Side.of(backend, realRuns);
+            Double ratio = ratio(sim.medianMs(), real.medianMs());
+            out.add(new Row(k.strategy(), k.members(), k.fault(), backend, sim, real, ratio,
+                inBand(ratio), paramsDiffer(simRuns, realRuns)));
+          });
+        });
+    return new Calibration(out);
+  }
+
+  /**
+   * {@code simMs / realMs}; {@code null} if either is null or {@code realMs} is 0. Division of
+   * doubles is correctly rounded, so an exact 4:5 or 5:4 lands on {@link #BAND_LOW} or
+   * {@link #BAND_HIGH} itself and counts as in band.
+   */
+  public static Double ratio(Long simMs, Long realMs) {
+    if (simMs == null || realMs == null || realMs == 0) {
+      return null;
+    }
+    return (double) simMs / realMs;
+  }
+
+  /** Whether {@code ratio} is in the acceptance band, edges included; {@code null} is not. */
+  public static boolean inBand(Double ratio) {
+    return ratio != null && ratio >= BAND_LOW && ratio <= BAND_HIGH;
+  }
+
+  /** One row per (strategy, members, fault, real backend), in {@link Ordering} order. */
+  public List<Row> rows() {
+    return rows;
+  }
+
+  /** Whether no (strategy, members, fault) ran on both the simulator and a real backend. */
+  public boolean isEmpty() {
+    return rows.isEmpty();
+  }
+
+  /**
+   * Whether every row is within the band. {@code false} when there are no rows: nothing was
+   * compared, so nothing was shown to be within the band.
+   */
+  public boolean allWithinBand() {
+    return !rows.isEmpty() && rows.stream().allMatch(Row::withinBand);
+  }
+
+  /**
+   * Keys, sorted, whose values on the simulator's runs differ from those on the real runs: per
+   * key, the set of values the runs of a side have (unset being a value of its own) is compared.
+   */
+  static List<String> paramsDiffer(List<RunRecord> sim, List<RunRecord> real) {
+    TreeSet<String> keys = new TreeSet<>();
+    sim.forEach(r -> keys.addAll(r.params().keySet()));
+    real.forEach(r -> keys.addAll(r.params().keySet()));
+    List<String> out = new ArrayList<>();
+    for (String key : keys) {
+      if (!values(sim, key).equals(values(real, key))) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** The values of {@code key} over {@code runs}: {@code "=value"}, or {@code "unset"}. */
+  private static TreeSet<String> values(List<RunRecord> runs, String key) {
+    TreeSet<String> out = new TreeSet<>();
+    for (RunRecord r : runs) {
+      String v = r.params().get(key);
+      out.add(v == null ? "unset" : "=" + v);
+    }
+    return out;
+  }
+}
