@@ -8,6 +8,7 @@ import io.pdlab.sim.fault.TimedFault;
 import io.pdlab.sim.net.Network;
 import io.pdlab.sim.process.Disk;
 import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.Refusable;
 import io.pdlab.sim.process.ProcessContext;
 import io.pdlab.sim.process.ProcessFactory;
 import io.pdlab.sim.process.ProcessState;
@@ -529,6 +530,10 @@ public class World implements Scheduler, FaultTarget {
         if (trace.enabled()) {
           trace.record(TraceKind.DROP, to, name + "->" + to + " " + message + " (no such endpoint)");
         }
+        if (message instanceof Refusable) {
+          loop.schedule(0, new Delivery(this, this, incarnation,
+              new Refusable.Refused(message)));
+        }
         return;
       }
       int copies = network.plan(id, receiver.id, loop.nowUs(), planned);
@@ -606,6 +611,12 @@ public class World implements Scheduler, FaultTarget {
         if (trace.enabled()) {
           trace.record(TraceKind.DROP, to.name, from.name + "->" + to.name + " " + message
               + " (" + why + ")");
+        }
+        if (to.state == ProcessState.DOWN && message instanceof Refusable
+            && from.state != ProcessState.DOWN && network.isUp(to.id, from.id)) {
+          // Nothing listens there: the connection is refused, and the sender hears it at once.
+          loop.schedule(0, new Delivery(to, from, from.incarnation,
+              new Refusable.Refused(message)));
         }
         return;
       }

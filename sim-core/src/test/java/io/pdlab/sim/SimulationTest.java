@@ -130,6 +130,54 @@ class SimulationTest {
     assertTrue(trace.toText().contains("STATE a disk count 3"));
   }
 
+  record Connect(String what) implements io.pdlab.sim.process.Refusable {}
+
+  @Test
+  void aConnectionToNothingIsRefusedAtOnceAndOtherMessagesAreLost() {
+    List<String> heard = new ArrayList<>();
+    sim.addProcess("c", n -> new Process() {
+      @Override
+      public void onStart(ProcessContext ctx) {
+        ctx.send("a", new Connect("to-down"));     // a exists, down: refused
+        ctx.send("nobody", new Connect("to-none")); // no such endpoint: refused
+        ctx.send("a", "plain");                     // lost, no answer
+      }
+
+      @Override
+      public void onMessage(ProcessContext ctx, String from, Object message) {
+        heard.add(from + " " + message + " @" + ctx.nowUs());
+      }
+    });
+    sim.crash("a");
+    sim.start("c");
+    sim.run();
+    assertEquals(2, heard.size(), heard.toString());
+    assertTrue(heard.contains("c refused(Connect[what=to-none]) @0"), heard.toString());
+    assertTrue(heard.stream().anyMatch(h -> h.startsWith("a refused(Connect[what=to-down])")),
+        heard.toString());
+  }
+
+  @Test
+  void aRefusalNeedsTheWayBack() {
+    List<String> heard = new ArrayList<>();
+    sim.crash("a");
+    sim.addProcess("c", n -> new Process() {
+      @Override
+      public void onStart(ProcessContext ctx) {
+        ctx.send("a", new Connect("x"));
+      }
+
+      @Override
+      public void onMessage(ProcessContext ctx, String from, Object message) {
+        heard.add(from + " " + message);
+      }
+    });
+    sim.network().cut("a", "c"); // the way back
+    sim.start("c");
+    sim.run();
+    assertEquals(List.of(), heard);
+  }
+
   @Test
   void lifecycleListenersHearEveryStopPauseResumeAndWipe() {
     List<String> heard = new ArrayList<>();

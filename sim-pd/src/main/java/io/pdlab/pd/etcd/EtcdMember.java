@@ -10,6 +10,8 @@ import io.pdlab.pd.etcd.EtcdMessages.Dial;
 import io.pdlab.pd.etcd.EtcdMessages.DialAck;
 import io.pdlab.pd.etcd.EtcdMessages.Forwarded;
 import io.pdlab.pd.etcd.EtcdMessages.LinkHeartbeat;
+import io.pdlab.pd.etcd.EtcdMessages.BootstrapCheck;
+import io.pdlab.pd.etcd.EtcdMessages.BootstrapCheckReply;
 import io.pdlab.pd.etcd.EtcdMessages.MembersReply;
 import io.pdlab.pd.etcd.EtcdMessages.MembersRequest;
 import io.pdlab.pd.etcd.EtcdMessages.Peer;
@@ -64,6 +66,14 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   record AdvancePoll(int attempt) implements Timer {}
 
   record RemoteMembersTimeout(int attempt) implements Timer {}
+
+  record BootstrapCheckTimeout(int attempt) implements Timer {}
+
+  /** The peer port is bound (the process started up that far). */
+  record PeerPortBound() implements Timer {}
+
+  /** Start asking the peers (isMemberBootstrapped). */
+  record StartBootstrapCheck() implements Timer {}
 
   record RequestTimeout(long localId) implements Timer {}
 
@@ -188,7 +198,21 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       return;
     }
     if (cfg.state() == EtcdConfig.State.NEW) {
-      bootstrapNew();
+      checkPeers = new ArrayList<>();
+      for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
+        if (!e.getKey().equals(cfg.name())) {
+          checkPeers.add(e.getValue());
+        }
+      }
+      checkPeers.sort(null); // getRemotePeerURLs sorts them
+      if (checkPeers.isEmpty()) {
+        bootstrapNew();
+      } else {
+        // Start-up until the peer port is bound: connections to it are refused meanwhile.
+        peerPortBound = false;
+        ctx.setTimer(ctx.rng().between(EtcdConstants.STARTUP_BIND_MIN_MS * 1_000,
+            EtcdConstants.STARTUP_BIND_MAX_MS * 1_000), new PeerPortBound());
+      }
     } else {
       joinPeers = new ArrayList<>();
       for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
@@ -228,6 +252,43 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
           + MemberIds.hex(self) + " of " + ids.size());
     }
     begin(self, cid, null);
+  }
+
+  /** False from a static bootstrap's exec until its peer port is bound. */
+  private boolean peerPortBound = true;
+
+  /** Peer URLs asked by isMemberBootstrapped, and the one asked now (-1: done). */
+  private List<String> checkPeers = List.of();
+  private int checking = -1;
+
+  /**
+   * etcd isMemberBootstrapped: before bootstrapping a new cluster, ask each other peer in turn
+   * whether this member was bootstrapped already. An answer ends it; a refused connection moves on
+   * at once; a peer that does not answer costs {@link EtcdConstants#BOOTSTRAP_TIMEOUT_MS}.
+   */
+  private void checkBootstrapped(int attempt) {
+    if (attempt >= checkPeers.size()) {
+      checking = -1;
+      bootstrapNew();
+      return;
+    }
+    checking = attempt;
+    ctx.send(EtcdConfig.endpointOf(checkPeers.get(attempt)), new BootstrapCheck(attempt));
+    ctx.setTimer(EtcdConstants.BOOTSTRAP_TIMEOUT_MS * 1_000, new BootstrapCheckTimeout(attempt));
+  }
+
+  private void onBootstrapCheckReply(BootstrapCheckReply r) {
+    if (checking < 0 || r.attempt() != checking) {
+      return; // late
+    }
+    checking = -1;
+    for (Member m : r.members()) {
+      if (m.peerUrls().contains(cfg.peerUrl()) && !m.clientUrls().isEmpty()) {
+        exit("member " + cfg.name() + " has already been bootstrapped");
+        return;
+      }
+    }
+    bootstrapNew();
   }
 
   private void askRemoteMembers(int attempt) {
@@ -668,6 +729,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
+    if (!peerPortBound) {
+      if (message instanceof io.pdlab.sim.process.Refusable) {
+        ctx.send(from, new io.pdlab.sim.process.Refusable.Refused(message)); // nothing listens yet
+      }
+      return;
+    }
     if (message instanceof Peer p) {
       if (raft == null || !acceptFrom(p.clusterId(), p.from(), from)) {
         return;
@@ -693,6 +760,16 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       }
     } else if (message instanceof MembersReply r) {
       onMembersReply(r);
+    } else if (message instanceof BootstrapCheck c) {
+      if (raft != null) { // serving peer traffic; during its own start-up it does not answer
+        ctx.send(from, new BootstrapCheckReply(c.attempt(), clusterId,
+            List.copyOf(membership.members().values())));
+      }
+    } else if (message instanceof BootstrapCheckReply r) {
+      onBootstrapCheckReply(r);
+    } else if (message instanceof io.pdlab.sim.process.Refusable.Refused f
+        && f.message() instanceof BootstrapCheck c && c.attempt() == checking) {
+      checkBootstrapped(c.attempt() + 1); // connection refused: nothing runs there yet
     } else if (message instanceof ClientRequest r) {
       serve(from, r.requestId(), r.op());
     } else if (message instanceof Forwarded f) {
@@ -723,6 +800,15 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       } else if ((long) p.attempt() * EtcdConstants.TICK_ADVANCE_POLL_MS
           < EtcdConstants.CONN_READ_TIMEOUT_MS) {
         ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(p.attempt() + 1));
+      }
+    } else if (tag instanceof PeerPortBound) {
+      peerPortBound = true;
+      ctx.setTimer(EtcdConstants.STARTUP_PROBE_AFTER_BIND_MS * 1_000, new StartBootstrapCheck());
+    } else if (tag instanceof StartBootstrapCheck) {
+      checkBootstrapped(0);
+    } else if (tag instanceof BootstrapCheckTimeout t) {
+      if (t.attempt() == checking) {
+        checkBootstrapped(t.attempt() + 1);
       }
     } else if (tag instanceof RemoteMembersTimeout t) {
       if (raft == null && t.attempt() < joinPeers.size()) {

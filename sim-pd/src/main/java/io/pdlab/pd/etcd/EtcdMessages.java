@@ -41,6 +41,19 @@ public final class EtcdMessages {
     }
   }
 
+  /**
+   * GET /members on a peer URL, asked by a new member of a static bootstrap before it starts
+   * (etcdserver isMemberBootstrapped): a new connection, so refused at once where nothing runs.
+   */
+  public record BootstrapCheck(int attempt) implements io.pdlab.sim.process.Refusable {}
+
+  /** A serving peer's answer to {@link BootstrapCheck}: its cluster. */
+  public record BootstrapCheckReply(int attempt, long clusterId, List<Member> members) {
+    public BootstrapCheckReply {
+      members = List.copyOf(members);
+    }
+  }
+
   /** GET /members on a peer URL, asked by a member joining with state existing. */
   public record MembersRequest(long requestId) {}
 

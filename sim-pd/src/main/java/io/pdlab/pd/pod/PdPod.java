@@ -319,7 +319,12 @@ public final class PdPod implements Process, EtcdHolder {
     } else if (message instanceof ClientRequest r && etcd == null) {
       // pd-server is not serving yet: the connection is refused at once.
       ctx.send(from, new ClientResponse(r.requestId(), EtcdError.CONNECTION_REFUSED, null));
-    } else if (etcd != null && isEtcdMessage(message)) {
+    } else if (message instanceof io.pdlab.sim.process.Refusable && etcd == null) {
+      // etcd's peer port is not bound before pd-server starts it: refused at once as well.
+      ctx.send(from, new io.pdlab.sim.process.Refusable.Refused(message));
+    } else if (etcd != null && (isEtcdMessage(message)
+        || (message instanceof io.pdlab.sim.process.Refusable.Refused f
+        && isEtcdMessage(f.message())))) {
       etcd.onMessage(ctx, from, message);
     }
   }
