@@ -69,6 +69,19 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
 
   record BootstrapCheckTimeout(int attempt) implements Timer {}
 
+  /** Serve the client requests that waited for the member to be ready. */
+  record ServeWaiting() implements Timer {}
+
+  /** A client request that arrived before the member served clients. */
+  private record Waiting(String client, long requestId, ClientOp op) {}
+
+  /**
+   * etcd serves client connections only after ReadyNotify (embed/serve.go serve waits on
+   * s.ReadyNotify()); the listener is bound from the start, so requests that come earlier wait on
+   * their connection, bounded only by the client's own timeout.
+   */
+  private final List<Waiting> waiting = new ArrayList<>();
+
   /** The peer port is bound (the process started up that far). */
   record PeerPortBound() implements Timer {}
 
@@ -604,6 +617,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
           ctx.log("etcd: published " + cfg.name() + "; ready to serve client requests");
         }
         observer.onReady(cfg.name(), clusterId, ctx.nowUs());
+        if (!waiting.isEmpty()) {
+          ctx.setTimer(0, new ServeWaiting());
+        }
       }
     } else if (d instanceof EntryData.Put p) {
       boolean written = !p.ifAbsent() || !kv.containsKey(p.key());
@@ -801,6 +817,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
           < EtcdConstants.CONN_READ_TIMEOUT_MS) {
         ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(p.attempt() + 1));
       }
+    } else if (tag instanceof ServeWaiting) {
+      List<Waiting> now = new ArrayList<>(waiting);
+      waiting.clear();
+      for (Waiting w : now) {
+        serve(w.client(), w.requestId(), w.op());
+      }
     } else if (tag instanceof PeerPortBound) {
       peerPortBound = true;
       ctx.setTimer(EtcdConstants.STARTUP_PROBE_AFTER_BIND_MS * 1_000, new StartBootstrapCheck());
@@ -845,8 +867,8 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   // ------------------------------------------------------------------ client API
 
   private void serve(String client, long clientRequestId, ClientOp op) {
-    if (raft == null) {
-      ctx.send(client, new ClientResponse(clientRequestId, EtcdError.NOT_STARTED, null));
+    if (raft == null || !ready) {
+      waiting.add(new Waiting(client, clientRequestId, op));
       return;
     }
     if (op instanceof ClientOp.MemberList) {
