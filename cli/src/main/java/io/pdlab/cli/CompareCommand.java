@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -36,7 +37,12 @@ final class CompareCommand implements Callable<Integer> {
   static final List<String> FAULTS = List.of("none", "late-member", "never-member",
       "crash-member", "partition-member");
 
-  @Option(names = "--backend", defaultValue = "sim", description = "sim (default)")
+  /** The backends compare runs on. */
+  static final List<String> BACKENDS = List.of("sim", "etcd", "etcd-containers");
+
+  @Option(names = "--backend", defaultValue = "sim",
+      description = "sim (default, virtual time), etcd (real etcd processes on loopback) or"
+          + " etcd-containers (real etcd in containers); real runs go one at a time")
   String backend;
 
   @Option(names = "--strategies", split = ",",
@@ -48,8 +54,9 @@ final class CompareCommand implements Callable<Integer> {
       description = "cluster sizes (default: 1,3,5,7)")
   List<Integer> members;
 
-  @Option(names = "--runs", defaultValue = "100", description = "runs per combination (100)")
-  int runs;
+  @Option(names = "--runs", description = "runs per combination (100 on sim, 3 on a real"
+      + " backend)")
+  Integer runs;
 
   @Option(names = "--seed", defaultValue = "1", description = "first seed (1)")
   long seed;
@@ -59,9 +66,9 @@ final class CompareCommand implements Callable<Integer> {
           + "(default: none,never-member)")
   List<String> faults;
 
-  @Option(names = "--duration", defaultValue = "300s",
-      description = "longest virtual time of a run (300s); a run that bootstrapped ends 30 s"
-          + " after its bootstrap and faults")
+  @Option(names = "--duration",
+      description = "longest time of a run (300s virtual on sim, 120s on a real backend); a run"
+          + " that bootstrapped ends 30 s (sim) or 3 s (real) after its bootstrap and faults")
   String duration;
 
   @Option(names = "--threads", defaultValue = "0",
@@ -71,8 +78,18 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "reports/out", description = "output directory")
   Path out;
 
+  boolean real() {
+    return !backend.equals("sim");
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (runs == null) {
+      runs = real() ? 3 : 100;
+    }
+    if (duration == null) {
+      duration = real() ? "120s" : "300s";
+    }
     validate();
     long durationUs;
     try {
@@ -92,14 +109,14 @@ final class CompareCommand implements Callable<Integer> {
           }
           for (int i = 0; i < runs; i++) {
             long s = seed + i;
-            Scenario sc = scenario(strategy, n, fault, s, durationUs);
+            Scenario sc = scenario(backend, strategy, n, fault, s, durationUs, Map.of());
             work.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
                 fault));
           }
         }
       }
     }
-    List<RunRecord> records = execute(work, System.err);
+    List<RunRecord> records = execute(work, System.err, real() ? 1 : threads);
     Results results = Results.of("pdlab compare", records);
     Report.write(out, results);
     printSummary(results, System.out);
@@ -109,9 +126,15 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (!backend.equals("sim")) {
-      throw new BadInputException("--backend " + backend + ": only 'sim' is available in this"
-          + " build");
+    if (!BACKENDS.contains(backend)) {
+      throw new BadInputException("--backend: unknown backend '" + backend + "' (known: "
+          + String.join(", ", BACKENDS) + "; k3s cannot run here: "
+          + io.pdlab.scenarios.run.RealRunner.K3S_UNAVAILABLE + ")");
+    }
+    if (backend.equals("etcd") && faults.contains("partition-member")) {
+      throw new BadInputException("--faults partition-member: backend 'etcd' cannot partition"
+          + " members (local processes share the host's loopback); use --backend"
+          + " etcd-containers");
     }
     for (String s : strategies) {
       if (!Scenario.STRATEGIES.contains(s)) {
@@ -135,8 +158,12 @@ final class CompareCommand implements Callable<Integer> {
     }
   }
 
-  /** One run: a cluster of {@code n} members under a strategy, with one fault on one member. */
-  static Scenario scenario(String strategy, int n, String fault, long seed, long durationUs) {
+  /**
+   * One run on {@code backend}: a cluster of {@code n} members under a strategy, with one fault
+   * on one member and the cluster's timing overrides {@code timing}.
+   */
+  static Scenario scenario(String backend, String strategy, int n, String fault, long seed,
+      long durationUs, Map<String, String> timing) {
     int victim = Math.min(1, n - 1);
     List<FaultDef> fs = new ArrayList<>();
     switch (fault) {
@@ -158,13 +185,13 @@ final class CompareCommand implements Callable<Integer> {
       }
       default -> { }
     }
-    return new Scenario("compare", strategy + "-" + n + "-" + fault, "sim", seed, Infra.DEFAULT,
-        List.of(new ClusterDef("basic", strategy, n, 0, 0, new TreeMap<>())), fs, durationUs,
-        null);
+    return new Scenario("compare", strategy + "-" + n + "-" + fault, backend, seed,
+        Infra.DEFAULT, List.of(new ClusterDef("basic", strategy, n, 0, 0, new TreeMap<>(timing))),
+        fs, durationUs, null);
   }
 
-  private List<RunRecord> execute(List<Callable<RunRecord>> work, PrintStream progress)
-      throws InterruptedException, ExecutionException {
+  static List<RunRecord> execute(List<Callable<RunRecord>> work, PrintStream progress,
+      int threads) throws InterruptedException, ExecutionException {
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {

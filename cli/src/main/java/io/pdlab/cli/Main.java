@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code pdlab}: the entry point; every subcommand has {@code --help}. */
 @Command(name = "pdlab", mixinStandardHelpOptions = true, version = "pdlab 0.1.0",
     description = "Evidence for how operators should bootstrap PD's embedded etcd on Kubernetes.",
-    subcommands = {CompareCommand.class, RunCommand.class, ReportCommand.class})
+    subcommands = {CompareCommand.class, RunCommand.class, ReportCommand.class,
+        CalibrateCommand.class})
 public final class Main implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -12,6 +12,7 @@ import io.pdlab.k8s.api.Taint;
 import io.pdlab.k8s.api.TidbCluster;
 import io.pdlab.k8s.api.Toleration;
 import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.real.drive.RealWorld;
 import io.pdlab.k8s.operator.BootstrapStrategy;
 import io.pdlab.k8s.operator.ClusterSpec;
 import io.pdlab.k8s.operator.SeedJoinOperator;
@@ -78,11 +79,15 @@ public final class ScenarioRunner {
    */
   public static ScenarioResult run(Scenario s, Long seedOverride, TraceSink trace,
       boolean stopEarly) {
-    if (!s.backend().equals("sim")) {
-      throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
-          + "' is not available in this build; only 'sim' runs here");
-    }
     long seed = seedOverride != null ? seedOverride : s.seed();
+    switch (s.backend()) {
+      case "sim" -> { }
+      case "etcd", "etcd-containers" -> {
+        return RealRunner.run(s, seed, trace, stopEarly);
+      }
+      default -> throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
+          + "' cannot run here: " + RealRunner.K3S_UNAVAILABLE);
+    }
     if (s.infra().provision()) {
       return runProvisioned(s, seed, trace);
     }
@@ -90,34 +95,11 @@ public final class ScenarioRunner {
         trace);
     w.sim().note("-", "scenario " + s.name() + " seed=" + seed);
     buildInfra(w, s);
-    List<Installed> installed = new ArrayList<>();
     w.measures().startMeasuring();
-    int desired = 0;
-    for (ClusterDef c : s.clusters()) {
-      desired += c.pdReplicas();
-    }
-    w.measures().expectSize(desired);
-    for (ClusterDef c : s.clusters()) {
-      BootstrapStrategy strategy = Strategies.byName(c.strategy());
-      ClusterSpec spec = placement(s, c);
-      Map<String, String> timing = new TreeMap<>(c.timing());
-      if (timing.containsKey("containerStartMs")) {
-        w.setContainerStartMs(Long.parseLong(timing.remove("containerStartMs")));
-      }
-      w.setTimingOverrides(c.name(), timing);
-      installed.add(new Installed(c, strategy, spec));
-    }
-    scheduleFaults(w, s, installed);
-    for (Installed i : installed) {
-      i.strategy.install(w, i.spec);
-    }
+    w.measures().expectSize(desiredSize(s));
+    List<Installed> installed = install(w, s, null);
     if (stopEarly) {
-      long quietUs = 0;
-      for (FaultDef f : s.faults()) {
-        quietUs = Math.max(quietUs, f.atUs() + Math.max(0, Math.max(f.forUs(),
-            Math.max(f.delayUs(), f.restartAfterUs()))));
-      }
-      long quiet = quietUs;
+      long quiet = quietUs(s);
       w.sim().run(() -> {
         long boot = w.measures().bootstrappedAtUs();
         return w.sim().nowUs() >= s.durationUs()
@@ -128,6 +110,48 @@ public final class ScenarioRunner {
     }
     RunMeasures m = w.measures().measures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
+  }
+
+  /** How many members the scenario's clusters should reach together. */
+  static int desiredSize(Scenario s) {
+    int desired = 0;
+    for (ClusterDef c : s.clusters()) {
+      desired += c.pdReplicas();
+    }
+    return desired;
+  }
+
+  /** When the last fault has played out (its start plus its duration, delay or restart). */
+  static long quietUs(Scenario s) {
+    long quietUs = 0;
+    for (FaultDef f : s.faults()) {
+      quietUs = Math.max(quietUs, f.atUs() + Math.max(0, Math.max(f.forUs(),
+          Math.max(f.delayUs(), f.restartAfterUs()))));
+    }
+    return quietUs;
+  }
+
+  /**
+   * Sets each cluster's timing, schedules the faults and installs the strategies (on the world's
+   * thread for a real world, {@code real} then non-null).
+   */
+  static List<Installed> install(K8sWorld w, Scenario s, RealWorld real) {
+    List<Installed> installed = new ArrayList<>();
+    for (ClusterDef c : s.clusters()) {
+      BootstrapStrategy strategy = Strategies.byName(c.strategy());
+      ClusterSpec spec = placement(s, c);
+      Map<String, String> timing = new TreeMap<>(c.timing());
+      if (timing.containsKey("containerStartMs")) {
+        w.setContainerStartMs(Long.parseLong(timing.remove("containerStartMs")));
+      }
+      w.setTimingOverrides(c.name(), timing);
+      installed.add(new Installed(c, strategy, spec));
+    }
+    scheduleFaults(w, s, installed, real);
+    for (Installed i : installed) {
+      i.strategy.install(w, i.spec);
+    }
+    return installed;
   }
 
   /**
@@ -162,7 +186,7 @@ public final class ScenarioRunner {
           c.pdReplicas(), "pd", new TreeMap<>(), List.of(), c.tikvReplicas(), c.tidbReplicas())));
     }
     w.measures().expectSize(desired);
-    scheduleFaults(w, s, installed);
+    scheduleFaults(w, s, installed, null);
     e.start();
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
     RunMeasures m = w.measures().measures();
@@ -170,10 +194,11 @@ public final class ScenarioRunner {
   }
 
   /** Schedules every fault at its time; pod start faults are registered with the kubelet now. */
-  private static void scheduleFaults(K8sWorld w, Scenario s, List<Installed> installed) {
+  private static void scheduleFaults(K8sWorld w, Scenario s, List<Installed> installed,
+      RealWorld real) {
     for (FaultDef f : s.faults()) {
       Installed target = find(installed, f.cluster());
-      w.sim().schedule(f.atUs(), () -> apply(w, target, f));
+      w.kernel().schedule(f.atUs(), () -> apply(w, target, f, real));
       if (f.kind().equals("never-start")) {
         w.neverStart(Strategies.podName(target.strategy, target.spec, f.member()));
       } else if (f.kind().equals("late-start")) {
@@ -182,7 +207,7 @@ public final class ScenarioRunner {
     }
   }
 
-  private record Installed(ClusterDef def, BootstrapStrategy strategy, ClusterSpec spec) {}
+  record Installed(ClusterDef def, BootstrapStrategy strategy, ClusterSpec spec) {}
 
   private static Installed find(List<Installed> all, String cluster) {
     if (cluster == null) {
@@ -197,7 +222,7 @@ public final class ScenarioRunner {
   }
 
   /** Each cluster in its own namespace; with worker groups, pinned to the group named after it. */
-  private static ClusterSpec placement(Scenario s, ClusterDef c) {
+  static ClusterSpec placement(Scenario s, ClusterDef c) {
     String timing = c.timing().getOrDefault("profile", c.strategy().equals("discovery")
         || c.strategy().equals("v2-static") ? "pd" : "etcd");
     TreeMap<String, String> selector = new TreeMap<>();
@@ -215,7 +240,7 @@ public final class ScenarioRunner {
         c.tikvReplicas(), c.tidbReplicas());
   }
 
-  private static void buildInfra(K8sWorld w, Scenario s) {
+  static void buildInfra(K8sWorld w, Scenario s) {
     w.store().create(new StorageClass(ObjectMeta.of("", "local-storage"),
         "kubernetes.io/no-provisioner", "WaitForFirstConsumer", "Retain"));
     w.store().create(new StorageClass(ObjectMeta.of("", "ebs-gp2"), "kubernetes.io/aws-ebs",
@@ -256,15 +281,15 @@ public final class ScenarioRunner {
     }
   }
 
-  private static void apply(K8sWorld w, Installed t, FaultDef f) {
+  private static void apply(K8sWorld w, Installed t, FaultDef f, RealWorld real) {
     String pod = f.member() >= 0 ? Strategies.podName(t.strategy, t.spec, f.member()) : null;
     switch (f.kind()) {
       case "never-start", "late-start" -> { } // registered with the kubelet up front
       case "crash" -> w.crashContainer(pod, f.wipe(), f.restartAfterUs());
       case "pause" -> {
-        if (w.sim().hasProcess(pod) && w.sim().state(pod) == ProcessState.RUNNING) {
-          w.sim().pause(pod);
-          w.sim().schedule(f.forUs(), () -> w.sim().resume(pod));
+        if (w.kernel().hasProcess(pod) && w.kernel().state(pod) == ProcessState.RUNNING) {
+          w.kernel().pause(pod);
+          w.kernel().schedule(f.forUs(), () -> w.kernel().resume(pod));
         }
       }
       case "partition" -> {
@@ -273,14 +298,23 @@ public final class ScenarioRunner {
           List<String> names = new ArrayList<>();
           for (int ordinal : g) {
             String n = Strategies.podName(t.strategy, t.spec, ordinal);
-            w.sim().network().addEndpoint(n);
+            if (real == null) {
+              w.kernel().network().addEndpoint(n);
+            }
             names.add(n);
           }
           groups.add(names);
         }
-        w.sim().network().partition(groups);
-        if (f.forUs() >= 0) {
-          w.sim().schedule(f.forUs(), () -> w.sim().network().healAll());
+        if (real != null) {
+          real.partition(groups); // between the real members; the model's links stay up
+          if (f.forUs() >= 0) {
+            w.kernel().schedule(f.forUs(), real::healAll);
+          }
+        } else {
+          w.kernel().network().partition(groups);
+          if (f.forUs() >= 0) {
+            w.kernel().schedule(f.forUs(), () -> w.kernel().network().healAll());
+          }
         }
       }
       case "set-replicas" -> setReplicas(w, t, f.replicas());
@@ -290,7 +324,7 @@ public final class ScenarioRunner {
           w.deletePod(p.meta().key());
         }
       }
-      case "tc-write" -> tcWrite(w, t, f, w.sim().nowUs());
+      case "tc-write" -> tcWrite(w, t, f, w.kernel().nowUs());
       case "node-loss" -> w.loseNode(f.node());
       default -> throw new IllegalArgumentException("unknown fault kind " + f.kind());
     }
@@ -300,7 +334,7 @@ public final class ScenarioRunner {
     String key = t.spec.namespace() + "/" + t.spec.name();
     switch (t.strategy.name()) {
       case "static" -> w.modify(Kind.STATEFUL_SET, key, (StatefulSet s) -> s.withReplicas(n));
-      case "seed-join", "seed-join-learner" -> ((SeedJoinOperator) w.sim().instance(
+      case "seed-join", "seed-join-learner" -> ((SeedJoinOperator) w.kernel().instance(
           "etcd-operator-" + t.spec.name())).setSize(n);
       default -> w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withSpec(
           tc.spec().withPd(tc.spec().pd().withReplicas(n))));
@@ -312,10 +346,10 @@ public final class ScenarioRunner {
     String key = t.spec.namespace() + "/" + t.spec.name();
     if (w.store().get(Kind.TIDB_CLUSTER, key) != null) {
       w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withMeta(tc.meta()
-          .withAnnotation("pdlab.io/writes", Long.toString(w.sim().nowUs()))));
+          .withAnnotation("pdlab.io/writes", Long.toString(w.kernel().nowUs()))));
     }
-    if (f.forUs() < 0 || w.sim().nowUs() + f.everyUs() <= startUs + f.forUs()) {
-      w.sim().schedule(f.everyUs(), () -> tcWrite(w, t, f, startUs));
+    if (f.forUs() < 0 || w.kernel().nowUs() + f.everyUs() <= startUs + f.forUs()) {
+      w.kernel().schedule(f.everyUs(), () -> tcWrite(w, t, f, startUs));
     }
   }
 

@@ -392,10 +392,12 @@ public final class ScenarioParser {
       Node v = m.get(key);
       String p = m.child(key);
       String value = switch (key) {
-        case "tickMs", "electionMs", "containerStartMs" -> {
-          Long n = integer(v, p, "a positive integer");
-          if (n != null && n <= 0) {
-            problems.at(v, p + " must be a positive integer, got " + n);
+        case "tickMs", "electionMs", "containerStartMs", "reconcileMs" -> {
+          boolean delay = key.equals("containerStartMs") || key.equals("reconcileMs");
+          Long n = integer(v, p, delay ? "a non-negative integer" : "a positive integer");
+          if (n != null && (delay ? n < 0 : n <= 0)) {
+            problems.at(v, p + " must be a " + (delay ? "non-negative" : "positive")
+                + " integer, got " + n);
             n = null;
           }
           if ("tickMs".equals(key)) {

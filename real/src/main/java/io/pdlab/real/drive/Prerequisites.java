@@ -1,0 +1,28 @@
+package io.pdlab.real.drive;
+
+import io.pdlab.real.node.ContainerEtcdBackend;
+import io.pdlab.real.node.EtcdBinary;
+import io.pdlab.real.node.Leftovers;
+import java.util.List;
+
+/** What the real backends need, and whether a run left anything behind. */
+public final class Prerequisites {
+  private Prerequisites() {}
+
+  /**
+   * Why {@code backend} ({@code etcd} or {@code etcd-containers}) cannot run here, saying how to
+   * get what is missing; null when it can.
+   */
+  public static String missing(String backend) {
+    return switch (backend) {
+      case "etcd" -> EtcdBinary.unavailableReason().orElse(null);
+      case "etcd-containers" -> ContainerEtcdBackend.unavailableReason().orElse(null);
+      default -> "'" + backend + "' is not a real etcd backend (etcd, etcd-containers)";
+    };
+  }
+
+  /** Processes, run directories, containers and networks of this JVM still there (none: empty). */
+  public static List<String> leftovers() {
+    return Leftovers.ofThisJvm();
+  }
+}

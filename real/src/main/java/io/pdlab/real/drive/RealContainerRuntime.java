@@ -1,0 +1,57 @@
+package io.pdlab.real.drive;
+
+import io.pdlab.k8s.api.Container;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.controllers.ContainerRuntime;
+import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.k8s.controllers.SimContainerRuntime;
+import io.pdlab.pd.pod.DiscoveryPod;
+import io.pdlab.pd.pod.PdPod;
+import io.pdlab.sim.process.Process;
+
+/**
+ * The local kubelet's container runtime on a real backend: an etcd container is a real etcd
+ * ({@link RealEtcd}); a PD container runs the same start script, join logic and PD cluster-ID
+ * compare-and-set as in the simulator ({@link PdPod}) with a real etcd embedded; the discovery
+ * container is the same discovery state machine, served over real HTTP on loopback
+ * ({@link RealDiscovery}); other containers have no protocol.
+ */
+public final class RealContainerRuntime implements ContainerRuntime {
+  private final K8sWorld world;
+  private final RealContext rc;
+
+  public RealContainerRuntime(K8sWorld world, RealContext rc) {
+    this.world = world;
+    this.rc = rc;
+  }
+
+  @Override
+  public Process create(Pod pod, Container c) {
+    String ns = pod.meta().namespace();
+    String name = pod.meta().name();
+    return switch (c.role()) {
+      case "etcd" -> new RealEtcd(SimContainerRuntime.etcdConfig(pod, c,
+          world.timingOverrides(ns)), rc);
+      case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
+          "app.kubernetes.io/instance", ""), SimContainerRuntime.timing(c,
+          world.timingOverrides(ns)), world, world.tracker().observer(),
+          c.args().contains("--direct") ? c.args() : null, (cfg, observer) -> new RealEtcd(cfg, rc));
+      case "discovery" -> new RealDiscovery(new DiscoveryPod(ns, world), rc);
+      case "simple" -> new SimContainerRuntime.Simple();
+      default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
+          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");
+    };
+  }
+
+  @Override
+  public boolean ready(Container c, Process p) {
+    return switch (c.role()) {
+      case "etcd" -> ((RealEtcd) p).ready();
+      case "pd" -> {
+        PdPod pd = (PdPod) p;
+        yield pd.engine() != null && pd.engine().ready() && pd.pdClusterId() != 0;
+      }
+      default -> true;
+    };
+  }
+}

@@ -1,0 +1,184 @@
+package io.pdlab.real.drive;
+
+import io.pdlab.pd.etcd.EtcdConfig;
+import io.pdlab.pd.etcd.EtcdEngine;
+import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
+import io.pdlab.pd.etcd.EtcdTiming;
+import io.pdlab.real.node.EtcdFlags;
+import io.pdlab.real.node.EtcdNode;
+import io.pdlab.sim.process.Process;
+import io.pdlab.sim.process.ProcessContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A real etcd 3.4 member standing in a world's process: the etcd container of a pod, or the etcd
+ * that pd-server embeds. Starting the process starts the real etcd with the model's flags (URLs
+ * translated to the member's real ones); client requests that reach the process are carried out
+ * on the real member with jetcd and answered to the sender; the member's readiness and leadership
+ * are polled from it. When the real etcd exits by itself, the process exits with its log's last
+ * line. Stops, pauses and wipes of the process reach the real member through the driver's
+ * lifecycle listener ({@link RealWorld}).
+ */
+public final class RealEtcd implements Process, EtcdEngine {
+  /** How often readiness and leadership are read from the real member. */
+  static final long POLL_US = 100_000;
+  /** Deadline of one status read. */
+  static final long STATUS_TIMEOUT_MS = 1_000;
+  /**
+   * Deadline of a client request carried out for a model process. The callers keep their own
+   * timeouts (etcd-operator 5 s, PD 10 s), so this only bounds what jetcd holds open.
+   */
+  static final long REQUEST_TIMEOUT_MS = 15_000;
+
+  private record Poll() {}
+
+  private final EtcdConfig cfg;
+  private final RealContext rc;
+  private ProcessContext ctx;
+  private int incarnation;
+  private EtcdNode node;
+  private volatile boolean exited;
+  private boolean ready;
+  private boolean leader;
+  private boolean polling;
+
+  public RealEtcd(EtcdConfig cfg, RealContext rc) {
+    this.cfg = cfg;
+    this.rc = rc;
+  }
+
+  /** The real flags of this member: the model's, with every URL made real. */
+  EtcdFlags flags() {
+    Map<String, String> ic = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
+      ic.put(e.getKey(), rc.toReal(e.getValue()));
+    }
+    if (ic.isEmpty()) {
+      // Restarted from its data (PD's join file path): etcd ignores the flag then.
+      ic.put(cfg.name(), node.peerUrl());
+    }
+    EtcdTiming t = cfg.timing();
+    return new EtcdFlags(cfg.name(), ic, cfg.state() == EtcdConfig.State.EXISTING, cfg.token(),
+        t.tickMs(), t.electionMs(), t.preVote(), t.strictReconfigCheck());
+  }
+
+  @Override
+  public void onStart(ProcessContext ctx) {
+    this.ctx = ctx;
+    this.incarnation = ctx.incarnation();
+    rc.register(cfg);
+    node = rc.node(cfg.name());
+    EtcdFlags flags = flags();
+    if (ctx.tracing()) {
+      ctx.log("real etcd: start " + (flags.existing() ? "existing" : "new") + " peer="
+          + node.peerUrl() + " initial-cluster=" + flags.initialCluster());
+    }
+    int inc = incarnation;
+    EtcdNode n = node;
+    rc.io(cfg.name(), () -> {
+      if (n.running()) {
+        n.kill(); // an earlier incarnation's etcd still running: a restart is a new process
+      }
+      n.onExit(code -> rc.post(() -> exitedByItself(code, inc)));
+      try {
+        n.start(flags);
+      } catch (RuntimeException e) {
+        rc.post(() -> failedToStart(e, inc));
+      }
+    });
+    ctx.setTimer(POLL_US, new Poll());
+  }
+
+  private void failedToStart(RuntimeException e, int inc) {
+    if (!current() || inc != incarnation) {
+      return;
+    }
+    exited = true;
+    ctx.log("real etcd: failed to start: " + e.getMessage());
+    ctx.exit("etcd failed to start: " + e.getMessage());
+  }
+
+  /** This incarnation of the process runs still and its etcd has not exited. */
+  private boolean current() {
+    return !exited && rc.alive(ctx.name(), incarnation);
+  }
+
+  private void exitedByItself(int code, int inc) {
+    if (!current() || inc != incarnation) {
+      return; // killed by a fault, or an earlier incarnation's etcd
+    }
+    exited = true;
+    String last = lastLine(node.logTail(5));
+    ctx.log("real etcd: exited with code " + code + ": " + last);
+    ctx.exit("etcd exited with code " + code + ": " + last);
+  }
+
+  static String lastLine(String log) {
+    String[] lines = log.strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1].strip();
+  }
+
+  @Override
+  public void onMessage(ProcessContext ctx, String from, Object message) {
+    if (!(message instanceof ClientRequest r) || exited) {
+      return; // peers talk among themselves for real; only client requests come through here
+    }
+    int inc = incarnation;
+    rc.ops().execute(node.hostClientEndpoint(), r.requestId(), r.op(), REQUEST_TIMEOUT_MS)
+        .thenAccept(resp -> rc.post(() -> {
+          if (current() && inc == incarnation) {
+            ctx.send(from, resp);
+          }
+        }));
+  }
+
+  @Override
+  public void onTimer(ProcessContext ctx, Object tag) {
+    if (!(tag instanceof Poll) || exited) {
+      return;
+    }
+    if (!polling) {
+      polling = true;
+      int inc = incarnation;
+      rc.status().read(cfg.name(), node.hostClientEndpoint(), STATUS_TIMEOUT_MS).thenAccept(s ->
+          rc.post(() -> {
+            polling = false;
+            if (!current() || inc != incarnation) {
+              return;
+            }
+            boolean nowReady = io.pdlab.real.client.MemberStatusReader.published(s);
+            boolean nowLeader = nowReady && s.isLeader();
+            if (nowReady != ready || nowLeader != leader) {
+              ready = nowReady;
+              leader = nowLeader;
+              if (ctx.tracing()) {
+                ctx.log("real etcd: " + (ready ? "ready" : "not ready")
+                    + (leader ? " leader" : ""));
+              }
+            }
+          }));
+    }
+    ctx.setTimer(POLL_US, tag);
+  }
+
+  @Override
+  public boolean exited() {
+    return exited;
+  }
+
+  @Override
+  public boolean ready() {
+    return ready && !exited;
+  }
+
+  @Override
+  public boolean isLeader() {
+    return leader && !exited;
+  }
+
+  @Override
+  public String toString() {
+    return "real etcd " + cfg.name();
+  }
+}

@@ -1,0 +1,265 @@
+package io.pdlab.real.drive;
+
+import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.pd.etcd.EtcdObserver;
+import io.pdlab.pd.run.MemberTracker;
+import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.real.client.EtcdOps;
+import io.pdlab.real.client.ExternalMeasures;
+import io.pdlab.real.client.MemberDirectory;
+import io.pdlab.real.node.EtcdBackend;
+import io.pdlab.sim.World;
+import io.pdlab.sim.realtime.RealTimeRuntime;
+import io.pdlab.sim.trace.TraceSink;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One run on a real backend: the Kubernetes model (object store, scheduler, controllers,
+ * operators, kubelet) on the wall clock, its containers real etcd members (processes or
+ * containers), and measures observed from outside through etcd's API. Everything that touches the
+ * model runs on the world's one thread ({@link #run}, {@link #call}); faults of the model's
+ * processes (crash, pause, wipe) are carried out on the real members by a lifecycle listener.
+ * Closing it stops the clock, the probes, every member and the backend, whatever state the run is
+ * in.
+ */
+public final class RealWorld implements AutoCloseable {
+  /** How long closing waits for node operations already asked (a container start) to finish. */
+  private static final long DRAIN_MS = 30_000;
+
+  private final RealTimeRuntime runtime;
+  private final EtcdBackend backend;
+  private final RealContext rc;
+  private final Tracker tracker = new Tracker();
+  private final ExternalMeasures measures;
+  private final K8sWorld k8s;
+  private boolean closed;
+
+  /**
+   * @param backend where the members run; closed with this world
+   * @param desiredSize how many members the cluster should reach (as {@code expectSize})
+   * @param requirePdClusterId PD runs: bootstrap needs the PD cluster ID written
+   * @param sink receives the trace (null: no trace)
+   */
+  public RealWorld(long seed, EtcdBackend backend, int desiredSize, boolean requirePdClusterId,
+      TraceSink sink) {
+    this.backend = backend;
+    RealTimeRuntime rt = null;
+    RealContext ctx = null;
+    ExternalMeasures m = null;
+    try {
+      rt = new RealTimeRuntime(seed, sink != null);
+      World kernel = rt.call(w -> w);
+      if (sink != null) {
+        rt.run(w -> w.addTraceSink(sink));
+      }
+      ctx = new RealContext(kernel, backend, EtcdOps::new);
+      RealContext rcRef = ctx;
+      m = new ExternalMeasures(tracker, desiredSize, requirePdClusterId, this::nowUs);
+      ExternalMeasures mRef = m;
+      this.k8s = rt.call(w -> {
+        w.addLifecycleListener(new Faults(rcRef));
+        return new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef));
+      });
+    } catch (RuntimeException e) {
+      if (m != null) {
+        m.close();
+      }
+      if (ctx != null) {
+        ctx.drainIo(DRAIN_MS);
+        ctx.ops().close();
+        ctx.status().close();
+      }
+      if (rt != null) {
+        rt.close();
+      }
+      backend.close();
+      throw e;
+    }
+    this.runtime = rt;
+    this.rc = ctx;
+    this.measures = m;
+  }
+
+  /** Runs {@code work} with the Kubernetes model on the world's thread and waits for it. */
+  public void run(Consumer<K8sWorld> work) {
+    runtime.run(w -> work.accept(k8s));
+  }
+
+  /** As {@link #run}, returning a value. */
+  public <T> T call(Function<K8sWorld, T> work) {
+    return runtime.call(w -> work.apply(k8s));
+  }
+
+  /** The world's time when measuring started: the run's time 0. */
+  private volatile long originUs;
+
+  /**
+   * Wall-clock microseconds of the run: since measuring started (the scenario's time 0, where its
+   * faults count from), or since the world was made before that.
+   */
+  public long nowUs() {
+    return runtime.nowUs() - originUs;
+  }
+
+  /** Starts measuring now (the bootstrap clock and the probes): the run's time 0. */
+  public void startMeasuring() {
+    originUs = runtime.nowUs();
+    measures.start();
+  }
+
+  /** When the cluster bootstrapped, from the start of measuring; -1 if not (yet). */
+  public long bootstrappedAtUs() {
+    return measures.bootstrappedAtUs();
+  }
+
+  public RunMeasures measures() {
+    return measures.measures();
+  }
+
+  public EtcdBackend backend() {
+    return backend;
+  }
+
+  /**
+   * Whatever went wrong outside the model so far: an exception on the world's thread, or a node
+   * operation that failed; null when nothing did.
+   */
+  public Throwable failure() {
+    return runtime.failure() != null ? runtime.failure() : rc.ioFailure();
+  }
+
+  /** How often {@link #waitUntil} looks. */
+  private static final long WAIT_POLL_NANOS = 20_000_000;
+
+  /**
+   * Waits on the caller's thread until {@code done} holds (it is asked every 20 ms; it must be
+   * bounded by the run's own clock, e.g. a duration).
+   *
+   * @throws IllegalStateException when the run failed outside the model, or on interruption
+   */
+  public void waitUntil(java.util.function.BooleanSupplier done) {
+    while (!done.getAsBoolean()) {
+      Throwable f = failure();
+      if (f != null) {
+        throw new IllegalStateException(f.toString(), f);
+      }
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(WAIT_POLL_NANOS);
+    }
+  }
+
+  /** Partitions the members of {@code groups} from each other on the backend. */
+  public void partition(List<List<String>> groups) {
+    rc.io(RealContext.BACKEND, () -> backend.partition(groups));
+  }
+
+  public void healAll() {
+    rc.io(RealContext.BACKEND, backend::healAll);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    rc.close();
+    try {
+      measures.close();
+    } finally {
+      try {
+        runtime.run(w -> rc.stopAll());
+      } catch (RuntimeException e) {
+        // the world's thread is gone: nothing of it left to stop
+      } finally {
+        runtime.close();
+        rc.drainIo(DRAIN_MS);
+        rc.ops().close();
+        rc.status().close();
+        backend.close();
+      }
+    }
+  }
+
+  /** The model's faults on its processes, carried out on the real members. */
+  private static final class Faults implements World.LifecycleListener {
+    private final RealContext rc;
+
+    Faults(RealContext rc) {
+      this.rc = rc;
+    }
+
+    @Override
+    public void stopped(String process, String reason) {
+      rc.stopped(process);
+      if (rc.hasMember(process)) {
+        rc.io(process, () -> rc.node(process).kill());
+      }
+    }
+
+    @Override
+    public void paused(String process) {
+      if (rc.hasMember(process)) {
+        rc.io(process, () -> rc.node(process).pause());
+      }
+    }
+
+    @Override
+    public void resumed(String process) {
+      if (rc.hasMember(process)) {
+        rc.io(process, () -> rc.node(process).resume());
+      }
+    }
+
+    @Override
+    public void wiped(String process) {
+      if (rc.hasMember(process)) {
+        rc.io(process, () -> rc.node(process).wipe());
+      }
+    }
+  }
+
+  /** The expected members, and where to reach each now. */
+  private final class Tracker implements MemberTracker, MemberDirectory {
+    private final LinkedHashSet<String> expected = new LinkedHashSet<>();
+
+    @Override
+    public synchronized void expect(String name) {
+      expected.add(name);
+    }
+
+    @Override
+    public synchronized void unexpect(String name) {
+      expected.remove(name);
+    }
+
+    @Override
+    public EtcdObserver observer() {
+      return EtcdObserver.NONE;
+    }
+
+    @Override
+    public Map<String, String> endpoints() {
+      List<String> names;
+      synchronized (this) {
+        names = new ArrayList<>(expected);
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String n : names) {
+        if (rc != null && rc.hasMember(n)) {
+          out.put(n, rc.node(n).hostClientEndpoint());
+        }
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.pdlab.real.node;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.Network;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Removes what earlier JVMs that were killed (kill -9, OOM) left behind: their run directories
+ * under {@code /tmp/pdlab-real}, the etcd processes running on those directories, and docker
+ * containers, networks and images labelled with a dead owner. An owner is dead when its pid is
+ * free or taken by a process with another start instant (or the machine rebooted); things of
+ * live JVMs, and of owners this JVM cannot judge (another pid namespace), are never touched.
+ *
+ * <p>Backends call it once per JVM before their first start.
+ */
+public final class Reaper {
+
+  private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
+  private static final AtomicBoolean DONE = new AtomicBoolean();
+  private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+  private static final Duration STALE_CREATING = Duration.ofMinutes(10);
+
+  /**
+   * What one reaping removed.
+   *
+   * @param runDirs run directories deleted
+   * @param processes pids of etcd processes killed
+   * @param containers ids of containers removed
+   * @param networks ids of networks removed
+   * @param images ids of images removed
+   */
+  public record Report(List<Path> runDirs, List<Long> processes, List<String> containers,
+      List<String> networks, List<String> images) {
+
+    /** Whether nothing was left behind. */
+    public boolean isEmpty() {
+      return runDirs.isEmpty() && processes.isEmpty() && containers.isEmpty()
+          && networks.isEmpty() && images.isEmpty();
+    }
+  }
+
+  private Reaper() {
+  }
+
+  /**
+   * Reaps {@code /tmp/pdlab-real} and, when docker is usable, docker objects of dead owners.
+   *
+   * @return what was removed
+   */
+  public static Report reapOrphans() {
+    return reapOrphans(RunDirectory.DEFAULT_BASE, DockerSupport.unavailableReason().isEmpty());
+  }
+
+  /** {@link #reapOrphans()} once per JVM; failures are logged, not thrown. */
+  static void reapOrphansOnce() {
+    if (!DONE.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Report r = reapOrphans();
+      if (!r.isEmpty()) {
+        LOG.log(System.Logger.Level.INFO, "removed what killed pdlab JVMs left behind: " + r);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not reap orphans of killed pdlab JVMs", e);
+    }
+  }
+
+  /** Reaps run directories under {@code base}, and docker objects when {@code docker}. */
+  static Report reapOrphans(Path base, boolean docker) {
+    List<Path> deadDirs = new ArrayList<>();
+    List<Long> killed = new ArrayList<>();
+    if (Files.isDirectory(base)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(base)) {
+        for (Path dir : entries) {
+          String n = dir.getFileName().toString();
+          if (n.startsWith(RunDirectory.CREATING_PREFIX)) {
+            if (olderThan(dir, STALE_CREATING)) {
+              Fs.deleteTree(dir);
+            }
+            continue;
+          }
+          if (!n.startsWith(RunDirectory.PREFIX) || !Files.isDirectory(dir)) {
+            continue;
+          }
+          Optional<Owner> owner = RunDirectory.ownerOf(dir);
+          if (owner.isPresent() && owner.get().status() == Owner.Status.DEAD) {
+            killed.addAll(killProcessesUnder(dir));
+            deadDirs.add(dir);
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot list run directories in " + base + ": " + e, e);
+      }
+    }
+    List<String> containers = new ArrayList<>();
+    List<String> networks = new ArrayList<>();
+    List<String> images = new ArrayList<>();
+    if (docker) {
+      reapDocker(DockerSupport.client(), containers, networks, images);
+    }
+    for (Path dir : deadDirs) {
+      Fs.deleteTree(dir);
+    }
+    return new Report(List.copyOf(deadDirs), List.copyOf(killed), List.copyOf(containers),
+        List.copyOf(networks), List.copyOf(images));
+  }
+
+  private static boolean olderThan(Path p, Duration age) {
+    try {
+      Instant modified = Files.getLastModifiedTime(p).toInstant();
+      return modified.isBefore(Instant.now().minus(age));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Kills (SIGKILL) every process whose command line has {@code --data-dir=<dir>/...}, i.e. the
+   * etcd members of that run, and waits for them to be gone.
+   */
+  static List<Long> killProcessesUnder(Path dir) {
+    String needle = "--data-dir=" + dir.toAbsolutePath() + "/";
+    List<ProcessHandle> victims = new ArrayList<>();
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path p : procs) {
+        long pid;
+        try {
+          pid = Long.parseLong(p.getFileName().toString());
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid == ProcessHandle.current().pid()) {
+          continue;
+        }
+        String cmdline;
+        try {
+          cmdline = new String(Fs.readProc(p.resolve("cmdline")), StandardCharsets.UTF_8)
+              .replace('\0', ' ');
+        } catch (IOException e) {
+          continue;
+        }
+        if (cmdline.contains(needle)) {
+          ProcessHandle.of(pid).ifPresent(victims::add);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc to find orphan etcd processes: " + e, e);
+    }
+    List<Long> killed = new ArrayList<>();
+    for (ProcessHandle h : victims) {
+      h.destroyForcibly();
+      killed.add(h.pid());
+    }
+    Instant deadline = Instant.now().plus(KILL_WAIT);
+    for (ProcessHandle h : victims) {
+      while (!gone(h.pid())) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("orphan etcd process " + h.pid() + " of " + dir
+              + " did not die within " + KILL_WAIT + " of SIGKILL");
+        }
+        AbstractEtcdNode.sleep(Duration.ofMillis(20));
+      }
+    }
+    return killed;
+  }
+
+  /** Whether a process is gone: no /proc entry, or a zombie waiting for its parent. */
+  static boolean gone(long pid) {
+    try {
+      String stat = new String(Fs.readProc(Path.of("/proc", Long.toString(pid), "stat")),
+          StandardCharsets.UTF_8);
+      int close = stat.lastIndexOf(')');
+      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) == 'Z'
+          || stat.charAt(close + 2) == 'X';
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static boolean dead(Map<String, String> labels) {
+    return Owner.fromLabels(labels).map(Owner::status).orElse(Owner.Status.UNKNOWN)
+        == Owner.Status.DEAD;
+  }
+
+  private static void reapDocker(DockerClient docker, List<String> containers,
+      List<String> networks, List<String> images) {
+    for (Container c : docker.listContainersCmd().withShowAll(true)
+        .withLabelFilter(List.of(Owner.OWNER_LABEL)).exec()) {
+      if (dead(c.getLabels())) {
+        remove("container", c.getId(), containers, () -> docker.removeContainerCmd(c.getId())
+            .withForce(true).withRemoveVolumes(true).exec());
+      }
+    }
+    for (Network n : docker.listNetworksCmd().withFilter("label", List.of(Owner.OWNER_LABEL))
+        .exec()) {
+      if (dead(n.getLabels())) {
+        remove("network", n.getId(), networks, () -> docker.removeNetworkCmd(n.getId()).exec());
+      }
+    }
+    for (Image i : docker.listImagesCmd().withLabelFilter(Owner.OWNER_LABEL).exec()) {
+      if (dead(i.getLabels())) {
+        remove("image", i.getId(), images, () -> docker.removeImageCmd(i.getId()).withForce(true)
+            .exec());
+      }
+    }
+  }
+
+  private static void remove(String what, String id, List<String> removed, Runnable removal) {
+    try {
+      removal.run();
+      removed.add(id);
+    } catch (NotFoundException e) {
+      removed.add(id);
+    } catch (DockerException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot remove orphan docker " + what + " " + id + ": "
+          + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.pdlab.real.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A backend's run directory, {@code /tmp/pdlab-real/run-<pid>-<n>-<random>}, holding an
+ * {@code owner} marker (the JVM's pid and start instant) and the members' data and logs. The
+ * marker lets a later JVM tell a killed run from a live one ({@link Reaper}).
+ */
+final class RunDirectory {
+
+  /** Where run directories live. */
+  static final Path DEFAULT_BASE = Path.of("/tmp/pdlab-real");
+  /** The marker file's name. */
+  static final String OWNER_FILE = "owner";
+  /** Prefix of run directory names. */
+  static final String PREFIX = "run-";
+  /** Prefix of directories being set up (moved to their final name once the marker is in). */
+  static final String CREATING_PREFIX = ".creating-";
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private final Path path;
+
+  private RunDirectory(Path path) {
+    this.path = path;
+  }
+
+  /**
+   * Creates a new run directory under {@code base}, marker included. It appears under its final
+   * name only once the marker is written, so a reaper never sees a run without its owner.
+   */
+  static RunDirectory create(Path base, Owner owner) {
+    String name = PREFIX + owner.pid() + "-" + COUNTER.incrementAndGet() + "-"
+        + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+    Path target = base.resolve(name);
+    Path temp = base.resolve(CREATING_PREFIX + name);
+    try {
+      Files.createDirectories(base);
+      Files.createDirectory(temp);
+      Files.writeString(temp.resolve(OWNER_FILE), owner.toMarker());
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target);
+      }
+      return new RunDirectory(target);
+    } catch (IOException e) {
+      Fs.deleteTree(temp);
+      throw new UncheckedIOException("cannot create the run directory " + target + ": " + e, e);
+    }
+  }
+
+  /** The owner recorded in {@code dir}'s marker, if it has a readable one. */
+  static Optional<Owner> ownerOf(Path dir) {
+    try {
+      return Owner.parseMarker(Files.readString(dir.resolve(OWNER_FILE)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The directory. */
+  Path path() {
+    return path;
+  }
+
+  /** The directory's name, used as the {@code io.pdlab.run} label. */
+  String name() {
+    return path.getFileName().toString();
+  }
+
+  /** A member's directory (data and log), created if needed. */
+  Path memberDir(String member) {
+    Path dir = path.resolve(member);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e, e);
+    }
+    return dir;
+  }
+
+  /** Deletes the directory and everything in it. */
+  void delete() {
+    Fs.deleteTree(path);
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}

@@ -1,0 +1,178 @@
+package io.pdlab.real.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cleanup when the JVM ends: System.exit and SIGTERM (^C) run the shutdown hook, which closes
+ * the backends; after kill -9 the leftovers (etcd processes, containers, network, image, run
+ * directory) are found and removed by {@link Reaper} in the next JVM.
+ */
+class HygieneIT {
+
+  @TempDir
+  Path base;
+
+  /** A running child JVM and what it printed when ready. */
+  private record Child(Process process, Path runDir, String member) {
+  }
+
+  private Child launch(String kind, String mode) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        HygieneChild.class.getName(), kind, base.toString(), mode)
+        .redirectError(base.resolve("child-" + kind + "-" + mode + ".err").toFile());
+    Process p;
+    try {
+      p = pb.start();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot start a child JVM", e);
+    }
+    AtomicReference<String> ready = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          if (line.startsWith("READY ")) {
+            ready.set(line);
+          }
+        }
+      } catch (java.io.IOException e) {
+        // The child is gone.
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> ready.get() != null || !p.isAlive());
+    } finally {
+      if (ready.get() == null) {
+        p.destroyForcibly();
+      }
+    }
+    String line = ready.get();
+    assertTrue(line != null, () -> "the child JVM did not get ready; its stderr: "
+        + readQuietly(base.resolve("child-" + kind + "-" + mode + ".err")));
+    String[] f = line.split(" ");
+    return new Child(p, Path.of(f[1]), f[2]);
+  }
+
+  private static String readQuietly(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  private static void awaitExit(Process p) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> !p.isAlive());
+  }
+
+  private static void assertNoLocalLeftovers(Child c) throws Exception {
+    assertTrue(Reaper.gone(Long.parseLong(c.member())), "etcd " + c.member() + " is gone");
+    assertEquals(List.of(), LocalEtcdBackendIT.processesMentioning(c.runDir()));
+    assertFalse(Files.exists(c.runDir()), c.runDir() + " is removed");
+  }
+
+  private static List<?> containersOf(Child c) {
+    return DockerSupport.client().listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(Owner.RUN_LABEL, c.runDir().getFileName().toString())).exec();
+  }
+
+  private static List<?> networksOf(Child c) {
+    return DockerSupport.client().listNetworksCmd().withFilter("label",
+        List.of(Owner.RUN_LABEL + "=" + c.runDir().getFileName().toString())).exec();
+  }
+
+  @Test
+  void systemExitKillsLocalMembersAndRemovesTheRunDirectory() throws Exception {
+    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
+        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    Child c = launch("local", "exit");
+    awaitExit(c.process());
+    assertNoLocalLeftovers(c);
+  }
+
+  @Test
+  void sigtermKillsLocalMembersAndRemovesTheRunDirectory() throws Exception {
+    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
+        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    Child c = launch("local", "wait");
+    c.process().destroy();
+    awaitExit(c.process());
+    assertNoLocalLeftovers(c);
+  }
+
+  @Test
+  void afterKillNineTheReaperRemovesOrphanProcessesAndTheRunDirectory() throws Exception {
+    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
+        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    Child c = launch("local", "wait");
+    c.process().destroyForcibly();
+    awaitExit(c.process());
+    long etcd = Long.parseLong(c.member());
+    assertFalse(Reaper.gone(etcd), "kill -9 of the JVM leaves its etcd running");
+    assertTrue(Files.exists(c.runDir()));
+
+    Reaper.Report report = Reaper.reapOrphans(base, false);
+
+    assertEquals(List.of(etcd), report.processes(), report::toString);
+    assertEquals(List.of(c.runDir()), report.runDirs(), report::toString);
+    assertNoLocalLeftovers(c);
+  }
+
+  @Test
+  void containersSystemExitAndKillNine() throws Exception {
+    assumeTrue(ContainerEtcdBackend.unavailableReason().isEmpty(),
+        () -> "skipped: " + ContainerEtcdBackend.unavailableReason().orElse(""));
+    DockerClient docker = DockerSupport.client();
+
+    Child exited = launch("containers", "exit");
+    awaitExit(exited.process());
+    assertEquals(List.of(), containersOf(exited));
+    assertEquals(List.of(), networksOf(exited));
+    assertFalse(Files.exists(exited.runDir()));
+    long exitedPid = exited.process().pid();
+    assertEquals(0, docker.listImagesCmd().withLabelFilter(Owner.OWNER_LABEL).exec().stream()
+        .filter(i -> i.getLabels().get(Owner.OWNER_LABEL).startsWith(exitedPid + "@")).count(),
+        "the shutdown hook removes the child's image");
+
+    Child killed = launch("containers", "wait");
+    long childPid = killed.process().pid();
+    killed.process().destroyForcibly();
+    awaitExit(killed.process());
+    assertEquals(1, containersOf(killed).size(), "kill -9 leaves the container");
+    assertEquals(1, networksOf(killed).size(), "kill -9 leaves the network");
+    long childImages = docker.listImagesCmd().withLabelFilter(Owner.OWNER_LABEL).exec().stream()
+        .filter(i -> i.getLabels().get(Owner.OWNER_LABEL).startsWith(childPid + "@")).count();
+    assertEquals(1, childImages, "kill -9 leaves the image");
+
+    Reaper.Report report = Reaper.reapOrphans(base, true);
+
+    assertEquals(1, report.containers().size(), report::toString);
+    assertEquals(1, report.networks().size(), report::toString);
+    assertEquals(1, report.images().size(), report::toString);
+    assertEquals(List.of(), containersOf(killed));
+    assertEquals(List.of(), networksOf(killed));
+    assertFalse(Files.exists(killed.runDir()));
+    assertEquals(0, docker.listImagesCmd().withLabelFilter(Owner.OWNER_LABEL).exec().stream()
+        .filter(i -> i.getLabels().get(Owner.OWNER_LABEL).startsWith(childPid + "@")).count());
+  }
+}

@@ -1,0 +1,123 @@
+package io.pdlab.scenarios.run;
+
+import io.pdlab.k8s.operator.Strategies;
+import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.real.drive.RealWorld;
+import io.pdlab.real.node.ContainerEtcdBackend;
+import io.pdlab.real.node.EtcdBackend;
+import io.pdlab.real.node.LocalEtcdBackend;
+import io.pdlab.scenarios.model.ClusterDef;
+import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.Scenario;
+import io.pdlab.sim.trace.TraceSink;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs scenarios on the real backends: {@code etcd} (etcd 3.4 processes on loopback) and
+ * {@code etcd-containers} (etcd in containers built from the host's binary). The Kubernetes model,
+ * operators, start script, PD join and discovery are the simulator's, driven on the wall clock;
+ * the members are real; the measures are observed from outside. A scenario that asks for
+ * something a backend cannot do is refused before anything starts.
+ */
+public final class RealRunner {
+  /** Why the k3s backend does not run here. */
+  public static final String K3S_UNAVAILABLE = "the k3s backend needs a k3s container image, and"
+      + " no image can be pulled on this machine (no registry is reachable); run it where"
+      + " rancher/k3s can be pulled";
+  /**
+   * How long an early-stopping real run goes on after it bootstrapped and its faults played out:
+   * long enough for the probes to see a settled cluster, short enough for sweeps.
+   */
+  public static final long SETTLE_US = 3_000_000;
+
+  private RealRunner() {}
+
+  /**
+   * What {@code s} asks that backend {@code backend} cannot do, one message per problem (empty:
+   * it can run).
+   */
+  public static List<String> unsupported(Scenario s, String backend) {
+    List<String> out = new ArrayList<>();
+    if (s.infra().provision()) {
+      out.add("infra.provision: the EKS provisioning graph runs only on the simulated backend");
+    }
+    for (FaultDef f : s.faults()) {
+      if (f.kind().equals("partition") && !backend.equals("etcd-containers")) {
+        out.add("fault at " + f.atUs() / 1_000 + " ms: backend '" + backend + "' cannot"
+            + " partition members (local processes share the host's loopback); use backend"
+            + " etcd-containers");
+      }
+    }
+    return out;
+  }
+
+  /** Runs {@code s} on its backend with {@code seed}; see {@link ScenarioRunner#run}. */
+  public static ScenarioResult run(Scenario s, long seed, TraceSink trace, boolean stopEarly) {
+    List<String> problems = unsupported(s, s.backend());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
+          + "' cannot run this scenario: " + String.join("; ", problems));
+    }
+    boolean pd = false;
+    for (ClusterDef c : s.clusters()) {
+      pd |= c.strategy().equals("discovery") || c.strategy().equals("v2-static");
+    }
+    EtcdBackend backend = s.backend().equals("etcd-containers") ? new ContainerEtcdBackend()
+        : new LocalEtcdBackend();
+    try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,
+        trace)) {
+      checkPartitions(s, real);
+      real.run(w -> {
+        w.kernel().note("-", "scenario " + s.name() + " seed=" + seed + " backend="
+            + s.backend());
+        ScenarioRunner.buildInfra(w, s);
+      });
+      real.startMeasuring();
+      real.run(w -> ScenarioRunner.install(w, s, real));
+      long quiet = ScenarioRunner.quietUs(s);
+      try {
+        real.waitUntil(() -> {
+          long now = real.nowUs();
+          long boot = real.bootstrappedAtUs();
+          return now >= s.durationUs()
+              || (stopEarly && boot >= 0 && now >= Math.max(boot, quiet) + SETTLE_US);
+        });
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException(s.source() + ": the run failed on backend '"
+            + s.backend() + "': " + e.getMessage(), e);
+      }
+      RunMeasures m = real.measures();
+      return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m));
+    }
+  }
+
+  /** Partition faults must name shapes the backend can cut. */
+  private static void checkPartitions(Scenario s, RealWorld real) {
+    for (FaultDef f : s.faults()) {
+      if (!f.kind().equals("partition")) {
+        continue;
+      }
+      ClusterDef c = s.clusters().get(0);
+      for (ClusterDef d : s.clusters()) {
+        if (d.name().equals(f.cluster())) {
+          c = d;
+        }
+      }
+      List<List<String>> groups = new ArrayList<>();
+      for (List<Integer> g : f.groups()) {
+        List<String> names = new ArrayList<>();
+        for (int ordinal : g) {
+          names.add(Strategies.podName(Strategies.byName(c.strategy()), ScenarioRunner
+              .placement(s, c), ordinal));
+        }
+        groups.add(names);
+      }
+      if (!real.backend().canPartition(groups)) {
+        throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
+            + "' cannot cut the partition " + groups + " (fault at " + f.atUs() / 1_000
+            + " ms)");
+      }
+    }
+  }
+}
