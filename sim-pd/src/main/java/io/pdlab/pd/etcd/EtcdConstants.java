@@ -43,8 +43,8 @@ public final class EtcdConstants {
   public static final long BOOTSTRAP_TIMEOUT_MS = 1_000;
 
   /**
-   * From exec to its peer port bound, a fresh etcd 3.4 member of a static bootstrap takes this
-   * long at least and at most (uniform): before, a connection to it is refused; after, it is
+   * From exec to its peer port bound, a fresh etcd 3.4 member (a new cluster, one member or
+   * more) takes this long at least and at most (uniform): before, a connection to it is refused; after, it is
    * accepted but not answered until the member serves. Measured here (etcd 3.4.23, 3 and 5
    * members started together on 2 cores): 19-69 ms from exec to "configuring peer listeners".
    */

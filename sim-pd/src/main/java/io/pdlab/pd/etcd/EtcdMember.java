@@ -218,14 +218,10 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
         }
       }
       checkPeers.sort(null); // getRemotePeerURLs sorts them
-      if (checkPeers.isEmpty()) {
-        bootstrapNew();
-      } else {
-        // Start-up until the peer port is bound: connections to it are refused meanwhile.
-        peerPortBound = false;
-        ctx.setTimer(ctx.rng().between(EtcdConstants.STARTUP_BIND_MIN_MS * 1_000,
-            EtcdConstants.STARTUP_BIND_MAX_MS * 1_000), new PeerPortBound());
-      }
+      // Start-up until the peer port is bound: connections to it are refused meanwhile.
+      peerPortBound = false;
+      ctx.setTimer(ctx.rng().between(EtcdConstants.STARTUP_BIND_MIN_MS * 1_000,
+          EtcdConstants.STARTUP_BIND_MAX_MS * 1_000), new PeerPortBound());
     } else {
       joinPeers = new ArrayList<>();
       for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
