@@ -492,26 +492,7 @@ public final class StatusAggregator {
 
   /** The runtime joins, as {@link ClusterRecorder#joins()} computes them from its observations. */
   public List<ClusterRecorder.Join> joins() {
-    List<ClusterRecorder.Join> out = new ArrayList<>();
-    for (Map.Entry<Long, TreeMap<Long, Long>> c : startedUs.entrySet()) {
-      Long formed = formedAtUs.get(c.getKey());
-      if (formed == null) {
-        continue;
-      }
-      List<Map.Entry<Long, Long>> byStart = new ArrayList<>(c.getValue().entrySet());
-      byStart.sort(Map.Entry.comparingByValue());
-      long previousStartedUs = -1;
-      for (Map.Entry<Long, Long> e : byStart) {
-        long added = addedUs.get(c.getKey()).get(e.getKey());
-        if (added > formed && previousStartedUs >= 0) {
-          long wait = Math.max(0, added - previousStartedUs);
-          out.add(new ClusterRecorder.Join(nameOf.get(e.getKey()), added, e.getValue(), wait,
-              e.getValue() - Math.max(added, previousStartedUs)));
-        }
-        previousStartedUs = Math.max(previousStartedUs, e.getValue());
-      }
-    }
-    return out;
+    return ClusterRecorder.joins(formedAtUs, addedUs, startedUs, nameOf);
   }
 
   /** The health at the last observation. */

@@ -174,6 +174,17 @@ public final class ClusterRecorder implements EtcdObserver {
    * cluster first had a leader (a static bootstrap has none).
    */
   public List<Join> joins() {
+    return joins(formedAtUs, addedUs, startedUs, nameOf);
+  }
+
+  /**
+   * The runtime joins from observations (shared with the real backends' outside observer): per
+   * cluster, when it first had a leader, when each member was added and first started, and its
+   * name; a join waits for the add from the previous member's start, then joins from the add.
+   */
+  public static List<Join> joins(Map<Long, Long> formedAtUs,
+      Map<Long, ? extends Map<Long, Long>> addedUs, Map<Long, ? extends Map<Long, Long>> startedUs,
+      Map<Long, String> nameOf) {
     List<Join> out = new ArrayList<>();
     for (var c : startedUs.entrySet()) {
       Long formed = formedAtUs.get(c.getKey());
