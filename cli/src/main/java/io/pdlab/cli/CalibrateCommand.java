@@ -133,20 +133,9 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new BadInputException("--backend: calibrate runs against a real backend, etcd or"
           + " etcd-containers; got '" + backend + "'");
     }
-    for (String st : strategies) {
-      if (!Scenario.STRATEGIES.contains(st)) {
-        throw new BadInputException("--strategies: unknown strategy '" + st + "' (known: "
-            + String.join(", ", Scenario.STRATEGIES) + ")");
-      }
-    }
-    for (int n : members) {
-      if (n < 1 || n > 9) {
-        throw new BadInputException("--members: " + n + " is out of range 1..9");
-      }
-    }
-    if (runs < 1) {
-      throw new BadInputException("--runs must be at least 1, got " + runs);
-    }
+    Checks.strategies(strategies);
+    Checks.members(members);
+    Checks.runs(runs);
     if (!timing.equals("etcd") && !timing.equals("model")) {
       throw new BadInputException("--timing must be etcd or model, got '" + timing + "'");
     }

@@ -136,26 +136,15 @@ final class CompareCommand implements Callable<Integer> {
           + " members (local processes share the host's loopback); use --backend"
           + " etcd-containers");
     }
-    for (String s : strategies) {
-      if (!Scenario.STRATEGIES.contains(s)) {
-        throw new BadInputException("--strategies: unknown strategy '" + s + "' (known: "
-            + String.join(", ", Scenario.STRATEGIES) + ")");
-      }
-    }
-    for (int n : members) {
-      if (n < 1 || n > 9) {
-        throw new BadInputException("--members: " + n + " is out of range 1..9");
-      }
-    }
+    Checks.strategies(strategies);
+    Checks.members(members);
     for (String f : faults) {
       if (!FAULTS.contains(f)) {
         throw new BadInputException("--faults: unknown fault '" + f + "' (known: "
             + String.join(", ", FAULTS) + ")");
       }
     }
-    if (runs < 1) {
-      throw new BadInputException("--runs must be at least 1, got " + runs);
-    }
+    Checks.runs(runs);
   }
 
   /**

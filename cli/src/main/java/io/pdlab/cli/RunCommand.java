@@ -35,7 +35,9 @@ final class RunCommand implements Callable<Integer> {
     TraceBuffer buf = trace == null ? null : new TraceBuffer();
     ScenarioResult r = ScenarioRunner.run(s, seed, buf);
     RunMeasures m = r.measures();
-    System.out.println(s.name() + " (seed " + r.seed() + ", " + r.events() + " events)");
+    System.out.println(s.name() + (s.backend().equals("sim")
+        ? " (seed " + r.seed() + ", " + r.events() + " events)"
+        : " (backend " + s.backend() + ", seed " + r.seed() + ")"));
     System.out.println(m.describe());
     for (String t : m.timeline()) {
       System.out.println("  " + t);

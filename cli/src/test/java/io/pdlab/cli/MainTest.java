@@ -90,6 +90,26 @@ class MainTest {
   }
 
   @Test
+  void realBackendsRefuseWhatTheyCannotDo(@TempDir Path dir) throws Exception {
+    assertEquals(2, Main.execute("compare", "--backend", "k3s"));
+    assertTrue(err().contains("unknown backend 'k3s'") && err().contains("no image can be pulled"),
+        err());
+    assertEquals(2, Main.execute("compare", "--backend", "etcd", "--faults", "partition-member"));
+    assertTrue(err().contains("use --backend etcd-containers"), err());
+    assertEquals(2, Main.execute("calibrate", "--backend", "sim"));
+    assertTrue(err().contains("calibrate runs against a real backend"), err());
+    assertEquals(2, Main.execute("calibrate", "--timing", "fast"));
+    assertTrue(err().contains("--timing must be etcd or model"), err());
+    Path s = dir.resolve("p.yaml");
+    Files.writeString(s, "name: cut\nbackend: etcd\nclusters:\n  - name: basic\n"
+        + "    strategy: static\n    pd: {replicas: 3}\nfaults:\n"
+        + "  - {at: 1s, kind: partition, groups: [[0], [1, 2]], for: 2s}\n");
+    assertEquals(2, Main.execute("run", s.toString()));
+    assertTrue(err().contains("p.yaml: backend 'etcd' cannot run this scenario")
+        && err().contains("use backend etcd-containers"), err());
+  }
+
+  @Test
   void runExitsOneWhenAnExpectationFails(@TempDir Path dir) throws Exception {
     Path s = dir.resolve("s.yaml");
     Files.writeString(s, "name: expect-the-impossible\nseed: 3\nclusters:\n  - name: basic\n"

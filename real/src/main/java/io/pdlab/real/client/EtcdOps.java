@@ -202,6 +202,18 @@ public final class EtcdOps implements AutoCloseable {
     return req.result;
   }
 
+  /**
+   * Builds the client of {@code hostEndpoint} now and makes one cheap call on it, answer ignored:
+   * a jetcd client's first call costs several hundred milliseconds (its event loop, the channel),
+   * which must not land on the model's first real request (PD's cluster-ID compare-and-set right
+   * after its etcd is ready). Never blocks.
+   */
+  public void warm(String hostEndpoint) {
+    if (!closed) {
+      execute(hostEndpoint, -1, new ClientOp.MemberList(), settings.rpcDeadlineMs());
+    }
+  }
+
   /** One request in flight: answered once, by its call or its timeout, whichever comes first. */
   private static final class Request {
     final String endpoint;

@@ -113,7 +113,7 @@ public final class RealDiscovery implements Process {
   public void onMessage(ProcessContext ctx, String from, Object message) {
     if (message instanceof Http.Request r) {
       // A PD pod's start script asks: make it a real HTTP GET to our server.
-      String path = r.url().substring(r.url().indexOf('/', r.url().indexOf("://") + 3));
+      String path = pathOf(r.url());
       int inc = incarnation;
       client.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + path))
               .timeout(HTTP_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString())
@@ -129,6 +129,13 @@ public final class RealDiscovery implements Process {
     } else {
       inner.onMessage(wrapped, from, message);
     }
+  }
+
+  /** The path and query of {@code url} ("/" when it has none). */
+  static String pathOf(String url) {
+    int scheme = url.indexOf("://");
+    int slash = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+    return slash < 0 ? "/" : url.substring(slash);
   }
 
   @Override

@@ -85,7 +85,9 @@ public final class RealEtcd implements Process, EtcdEngine {
         n.start(flags);
       } catch (RuntimeException e) {
         rc.post(() -> failedToStart(e, inc));
+        return;
       }
+      rc.ops().warm(n.hostClientEndpoint());
     });
     ctx.setTimer(POLL_US, new Poll());
   }

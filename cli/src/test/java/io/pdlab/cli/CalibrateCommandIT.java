@@ -1,0 +1,28 @@
+package io.pdlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pdlab.real.drive.Prerequisites;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pdlab calibrate} end to end on real etcd processes: the table and the report. */
+class CalibrateCommandIT {
+  @Test
+  void calibrateWritesTheTableIntoTheReport(@TempDir Path dir) throws Exception {
+    String missing = Prerequisites.missing("etcd");
+    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+    assertEquals(0, Main.execute("calibrate", "--strategies", "static", "--members", "1",
+        "--runs", "1", "--out", dir.toString()));
+    String md = Files.readString(dir.resolve("report.md"));
+    assertTrue(md.contains("Calibration: simulator against real etcd"), md);
+    String json = Files.readString(dir.resolve("results.json"));
+    assertEquals(10, json.split("\"backend\" : \"sim\"", -1).length - 1, json);
+    assertEquals(1, json.split("\"backend\" : \"etcd\"", -1).length - 1, json);
+    assertEquals(java.util.List.of(), Prerequisites.leftovers());
+  }
+}
