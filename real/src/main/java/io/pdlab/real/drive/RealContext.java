@@ -177,6 +177,18 @@ public final class RealContext implements UrlMap {
     return backend.node(name);
   }
 
+  /**
+   * Where the JVM reaches member {@code name}'s client port now, or null while it has none (a
+   * container not started yet has no mapped port).
+   */
+  public String endpointOf(String name) {
+    try {
+      return backend.node(name).hostClientEndpoint();
+    } catch (IllegalStateException e) {
+      return null;
+    }
+  }
+
   /** Registers the model's URLs of a member, so answers can name it as the model does. */
   public void register(EtcdConfig cfg) {
     modelPeerUrl.put(cfg.name(), cfg.peerUrl());

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class RealEtcd implements Process, EtcdEngine {
   /** How often readiness and leadership are read from the real member. */
-  static final long POLL_US = 100_000;
+  static final long POLL_US = 50_000;
   /** Deadline of one status read. */
   static final long STATUS_TIMEOUT_MS = 1_000;
   /**
@@ -87,7 +87,10 @@ public final class RealEtcd implements Process, EtcdEngine {
         rc.post(() -> failedToStart(e, inc));
         return;
       }
-      rc.ops().warm(n.hostClientEndpoint());
+      String endpoint = rc.endpointOf(cfg.name());
+      if (endpoint != null) {
+        rc.ops().warm(endpoint);
+      }
     });
     ctx.setTimer(POLL_US, new Poll());
   }
@@ -127,7 +130,13 @@ public final class RealEtcd implements Process, EtcdEngine {
       return; // peers talk among themselves for real; only client requests come through here
     }
     int inc = incarnation;
-    rc.ops().execute(node.hostClientEndpoint(), r.requestId(), r.op(), REQUEST_TIMEOUT_MS)
+    String endpoint = rc.endpointOf(cfg.name());
+    if (endpoint == null) { // not reachable yet (its container is still being created)
+      ctx.send(from, new io.pdlab.pd.etcd.EtcdMessages.ClientResponse(r.requestId(),
+          io.pdlab.pd.etcd.EtcdError.CONNECTION_REFUSED, null));
+      return;
+    }
+    rc.ops().execute(endpoint, r.requestId(), r.op(), REQUEST_TIMEOUT_MS)
         .thenAccept(resp -> rc.post(() -> {
           if (current() && inc == incarnation) {
             ctx.send(from, resp);
@@ -140,10 +149,11 @@ public final class RealEtcd implements Process, EtcdEngine {
     if (!(tag instanceof Poll) || exited) {
       return;
     }
-    if (!polling) {
+    String endpoint = rc.endpointOf(cfg.name());
+    if (!polling && endpoint != null) {
       polling = true;
       int inc = incarnation;
-      rc.status().read(cfg.name(), node.hostClientEndpoint(), STATUS_TIMEOUT_MS).thenAccept(s ->
+      rc.status().read(cfg.name(), endpoint, STATUS_TIMEOUT_MS).thenAccept(s ->
           rc.post(() -> {
             polling = false;
             if (!current() || inc != incarnation) {

@@ -256,7 +256,7 @@ public final class RealWorld implements AutoCloseable {
       Map<String, String> out = new LinkedHashMap<>();
       for (String n : names) {
         if (rc != null && rc.hasMember(n)) {
-          out.put(n, rc.node(n).hostClientEndpoint());
+          out.put(n, rc.endpointOf(n)); // null while it has no address yet
         }
       }
       return out;

@@ -113,6 +113,9 @@ public final class RealRunner {
         }
         groups.add(names);
       }
+      for (List<String> g : groups) {
+        g.forEach(real.backend()::node); // allocate: the shape is judged on allocated members
+      }
       if (!real.backend().canPartition(groups)) {
         throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
             + "' cannot cut the partition " + groups + " (fault at " + f.atUs() / 1_000

@@ -63,7 +63,7 @@ class ScenarioRunnerTest {
         "basic", "static", 3, 0, 0, new TreeMap<>())), List.of(), 1_000_000, null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ScenarioRunner.run(s, null, null));
-    assertTrue(e.getMessage().startsWith("x.yaml: backend 'k3s' is not available"),
-        e.getMessage());
+    assertTrue(e.getMessage().startsWith("x.yaml: backend 'k3s' cannot run here: the k3s backend"
+        + " needs a k3s container image"), e.getMessage());
   }
 }
