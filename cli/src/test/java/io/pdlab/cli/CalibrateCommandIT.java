@@ -20,9 +20,11 @@ class CalibrateCommandIT {
         "--runs", "1", "--out", dir.toString()));
     String md = Files.readString(dir.resolve("report.md"));
     assertTrue(md.contains("Calibration: simulator against real etcd"), md);
-    String json = Files.readString(dir.resolve("results.json"));
-    assertEquals(10, json.split("\"backend\" : \"sim\"", -1).length - 1, json);
-    assertEquals(1, json.split("\"backend\" : \"etcd\"", -1).length - 1, json);
+    java.util.List<io.pdlab.reports.RunRecord> records =
+        io.pdlab.reports.ResultsJson.read(dir.resolve("results.json")).records();
+    assertEquals(10, records.stream().filter(r -> r.backend().equals("sim")).count());
+    assertEquals(1, records.stream().filter(r -> r.backend().equals("etcd")).count());
+    assertTrue(md.contains("| static | 1 | none | etcd |"), md);
     assertEquals(java.util.List.of(), Prerequisites.leftovers());
   }
 }
