@@ -202,17 +202,16 @@ public final class RealContext implements UrlMap {
     }
     String name = EtcdConfig.endpointOf(modelPeerUrl);
     this.modelPeerUrl.putIfAbsent(name, modelPeerUrl);
-    return backend.node(name).peerUrl();
+    return backend.peerUrlOf(name);
   }
 
   @Override
   public String toModel(String realUrl) {
     for (var e : modelPeerUrl.entrySet()) {
-      EtcdNode n = backend.node(e.getKey());
-      if (n.peerUrl().equals(realUrl)) {
+      if (backend.peerUrlOf(e.getKey()).equals(realUrl)) {
         return e.getValue();
       }
-      if (n.clientUrl().equals(realUrl)) {
+      if (backend.clientUrlOf(e.getKey()).equals(realUrl)) {
         return modelClientUrl.getOrDefault(e.getKey(), realUrl);
       }
     }

@@ -190,6 +190,17 @@ public final class ContainerEtcdBackend implements EtcdBackend {
     return node;
   }
 
+  /** A member's peer URL is its network alias: known without allocating it. */
+  @Override
+  public String peerUrlOf(String name) {
+    return "http://" + name + ":" + ContainerEtcdNode.PEER_PORT;
+  }
+
+  @Override
+  public String clientUrlOf(String name) {
+    return "http://" + name + ":" + ContainerEtcdNode.CLIENT_PORT;
+  }
+
   @Override
   public synchronized List<EtcdNode> nodes() {
     return List.copyOf(nodes.values());

@@ -29,6 +29,20 @@ public interface EtcdBackend extends AutoCloseable {
   /** The run directory holding this backend's data directories and logs. */
   Path runDir();
 
+  /**
+   * The peer URL member {@code name} has or will have. Backends that can tell it without
+   * allocating the member say so here: an operator that retries MemberAdd under new names must
+   * not use up the backend's addresses.
+   */
+  default String peerUrlOf(String name) {
+    return node(name).peerUrl();
+  }
+
+  /** The client URL member {@code name} has or will have (see {@link #peerUrlOf}). */
+  default String clientUrlOf(String name) {
+    return node(name).clientUrl();
+  }
+
   /** Whether {@link #partition(List)} can cut members into these groups here. */
   boolean canPartition(List<List<String>> groups);
 
