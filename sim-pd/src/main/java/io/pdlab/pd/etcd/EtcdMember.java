@@ -85,8 +85,20 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   /** The peer port is bound (the process started up that far). */
   record PeerPortBound() implements Timer {}
 
-  /** Start asking the peers (isMemberBootstrapped). */
-  record StartBootstrapCheck() implements Timer {}
+  /** The backend is open: the member goes on to ask its peers or replay its WAL. */
+  record BackendOpened() implements Timer {}
+
+  /** The member serves its peer port (embed.servePeers): what waited there is answered. */
+  record ServePeers() implements Timer {}
+
+  /** A request to the peer port that arrived while it was bound but not served yet. */
+  private record Held(String from, Object message) {}
+
+  /**
+   * Requests on the bound peer port before the member serves it: the connections are accepted
+   * and wait (isMemberBootstrapped asks, GET /members, stream dials, pipelined Raft messages).
+   */
+  private final List<Held> held = new ArrayList<>();
 
   record RequestTimeout(long localId) implements Timer {}
 
@@ -132,6 +144,8 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   private long nextLocalId = 1;
 
   private List<String> joinPeers = List.of();
+  /** The index in {@link #joinPeers} asked now for the cluster (GET /members). */
+  private int asking = -1;
 
   private record Pending(String client, long clientRequestId, ClientOp op, TimerHandle timeout) {}
 
@@ -198,38 +212,41 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
             + "; --initial-cluster flags ignored");
       }
       storage = wal;
-      begin(wal.memberId(), wal.clusterId(), null);
-      return;
-    }
-    if (!cfg.initialCluster().containsKey(cfg.name())) {
+    } else if (!cfg.initialCluster().containsKey(cfg.name())) {
       exit("couldn't find local name \"" + cfg.name() + "\" in the initial cluster configuration");
       return;
-    }
-    if (!cfg.initialCluster().get(cfg.name()).equals(cfg.peerUrl())) {
+    } else if (!cfg.initialCluster().get(cfg.name()).equals(cfg.peerUrl())) {
       exit("--initial-cluster has " + cfg.name() + "=" + cfg.initialCluster().get(cfg.name())
           + " but missing from --initial-advertise-peer-urls=" + cfg.peerUrl());
       return;
-    }
-    if (cfg.state() == EtcdConfig.State.NEW) {
-      checkPeers = new ArrayList<>();
-      for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
-        if (!e.getKey().equals(cfg.name())) {
-          checkPeers.add(e.getValue());
-        }
-      }
-      checkPeers.sort(null); // getRemotePeerURLs sorts them
-      // Start-up until the peer port is bound: connections to it are refused meanwhile.
-      peerPortBound = false;
-      ctx.setTimer(ctx.rng().between(EtcdConstants.STARTUP_BIND_MIN_MS * 1_000,
-          EtcdConstants.STARTUP_BIND_MAX_MS * 1_000), new PeerPortBound());
     } else {
-      joinPeers = new ArrayList<>();
+      List<String> peers = new ArrayList<>();
       for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
         if (!e.getKey().equals(cfg.name())) {
-          joinPeers.add(e.getValue());
+          peers.add(e.getValue());
         }
       }
-      joinPeers.sort(null); // etcd getRemotePeerURLs sorts them
+      peers.sort(null); // etcd getRemotePeerURLs sorts them
+      if (cfg.state() == EtcdConfig.State.NEW) {
+        checkPeers = peers;
+      } else {
+        joinPeers = peers;
+      }
+    }
+    // Start-up until the peer port is bound: connections to it are refused meanwhile.
+    peerPortBound = false;
+    servingPeers = false;
+    ctx.setTimer(ctx.rng().between(EtcdConstants.STARTUP_BIND_MIN_MS * 1_000,
+        EtcdConstants.STARTUP_BIND_MAX_MS * 1_000), new PeerPortBound());
+  }
+
+  /** The backend is open: restart from the WAL, or ask the peers (new cluster or join). */
+  private void afterBackendOpened() {
+    if (storage != null) {
+      begin(storage.memberId(), storage.clusterId(), null);
+    } else if (cfg.state() == EtcdConfig.State.NEW) {
+      checkBootstrapped(0);
+    } else {
       askRemoteMembers(0);
     }
   }
@@ -263,8 +280,11 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     begin(self, cid, null);
   }
 
-  /** False from a static bootstrap's exec until its peer port is bound. */
+  /** False from exec until the peer port is bound. */
   private boolean peerPortBound = true;
+
+  /** False from exec until the member serves its peer port, some time after Raft started. */
+  private boolean servingPeers = true;
 
   /** Peer URLs asked by isMemberBootstrapped, and the one asked now (-1: done). */
   private List<String> checkPeers = List.of();
@@ -306,14 +326,15 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
           + " the given URLs");
       return;
     }
+    asking = attempt;
     ctx.send(EtcdConfig.endpointOf(joinPeers.get(attempt)), new MembersRequest(attempt));
     ctx.setTimer(EtcdConstants.REMOTE_MEMBERS_TIMEOUT_MS * 1_000,
         new RemoteMembersTimeout(attempt));
   }
 
   private void onMembersReply(MembersReply r) {
-    if (raft != null || r.requestId() >= joinPeers.size()) {
-      return; // already joined, or a late answer
+    if (raft != null || r.requestId() != asking) {
+      return; // already joined, or a late answer (its request timed out at the asker)
     }
     // etcd ValidateClusterAndAssignIDs: same size, and pairwise equal peer URLs when sorted.
     List<Member> remote = new ArrayList<>(r.members());
@@ -366,6 +387,13 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     }
     ctx.setTimer(timing.tickMs() * 1_000, new Tick());
     ctx.setTimer(EtcdConstants.LINK_HEARTBEAT_MS * 1_000, new LinkCheck());
+    if (!servingPeers) {
+      int others = Math.max(membership.size(), remote.size()) - 1;
+      ctx.setTimer(ctx.rng().between(EtcdConstants.SERVE_AFTER_START_MIN_MS * 1_000,
+          (EtcdConstants.SERVE_AFTER_START_MAX_MS
+              + EtcdConstants.SERVE_AFTER_START_PER_PEER_MAX_MS * Math.max(0, others)) * 1_000),
+          new ServePeers());
+    }
     dialAll();
     if (timing.initialElectionTickAdvance()) {
       int clusterN = Math.max(membership.size(), remote.size());
@@ -747,6 +775,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       }
       return;
     }
+    if (!servingPeers && (message instanceof Peer || message instanceof LinkHeartbeat
+        || message instanceof Dial || message instanceof MembersRequest
+        || message instanceof BootstrapCheck)) {
+      held.add(new Held(from, message));
+      return;
+    }
     if (message instanceof Peer p) {
       if (raft == null || !acceptFrom(p.clusterId(), p.from(), from)) {
         return;
@@ -821,15 +855,23 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       }
     } else if (tag instanceof PeerPortBound) {
       peerPortBound = true;
-      ctx.setTimer(EtcdConstants.STARTUP_PROBE_AFTER_BIND_MS * 1_000, new StartBootstrapCheck());
-    } else if (tag instanceof StartBootstrapCheck) {
-      checkBootstrapped(0);
+      ctx.setTimer(ctx.rng().between(EtcdConstants.STARTUP_PROBE_AFTER_BIND_MIN_MS * 1_000,
+          EtcdConstants.STARTUP_PROBE_AFTER_BIND_MAX_MS * 1_000), new BackendOpened());
+    } else if (tag instanceof BackendOpened) {
+      afterBackendOpened();
+    } else if (tag instanceof ServePeers) {
+      servingPeers = true;
+      List<Held> now = new ArrayList<>(held);
+      held.clear();
+      for (Held h : now) {
+        onMessage(ctx, h.from(), h.message());
+      }
     } else if (tag instanceof BootstrapCheckTimeout t) {
       if (t.attempt() == checking) {
         checkBootstrapped(t.attempt() + 1);
       }
     } else if (tag instanceof RemoteMembersTimeout t) {
-      if (raft == null && t.attempt() < joinPeers.size()) {
+      if (raft == null && t.attempt() == asking) {
         askRemoteMembers(t.attempt() + 1);
       }
     } else if (tag instanceof StopAfterRemoval) {
