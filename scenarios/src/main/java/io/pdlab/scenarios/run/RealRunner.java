@@ -59,10 +59,7 @@ public final class RealRunner {
       throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
           + "' cannot run this scenario: " + String.join("; ", problems));
     }
-    boolean pd = false;
-    for (ClusterDef c : s.clusters()) {
-      pd |= c.strategy().equals("discovery") || c.strategy().equals("v2-static");
-    }
+    boolean pd = ScenarioRunner.runsPd(s);
     EtcdBackend backend = s.backend().equals("etcd-containers") ? new ContainerEtcdBackend()
         : new LocalEtcdBackend();
     try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,

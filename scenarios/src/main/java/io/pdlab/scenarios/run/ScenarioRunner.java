@@ -97,6 +97,7 @@ public final class ScenarioRunner {
     buildInfra(w, s);
     w.measures().startMeasuring();
     w.measures().expectSize(desiredSize(s));
+    w.measures().requirePdClusterId(runsPd(s));
     List<Installed> installed = install(w, s, null);
     if (stopEarly) {
       long quiet = quietUs(s);
@@ -110,6 +111,18 @@ public final class ScenarioRunner {
     }
     RunMeasures m = w.measures().measures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
+  }
+
+  /**
+   * Whether the scenario runs PD (discovery, v2-static): then bootstrap also needs the PD cluster
+   * ID written, on every backend alike.
+   */
+  static boolean runsPd(Scenario s) {
+    boolean pd = false;
+    for (ClusterDef c : s.clusters()) {
+      pd |= c.strategy().equals("discovery") || c.strategy().equals("v2-static");
+    }
+    return pd;
   }
 
   /** How many members the scenario's clusters should reach together. */
@@ -186,6 +199,7 @@ public final class ScenarioRunner {
           c.pdReplicas(), "pd", new TreeMap<>(), List.of(), c.tikvReplicas(), c.tidbReplicas())));
     }
     w.measures().expectSize(desired);
+    w.measures().requirePdClusterId(true); // provisioning installs PD clusters (discovery)
     scheduleFaults(w, s, installed, null);
     e.start();
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
