@@ -110,13 +110,15 @@ final class CalibrateCommand implements Callable<Integer> {
   }
 
   private void print(Calibration cal) {
-    System.out.printf("%-18s %3s %9s %15s %9s %15s %7s %s%n", "strategy", "n", "sim p50",
-        "sim p10-p90", "real p50", "real p10-p90", "ratio", "band");
+    System.out.printf("%-18s %3s %9s %15s %9s %15s %7s %11s %s%n", "strategy", "n", "sim p50",
+        "sim p10-p90", "real p50", "real p10-p90", "ratio", "95% range", "band");
     for (Calibration.Row r : cal.rows()) {
-      System.out.printf(Locale.ROOT, "%-18s %3d %9s %15s %9s %15s %7s %s%n", r.strategy(),
+      System.out.printf(Locale.ROOT, "%-18s %3d %9s %15s %9s %15s %7s %11s %s%n", r.strategy(),
           r.members(), s(r.sim().medianMs()), s(r.sim().p10Ms()) + "-" + s(r.sim().p90Ms()),
           s(r.real().medianMs()), s(r.real().p10Ms()) + "-" + s(r.real().p90Ms()),
           r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+          r.ratioLow() == null || r.ratioHigh() == null ? "-"
+              : String.format(Locale.ROOT, "%.2f-%.2f", r.ratioLow(), r.ratioHigh()),
           r.withinBand() ? "ok" : "OUTSIDE");
     }
     long outside = cal.rows().stream().filter(r -> !r.withinBand()).count();

@@ -41,18 +41,23 @@ public final class Calibration {
    * @param medianMs nearest-rank p50 of bootstrapMs; {@code null} if no run bootstrapped
    * @param p10Ms nearest-rank p10 of bootstrapMs; {@code null} if no run bootstrapped
    * @param p90Ms nearest-rank p90 of bootstrapMs; {@code null} if no run bootstrapped
+   * @param medianLowMs lower end of the median's 95% confidence interval
+   *     ({@link Percentiles#medianInterval95}); {@code null} with fewer than 6 bootstrapped runs
+   * @param medianHighMs upper end of that interval; {@code null} likewise
    */
   public record Side(String backend, int runs, int bootstrapped, Long medianMs, Long p10Ms,
-      Long p90Ms) {
+      Long p90Ms, Long medianLowMs, Long medianHighMs) {
     /** The side of {@code runs}, all of them on {@code backend}. */
     static Side of(String backend, List<RunRecord> runs) {
       List<Long> times = Analysis.bootstrapTimes(runs);
       if (times.isEmpty()) {
-        return new Side(backend, runs.size(), 0, null, null, null);
+        return new Side(backend, runs.size(), 0, null, null, null, null, null);
       }
       long[] sorted = Percentiles.sorted(times);
+      long[] ci = Percentiles.medianInterval95(sorted);
       return new Side(backend, runs.size(), sorted.length, Percentiles.nearestRank(sorted, 50),
-          Percentiles.nearestRank(sorted, 10), Percentiles.nearestRank(sorted, 90));
+          Percentiles.nearestRank(sorted, 10), Percentiles.nearestRank(sorted, 90),
+          ci == null ? null : ci[0], ci == null ? null : ci[1]);
     }
   }
 
@@ -72,9 +77,14 @@ public final class Calibration {
    * @param paramsDiffer parameter keys whose values differ between the simulator's and the real
    *     runs (a key one side sets and the other does not included), sorted; empty when both
    *     sides ran with the same parameters
+   * @param ratioLow the lowest ratio both medians' 95% intervals allow (sim low / real high);
+   *     {@code null} where a side has no interval. With {@code ratioHigh} it says how far the
+   *     ratio itself can be trusted: a bimodal cell run a few times gives a wide range
+   * @param ratioHigh the highest such ratio (sim high / real low); {@code null} likewise
    */
   public record Row(String strategy, int members, String fault, String realBackend, Side sim,
-      Side real, Double ratio, boolean withinBand, List<String> paramsDiffer) {
+      Side real, Double ratio, boolean withinBand, List<String> paramsDiffer, Double ratioLow,
+      Double ratioHigh) {
     /** Takes an immutable copy of {@code paramsDiffer}. */
     public Row {
       paramsDiffer = List.copyOf(paramsDiffer);
@@ -113,7 +123,9 @@ public final class Calibration {
             Side real = Side.of(backend, realRuns);
             Double ratio = ratio(sim.medianMs(), real.medianMs());
             out.add(new Row(k.strategy(), k.members(), k.fault(), backend, sim, real, ratio,
-                inBand(ratio), paramsDiffer(simRuns, realRuns)));
+                inBand(ratio), paramsDiffer(simRuns, realRuns),
+                ratio(sim.medianLowMs(), real.medianHighMs()),
+                ratio(sim.medianHighMs(), real.medianLowMs())));
           });
         });
     return new Calibration(out);

@@ -31,6 +31,35 @@ public final class Percentiles {
     return sorted[(int) Math.max(1, rank) - 1];
   }
 
+  /**
+   * A distribution-free confidence interval of the median, at least 95%: the values at ranks
+   * {@code j} and {@code n + 1 - j}, with {@code j} the largest rank such that a Binomial(n, 1/2)
+   * falls below {@code j} with probability at most 2.5% (the sign-test interval). It assumes
+   * nothing about the shape, so it is honest for bimodal times too, where it is wide.
+   *
+   * @param sorted values in ascending order
+   * @return {@code {low, high}}, or {@code null} when fewer than 6 values allow no such interval
+   */
+  public static long[] medianInterval95(long[] sorted) {
+    int n = sorted.length;
+    // P(Binomial(n, 1/2) <= k), summed exactly enough in doubles for n up to a few thousand.
+    double p = Math.pow(0.5, n);
+    double cumulative = 0;
+    int j = 0;
+    for (int k = 0; k < n; k++) {
+      cumulative += p;
+      if (cumulative > 0.025) {
+        break;
+      }
+      j = k + 1; // P(X < k + 1) = P(X <= k) <= 2.5%
+      p = p * (n - k) / (k + 1);
+    }
+    if (j == 0) {
+      return null;
+    }
+    return new long[] {sorted[j - 1], sorted[n - j]};
+  }
+
   /** {@code values} as an ascending array, ready for {@link #nearestRank}. */
   public static long[] sorted(Collection<Long> values) {
     long[] sorted = values.stream().mapToLong(Long::longValue).toArray();

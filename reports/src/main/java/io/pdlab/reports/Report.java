@@ -269,7 +269,10 @@ public final class Report {
         + "is faster than real etcd, above 1 slower. A row is in band when "
         + plain(Calibration.BAND_LOW) + " <= ratio <= " + plain(Calibration.BAND_HIGH)
         + ", the issue's acceptance band; a row has no ratio when a side never bootstrapped (or "
-        + "the real median is 0). Both sides ran with the same parameters, the params of their "
+        + "the real median is 0). The ratio's 95% range comes from each median's distribution-free "
+        + "95% confidence interval (sign test; at least 6 runs): where it is wide, as for a "
+        + "bimodal bootstrap time run a few times, the ratio itself is not settled and more runs "
+        + "narrow it. Both sides ran with the same parameters, the params of their "
         + "records"
         + (paramsMatch
             ? ": in every row the simulator's and the real records carry the same params."
@@ -295,13 +298,15 @@ public final class Report {
           Doc.Cell.of(seconds(r.real().medianMs())), Doc.Cell.of(spread(r.real())),
           Doc.Cell.of(runs(r.sim()) + " / " + runs(r.real())),
           new Doc.Cell(ratio, r.paramsMatch() ? null : "o-" + Outcomes.DEGRADED),
+          Doc.Cell.of(r.ratioLow() == null || r.ratioHigh() == null ? "-"
+              : String.format(Locale.ROOT, "%.2f–%.2f", r.ratioLow(), r.ratioHigh())),
           r.ratio() == null ? Doc.Cell.of("-")
               : r.withinBand() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
               : new Doc.Cell("no", "o-" + Outcomes.STUCK)));
     }
     d.table(List.of("strategy", "n", "fault", "backend", "sim median (s)", "sim p10–p90 (s)",
         "real median (s)", "real p10–p90 (s)", "runs sim/real", "ratio sim/real",
-        "in band (" + band + ")"), rows);
+        "ratio 95% range", "in band (" + band + ")"), rows);
     d.para("Outside the band: " + outside + " of " + c.rows().size() + " rows"
         + (noRatio == 0 ? "" : "; " + noRatio + " more " + (noRatio == 1 ? "has" : "have")
             + " no ratio (a side never bootstrapped)")

@@ -56,11 +56,15 @@ class CalibrationTest {
       in.add(run("etcd", "static", 3, i, "none", "ok", i * 500));
     }
     Calibration.Row r = Calibration.of(Results.of("t", in)).rows().get(0);
-    // 10 values: p10 rank 1, p50 rank 5, p90 rank 9
-    assertEquals(new Calibration.Side("sim", 11, 10, 5000L, 1000L, 9000L), r.sim());
-    // 20 values: p10 rank 2, p50 rank 10, p90 rank 18
-    assertEquals(new Calibration.Side("etcd", 20, 20, 5000L, 1000L, 9000L), r.real());
+    // 10 values: p10 rank 1, p50 rank 5, p90 rank 9; the median's 95% interval ranks 2 and 9
+    assertEquals(new Calibration.Side("sim", 11, 10, 5000L, 1000L, 9000L, 2000L, 9000L),
+        r.sim());
+    // 20 values: p10 rank 2, p50 rank 10, p90 rank 18; the median's 95% interval ranks 6 and 15
+    assertEquals(new Calibration.Side("etcd", 20, 20, 5000L, 1000L, 9000L, 3000L, 7500L),
+        r.real());
     assertEquals(1.0, r.ratio());
+    assertEquals(2000.0 / 7500, r.ratioLow());
+    assertEquals(9000.0 / 3000, r.ratioHigh());
     assertTrue(r.withinBand());
   }
 

@@ -50,4 +50,22 @@ class PercentilesTest {
     assertThrows(IllegalArgumentException.class,
         () -> Percentiles.nearestRank(new long[] {1}, 101));
   }
+
+  /** The sign-test ranks of the median's 95% interval, against the published table values. */
+  @Test
+  void medianIntervalUsesSignTestRanks() {
+    // n -> lower rank j (upper n + 1 - j): 6->1, 10->2, 20->6, 40->14, 100->40
+    int[][] table = {{6, 1}, {10, 2}, {20, 6}, {40, 14}, {100, 40}};
+    for (int[] t : table) {
+      long[] v = new long[t[0]];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = i + 1;
+      }
+      long[] ci = Percentiles.medianInterval95(v);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {t[1], t[0] + 1 - t[1]}, ci,
+          "n=" + t[0]);
+    }
+    org.junit.jupiter.api.Assertions.assertNull(Percentiles.medianInterval95(new long[] {1, 2, 3,
+        4, 5}), "5 values allow no 95% interval");
+  }
 }

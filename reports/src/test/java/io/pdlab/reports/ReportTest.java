@@ -192,8 +192,8 @@ class ReportTest {
   @Test
   void simAndEtcdRecordsGiveTheCalibrationSection() throws IOException {
     List<RunRecord> in = new ArrayList<>();
-    for (long seed = 1; seed <= 5; seed++) {
-      // sim 3.1..3.5 s, etcd 3.6..4.0 s: medians 3.3 and 3.8
+    for (long seed = 1; seed <= 6; seed++) {
+      // sim 3.1..3.6 s, etcd 3.6..4.1 s: medians 3.3 and 3.8, 95% intervals the extremes
       in.add(run("sim", "static", 3, seed, "none", "ok", 3000 + seed * 100));
       in.add(run("etcd", "static", 3, seed, "none", "ok", 3500 + seed * 100));
       // sim 10 s, etcd-containers 15 s with another tick and one run that never bootstrapped
@@ -214,28 +214,29 @@ class ReportTest {
     String section = md.substring(calibration, bootstrap);
     assertTrue(section.contains("| strategy | n | fault | backend | sim median (s) "
         + "| sim p10–p90 (s) | real median (s) | real p10–p90 (s) | runs sim/real "
-        + "| ratio sim/real | in band (0.8–1.25) |"), section);
-    // 3300 / 3800 = 0.868...
-    assertTrue(section.contains("| static | 3 | none | etcd | 3.30 | 3.10–3.50 | 3.80 "
-        + "| 3.60–4.00 | 5 / 5 | 0.87 | yes |"), section);
-    // 10000 / 15000 = 0.667, and the params differ
+        + "| ratio sim/real | ratio 95% range | in band (0.8–1.25) |"), section);
+    // 3300 / 3800 = 0.868...; range 3100 / 4100 = 0.756.. to 3600 / 3600
+    assertTrue(section.contains("| static | 3 | none | etcd | 3.30 | 3.10–3.60 | 3.80 "
+        + "| 3.60–4.10 | 6 / 6 | 0.87 | 0.76–1.00 | yes |"), section);
+    // 10000 / 15000 = 0.667, and the params differ; 5 bootstrapped real runs give no range
     assertTrue(section.contains("| seed-join | 3 | none | etcd-containers | 10.00 "
-        + "| 10.00–10.00 | 15.00 | 15.00–15.00 | 5 / 5 (4 bootstrapped) "
-        + "| 0.67 (params differ: tickMs) | no |"), section);
+        + "| 10.00–10.00 | 15.00 | 15.00–15.00 | 6 / 6 (5 bootstrapped) "
+        + "| 0.67 (params differ: tickMs) | - | no |"), section);
     assertTrue(section.contains("the same parameters, the params of their records, except "
         + "where a row's ratio says \"params differ\""), section);
     assertTrue(section.contains("Outside the band: 1 of 2 rows."), section);
 
     // the summary keeps the backends apart
-    assertTrue(md.contains("| sim | static | 3 | none | 5 | 5 | 3.30 / "), md);
-    assertTrue(md.contains("| etcd | static | 3 | none | 5 | 5 | 3.80 / "), md);
+    assertTrue(md.contains("| sim | static | 3 | none | 6 | 6 | 3.30 / "), md);
+    assertTrue(md.contains("| etcd | static | 3 | none | 6 | 6 | 3.80 / "), md);
 
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("<h2 id=\"calibration\">Calibration: simulator against real etcd"
         + "</h2>"));
     assertTrue(html.contains("<td class=\"o-degraded\">0.67 (params differ: tickMs)</td>"
-        + "<td class=\"o-stuck\">no</td>"), "flagged and out of band");
-    assertTrue(html.contains("<td>0.87</td><td class=\"o-ok\">yes</td>"), "in band");
+        + "<td>-</td><td class=\"o-stuck\">no</td>"), "flagged and out of band");
+    assertTrue(html.contains("<td>0.87</td><td>0.76–1.00</td><td class=\"o-ok\">yes</td>"),
+        "in band");
 
     assertEquals(md, Report.markdown(Results.of("pdlab calibrate", in)), "deterministic");
   }
