@@ -527,6 +527,10 @@ public final class EtcdOps implements AutoCloseable {
         .waitForReady(false)
         .executorService(jetcdExecutor)
         .interceptor(deadline)
+        // etcd enforces keepalive with PermitWithoutStream=false (v3rpc/grpc.go): pings on an idle
+        // connection count as strikes, and after a few it answers GOAWAY too_many_pings, which
+        // gRPC logs as a warning in long runs. Ping only while calls are in flight.
+        .keepaliveWithoutCalls(false)
         .build();
   }
 
