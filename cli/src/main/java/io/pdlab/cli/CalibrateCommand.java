@@ -121,6 +121,12 @@ final class CalibrateCommand implements Callable<Integer> {
               : String.format(Locale.ROOT, "%.2f-%.2f", r.ratioLow(), r.ratioHigh()),
           r.withinBand() ? "ok" : "OUTSIDE");
     }
+    for (Calibration.Row r : cal.rows()) {
+      if (!r.withinBand() && Calibration.decidedInSeconds(r)) {
+        System.out.printf(Locale.ROOT, "  %s %d by second: sim %s | real %s%n", r.strategy(),
+            r.members(), r.sim().perSecondText(), r.real().perSecondText());
+      }
+    }
     long outside = cal.rows().stream().filter(r -> !r.withinBand()).count();
     System.out.println(outside == 0 ? "every ratio is within 0.8-1.25"
         : outside + " ratio(s) outside 0.8-1.25");

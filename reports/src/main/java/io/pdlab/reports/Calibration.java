@@ -44,21 +44,74 @@ public final class Calibration {
    * @param medianLowMs lower end of the median's 95% confidence interval
    *     ({@link Percentiles#medianInterval95}); {@code null} with fewer than 6 bootstrapped runs
    * @param medianHighMs upper end of that interval; {@code null} likewise
+   * @param perSecond bootstrapped runs by whole seconds of bootstrap time: entry k counts the
+   *     runs in [k s, k+1 s), the last entry ({@link #SECOND_BUCKETS} - 1) those at that many
+   *     seconds or more. Where the time is a few fixed waits (etcd's 1 s isMemberBootstrapped per
+   *     peer), it shows how the runs split between them, which the median alone hides
    */
   public record Side(String backend, int runs, int bootstrapped, Long medianMs, Long p10Ms,
-      Long p90Ms, Long medianLowMs, Long medianHighMs) {
+      Long p90Ms, Long medianLowMs, Long medianHighMs, List<Integer> perSecond) {
+    /** Takes an immutable copy of {@code perSecond}. */
+    public Side {
+      perSecond = List.copyOf(perSecond);
+      if (perSecond.size() != SECOND_BUCKETS) {
+        throw new IllegalArgumentException("perSecond needs " + SECOND_BUCKETS + " entries, got "
+            + perSecond.size());
+      }
+    }
+
     /** The side of {@code runs}, all of them on {@code backend}. */
     static Side of(String backend, List<RunRecord> runs) {
       List<Long> times = Analysis.bootstrapTimes(runs);
+      Integer[] counts = new Integer[SECOND_BUCKETS];
+      java.util.Arrays.fill(counts, 0);
+      for (long ms : times) {
+        int k = (int) Math.min(SECOND_BUCKETS - 1, ms / 1_000);
+        counts[k]++;
+      }
       if (times.isEmpty()) {
-        return new Side(backend, runs.size(), 0, null, null, null, null, null);
+        return new Side(backend, runs.size(), 0, null, null, null, null, null,
+            List.of(counts));
       }
       long[] sorted = Percentiles.sorted(times);
       long[] ci = Percentiles.medianInterval95(sorted);
       return new Side(backend, runs.size(), sorted.length, Percentiles.nearestRank(sorted, 50),
           Percentiles.nearestRank(sorted, 10), Percentiles.nearestRank(sorted, 90),
-          ci == null ? null : ci[0], ci == null ? null : ci[1]);
+          ci == null ? null : ci[0], ci == null ? null : ci[1], List.of(counts));
     }
+
+    /**
+     * {@link #perSecond} as shares of the bootstrapped runs, the empty seconds left out: {@code
+     * "0 s 22% · 1 s 13% · 4 s 34%"}, the last bucket as {@code "10+ s"}; {@code "-"} when no
+     * run bootstrapped.
+     */
+    public String perSecondText() {
+      if (bootstrapped == 0) {
+        return "-";
+      }
+      List<String> parts = new ArrayList<>();
+      for (int k = 0; k < SECOND_BUCKETS; k++) {
+        int c = perSecond.get(k);
+        if (c > 0) {
+          parts.add((k == SECOND_BUCKETS - 1 ? k + "+" : String.valueOf(k)) + " s "
+              + Math.round(100.0 * c / bootstrapped) + "%");
+        }
+      }
+      return String.join(" · ", parts);
+    }
+  }
+
+  /** Buckets of {@link Side#perSecond}: 0 to 9 s one second each, then 10 s and more. */
+  public static final int SECOND_BUCKETS = 11;
+
+  /**
+   * Whether a row's times all lie within the whole-second buckets on both sides (p90 under
+   * {@code SECOND_BUCKETS - 1} seconds), so that {@link Side#perSecondText} tells its modes.
+   */
+  public static boolean decidedInSeconds(Row r) {
+    long limit = (SECOND_BUCKETS - 1) * 1_000L;
+    return r.sim().p90Ms() != null && r.real().p90Ms() != null && r.sim().p90Ms() < limit
+        && r.real().p90Ms() < limit;
   }
 
   /**

@@ -311,6 +311,25 @@ public final class Report {
         + (noRatio == 0 ? "" : "; " + noRatio + " more " + (noRatio == 1 ? "has" : "have")
             + " no ratio (a side never bootstrapped)")
         + ".");
+    List<List<Doc.Cell>> split = new ArrayList<>();
+    for (Calibration.Row r : c.rows()) {
+      if (Calibration.decidedInSeconds(r)) {
+        split.add(List.of(Doc.Cell.of(r.strategy()), Doc.Cell.of(String.valueOf(r.members())),
+            Doc.Cell.of(r.fault()), Doc.Cell.of(r.realBackend()),
+            Doc.Cell.of(r.sim().perSecondText()), Doc.Cell.of(r.real().perSecondText())));
+      }
+    }
+    if (!split.isEmpty()) {
+      d.para("Where the runs fall, for the rows whose runs bootstrap within "
+          + (Calibration.SECOND_BUCKETS - 1) + " s (p90) on both sides: the share of the "
+          + "bootstrapped runs in each whole second of bootstrap time. A static bootstrap's time "
+          + "is mostly whole seconds of etcd's start-up check (1 s per peer that is up but not "
+          + "serving yet), so its runs fall into a few seconds; two sides with the same seconds in "
+          + "different shares have medians in different seconds, and their ratio says more about "
+          + "those shares than about the time of each outcome.");
+      d.table(List.of("strategy", "n", "fault", "backend", "sim: runs by second",
+          "real: runs by second"), split);
+    }
   }
 
   /** A band edge without trailing zeros: {@code 0.8}, {@code 1.25}. */

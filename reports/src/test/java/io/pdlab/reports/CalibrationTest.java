@@ -4,6 +4,7 @@ import static io.pdlab.reports.Fixtures.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -57,15 +58,41 @@ class CalibrationTest {
     }
     Calibration.Row r = Calibration.of(Results.of("t", in)).rows().get(0);
     // 10 values: p10 rank 1, p50 rank 5, p90 rank 9; the median's 95% interval ranks 2 and 9
-    assertEquals(new Calibration.Side("sim", 11, 10, 5000L, 1000L, 9000L, 2000L, 9000L),
-        r.sim());
+    assertEquals(new Calibration.Side("sim", 11, 10, 5000L, 1000L, 9000L, 2000L, 9000L,
+        List.of(0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)), r.sim());
     // 20 values: p10 rank 2, p50 rank 10, p90 rank 18; the median's 95% interval ranks 6 and 15
-    assertEquals(new Calibration.Side("etcd", 20, 20, 5000L, 1000L, 9000L, 3000L, 7500L),
-        r.real());
+    assertEquals(new Calibration.Side("etcd", 20, 20, 5000L, 1000L, 9000L, 3000L, 7500L,
+        List.of(1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1)), r.real());
     assertEquals(1.0, r.ratio());
     assertEquals(2000.0 / 7500, r.ratioLow());
     assertEquals(9000.0 / 3000, r.ratioHigh());
     assertTrue(r.withinBand());
+  }
+
+  @Test
+  void runsAreCountedByWholeSecondsWithALastBucketForTheRest() {
+    List<RunRecord> in = new ArrayList<>();
+    long[] sim = {120, 999, 1000, 1500, 4200, 9999, 10_000, 75_000};
+    for (int i = 0; i < sim.length; i++) {
+      in.add(run("sim", "static", 5, i + 1, "none", "ok", sim[i]));
+    }
+    in.add(run("sim", "static", 5, 99, "none", "stuck", null));
+    long[] real = {300, 400, 4100, 4300};
+    for (int i = 0; i < real.length; i++) {
+      in.add(run("etcd", "static", 5, i + 1, "none", "ok", real[i]));
+    }
+    Calibration.Row r = Calibration.of(Results.of("t", in)).rows().get(0);
+    assertEquals(List.of(2, 2, 0, 0, 1, 0, 0, 0, 0, 1, 2), r.sim().perSecond());
+    assertEquals("0 s 25% · 1 s 25% · 4 s 13% · 9 s 13% · 10+ s 25%", r.sim().perSecondText());
+    assertEquals("0 s 50% · 4 s 50%", r.real().perSecondText());
+    assertFalse(Calibration.decidedInSeconds(r), "the simulator's p90 is 75 s");
+    Calibration.Row quick = Calibration.of(Results.of("t", List.of(
+        run("sim", "static", 3, 1, "none", "ok", 2500L),
+        run("etcd", "static", 3, 1, "none", "ok", 9999L)))).rows().get(0);
+    assertTrue(Calibration.decidedInSeconds(quick));
+    assertEquals("-", row(null, 4000L).sim().perSecondText());
+    assertThrows(IllegalArgumentException.class, () -> new Calibration.Side("sim", 0, 0, null,
+        null, null, null, null, List.of(0)));
   }
 
   @Test

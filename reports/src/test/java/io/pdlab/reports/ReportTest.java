@@ -225,6 +225,12 @@ class ReportTest {
     assertTrue(section.contains("the same parameters, the params of their records, except "
         + "where a row's ratio says \"params differ\""), section);
     assertTrue(section.contains("Outside the band: 1 of 2 rows."), section);
+    // static (p90 under 10 s on both sides) is split by whole seconds; seed-join (10 s, 15 s) not
+    assertTrue(section.contains("| strategy | n | fault | backend | sim: runs by second "
+        + "| real: runs by second |"), section);
+    assertTrue(section.contains("| static | 3 | none | etcd | 3 s 100% | 3 s 67% · 4 s 33% |"),
+        section);
+    assertFalse(section.contains("| seed-join | 3 | none | etcd-containers | 10+ s"), section);
 
     // the summary keeps the backends apart
     assertTrue(md.contains("| sim | static | 3 | none | 6 | 6 | 3.30 / "), md);
