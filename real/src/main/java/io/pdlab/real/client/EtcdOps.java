@@ -90,6 +90,9 @@ public final class EtcdOps implements AutoCloseable {
   /** How many failed requests keep their original error text. */
   public static final int ERROR_TEXTS_KEPT = 1024;
 
+  /** Request id of {@link #warm}'s requests, which nobody waits for. */
+  static final long WARM_ID = -1;
+
   private static final System.Logger LOG = System.getLogger(EtcdOps.class.getName());
 
   /**
@@ -210,7 +213,7 @@ public final class EtcdOps implements AutoCloseable {
    */
   public void warm(String hostEndpoint) {
     if (!closed) {
-      execute(hostEndpoint, -1, new ClientOp.MemberList(), settings.rpcDeadlineMs());
+      execute(hostEndpoint, WARM_ID, new ClientOp.MemberList(), settings.rpcDeadlineMs());
     }
   }
 
@@ -273,8 +276,10 @@ public final class EtcdOps implements AutoCloseable {
     synchronized (errorTexts) {
       errorTexts.put(req.id, text);
     }
-    System.Logger.Level level = error == EtcdError.OTHER ? System.Logger.Level.WARNING
-        : System.Logger.Level.DEBUG;
+    // A warm-up (id -1) only opens the connection early: a learner refusing it, or any other
+    // failure of it, is no news.
+    System.Logger.Level level = error == EtcdError.OTHER && req.id != WARM_ID
+        ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
     LOG.log(level, () -> "etcd request #" + req.id + " " + req.op + " to " + req.endpoint + ": "
         + error + " (" + text + ")");
     req.result.complete(new ClientResponse(req.id, error, null));
