@@ -772,6 +772,11 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     if (!peerPortBound) {
       if (message instanceof io.pdlab.sim.process.Refusable) {
         ctx.send(from, new io.pdlab.sim.process.Refusable.Refused(message)); // nothing listens yet
+      } else if (message instanceof ClientRequest r) {
+        // etcd binds its client listeners together with its peer listeners (embed.StartEtcd:
+        // configurePeerListeners, then configureClientListeners, before NewServer); until then
+        // a client's connection is refused at once (gRPC UNAVAILABLE), it does not hang.
+        ctx.send(from, new ClientResponse(r.requestId(), EtcdError.CONNECTION_REFUSED, null));
       }
       return;
     }
