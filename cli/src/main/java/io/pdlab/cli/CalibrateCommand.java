@@ -3,13 +3,19 @@ package io.pdlab.cli;
 import io.pdlab.reports.Calibration;
 import io.pdlab.reports.Report;
 import io.pdlab.reports.Results;
+import io.pdlab.reports.ResultsFormatException;
+import io.pdlab.reports.ResultsJson;
 import io.pdlab.reports.RunRecord;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.run.ScenarioRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,9 +45,15 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "cluster sizes (default: 1,3,5)")
   List<Integer> members;
 
-  @Option(names = "--runs", defaultValue = "10",
+  @Option(names = "--runs",
       description = "real runs per (strategy, size) (10); the simulator runs 10 times as many")
-  int runs;
+  Integer runs;
+
+  @Option(names = "--real-from", split = ",", paramLabel = "PATH",
+      description = "take the real runs from these results.json files or directories (earlier"
+          + " calibrations, merged, a run read twice counted once) instead of running etcd; the"
+          + " simulator runs 10 times as many per (strategy, size) as were found")
+  List<Path> realFrom;
 
   @Option(names = "--seed", defaultValue = "1", description = "first seed (1)")
   long seed;
@@ -58,6 +70,9 @@ final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "reports/calibration",
       description = "output directory (reports/calibration)")
   Path out;
+
+  /** Real runs per (strategy, size) when {@code --runs} is not given. */
+  static final int DEFAULT_RUNS = 10;
 
   /** The overrides of {@code --timing etcd}: no operator loop, no container start delay. */
   static TreeMap<String, String> etcdOnly() {
@@ -77,6 +92,10 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new BadInputException("--duration: " + e.getMessage());
     }
     TreeMap<String, String> overrides = timing.equals("etcd") ? etcdOnly() : new TreeMap<>();
+    if (realFrom != null) {
+      return fromRecorded(durationUs, overrides);
+    }
+    int runs = this.runs == null ? DEFAULT_RUNS : this.runs;
     List<Callable<RunRecord>> simWork = new ArrayList<>();
     List<Callable<RunRecord>> realWork = new ArrayList<>();
     for (String strategy : strategies) {
@@ -99,8 +118,77 @@ final class CalibrateCommand implements Callable<Integer> {
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
     System.err.println(backend + ": " + realWork.size() + " runs, one at a time");
     records.addAll(CompareCommand.execute(realWork, System.err, 1));
-    Results results = Results.of("pdlab calibrate --backend " + backend + " --timing " + timing,
-        records);
+    return finish(records, "");
+  }
+
+  /**
+   * {@code --real-from}: the real runs of each (strategy, size) are the recorded ones that match
+   * this calibration (the backend, no fault, the same params as the simulator's runs get), and
+   * the simulator runs ten times as many of it. A (strategy, size) without any is an error.
+   */
+  private Integer fromRecorded(long durationUs, TreeMap<String, String> overrides)
+      throws Exception {
+    List<Results> parts = new ArrayList<>();
+    for (Path p : realFrom) {
+      try {
+        parts.add(Files.isDirectory(p) ? ResultsJson.readAll(p) : ResultsJson.read(p));
+      } catch (NoSuchFileException e) {
+        throw new BadInputException("--real-from: " + p + ": no such file or directory");
+      } catch (ResultsFormatException e) {
+        throw new BadInputException("--real-from: " + e.getMessage());
+      } catch (IOException e) {
+        String m = String.valueOf(e.getMessage());
+        throw new BadInputException("--real-from: " + (m.contains(p.toString()) ? m
+            : p + ": " + m));
+      }
+    }
+    List<RunRecord> recorded = Results.merge(parts).records();
+    List<Callable<RunRecord>> simWork = new ArrayList<>();
+    List<RunRecord> real = new ArrayList<>();
+    for (String strategy : strategies) {
+      for (int n : members) {
+        Scenario probe = CompareCommand.scenario("sim", strategy, n, "none", seed, durationUs,
+            overrides);
+        Map<String, String> params = Records.params(probe);
+        List<RunRecord> found = new ArrayList<>();
+        int otherParams = 0;
+        for (RunRecord r : recorded) {
+          if (r.backend().equals(backend) && r.strategy().equals(strategy) && r.members() == n
+              && r.fault().equals("none")) {
+            if (r.params().equals(params)) {
+              found.add(r);
+            } else {
+              otherParams++;
+            }
+          }
+        }
+        if (found.isEmpty()) {
+          throw new BadInputException("--real-from: no " + backend + " runs of " + strategy
+              + " with " + n + " member(s), fault none and params " + params + " in "
+              + realFrom + (otherParams == 0 ? "" : " (" + otherParams + " with other params)"));
+        }
+        System.err.printf(Locale.ROOT, "%s %d: %d %s runs recorded%s%n", strategy, n,
+            found.size(), backend, otherParams == 0 ? ""
+                : " (" + otherParams + " more with other params, left out)");
+        real.addAll(found);
+        for (int i = 0; i < found.size() * 10; i++) {
+          Scenario sc = CompareCommand.scenario("sim", strategy, n, "none", seed + i, durationUs,
+              overrides);
+          simWork.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
+              "none"));
+        }
+      }
+    }
+    System.err.println("simulator: " + simWork.size() + " runs");
+    List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
+    records.addAll(real);
+    return finish(records, " --real-from " + realFrom.stream().map(Path::toString)
+        .collect(java.util.stream.Collectors.joining(",")));
+  }
+
+  private Integer finish(List<RunRecord> records, String from) throws IOException {
+    Results results = Results.of("pdlab calibrate --backend " + backend + " --timing " + timing
+        + from, records);
     Report.write(out, results);
     Calibration cal = Calibration.of(results);
     print(cal);
@@ -110,16 +198,21 @@ final class CalibrateCommand implements Callable<Integer> {
   }
 
   private void print(Calibration cal) {
-    System.out.printf("%-18s %3s %9s %15s %9s %15s %7s %11s %s%n", "strategy", "n", "sim p50",
-        "sim p10-p90", "real p50", "real p10-p90", "ratio", "95% range", "band");
+    System.out.printf("%-18s %3s %9s %15s %9s %15s %9s %7s %11s %-7s %7s %s%n", "strategy", "n",
+        "sim p50", "sim p10-p90", "real p50", "real p10-p90", "runs", "ratio", "95% range",
+        "band", "KS p", "band if real=sim");
     for (Calibration.Row r : cal.rows()) {
-      System.out.printf(Locale.ROOT, "%-18s %3d %9s %15s %9s %15s %7s %11s %s%n", r.strategy(),
-          r.members(), s(r.sim().medianMs()), s(r.sim().p10Ms()) + "-" + s(r.sim().p90Ms()),
-          s(r.real().medianMs()), s(r.real().p10Ms()) + "-" + s(r.real().p90Ms()),
+      System.out.printf(Locale.ROOT, "%-18s %3d %9s %15s %9s %15s %9s %7s %11s %-7s %7s %s%n",
+          r.strategy(), r.members(), s(r.sim().medianMs()),
+          s(r.sim().p10Ms()) + "-" + s(r.sim().p90Ms()), s(r.real().medianMs()),
+          s(r.real().p10Ms()) + "-" + s(r.real().p90Ms()),
+          r.sim().runs() + "/" + r.real().runs(),
           r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
           r.ratioLow() == null || r.ratioHigh() == null ? "-"
               : String.format(Locale.ROOT, "%.2f-%.2f", r.ratioLow(), r.ratioHigh()),
-          r.withinBand() ? "ok" : "OUTSIDE");
+          r.withinBand() ? "ok" : "OUTSIDE",
+          r.ksP() == null ? "-" : Report.pValue(r.ksP()),
+          r.chanceInBand() == null ? "-" : Math.round(100 * r.chanceInBand()) + "%");
     }
     for (Calibration.Row r : cal.rows()) {
       if (!r.withinBand() && Calibration.decidedInSeconds(r)) {
@@ -128,8 +221,11 @@ final class CalibrateCommand implements Callable<Integer> {
       }
     }
     long outside = cal.rows().stream().filter(r -> !r.withinBand()).count();
-    System.out.println(outside == 0 ? "every ratio is within 0.8-1.25"
-        : outside + " ratio(s) outside 0.8-1.25");
+    long differ = cal.rows().stream().filter(r -> r.ksP() != null && r.ksP() < Report.KS_LEVEL)
+        .count();
+    System.out.println((outside == 0 ? "every ratio is within 0.8-1.25"
+        : outside + " ratio(s) outside 0.8-1.25") + "; " + differ + " row(s) where simulator and"
+        + " real times differ (KS p < " + Report.KS_LEVEL + ")");
   }
 
   private static String s(Long ms) {
@@ -143,7 +239,16 @@ final class CalibrateCommand implements Callable<Integer> {
     }
     Checks.strategies(strategies);
     Checks.members(members);
-    Checks.runs(runs);
+    if (runs != null && realFrom != null) {
+      throw new BadInputException("--runs and --real-from do not go together: with --real-from"
+          + " the real runs are the recorded ones");
+    }
+    if (runs != null) {
+      Checks.runs(runs);
+    }
+    if (realFrom != null && realFrom.isEmpty()) {
+      throw new BadInputException("--real-from needs at least one results file or directory");
+    }
     if (!timing.equals("etcd") && !timing.equals("model")) {
       throw new BadInputException("--timing must be etcd or model, got '" + timing + "'");
     }

@@ -5,6 +5,7 @@ import io.pdlab.pd.run.ClusterRecorder;
 import io.pdlab.pd.run.RunMeasures;
 import io.pdlab.reports.JoinCost;
 import io.pdlab.reports.RunRecord;
+import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.run.ScenarioResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +25,18 @@ final class Records {
     for (long id : m.pdClusterIds()) {
       pd.add(Long.toUnsignedString(id));
     }
-    TreeMap<String, String> params = new TreeMap<>();
-    params.put("durationMs", Long.toString(r.scenario().durationUs() / 1_000));
-    r.scenario().clusters().get(0).timing().forEach(params::put);
     return new RunRecord(r.scenario().name(), r.scenario().backend(), strategy, members,
         r.seed(), fault, m.outcome().label(), m.bootstrapUs() < 0 ? null
         : m.bootstrapUs() / 1_000, m.unavailableUs() / 1_000, m.zeroToleranceUs() / 1_000, etcd,
-        pd, r.events(), params, m.timeline(), joinCosts(m));
+        pd, r.events(), params(r.scenario()), m.timeline(), joinCosts(m));
+  }
+
+  /** The params a record of {@code sc} carries: its duration and its first cluster's timing. */
+  static TreeMap<String, String> params(Scenario sc) {
+    TreeMap<String, String> params = new TreeMap<>();
+    params.put("durationMs", Long.toString(sc.durationUs() / 1_000));
+    sc.clusters().get(0).timing().forEach(params::put);
+    return params;
   }
 
   /** Each runtime join with what it was made of: waiting for the add, then the join itself. */

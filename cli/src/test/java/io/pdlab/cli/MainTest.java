@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.reports.Results;
+import io.pdlab.reports.ResultsJson;
+import io.pdlab.reports.RunRecord;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +114,70 @@ class MainTest {
     assertEquals(2, Main.execute("run", s.toString()));
     assertTrue(err().contains("p.yaml: backend 'etcd' cannot run this scenario")
         && err().contains("use backend etcd-containers"), err());
+  }
+
+  /** An etcd record as calibrate writes one: its default --timing etcd params and duration. */
+  private static RunRecord etcdRun(String strategy, int members, long seed, long bootstrapMs,
+      String durationMs) {
+    TreeMap<String, String> params = new TreeMap<>(CalibrateCommand.etcdOnly());
+    params.put("durationMs", durationMs);
+    return new RunRecord(strategy + "-" + members + "-none", "etcd", strategy, members, seed,
+        "none", "ok", bootstrapMs, 0, 30_000, List.of("8718fbeb7da5e04e"), List.of(), 0, params,
+        List.of(), List.of());
+  }
+
+  @Test
+  void calibrateTakesRecordedRealRunsAndRunsTheSimulatorTenTimesAsOften(@TempDir Path dir)
+      throws Exception {
+    List<RunRecord> a = new ArrayList<>();
+    List<RunRecord> b = new ArrayList<>();
+    for (long seed = 1; seed <= 4; seed++) {
+      a.add(etcdRun("static", 1, seed, 300 + 100 * seed, "120000"));
+      b.add(etcdRun("static", 1, seed + 10, 350 + 100 * seed, "120000"));
+    }
+    a.add(etcdRun("static", 1, 99, 5000, "60000")); // another duration: not this calibration
+    b.add(a.get(0)); // the same run in both files counts once
+    ResultsJson.write(dir.resolve("a.json"), Results.of("earlier", a));
+    Files.createDirectories(dir.resolve("more"));
+    ResultsJson.write(dir.resolve("more/results.json"), Results.of("earlier", b));
+    String[] args = {"calibrate", "--strategies", "static", "--members", "1", "--real-from",
+        dir.resolve("a.json") + "," + dir.resolve("more"), "--out", dir.resolve("c").toString()};
+    assertEquals(0, Main.execute(args), err());
+    assertTrue(err().contains("static 1: 8 etcd runs recorded (1 more with other params, left "
+        + "out)"), err());
+    Results c = ResultsJson.read(dir.resolve("c/results.json"));
+    assertEquals(80, c.records().stream().filter(r -> r.backend().equals("sim")).count());
+    assertEquals(8, c.records().stream().filter(r -> r.backend().equals("etcd")).count());
+    assertTrue(c.generatedBy().contains("--real-from " + dir.resolve("a.json")), c.generatedBy());
+    assertTrue(out().contains("ratio") && out().contains("static"), out());
+    assertTrue(Files.readString(dir.resolve("c/report.md")).contains("| KS p |"));
+    // again: the same bytes (the simulator's seeds and the recorded runs do not change)
+    args[args.length - 1] = dir.resolve("d").toString();
+    assertEquals(0, Main.execute(args), err());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("c/results.json")),
+        Files.readAllBytes(dir.resolve("d/results.json")));
+  }
+
+  @Test
+  void calibrateFromRecordedRunsRefusesWhatItCannotUse(@TempDir Path dir) throws Exception {
+    ResultsJson.write(dir.resolve("a.json"), Results.of("earlier",
+        List.of(etcdRun("static", 1, 1, 400, "120000"))));
+    Path out = dir.resolve("out");
+    assertEquals(2, Main.execute("calibrate", "--strategies", "static", "--members", "1,3",
+        "--real-from", dir.resolve("a.json").toString(), "--out", out.toString()));
+    assertTrue(err().contains("--real-from: no etcd runs of static with 3 member(s), fault none"),
+        err());
+    assertEquals(2, Main.execute("calibrate", "--real-from", dir.resolve("none.json").toString(),
+        "--out", out.toString()));
+    assertTrue(err().contains("none.json: no such file or directory"), err());
+    Files.writeString(dir.resolve("bad.json"), "{\"schemaVersion\": 1, \"records\": [");
+    assertEquals(2, Main.execute("calibrate", "--real-from", dir.resolve("bad.json").toString(),
+        "--out", out.toString()));
+    assertTrue(err().contains("bad.json: malformed JSON"), err());
+    assertEquals(2, Main.execute("calibrate", "--runs", "5", "--real-from",
+        dir.resolve("a.json").toString(), "--out", out.toString()));
+    assertTrue(err().contains("--runs and --real-from do not go together"), err());
+    assertFalse(Files.exists(out), "nothing written on a refusal");
   }
 
   @Test

@@ -134,10 +134,17 @@ public final class Calibration {
    *     {@code null} where a side has no interval. With {@code ratioHigh} it says how far the
    *     ratio itself can be trusted: a bimodal cell run a few times gives a wide range
    * @param ratioHigh the highest such ratio (sim high / real low); {@code null} likewise
+   * @param ksP the two-sample Kolmogorov-Smirnov p-value of the two sides' bootstrap times
+   *     ({@link TwoSample#ksPValue}): small (below 0.05, say) when they differ by more than the
+   *     runs' own scatter explains; {@code null} where a side never bootstrapped
+   * @param chanceInBand how often a row of this many runs would be in band if the real runs came
+   *     from the simulator's own distribution ({@link TwoSample#chanceInBand}); low where the
+   *     time falls into a few widely spaced values and the median of few runs jumps between
+   *     them; {@code null} where a side never bootstrapped
    */
   public record Row(String strategy, int members, String fault, String realBackend, Side sim,
       Side real, Double ratio, boolean withinBand, List<String> paramsDiffer, Double ratioLow,
-      Double ratioHigh) {
+      Double ratioHigh, Double ksP, Double chanceInBand) {
     /** Takes an immutable copy of {@code paramsDiffer}. */
     public Row {
       paramsDiffer = List.copyOf(paramsDiffer);
@@ -169,16 +176,22 @@ public final class Calibration {
             return;
           }
           Side sim = Side.of(Ordering.SIM, simRuns);
+          long[] simTimes = Percentiles.sorted(Analysis.bootstrapTimes(simRuns));
           byBackend.forEach((backend, realRuns) -> {
             if (backend.equals(Ordering.SIM)) {
               return;
             }
             Side real = Side.of(backend, realRuns);
+            long[] realTimes = Percentiles.sorted(Analysis.bootstrapTimes(realRuns));
+            boolean both = simTimes.length > 0 && realTimes.length > 0;
             Double ratio = ratio(sim.medianMs(), real.medianMs());
             out.add(new Row(k.strategy(), k.members(), k.fault(), backend, sim, real, ratio,
                 inBand(ratio), paramsDiffer(simRuns, realRuns),
                 ratio(sim.medianLowMs(), real.medianHighMs()),
-                ratio(sim.medianHighMs(), real.medianLowMs())));
+                ratio(sim.medianHighMs(), real.medianLowMs()),
+                both ? TwoSample.ksPValue(simTimes, realTimes) : null,
+                both ? TwoSample.chanceInBand(simTimes, simTimes.length, realTimes.length)
+                    : null));
           });
         });
     return new Calibration(out);

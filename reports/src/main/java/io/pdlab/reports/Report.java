@@ -2,6 +2,7 @@ package io.pdlab.reports;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
@@ -311,6 +312,42 @@ public final class Report {
         + (noRatio == 0 ? "" : "; " + noRatio + " more " + (noRatio == 1 ? "has" : "have")
             + " no ratio (a side never bootstrapped)")
         + ".");
+    List<List<Doc.Cell>> tell = new ArrayList<>();
+    int differ = 0;
+    int outsideNotDiffer = 0;
+    for (Calibration.Row r : c.rows()) {
+      if (r.ksP() == null) {
+        continue;
+      }
+      boolean differs = r.ksP() < KS_LEVEL;
+      differ += differs ? 1 : 0;
+      outsideNotDiffer += !r.withinBand() && !differs ? 1 : 0;
+      tell.add(List.of(Doc.Cell.of(r.strategy()), Doc.Cell.of(String.valueOf(r.members())),
+          Doc.Cell.of(r.fault()), Doc.Cell.of(r.realBackend()),
+          Doc.Cell.of(runs(r.sim()) + " / " + runs(r.real())),
+          r.withinBand() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
+              : new Doc.Cell("no", "o-" + Outcomes.STUCK),
+          new Doc.Cell(pValue(r.ksP()), differs ? "o-" + Outcomes.STUCK : "o-" + Outcomes.OK),
+          Doc.Cell.of(Math.round(100 * r.chanceInBand()) + "%")));
+    }
+    if (!tell.isEmpty()) {
+      d.para("What a row's ratio can tell. The KS p-value is the two-sample Kolmogorov–Smirnov "
+          + "test's (exact; ties count against a difference): the chance that two samples of one "
+          + "distribution lie as far apart as the simulator's and the real bootstrap times do. "
+          + "Below " + plain(KS_LEVEL) + " the two differ by more than their runs scatter, and "
+          + "the model has something to fix there; above it, these runs cannot tell the two "
+          + "apart, in band or not. \"In band if real = sim\" is how often a row with these "
+          + "numbers of runs would be in band if real etcd's times came from the simulator's own "
+          + "distribution (" + TwoSample.BAND_TRIALS + " redraws of both sides from the "
+          + "simulator's runs, fixed seed): where it is low, even an exact model is often "
+          + "reported out of band at this many runs, because the time falls into a few widely "
+          + "spaced values (whole-second start-up waits, 100 ms election ticks) and the median "
+          + "of a few runs jumps between them. Differ at " + plain(KS_LEVEL) + ": " + differ
+          + " of " + tell.size() + " rows; out of band without differing: " + outsideNotDiffer
+          + ".");
+      d.table(List.of("strategy", "n", "fault", "backend", "runs sim/real",
+          "in band (" + band + ")", "KS p", "in band if real = sim"), tell);
+    }
     List<List<Doc.Cell>> split = new ArrayList<>();
     for (Calibration.Row r : c.rows()) {
       if (Calibration.decidedInSeconds(r)) {
@@ -330,6 +367,15 @@ public final class Report {
       d.table(List.of("strategy", "n", "fault", "backend", "sim: runs by second",
           "real: runs by second"), split);
     }
+  }
+
+  /** The KS p-value below which the report says a row's two sides differ. */
+  public static final double KS_LEVEL = 0.05;
+
+  /** A p-value with two significant digits, or {@code < 0.001}. */
+  public static String pValue(double p) {
+    return p < 0.001 ? "< 0.001" : new BigDecimal(p).round(new MathContext(2))
+        .stripTrailingZeros().toPlainString();
   }
 
   /** A band edge without trailing zeros: {@code 0.8}, {@code 1.25}. */

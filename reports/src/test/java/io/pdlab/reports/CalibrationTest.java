@@ -67,6 +67,14 @@ class CalibrationTest {
     assertEquals(2000.0 / 7500, r.ratioLow());
     assertEquals(9000.0 / 3000, r.ratioHigh());
     assertTrue(r.withinBand());
+    // 1..10 s against 0.5..10 s in 0.5 s steps: the ECDFs never part by more than the first
+    // step, which every ordering takes, so nothing tells them apart
+    assertEquals(1.0, r.ksP());
+    // redrawn from the sim's own ten times: the row's sizes, the report's median
+    long[] simTimes = {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10_000};
+    assertEquals(TwoSample.chanceInBand(simTimes, 10, 20), r.chanceInBand());
+    assertTrue(r.chanceInBand() > 0.1 && r.chanceInBand() < 0.9, "uniform 1-10 s, 10 and 20 "
+        + "runs: sometimes in band, sometimes not: " + r.chanceInBand());
   }
 
   @Test
@@ -129,11 +137,15 @@ class CalibrationTest {
     assertEquals(1, simNever.sim().runs());
     assertNull(simNever.ratio());
     assertFalse(simNever.withinBand());
+    assertNull(simNever.ksP(), "nothing to test a side without times against");
+    assertNull(simNever.chanceInBand());
 
     Calibration.Row realNever = row(4000L, null);
     assertNull(realNever.real().medianMs());
     assertNull(realNever.ratio());
     assertFalse(realNever.withinBand());
+    assertNull(realNever.ksP());
+    assertNull(realNever.chanceInBand());
 
     Calibration.Row realZero = row(0L, 0L);
     assertNull(realZero.ratio(), "no ratio over a real median of 0");

@@ -231,6 +231,18 @@ class ReportTest {
     assertTrue(section.contains("| static | 3 | none | etcd | 3 s 100% | 3 s 67% · 4 s 33% |"),
         section);
     assertFalse(section.contains("| seed-join | 3 | none | etcd-containers | 10+ s"), section);
+    // what a ratio can tell: static's sides differ (D = 5/6 with six runs each: p = 2 C(12, 1) /
+    // C(12, 6) = 0.026), seed-join's too (D = 1, six against five: 2 / C(11, 5) = 0.0043);
+    // a sim of one value is always in band with itself
+    assertTrue(section.contains("| strategy | n | fault | backend | runs sim/real "
+        + "| in band (0.8–1.25) | KS p | in band if real = sim |"), section);
+    long[] staticSim = {3100, 3200, 3300, 3400, 3500, 3600};
+    assertTrue(section.contains("| static | 3 | none | etcd | 6 / 6 | yes | 0.026 | "
+        + Math.round(100 * TwoSample.chanceInBand(staticSim, 6, 6)) + "% |"), section);
+    assertTrue(section.contains("| seed-join | 3 | none | etcd-containers "
+        + "| 6 / 6 (5 bootstrapped) | no | 0.0043 | 100% |"), section);
+    assertTrue(section.contains("Differ at 0.05: 2 of 2 rows; out of band without differing: 0."),
+        section);
 
     // the summary keeps the backends apart
     assertTrue(md.contains("| sim | static | 3 | none | 6 | 6 | 3.30 / "), md);
@@ -261,6 +273,10 @@ class ReportTest {
         + "| 1 (0 bootstrapped) / 1 | - | - |"), md);
     assertTrue(md.contains("Outside the band: 0 of 2 rows; 1 more has no ratio (a side never "
         + "bootstrapped)."), md);
+    // a side without times has nothing to test: the row is left out of what a ratio can tell
+    assertTrue(md.contains("| static | 3 | none | etcd | 1 / 1 | yes | 1 | 100% |"), md);
+    assertFalse(md.contains("| discovery | 3 | none | etcd | 1 (0 bootstrapped) / 1 | "), md);
+    assertTrue(md.contains("Differ at 0.05: 0 of 1 rows; out of band without differing: 0."), md);
   }
 
   @Test
