@@ -116,6 +116,7 @@ final class CalibrateCommand implements Callable<Integer> {
     }
     System.err.println("simulator: " + simWork.size() + " runs");
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
+    CompareCommand.warmUp(backend, durationUs, overrides, System.err);
     System.err.println(backend + ": " + realWork.size() + " runs, one at a time");
     records.addAll(CompareCommand.execute(realWork, System.err, 1));
     return finish(records, "");
