@@ -42,17 +42,18 @@ public final class Percentiles {
    */
   public static long[] medianInterval95(long[] sorted) {
     int n = sorted.length;
-    // P(Binomial(n, 1/2) <= k), summed exactly enough in doubles for n up to a few thousand.
-    double p = Math.pow(0.5, n);
+    // P(Binomial(n, 1/2) <= k), each term from its logarithm: 0.5^n itself underflows to 0 past
+    // n = 1074 (pooled calibrations reach that), and a product started at 0 would stay 0.
+    double logP = n * Math.log(0.5);
     double cumulative = 0;
     int j = 0;
     for (int k = 0; k < n; k++) {
-      cumulative += p;
+      cumulative += Math.exp(logP);
       if (cumulative > 0.025) {
         break;
       }
       j = k + 1; // P(X < k + 1) = P(X <= k) <= 2.5%
-      p = p * (n - k) / (k + 1);
+      logP += Math.log((double) (n - k) / (k + 1));
     }
     if (j == 0) {
       return null;

@@ -54,8 +54,10 @@ class PercentilesTest {
   /** The sign-test ranks of the median's 95% interval, against the published table values. */
   @Test
   void medianIntervalUsesSignTestRanks() {
-    // n -> lower rank j (upper n + 1 - j): 6->1, 10->2, 20->6, 40->14, 100->40
-    int[][] table = {{6, 1}, {10, 2}, {20, 6}, {40, 14}, {100, 40}};
+    // n -> lower rank j (upper n + 1 - j): 6->1, 10->2, 20->6, 40->14, 100->40; the large ones
+    // from exact binomial sums in integers (past n = 1074, 0.5^n underflows a double)
+    int[][] table = {{6, 1}, {10, 2}, {20, 6}, {40, 14}, {100, 40}, {1000, 469}, {1074, 505},
+        {1075, 505}, {2000, 956}, {5000, 2431}};
     for (int[] t : table) {
       long[] v = new long[t[0]];
       for (int i = 0; i < v.length; i++) {
