@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -100,18 +101,8 @@ final class CalibrateCommand implements Callable<Integer> {
     List<Callable<RunRecord>> realWork = new ArrayList<>();
     for (String strategy : strategies) {
       for (int n : members) {
-        for (int i = 0; i < runs * 10; i++) {
-          Scenario sc = CompareCommand.scenario("sim", strategy, n, "none", seed + i,
-              durationUs, overrides);
-          simWork.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
-              "none"));
-        }
-        for (int i = 0; i < runs; i++) {
-          Scenario sc = CompareCommand.scenario(backend, strategy, n, "none", seed + i,
-              durationUs, overrides);
-          realWork.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
-              "none"));
-        }
+        simWork.addAll(work("sim", strategy, n, runs * 10, durationUs, overrides));
+        realWork.addAll(work(backend, strategy, n, runs, durationUs, overrides));
       }
     }
     System.err.println("simulator: " + simWork.size() + " runs");
@@ -172,19 +163,26 @@ final class CalibrateCommand implements Callable<Integer> {
             found.size(), backend, otherParams == 0 ? ""
                 : " (" + otherParams + " more with other params, left out)");
         real.addAll(found);
-        for (int i = 0; i < found.size() * 10; i++) {
-          Scenario sc = CompareCommand.scenario("sim", strategy, n, "none", seed + i, durationUs,
-              overrides);
-          simWork.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
-              "none"));
-        }
+        simWork.addAll(work("sim", strategy, n, found.size() * 10, durationUs, overrides));
       }
     }
     System.err.println("simulator: " + simWork.size() + " runs");
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
     records.addAll(real);
     return finish(records, " --real-from " + realFrom.stream().map(Path::toString)
-        .collect(java.util.stream.Collectors.joining(",")));
+        .collect(Collectors.joining(",")));
+  }
+
+  /** {@code count} runs of (strategy, n) without fault on {@code on}, seeds from --seed up. */
+  private List<Callable<RunRecord>> work(String on, String strategy, int n, int count,
+      long durationUs, TreeMap<String, String> overrides) {
+    List<Callable<RunRecord>> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Scenario sc = CompareCommand.scenario(on, strategy, n, "none", seed + i, durationUs,
+          overrides);
+      out.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n, "none"));
+    }
+    return out;
   }
 
   private Integer finish(List<RunRecord> records, String from) throws IOException {
