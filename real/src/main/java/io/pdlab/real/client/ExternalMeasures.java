@@ -340,7 +340,7 @@ public final class ExternalMeasures implements AutoCloseable {
   }
 
   /** The serving leader and its voters at the last observation. */
-  public StatusAggregator.Health health() {
+  public io.pdlab.pd.run.ClusterClassifier.Health health() {
     synchronized (lock) {
       return aggregator.health();
     }

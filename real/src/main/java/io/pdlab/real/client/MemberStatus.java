@@ -2,11 +2,12 @@ package io.pdlab.real.client;
 
 import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.etcd.MemberIds;
+import io.pdlab.pd.run.MemberView;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What one expected member answered to one status poll: its cluster and member ID (response
+ * What one expected member answered to one status poll (its {@link MemberView}): its cluster and member ID (response
  * headers), the leader it follows and its term (maintenance status) and its view of the membership
  * (member list). A member that did not answer both calls in time is {@linkplain #down down}.
  *
@@ -23,7 +24,7 @@ import java.util.Objects;
  */
 public record MemberStatus(String name, long sampledUs, boolean answering, long clusterId,
     long memberId, long leaderId, long raftTerm, long raftIndex, List<Member> members,
-    String error) {
+    String error) implements MemberView {
   public MemberStatus {
     Objects.requireNonNull(name, "name");
     members = List.copyOf(members);
@@ -39,11 +40,6 @@ public record MemberStatus(String name, long sampledUs, boolean answering, long 
   /** A member that did not answer. */
   public static MemberStatus down(String name, long sampledUs, String error) {
     return new MemberStatus(name, sampledUs, false, 0, 0, 0, 0, 0, List.of(), error);
-  }
-
-  /** Whether the member says it is the leader. */
-  public boolean isLeader() {
-    return answering && leaderId != 0 && leaderId == memberId;
   }
 
   /** This member's entry in its own view, or null. */

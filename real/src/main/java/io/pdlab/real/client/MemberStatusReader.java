@@ -3,6 +3,7 @@ package io.pdlab.real.client;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.etcd.jetcd.api.StatusResponse;
 import io.pdlab.pd.etcd.Member;
+import io.pdlab.pd.run.ClusterClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +55,7 @@ public final class MemberStatusReader implements AutoCloseable {
   /** Whether {@code s} shows the member published (etcd's ReadyNotify: name and client URLs). */
   public static boolean published(MemberStatus s) {
     Member self = s.answering() ? s.self() : null;
-    return self != null && StatusAggregator.published(self);
+    return self != null && ClusterClassifier.published(self);
   }
 
   @Override

@@ -2,8 +2,8 @@ package io.pdlab.real.client;
 
 import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.etcd.MemberIds;
+import io.pdlab.pd.run.ClusterClassifier;
 import io.pdlab.pd.run.ClusterRecorder;
-import io.pdlab.pd.run.Outcome;
 import io.pdlab.pd.run.RunMeasures;
 import io.pdlab.sim.trace.TraceRecord;
 import java.util.ArrayList;
@@ -22,26 +22,11 @@ import java.util.TreeSet;
  * no threads: the caller passes every time, so the rules are unit-tested with synthetic samples.
  *
  * <h2>Definitions</h2>
- * Times are on the caller's clock (microseconds since the run's start).
+ * Times are on the caller's clock (microseconds since the run's start). Formation, cluster IDs,
+ * the serving leader and its health, bootstrap (and its reset), zero tolerance and the outcome
+ * are {@link ClusterClassifier}'s rules, the same the simulator is measured by; the samples are
+ * its {@link io.pdlab.pd.run.MemberView}s. What is particular to observing from outside:
  * <ul>
- *   <li><b>formed</b>: a cluster ID formed at the first observation in which a member of it
- *       reported a leader (non-zero leader ID). {@code clusterIds} are those cluster IDs.
- *   <li><b>serving leader</b> ({@link Health}): an answering expected member that reports itself
- *       as leader; its voters are the non-learners of its member list and
- *       {@code quorum = voters / 2 + 1}; a voter is <i>connected</i> if it is the leader or an
- *       answering expected member of the same cluster ID with that member ID that follows this
- *       leader, and <i>healthy</i> if connected and started ({@linkplain #published published}:
- *       name and client URLs in the leader's list).
- *       The leader serves if connected voters reach quorum; of several, the one with the most
- *       healthy voters counts (as {@code EtcdWorld.computeHealth}).
- *   <li><b>bootstrapped now</b>: exactly one cluster ever formed; at least {@code desiredSize}
- *       members expected; a serving leader whose member list has as many voters as members are
- *       expected, no learners, and all of them healthy; every expected member answering, in the
- *       leader's cluster, with its member ID among the leader's voters; and, when
- *       {@code requirePdClusterId}, a PD cluster ID read in that cluster.
- *       {@code bootstrapUs} is the first observation at which this held; it is reset to never when
- *       a name never expected before joins the expected set (as {@code EtcdWorld.expect} does;
- *       a name that leaves and comes back, e.g. a restarting member, does not reset it).
  *   <li><b>availability</b>: the probe sends one write at a time; write {@code j} is sent at
  *       {@code s_j} and resolves at {@code r_j}, acknowledged or failed (refused everywhere, an
  *       error, or no answer within its deadline). The cluster counts as <i>available</i> at time
@@ -54,8 +39,8 @@ import java.util.TreeSet;
  *       {@code intervalUs} aligned to the clock ({@code [k*I, (k+1)*I)}, the first being the
  *       first that starts at or after the formation). An interval is <b>unavailable</b> unless
  *       the cluster was available throughout it. It counts toward <b>zero tolerance</b> if it is
- *       unavailable, or if the last health observed before its end had no serving leader or fewer
- *       than {@code quorum + 1} healthy voters. Intervals are closed when the caller says
+ *       unavailable, or if the last health observed before its end was not
+ *       {@linkplain ClusterClassifier.Health#tolerant tolerant}. Intervals are closed when the caller says
  *       ({@link #closeIntervals}), but never past the send time of a write still in flight.
  *   <li><b>lost writes</b>: whenever a value of the probe key replaced by a probe write
  *       ({@link #checkProbeValue}) or read linearizably ({@link #checkValue}) in a cluster is lower
@@ -65,52 +50,16 @@ import java.util.TreeSet;
  *       its answering member with the highest Raft index); one line whenever it changes.
  *   <li><b>joins</b>: as {@link ClusterRecorder#joins()}, with "added" and "started" being the
  *       first observations of a member ID in its cluster's list and of it published.
- *   <li><b>outcome</b>: DATA_LOSS if a write was lost, else SPLIT_BRAIN if more than one cluster
- *       ID formed or more than one PD cluster ID was read, else STUCK if the last observation had
- *       no serving leader, else DEGRADED if it was not bootstrapped, else OK.
  * </ul>
  *
  * <p>Not thread-safe: {@link ExternalMeasures} calls it under one lock.
  */
 public final class StatusAggregator {
-  /**
-   * What the serving leader (if any) can count on at one observation.
-   *
-   * @param serving a leader has a quorum of connected voters
-   * @param clusterId the leader's cluster (0: no leader)
-   * @param leaderId the leader's member ID (0: no leader)
-   * @param voters voters in the leader's member list
-   * @param quorum {@code voters / 2 + 1}
-   * @param connected voters answering and following this leader (the leader included)
-   * @param healthy connected voters that are started
-   * @param learners learners in the leader's member list
-   */
-  public record Health(boolean serving, long clusterId, long leaderId, int voters, int quorum,
-      int connected, int healthy, int learners) {
-    static final Health NONE = new Health(false, 0, 0, 0, 0, 0, 0, 0);
-
-    /** One more failure would not stop it: serving with at least quorum + 1 healthy voters. */
-    public boolean tolerant() {
-      return serving && healthy >= quorum + 1;
-    }
-  }
-
   /** The highest acknowledged probe counter of one cluster. */
   public record Ack(long clusterId, long counter, String member, long timeUs) {}
 
-  private final int desiredSize;
-  private final boolean requirePdClusterId;
+  private final ClusterClassifier classifier;
   private final long intervalUs;
-
-  private final TreeMap<Long, Long> formedAtUs = new TreeMap<>();
-  private long firstFormedUs = -1;
-  private final TreeMap<Long, TreeSet<Long>> pdIdsByCluster = new TreeMap<>();
-  private final TreeSet<Long> pdClusterIds = new TreeSet<>();
-  /** Every name ever expected; a new one resets the bootstrap time. */
-  private final Set<String> everExpected = new HashSet<>();
-  private long bootstrappedAtUs = -1;
-  private boolean bootstrappedNow;
-  private Health health = Health.NONE;
   private long lastObservedUs = -1;
 
   private final List<String> timeline = new ArrayList<>();
@@ -130,8 +79,6 @@ public final class StatusAggregator {
   private final TreeMap<Long, Boolean> tolerantAt = new TreeMap<>();
   private long nextIntervalUs = -1;
   private long intervals;
-  private long unavailableUs;
-  private long zeroToleranceUs;
 
   private final List<String> lostWrites = new ArrayList<>();
   private final Set<String> lossesReported = new HashSet<>();
@@ -146,8 +93,7 @@ public final class StatusAggregator {
       throw new IllegalArgumentException("desiredSize must be >= 0 and intervalUs > 0, were "
           + desiredSize + " and " + intervalUs);
     }
-    this.desiredSize = desiredSize;
-    this.requirePdClusterId = requirePdClusterId;
+    this.classifier = new ClusterClassifier(desiredSize, requirePdClusterId);
     this.intervalUs = intervalUs;
   }
 
@@ -161,11 +107,8 @@ public final class StatusAggregator {
    */
   public void observe(long nowUs, List<String> expected, Map<String, MemberStatus> latest) {
     lastObservedUs = nowUs;
-    for (String name : expected) {
-      if (everExpected.add(name)) {
-        bootstrappedAtUs = -1; // N grew: bootstrap means all of them (EtcdWorld.expect)
-      }
-    }
+    classifier.observe(nowUs, expected, latest);
+    tolerantAt.put(nowUs, classifier.health().tolerant());
     List<MemberStatus> answering = new ArrayList<>();
     for (String name : expected) {
       MemberStatus s = latest.get(name);
@@ -173,91 +116,7 @@ public final class StatusAggregator {
         answering.add(s);
       }
     }
-    for (MemberStatus s : answering) {
-      if (s.leaderId() != 0 && formedAtUs.putIfAbsent(s.clusterId(), nowUs) == null
-          && firstFormedUs < 0) {
-        firstFormedUs = nowUs;
-      }
-    }
-    MemberStatus leader = null;
-    health = Health.NONE;
-    for (MemberStatus l : answering) {
-      if (!l.isLeader()) {
-        continue;
-      }
-      Health h = healthOf(l, answering);
-      if (h.serving() && (!health.serving() || h.healthy() > health.healthy())
-          || !health.serving() && health.leaderId() == 0) {
-        health = h;
-        leader = l;
-      }
-    }
-    bootstrappedNow = leader != null && bootstrappedWith(leader, expected, latest);
-    if (bootstrappedNow && bootstrappedAtUs < 0) {
-      bootstrappedAtUs = nowUs;
-    }
-    tolerantAt.put(nowUs, health.tolerant());
     recordMemberships(nowUs, answering);
-  }
-
-  private static Health healthOf(MemberStatus l, List<MemberStatus> answering) {
-    int voters = 0;
-    int connected = 0;
-    int healthy = 0;
-    int learners = 0;
-    for (Member v : l.members()) {
-      if (v.learner()) {
-        learners++;
-        continue;
-      }
-      voters++;
-      boolean up = v.id() == l.memberId();
-      for (MemberStatus s : answering) {
-        if (!up && s.clusterId() == l.clusterId() && s.memberId() == v.id()
-            && s.leaderId() == l.memberId()) {
-          up = true;
-        }
-      }
-      if (up) {
-        connected++;
-        if (published(v)) {
-          healthy++;
-        }
-      }
-    }
-    int quorum = voters / 2 + 1;
-    return new Health(voters > 0 && connected >= quorum, l.clusterId(), l.memberId(), voters,
-        quorum, connected, healthy, learners);
-  }
-
-  private boolean bootstrappedWith(MemberStatus leader, List<String> expected,
-      Map<String, MemberStatus> latest) {
-    if (formedAtUs.size() != 1 || expected.size() < desiredSize || !health.serving()) {
-      return false;
-    }
-    if (requirePdClusterId && pdIdsByCluster.getOrDefault(health.clusterId(), new TreeSet<>())
-        .isEmpty()) {
-      return false;
-    }
-    if (health.voters() != expected.size() || health.learners() != 0
-        || health.healthy() != expected.size()) {
-      return false;
-    }
-    Set<Long> voterIds = new HashSet<>();
-    for (Member m : leader.members()) {
-      if (!m.learner()) {
-        voterIds.add(m.id());
-      }
-    }
-    Set<Long> seen = new HashSet<>();
-    for (String name : expected) {
-      MemberStatus s = latest.get(name);
-      if (s == null || !s.answering() || s.clusterId() != health.clusterId()
-          || !voterIds.contains(s.memberId()) || !seen.add(s.memberId())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void recordMemberships(long nowUs, List<MemberStatus> answering) {
@@ -275,7 +134,7 @@ public final class StatusAggregator {
       TreeMap<Long, Long> started = startedUs.computeIfAbsent(cluster, k -> new TreeMap<>());
       for (Member m : members) {
         added.putIfAbsent(m.id(), nowUs);
-        if (published(m)) {
+        if (ClusterClassifier.published(m)) {
           started.putIfAbsent(m.id(), nowUs);
           nameOf.putIfAbsent(m.id(), m.name());
         }
@@ -301,16 +160,6 @@ public final class StatusAggregator {
   }
 
   /**
-   * Whether a member has started, seen from outside: it published its name and client URLs. etcd
-   * 3.4 lists the members of a static bootstrap with their {@code --initial-cluster} names before
-   * they ever start (only their client URLs are missing), so a name alone is not enough; members
-   * added at runtime have neither until they publish.
-   */
-  public static boolean published(Member m) {
-    return !m.name().isEmpty() && !m.clientUrls().isEmpty();
-  }
-
-  /**
    * A stable one-line view: started members by name, then unstarted ones by name (or, without one,
    * by ID), e.g. {@code [a,b(learner),c(unstarted),1f2e(unstarted,learner)]}.
    */
@@ -318,7 +167,7 @@ public final class StatusAggregator {
     List<Member> started = new ArrayList<>();
     List<Member> unstarted = new ArrayList<>();
     for (Member m : members) {
-      (published(m) ? started : unstarted).add(m);
+      (ClusterClassifier.published(m) ? started : unstarted).add(m);
     }
     java.util.Comparator<Member> order = (x, y) -> x.name().equals(y.name())
         ? Long.compareUnsigned(x.id(), y.id()) : x.name().compareTo(y.name());
@@ -400,8 +249,7 @@ public final class StatusAggregator {
 
   /** A PD cluster ID read from the PD cluster-ID key in {@code clusterId}. */
   public void pdClusterIdRead(long clusterId, long pdClusterId) {
-    pdIdsByCluster.computeIfAbsent(clusterId, k -> new TreeSet<>()).add(pdClusterId);
-    pdClusterIds.add(pdClusterId);
+    classifier.pdClusterId(clusterId, pdClusterId);
   }
 
   /**
@@ -411,6 +259,7 @@ public final class StatusAggregator {
    * callers close with a lag of an interval (see {@link ExternalMeasures}).
    */
   public void closeIntervals(long upToUs) {
+    long firstFormedUs = classifier.firstFormedUs();
     if (firstFormedUs < 0) {
       return;
     }
@@ -423,13 +272,7 @@ public final class StatusAggregator {
       long end = start + intervalUs;
       boolean available = availableThroughout(start, end);
       Map.Entry<Long, Boolean> h = tolerantAt.lowerEntry(end);
-      boolean tolerant = h != null && h.getValue();
-      if (!available) {
-        unavailableUs += intervalUs;
-      }
-      if (!available || !tolerant) {
-        zeroToleranceUs += intervalUs;
-      }
+      classifier.account(intervalUs, available, h != null && h.getValue());
       intervals++;
       nextIntervalUs = end;
     }
@@ -473,51 +316,37 @@ public final class StatusAggregator {
 
   /** The measures so far; {@code bootstrapUs} etc. on the caller's clock. */
   public RunMeasures measures() {
-    Outcome outcome;
-    if (!lostWrites.isEmpty()) {
-      outcome = Outcome.DATA_LOSS;
-    } else if (formedAtUs.size() > 1 || pdClusterIds.size() > 1) {
-      outcome = Outcome.SPLIT_BRAIN;
-    } else if (!health.serving()) {
-      outcome = Outcome.STUCK;
-    } else if (!bootstrappedNow) {
-      outcome = Outcome.DEGRADED;
-    } else {
-      outcome = Outcome.OK;
-    }
-    return new RunMeasures(bootstrappedAtUs, unavailableUs, zeroToleranceUs,
-        new ArrayList<>(formedAtUs.keySet()), new ArrayList<>(pdClusterIds), lostWrites,
-        timeline, outcome, joins());
+    return classifier.measures(lostWrites, timeline, joins());
   }
 
   /** The runtime joins, as {@link ClusterRecorder#joins()} computes them from its observations. */
   public List<ClusterRecorder.Join> joins() {
-    return ClusterRecorder.joins(formedAtUs, addedUs, startedUs, nameOf);
+    return ClusterRecorder.joins(classifier.formedAtUs(), addedUs, startedUs, nameOf);
   }
 
   /** The health at the last observation. */
-  public Health health() {
-    return health;
+  public ClusterClassifier.Health health() {
+    return classifier.health();
   }
 
   /** Whether the last observation found the cluster bootstrapped. */
   public boolean bootstrappedNow() {
-    return bootstrappedNow;
+    return classifier.bootstrappedNow();
   }
 
   /** When the cluster first bootstrapped, or -1. */
   public long bootstrappedAtUs() {
-    return bootstrappedAtUs;
+    return classifier.bootstrappedAtUs();
   }
 
   /** Cluster IDs that formed, with the time their first leader was seen. */
   public Map<Long, Long> formedAtUs() {
-    return Collections.unmodifiableMap(formedAtUs);
+    return classifier.formedAtUs();
   }
 
   /** The first formation, or -1. */
   public long firstFormedUs() {
-    return firstFormedUs;
+    return classifier.firstFormedUs();
   }
 
   /** The highest acknowledged probe counter per cluster. */
@@ -526,7 +355,7 @@ public final class StatusAggregator {
   }
 
   public SortedSet<Long> pdClusterIds() {
-    return Collections.unmodifiableSortedSet(pdClusterIds);
+    return classifier.pdClusterIds();
   }
 
   public List<String> lostWrites() {
@@ -543,11 +372,11 @@ public final class StatusAggregator {
   }
 
   public long unavailableUs() {
-    return unavailableUs;
+    return classifier.unavailableUs();
   }
 
   public long zeroToleranceUs() {
-    return zeroToleranceUs;
+    return classifier.zeroToleranceUs();
   }
 
   /** The time of the last observation, or -1. */

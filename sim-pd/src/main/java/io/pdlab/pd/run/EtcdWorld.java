@@ -38,11 +38,9 @@ public final class EtcdWorld implements MemberTracker {
   private final ClusterRecorder recorder = new ClusterRecorder();
   private final List<String> expected = new ArrayList<>();
   private final EtcdClient client = new EtcdClient(CLIENT_TIMEOUT_US);
-  private boolean requirePdClusterId;
+  /** The measures' rules, shared with the real backends; fed views of the model's members. */
+  private final ClusterClassifier classifier = new ClusterClassifier(0, false);
   private long startUs = -1;
-  private long bootstrappedAtUs = -1;
-  private long unavailableUs;
-  private long zeroToleranceUs;
   private boolean sampling;
 
   public EtcdWorld(long seed, Budget budget, boolean traceEnabled) {
@@ -65,8 +63,7 @@ public final class EtcdWorld implements MemberTracker {
   public void expect(String name) {
     if (!expected.contains(name)) {
       expected.add(name);
-      bootstrappedAtUs = -1;
-      cachedHealth = null;
+      observedAt = null;
     }
   }
 
@@ -74,7 +71,7 @@ public final class EtcdWorld implements MemberTracker {
   @Override
   public void unexpect(String name) {
     expected.remove(name);
-    cachedHealth = null;
+    observedAt = null;
   }
 
   public Simulation sim() {
@@ -93,6 +90,9 @@ public final class EtcdWorld implements MemberTracker {
   @Override
   public void pdClusterId(String pod, long id) {
     recorder.onPdClusterId(id);
+    EtcdMember e = etcd(pod);
+    classifier.pdClusterId(e == null ? 0 : e.clusterId(), id);
+    observedAt = null;
   }
 
   public EtcdClient client() {
@@ -140,8 +140,7 @@ public final class EtcdWorld implements MemberTracker {
   public void addProcess(String name, ProcessFactory factory) {
     sim.addProcess(name, factory);
     expected.add(name);
-    bootstrappedAtUs = -1; // N grew: bootstrap means all of them
-    cachedHealth = null;
+    observedAt = null;
   }
 
   /** The members the cluster should end up with, in the order they were added. */
@@ -149,21 +148,19 @@ public final class EtcdWorld implements MemberTracker {
     return List.copyOf(expected);
   }
 
-  /** At least this many members must be expected, voting and started (0: all expected). */
-  private int desiredSize;
-
   /**
    * The size the cluster is meant to reach. Members join the expected set as their containers
    * start, so without this a member that never starts would not count against bootstrap.
    */
   public void expectSize(int n) {
-    desiredSize = n;
-    bootstrappedAtUs = -1;
+    classifier.desiredSize(n);
+    observedAt = null;
   }
 
   /** PD runs: bootstrap also needs the PD cluster ID written. */
   public void requirePdClusterId(boolean on) {
-    requirePdClusterId = on;
+    classifier.requirePdClusterId(on);
+    observedAt = null;
   }
 
   /** The etcd member inside process {@code name}, or null while it has none or is down. */
@@ -191,31 +188,18 @@ public final class EtcdWorld implements MemberTracker {
   };
 
   private void sample() {
-    noteBootstrap();
-    if (!recorder.formedAtUs().isEmpty()) {
-      Health h = health();
-      if (!h.serving) {
-        unavailableUs += SAMPLE_INTERVAL_US;
-      }
-      if (!h.serving || h.healthyVoters < h.quorum + 1) {
-        zeroToleranceUs += SAMPLE_INTERVAL_US;
-      }
-    }
+    observe();
+    ClusterClassifier.Health h = classifier.health();
+    classifier.account(SAMPLE_INTERVAL_US, h.serving(), h.tolerant());
     if (sampling) {
       sim.schedule(SAMPLE_INTERVAL_US, sampler);
     }
   }
 
-  private void noteBootstrap() {
-    if (bootstrappedAtUs < 0 && startUs >= 0 && bootstrapped()) {
-      bootstrappedAtUs = sim.nowUs();
-    }
-  }
-
   /** When the world first bootstrapped, from the start of measuring; -1 if not (yet). */
   public long bootstrappedAtUs() {
-    noteBootstrap();
-    return bootstrappedAtUs < 0 ? -1 : bootstrappedAtUs - startUs;
+    observe();
+    return classifier.bootstrappedAtUs();
   }
 
   /**
@@ -225,13 +209,9 @@ public final class EtcdWorld implements MemberTracker {
    */
   public RunResult runUntilBootstrapped() {
     startMeasuring();
-    long[] seen = {-1};
     return sim.run(() -> {
-      if (recorder.changes() != seen[0]) {
-        seen[0] = recorder.changes();
-        noteBootstrap();
-      }
-      return bootstrappedAtUs >= 0;
+      observe();
+      return classifier.bootstrappedAtUs() >= 0;
     });
   }
 
@@ -241,84 +221,102 @@ public final class EtcdWorld implements MemberTracker {
     return sim.runUntil(timeUs);
   }
 
-  /** What the serving leader (if any) can count on right now. */
-  record Health(boolean serving, int quorum, int healthyVoters, EtcdMember leader) {}
+  /** The change counts at the last observation (null: observe again). */
+  private long[] observedAt;
+  private final Map<String, MemberView> views = new LinkedHashMap<>();
 
-  /** The last computed health and the change counts it was computed at. */
-  private Health cachedHealth;
-  private long cachedRecorderChanges = -1;
-  private long cachedWorldChanges = -1;
-
-  /** {@link #computeHealth}, recomputed only when a member, a process or a link changed. */
-  Health health() {
-    if (cachedHealth == null || recorder.changes() != cachedRecorderChanges
-        || sim.changes() != cachedWorldChanges) {
-      cachedHealth = computeHealth();
-      cachedRecorderChanges = recorder.changes();
-      cachedWorldChanges = sim.changes();
+  /**
+   * Gives the classifier the members' views now, unless nothing changed since the last time (no
+   * member, process or link did, and no expectation). Elections the recorder saw between two
+   * observations count as formations at their own time. Nothing is observed before measuring
+   * starts; times are from its start.
+   */
+  private void observe() {
+    if (startUs < 0) {
+      return;
     }
-    return cachedHealth;
-  }
-
-  private Health computeHealth() {
-    Health best = new Health(false, 0, 0, null);
+    if (observedAt != null && observedAt[0] == recorder.changes()
+        && observedAt[1] == sim.changes()) {
+      return; // the same views would give the same verdicts
+    }
+    for (Map.Entry<Long, Long> f : recorder.formedAtUs().entrySet()) {
+      classifier.formed(f.getKey(), Math.max(0, f.getValue() - startUs));
+    }
+    views.clear();
     for (String name : expected) {
-      EtcdMember l = etcd(name);
-      if (l == null || l.raft() == null || !l.isLeader()
-          || sim.state(name) != ProcessState.RUNNING) {
-        continue;
-      }
-      int quorum = l.raft().voters().size() / 2 + 1;
-      int connected = 0;
-      int healthy = 0;
-      for (long v : l.raft().voters()) {
-        Member m = l.membership().get(v);
-        if (m == null || m.peerUrls().isEmpty()) {
-          continue;
-        }
-        String ep = EtcdConfig.endpointOf(m.peerUrls().get(0));
-        boolean up = v == l.memberId() || (sim.hasProcess(ep)
-            && sim.state(ep) == ProcessState.RUNNING && etcd(ep) != null
-            && etcd(ep).clusterId() == l.clusterId()
-            && sim.network().isUp(name, ep) && sim.network().isUp(ep, name));
-        if (up) {
-          connected++;
-          if (m.started()) {
-            healthy++;
-          }
-        }
-      }
-      if (connected >= quorum && (!best.serving || healthy > best.healthyVoters)) {
-        best = new Health(true, quorum, healthy, l);
-      }
+      views.put(name, view(name));
     }
-    return best;
+    classifier.observe(sim.nowUs() - startUs, expected, views);
+    observedAt = new long[] {recorder.changes(), sim.changes()};
   }
 
   /**
-   * All expected members voting and started in one cluster with one serving leader (and, for PD,
-   * a PD cluster ID written).
+   * What member {@code name} reports: it answers while its process runs and it is in a cluster.
+   * The simulator knows more than a member does: a follower cut off from its leader still names
+   * it until its election timeout, so the view names a leader only while the links to and from
+   * it are up (the leader itself always names itself).
    */
-  public boolean bootstrapped() {
-    if (recorder.formedAtUs().size() != 1 || expected.size() < desiredSize) {
-      return false;
+  private MemberView view(String name) {
+    EtcdMember e = etcd(name);
+    if (e == null || e.raft() == null || sim.state(name) != ProcessState.RUNNING) {
+      return MemberView.Of.down(name);
     }
-    if (requirePdClusterId && recorder.pdClusterIds().isEmpty()) {
-      return false;
-    }
-    Health h = health();
-    if (!h.serving || h.leader.raft().voters().size() != expected.size()
-        || !h.leader.raft().learners().isEmpty() || h.healthyVoters != expected.size()) {
-      return false;
-    }
-    for (String name : expected) {
-      EtcdMember e = etcd(name);
-      if (e == null || e.raft() == null || e.clusterId() != h.leader.clusterId()
-          || !h.leader.raft().voters().contains(e.memberId())) {
-        return false;
+    long lead = e.raft().lead();
+    if (lead != 0 && lead != e.memberId()) {
+      Member m = e.membership().get(lead);
+      String ep = m == null || m.peerUrls().isEmpty() ? null
+          : EtcdConfig.endpointOf(m.peerUrls().get(0));
+      if (ep == null || !sim.hasProcess(ep) || !sim.network().isUp(name, ep)
+          || !sim.network().isUp(ep, name)) {
+        lead = 0;
       }
     }
-    return true;
+    return new ModelView(name, e, lead);
+  }
+
+  /** A member's view read off the model; its member list is copied only when asked for. */
+  private record ModelView(String name, EtcdMember e, long leaderId) implements MemberView {
+    @Override
+    public boolean answering() {
+      return true;
+    }
+
+    @Override
+    public long clusterId() {
+      return e.clusterId();
+    }
+
+    @Override
+    public long memberId() {
+      return e.memberId();
+    }
+
+    @Override
+    public long raftTerm() {
+      return e.raft().term();
+    }
+
+    @Override
+    public long raftIndex() {
+      return e.raft().lastIndex();
+    }
+
+    @Override
+    public List<Member> members() {
+      return List.copyOf(e.membership().members().values());
+    }
+  }
+
+  /** The health at the last observation ({@link ClusterClassifier#health}). */
+  public ClusterClassifier.Health health() {
+    observe();
+    return classifier.health();
+  }
+
+  /** Whether the expected members are bootstrapped now ({@link ClusterClassifier}). */
+  public boolean bootstrapped() {
+    observe();
+    return classifier.bootstrappedNow();
   }
 
   /**
@@ -328,10 +326,10 @@ public final class EtcdWorld implements MemberTracker {
    */
   public List<String> lostWrites() {
     List<String> lost = new ArrayList<>();
-    Health h = health();
+    ClusterClassifier.Health h = health();
     List<String> holders = new ArrayList<>();
-    if (h.serving) {
-      holders.add(h.leader.name());
+    if (h.serving()) {
+      holders.add(h.leaderName());
     } else {
       holders.addAll(expected);
     }
@@ -356,25 +354,8 @@ public final class EtcdWorld implements MemberTracker {
 
   /** The measures and outcome of the run so far. */
   public RunMeasures measures() {
-    noteBootstrap();
-    List<String> lost = lostWrites();
-    Outcome outcome;
-    Health h = health();
-    if (!lost.isEmpty()) {
-      outcome = Outcome.DATA_LOSS;
-    } else if (recorder.formedAtUs().size() > 1 || recorder.pdClusterIds().size() > 1) {
-      outcome = Outcome.SPLIT_BRAIN;
-    } else if (!h.serving) {
-      outcome = Outcome.STUCK;
-    } else if (!bootstrapped()) {
-      outcome = Outcome.DEGRADED;
-    } else {
-      outcome = Outcome.OK;
-    }
-    long boot = bootstrappedAtUs < 0 ? -1 : bootstrappedAtUs - startUs;
-    return new RunMeasures(boot, unavailableUs, zeroToleranceUs,
-        new ArrayList<>(recorder.formedAtUs().keySet()), new ArrayList<>(recorder.pdClusterIds()),
-        lost, recorder.timeline(), outcome, recorder.joins());
+    observe();
+    return classifier.measures(lostWrites(), recorder.timeline(), recorder.joins());
   }
 
   /** One line per expected member: state, role, term, cluster, commit, membership view. */

@@ -150,6 +150,6 @@ public final class PdWorld implements PodEnv {
 
   @Override
   public void pdClusterId(String pod, long id) {
-    world.recorder().onPdClusterId(id);
+    world.pdClusterId(pod, id);
   }
 }
