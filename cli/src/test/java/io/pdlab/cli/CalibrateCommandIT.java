@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pdlab.real.drive.Prerequisites;
+import io.pdlab.real.testing.RealPrerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CalibrateCommandIT {
   @Test
   void calibrateWritesTheTableIntoTheReport(@TempDir Path dir) throws Exception {
-    String missing = Prerequisites.missing("etcd");
-    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+    RealPrerequisites.requireBackend("etcd");
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     java.io.PrintStream oldErr = System.err;
     System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));

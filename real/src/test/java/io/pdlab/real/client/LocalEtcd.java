@@ -1,5 +1,6 @@
 package io.pdlab.real.client;
 
+import io.pdlab.real.testing.RealPrerequisites;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,9 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Test-only launcher of real etcd 3.4 processes, each on its own loopback address with free ports
@@ -46,8 +47,8 @@ final class LocalEtcd implements AutoCloseable {
 
   /** Skips the calling test when etcd is not installed. */
   static void assumeEtcd() {
-    Assumptions.assumeTrue(Files.isExecutable(ETCD),
-        "etcd not found at " + ETCD + ": apt-get install -y etcd-server");
+    RealPrerequisites.require("etcd at " + ETCD, Files.isExecutable(ETCD) ? Optional.empty()
+        : Optional.of("not found: apt-get install -y etcd-server"));
   }
 
   /** A free port on {@code ip} (bound to port 0 and released). */

@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pdlab.pd.etcd.EtcdConfig;
 import io.pdlab.pd.etcd.EtcdTiming;
 import io.pdlab.real.client.EtcdOps;
-import io.pdlab.real.node.EtcdBinary;
 import io.pdlab.real.node.EtcdFlags;
 import io.pdlab.real.node.LocalEtcdBackend;
+import io.pdlab.real.testing.RealPrerequisites;
 import io.pdlab.sim.Budget;
 import io.pdlab.sim.Simulation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +30,7 @@ class RealContextTest {
 
   @BeforeEach
   void setUp() {
-    Assumptions.assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
-        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd");
     backend = new LocalEtcdBackend();
     rc = new RealContext(new Simulation(1, Budget.of(1_000, 1_000_000), false), backend,
         EtcdOps::new);

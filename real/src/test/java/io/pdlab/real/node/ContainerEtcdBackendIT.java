@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -14,6 +13,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
+import io.pdlab.real.testing.RealPrerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +41,7 @@ class ContainerEtcdBackendIT {
 
   @BeforeAll
   static void requireDockerAndEtcd() {
-    Optional<String> why = ContainerEtcdBackend.unavailableReason();
-    assumeTrue(why.isEmpty(), () -> "skipped: " + why.orElse(""));
+    RealPrerequisites.requireBackend("etcd-containers");
   }
 
   private static DockerClient docker() {
@@ -228,8 +227,8 @@ class ContainerEtcdBackendIT {
 
   @Test
   void partitionCutsOneMemberOffAndHealBringsItBack() throws Exception {
-    Optional<String> why = PartitionMethod.netnsUnavailableReason();
-    assumeTrue(why.isEmpty(), () -> "skipped: " + why.orElse(""));
+    RealPrerequisites.require("partitions in network namespaces",
+        PartitionMethod.netnsUnavailableReason());
     try (ContainerEtcdBackend b = new ContainerEtcdBackend(PartitionMethod.NETNS_IPTABLES)) {
       List<EtcdNode> nodes = startThree(b);
       EtcdNode cut = leaderOf(nodes);

@@ -3,8 +3,8 @@ package io.pdlab.real.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pdlab.real.testing.RealPrerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -82,8 +82,7 @@ class EtcdBinaryTest {
 
   @Test
   void realEtcdIs34AndItsDefaultsAreOurs() {
-    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
-        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd");
     EtcdBinary etcd = EtcdBinary.locate();
     assertTrue(etcd.version().startsWith("3.4."), etcd.version());
     String help = Commands.run(Duration.ofSeconds(20), null,

@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import io.pdlab.real.testing.RealPrerequisites;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -103,8 +103,7 @@ class HygieneIT {
 
   @Test
   void systemExitKillsLocalMembersAndRemovesTheRunDirectory() throws Exception {
-    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
-        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd");
     Child c = launch("local", "exit");
     awaitExit(c.process());
     assertNoLocalLeftovers(c);
@@ -112,8 +111,7 @@ class HygieneIT {
 
   @Test
   void sigtermKillsLocalMembersAndRemovesTheRunDirectory() throws Exception {
-    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
-        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd");
     Child c = launch("local", "wait");
     c.process().destroy();
     awaitExit(c.process());
@@ -122,8 +120,7 @@ class HygieneIT {
 
   @Test
   void afterKillNineTheReaperRemovesOrphanProcessesAndTheRunDirectory() throws Exception {
-    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
-        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd");
     Child c = launch("local", "wait");
     c.process().destroyForcibly();
     awaitExit(c.process());
@@ -140,8 +137,7 @@ class HygieneIT {
 
   @Test
   void containersSystemExitAndKillNine() throws Exception {
-    assumeTrue(ContainerEtcdBackend.unavailableReason().isEmpty(),
-        () -> "skipped: " + ContainerEtcdBackend.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd-containers");
     DockerClient docker = DockerSupport.client();
 
     Child exited = launch("containers", "exit");

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pdlab.real.testing.RealPrerequisites;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,8 +38,7 @@ class LocalEtcdBackendIT {
 
   @BeforeAll
   static void requireEtcd() {
-    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
-        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd");
   }
 
   private static EtcdFlags single(EtcdNode n) {

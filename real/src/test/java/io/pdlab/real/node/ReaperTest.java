@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pdlab.real.testing.RealPrerequisites;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -36,8 +36,7 @@ class ReaperTest {
 
   @Test
   void reapsTheOrphanEtcdOfADeadRunAndLeavesALiveRunAlone() throws Exception {
-    assumeTrue(EtcdBinary.unavailableReason().isEmpty(),
-        () -> "skipped: " + EtcdBinary.unavailableReason().orElse(""));
+    RealPrerequisites.requireBackend("etcd");
     Owner me = Owner.current();
     Path dead = deadRun(base, new Owner(OwnerTest.deadPid(), Instant.now().minusSeconds(60),
         me.bootId(), me.pidNamespace()));

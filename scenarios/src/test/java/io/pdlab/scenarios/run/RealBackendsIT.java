@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pdlab.real.drive.Prerequisites;
+import io.pdlab.real.testing.RealPrerequisites;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.yaml.ScenarioParser;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -30,8 +30,7 @@ class RealBackendsIT {
       "discovery");
 
   static void assumeBackend(String backend) {
-    String missing = Prerequisites.missing(backend);
-    Assumptions.assumeTrue(missing == null, () -> "backend " + backend + " skipped: " + missing);
+    RealPrerequisites.requireBackend(backend);
   }
 
   static Scenario scenario(String backend, String strategy, int n, String faults,
