@@ -1,15 +1,10 @@
 package io.pdlab.pd.run;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.etcd.MemberIds;
 import io.pdlab.sim.datadriven.DataDrivenFile;
 import io.pdlab.sim.trace.TraceRecord;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,18 +40,8 @@ class ClassifierDataDrivenTest {
   static final Path DIR = Path.of("src/test/resources/testdata/classifier");
 
   @TestFactory
-  Stream<DynamicTest> files() throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(DIR)) {
-      files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-    }
-    assertEquals(false, files.isEmpty(), "no test files in " + DIR);
-    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
-      List<String> failures = DataDrivenFile.check(f, new Script()::run);
-      if (!failures.isEmpty()) {
-        fail(String.join("\n\n", failures));
-      }
-    }));
+  Stream<DynamicTest> files() {
+    return DataDrivenDir.tests(DIR, () -> new Script()::run);
   }
 
   /** One file's state: the classifier under test. */
