@@ -4,6 +4,7 @@ import io.pdlab.reports.Report;
 import io.pdlab.reports.Results;
 import io.pdlab.reports.RunRecord;
 import io.pdlab.reports.Summary;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.Infra;
@@ -37,8 +38,9 @@ final class CompareCommand implements Callable<Integer> {
   static final List<String> FAULTS = List.of("none", "late-member", "never-member",
       "crash-member", "partition-member");
 
-  /** The backends compare runs on. */
-  static final List<String> BACKENDS = List.of("sim", "etcd", "etcd-containers");
+  /** The backends compare runs on: those that run here. */
+  static final List<Backend> BACKENDS = java.util.Arrays.stream(Backend.values())
+      .filter(b -> b.unavailable() == null).toList();
 
   @Option(names = "--backend", defaultValue = "sim",
       description = "sim (default, virtual time), etcd (real etcd processes on loopback) or"
@@ -100,6 +102,7 @@ final class CompareCommand implements Callable<Integer> {
     if (durationUs <= 0) {
       throw new BadInputException("--duration: must be positive, got " + duration);
     }
+    Backend on = Backend.of(backend).orElseThrow();
     List<Callable<RunRecord>> work = new ArrayList<>();
     for (String strategy : strategies) {
       for (int n : members) {
@@ -109,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
           }
           for (int i = 0; i < runs; i++) {
             long s = seed + i;
-            Scenario sc = scenario(backend, strategy, n, fault, s, durationUs, Map.of());
+            Scenario sc = scenario(on, strategy, n, fault, s, durationUs, Map.of());
             work.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
                 fault));
           }
@@ -117,7 +120,7 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     if (real()) {
-      warmUp(backend, durationUs, Map.of(), System.err);
+      warmUp(on, durationUs, Map.of(), System.err);
     }
     List<RunRecord> records = execute(work, System.err, real() ? 1 : threads);
     Results results = Results.of("pdlab compare", records);
@@ -129,10 +132,18 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (!BACKENDS.contains(backend)) {
+    if (!BACKENDS.contains(Backend.of(backend).orElse(null))) {
+      StringBuilder known = new StringBuilder();
+      for (Backend b : BACKENDS) {
+        known.append(known.length() == 0 ? "" : ", ").append(b);
+      }
+      for (Backend b : Backend.values()) {
+        if (b.unavailable() != null) {
+          known.append("; ").append(b).append(" cannot run here: ").append(b.unavailable());
+        }
+      }
       throw new BadInputException("--backend: unknown backend '" + backend + "' (known: "
-          + String.join(", ", BACKENDS) + "; k3s cannot run here: "
-          + io.pdlab.scenarios.run.RealRunner.K3S_UNAVAILABLE + ")");
+          + known + ")");
     }
     if (backend.equals("etcd") && faults.contains("partition-member")) {
       throw new BadInputException("--faults partition-member: backend 'etcd' cannot partition"
@@ -157,7 +168,7 @@ final class CompareCommand implements Callable<Integer> {
    * bootstrap takes 0.15-1.05 s; counted, it moved the first cell's median by a rank. A
    * one-member static bootstrap is the shortest real run that goes through all of that code.
    */
-  static void warmUp(String backend, long durationUs, Map<String, String> timing,
+  static void warmUp(Backend backend, long durationUs, Map<String, String> timing,
       PrintStream progress) {
     progress.println(backend + ": one warm-up run first, not counted (static, 1 member)");
     ScenarioRunner.run(scenario(backend, "static", 1, "none", 0, durationUs, timing), null, null,
@@ -168,7 +179,7 @@ final class CompareCommand implements Callable<Integer> {
    * One run on {@code backend}: a cluster of {@code n} members under a strategy, with one fault
    * on one member and the cluster's timing overrides {@code timing}.
    */
-  static Scenario scenario(String backend, String strategy, int n, String fault, long seed,
+  static Scenario scenario(Backend backend, String strategy, int n, String fault, long seed,
       long durationUs, Map<String, String> timing) {
     int victim = Math.min(1, n - 1);
     List<FaultDef> fs = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.pdlab.real.drive.RealWorld;
 import io.pdlab.real.node.ContainerEtcdBackend;
 import io.pdlab.real.node.EtcdBackend;
 import io.pdlab.real.node.LocalEtcdBackend;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.Scenario;
@@ -21,10 +22,6 @@ import java.util.List;
  * something a backend cannot do is refused before anything starts.
  */
 public final class RealRunner {
-  /** Why the k3s backend does not run here. */
-  public static final String K3S_UNAVAILABLE = "the k3s backend needs a k3s container image, and"
-      + " no image can be pulled on this machine (no registry is reachable); run it where"
-      + " rancher/k3s can be pulled";
   /**
    * How long an early-stopping real run goes on after it bootstrapped and its faults played out:
    * long enough for the probes to see a settled cluster, short enough for sweeps.
@@ -37,13 +34,13 @@ public final class RealRunner {
    * What {@code s} asks that backend {@code backend} cannot do, one message per problem (empty:
    * it can run).
    */
-  public static List<String> unsupported(Scenario s, String backend) {
+  public static List<String> unsupported(Scenario s, Backend backend) {
     List<String> out = new ArrayList<>();
     if (s.infra().provision()) {
       out.add("infra.provision: the EKS provisioning graph runs only on the simulated backend");
     }
     for (FaultDef f : s.faults()) {
-      if (f.kind().equals("partition") && !backend.equals("etcd-containers")) {
+      if (f.kind().equals("partition") && backend != Backend.ETCD_CONTAINERS) {
         out.add("fault at " + f.atUs() / 1_000 + " ms: backend '" + backend + "' cannot"
             + " partition members (local processes share the host's loopback); use backend"
             + " etcd-containers");
@@ -60,8 +57,12 @@ public final class RealRunner {
           + "' cannot run this scenario: " + String.join("; ", problems));
     }
     boolean pd = ScenarioRunner.runsPd(s);
-    EtcdBackend backend = s.backend().equals("etcd-containers") ? new ContainerEtcdBackend()
-        : new LocalEtcdBackend();
+    EtcdBackend backend = switch (s.backend()) {
+      case ETCD -> new LocalEtcdBackend();
+      case ETCD_CONTAINERS -> new ContainerEtcdBackend();
+      case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
+          + s.backend() + "' is not a real etcd backend (etcd, etcd-containers)");
+    };
     try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,
         trace)) {
       checkPartitions(s, real);

@@ -80,13 +80,14 @@ public final class ScenarioRunner {
   public static ScenarioResult run(Scenario s, Long seedOverride, TraceSink trace,
       boolean stopEarly) {
     long seed = seedOverride != null ? seedOverride : s.seed();
-    switch (s.backend()) {
-      case "sim" -> { }
-      case "etcd", "etcd-containers" -> {
-        return RealRunner.run(s, seed, trace, stopEarly);
-      }
-      default -> throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
-          + "' cannot run here: " + RealRunner.K3S_UNAVAILABLE);
+    boolean simulated = switch (s.backend()) {
+      case SIM -> true;
+      case ETCD, ETCD_CONTAINERS -> false;
+      case K3S -> throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
+          + "' cannot run here: " + s.backend().unavailable());
+    };
+    if (!simulated) {
+      return RealRunner.run(s, seed, trace, stopEarly);
     }
     if (s.infra().provision()) {
       return runProvisioned(s, seed, trace);

@@ -1,5 +1,6 @@
 package io.pdlab.scenarios.yaml;
 
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
@@ -154,8 +155,8 @@ public final class ScenarioParser {
     Node nameNode = top.required("name");
     String name = nameNode == null ? null : dnsLabel(nameNode, "name");
     Node backendNode = top.optional("backend");
-    String backend = backendNode == null ? "sim"
-        : oneOf(backendNode, "backend", Scenario.BACKENDS);
+    Backend backend = backendNode == null ? Backend.SIM
+        : Backend.of(oneOf(backendNode, "backend", Backend.labels())).orElse(null);
     Node seedNode = top.optional("seed");
     Long seed = seedNode == null ? Long.valueOf(DEFAULT_SEED) : integer(seedNode, "seed");
     Node infraNode = top.optional("infra");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pdlab.pd.run.Outcome;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class ScenarioRunnerTest {
   static Scenario scenario(String strategy, int pd, List<FaultDef> faults, Expect expect) {
-    return new Scenario("test.yaml", "t", "sim", 7, Infra.DEFAULT, List.of(new ClusterDef(
+    return new Scenario("test.yaml", "t", Backend.SIM, 7, Infra.DEFAULT, List.of(new ClusterDef(
         "basic", strategy, pd, 0, 0, new TreeMap<>())), faults, 300_000_000L, expect);
   }
 
@@ -59,7 +60,7 @@ class ScenarioRunnerTest {
 
   @Test
   void otherBackendsAreRefusedClearly() {
-    Scenario s = new Scenario("x.yaml", "t", "k3s", 1, Infra.DEFAULT, List.of(new ClusterDef(
+    Scenario s = new Scenario("x.yaml", "t", Backend.K3S, 1, Infra.DEFAULT, List.of(new ClusterDef(
         "basic", "static", 3, 0, 0, new TreeMap<>())), List.of(), 1_000_000, null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ScenarioRunner.run(s, null, null));

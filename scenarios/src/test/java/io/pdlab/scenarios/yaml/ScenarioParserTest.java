@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
@@ -72,7 +73,7 @@ class ScenarioParserTest {
 
     assertEquals("full.yaml", s.source());
     assertEquals("discovery-with-late-member", s.name());
-    assertEquals("sim", s.backend());
+    assertEquals(Backend.SIM, s.backend());
     assertEquals(42L, s.seed());
     TreeMap<String, String> labels = new TreeMap<>();
     labels.put("dedicated", "pd");
@@ -108,7 +109,7 @@ class ScenarioParserTest {
           - {name: c, strategy: static, pd: {replicas: 1}}
         """, "min.yaml");
 
-    assertEquals(new Scenario("min.yaml", "minimal", "sim", 1L, Infra.DEFAULT,
+    assertEquals(new Scenario("min.yaml", "minimal", Backend.SIM, 1L, Infra.DEFAULT,
         List.of(new ClusterDef("c", "static", 1, 0, 0, new TreeMap<>())), List.of(),
         300 * S, null), s);
     assertEquals(ScenarioParser.DEFAULT_SEED, s.seed());
@@ -129,7 +130,7 @@ class ScenarioParserTest {
         expect:
         """, "e.yaml");
 
-    assertEquals("sim", s.backend());
+    assertEquals(Backend.SIM, s.backend());
     assertEquals(1L, s.seed());
     assertEquals(Infra.DEFAULT, s.infra());
     assertEquals(0, s.clusters().get(0).tikvReplicas());
@@ -196,7 +197,7 @@ class ScenarioParserTest {
         duration: 2h
         """, "two.yaml");
 
-    assertEquals("etcd-containers", s.backend());
+    assertEquals(Backend.ETCD_CONTAINERS, s.backend());
     assertEquals(-7L, s.seed());
     assertEquals(20, s.clusters().get(1).tikvReplicas());
     assertEquals(fault("crash", S, 4, "big", true, -1, -1, -1, -1, -1, List.of(), null, 8),
