@@ -9,8 +9,9 @@ import java.util.Optional;
  * line, {@code backend} in results. The one list of backends: the parser, the runners and the
  * commands take their names, and whether one runs here, from it.
  *
- * <p>The runners dispatch on it with switches that name every constant, so a new backend is a
- * constant here (k8s, a real cluster through its API, goes after {@link #K3S}) and the compiler
+ * <p>The runners dispatch on it, and each fault kind says through its {@link FaultKind.Means}
+ * whether it can be carried out on it, with switches that name every constant; so a new backend is
+ * a constant here (k8s, a real cluster through its API, goes after {@link #K3S}) and the compiler
  * then names every place that has to say what happens on it.
  */
 public enum Backend {

@@ -22,8 +22,7 @@ class ScenarioRunnerTest {
   }
 
   static FaultDef neverStart(int member) {
-    return new FaultDef("never-start", 0, member, null, false, -1, -1, -1, -1, -1, List.of(),
-        null, 1);
+    return new FaultDef.NeverStart(0, null, member, 1);
   }
 
   @Test
