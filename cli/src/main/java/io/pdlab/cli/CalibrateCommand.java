@@ -6,6 +6,7 @@ import io.pdlab.reports.Results;
 import io.pdlab.reports.ResultsFormatException;
 import io.pdlab.reports.ResultsJson;
 import io.pdlab.reports.RunRecord;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.run.ScenarioRunner;
 import java.io.IOException;
@@ -101,13 +102,13 @@ final class CalibrateCommand implements Callable<Integer> {
     List<Callable<RunRecord>> realWork = new ArrayList<>();
     for (String strategy : strategies) {
       for (int n : members) {
-        simWork.addAll(work("sim", strategy, n, runs * 10, durationUs, overrides));
-        realWork.addAll(work(backend, strategy, n, runs, durationUs, overrides));
+        simWork.addAll(work(Backend.SIM, strategy, n, runs * 10, durationUs, overrides));
+        realWork.addAll(work(real(), strategy, n, runs, durationUs, overrides));
       }
     }
     System.err.println("simulator: " + simWork.size() + " runs");
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
-    CompareCommand.warmUp(backend, durationUs, overrides, System.err);
+    CompareCommand.warmUp(real(), durationUs, overrides, System.err);
     System.err.println(backend + ": " + realWork.size() + " runs, one at a time");
     records.addAll(CompareCommand.execute(realWork, System.err, 1));
     return finish(records, "");
@@ -139,8 +140,8 @@ final class CalibrateCommand implements Callable<Integer> {
     List<RunRecord> real = new ArrayList<>();
     for (String strategy : strategies) {
       for (int n : members) {
-        Scenario probe = CompareCommand.scenario("sim", strategy, n, "none", seed, durationUs,
-            overrides);
+        Scenario probe = CompareCommand.scenario(Backend.SIM, strategy, n, "none", seed,
+            durationUs, overrides);
         Map<String, String> params = Records.params(probe);
         List<RunRecord> found = new ArrayList<>();
         int otherParams = 0;
@@ -163,7 +164,8 @@ final class CalibrateCommand implements Callable<Integer> {
             found.size(), backend, otherParams == 0 ? ""
                 : " (" + otherParams + " more with other params, left out)");
         real.addAll(found);
-        simWork.addAll(work("sim", strategy, n, found.size() * 10, durationUs, overrides));
+        simWork.addAll(work(Backend.SIM, strategy, n, found.size() * 10, durationUs,
+            overrides));
       }
     }
     System.err.println("simulator: " + simWork.size() + " runs");
@@ -174,7 +176,7 @@ final class CalibrateCommand implements Callable<Integer> {
   }
 
   /** {@code count} runs of (strategy, n) without fault on {@code on}, seeds from --seed up. */
-  private List<Callable<RunRecord>> work(String on, String strategy, int n, int count,
+  private List<Callable<RunRecord>> work(Backend on, String strategy, int n, int count,
       long durationUs, TreeMap<String, String> overrides) {
     List<Callable<RunRecord>> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -183,6 +185,11 @@ final class CalibrateCommand implements Callable<Integer> {
       out.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n, "none"));
     }
     return out;
+  }
+
+  /** The real backend of --backend (checked by validate). */
+  private Backend real() {
+    return Backend.of(backend).orElseThrow();
   }
 
   private Integer finish(List<RunRecord> records, String from) throws IOException {

@@ -4,16 +4,20 @@ import io.pdlab.reports.Report;
 import io.pdlab.reports.Results;
 import io.pdlab.reports.RunRecord;
 import io.pdlab.reports.Summary;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.FaultKind;
 import io.pdlab.scenarios.model.Infra;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.run.ScenarioRunner;
+import io.pdlab.scenarios.yaml.ScenarioParser;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -37,8 +41,9 @@ final class CompareCommand implements Callable<Integer> {
   static final List<String> FAULTS = List.of("none", "late-member", "never-member",
       "crash-member", "partition-member");
 
-  /** The backends compare runs on. */
-  static final List<String> BACKENDS = List.of("sim", "etcd", "etcd-containers");
+  /** The backends compare runs on: those that run here. */
+  static final List<Backend> BACKENDS = java.util.Arrays.stream(Backend.values())
+      .filter(b -> b.unavailable() == null).toList();
 
   @Option(names = "--backend", defaultValue = "sim",
       description = "sim (default, virtual time), etcd (real etcd processes on loopback) or"
@@ -93,13 +98,14 @@ final class CompareCommand implements Callable<Integer> {
     validate();
     long durationUs;
     try {
-      durationUs = io.pdlab.scenarios.yaml.ScenarioParser.parseDuration(duration);
+      durationUs = ScenarioParser.parseDuration(duration);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--duration: " + e.getMessage());
     }
     if (durationUs <= 0) {
       throw new BadInputException("--duration: must be positive, got " + duration);
     }
+    Backend on = Backend.of(backend).orElseThrow();
     List<Callable<RunRecord>> work = new ArrayList<>();
     for (String strategy : strategies) {
       for (int n : members) {
@@ -109,7 +115,7 @@ final class CompareCommand implements Callable<Integer> {
           }
           for (int i = 0; i < runs; i++) {
             long s = seed + i;
-            Scenario sc = scenario(backend, strategy, n, fault, s, durationUs, Map.of());
+            Scenario sc = scenario(on, strategy, n, fault, s, durationUs, Map.of());
             work.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
                 fault));
           }
@@ -117,7 +123,7 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     if (real()) {
-      warmUp(backend, durationUs, Map.of(), System.err);
+      warmUp(on, durationUs, Map.of(), System.err);
     }
     List<RunRecord> records = execute(work, System.err, real() ? 1 : threads);
     Results results = Results.of("pdlab compare", records);
@@ -129,15 +135,31 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (!BACKENDS.contains(backend)) {
+    if (!BACKENDS.contains(Backend.of(backend).orElse(null))) {
+      StringBuilder known = new StringBuilder();
+      for (Backend b : BACKENDS) {
+        known.append(known.length() == 0 ? "" : ", ").append(b);
+      }
+      for (Backend b : Backend.values()) {
+        if (b.unavailable() != null) {
+          known.append("; ").append(b).append(" cannot run here: ").append(b.unavailable());
+        }
+      }
       throw new BadInputException("--backend: unknown backend '" + backend + "' (known: "
-          + String.join(", ", BACKENDS) + "; k3s cannot run here: "
-          + io.pdlab.scenarios.run.RealRunner.K3S_UNAVAILABLE + ")");
+          + known + ")");
     }
-    if (backend.equals("etcd") && faults.contains("partition-member")) {
-      throw new BadInputException("--faults partition-member: backend 'etcd' cannot partition"
-          + " members (local processes share the host's loopback); use --backend"
-          + " etcd-containers");
+    Backend on = Backend.of(backend).orElseThrow();
+    for (String f : faults) {
+      if (!FAULTS.contains(f)) {
+        continue; // said below
+      }
+      // on the largest cluster, where every preset has its fault, whatever --members says
+      for (FaultDef d : preset(f, ScenarioParser.MAX_PD_REPLICAS)) {
+        FaultKind.Refusal refusal = d.kind().refusal(on);
+        if (refusal != null) {
+          throw new BadInputException("--faults " + f + ": " + refusal.message("--backend"));
+        }
+      }
     }
     Checks.strategies(strategies);
     Checks.members(members);
@@ -157,7 +179,7 @@ final class CompareCommand implements Callable<Integer> {
    * bootstrap takes 0.15-1.05 s; counted, it moved the first cell's median by a rank. A
    * one-member static bootstrap is the shortest real run that goes through all of that code.
    */
-  static void warmUp(String backend, long durationUs, Map<String, String> timing,
+  static void warmUp(Backend backend, long durationUs, Map<String, String> timing,
       PrintStream progress) {
     progress.println(backend + ": one warm-up run first, not counted (static, 1 member)");
     ScenarioRunner.run(scenario(backend, "static", 1, "none", 0, durationUs, timing), null, null,
@@ -168,32 +190,39 @@ final class CompareCommand implements Callable<Integer> {
    * One run on {@code backend}: a cluster of {@code n} members under a strategy, with one fault
    * on one member and the cluster's timing overrides {@code timing}.
    */
-  static Scenario scenario(String backend, String strategy, int n, String fault, long seed,
+  static Scenario scenario(Backend backend, String strategy, int n, String fault, long seed,
       long durationUs, Map<String, String> timing) {
-    int victim = Math.min(1, n - 1);
-    List<FaultDef> fs = new ArrayList<>();
-    switch (fault) {
-      case "late-member" -> fs.add(new FaultDef("late-start", 0, n - 1, null, false, -1, -1,
-          20_000_000, -1, -1, List.of(), null, 0));
-      case "never-member" -> fs.add(new FaultDef("never-start", 0, victim, null, false, -1, -1,
-          -1, -1, -1, List.of(), null, 0));
-      case "crash-member" -> fs.add(new FaultDef("crash", 5_000_000, 0, null, false, 10_000_000,
-          -1, -1, -1, -1, List.of(), null, 0));
-      case "partition-member" -> {
-        if (n > 1) {
-          List<Integer> rest = new ArrayList<>();
-          for (int i = 1; i < n; i++) {
-            rest.add(i);
-          }
-          fs.add(new FaultDef("partition", 3_000_000, 0, null, false, -1, 20_000_000, -1, -1,
-              -1, List.of(List.of(0), rest), null, 0));
-        }
-      }
-      default -> { }
-    }
     return new Scenario("compare", strategy + "-" + n + "-" + fault, backend, seed,
         Infra.DEFAULT, List.of(new ClusterDef("basic", strategy, n, 0, 0, new TreeMap<>(timing))),
-        fs, durationUs, null);
+        preset(fault, n), durationUs, null);
+  }
+
+  /**
+   * The faults of preset {@code fault} (one of {@link #FAULTS}) on a cluster of {@code n}
+   * members: a member starts 20 s late, a member never starts, member 0 crashes at 5 s and
+   * restarts 10 s later, or member 0 is cut off from the others from 3 s to 23 s (none with one
+   * member: there is no other).
+   */
+  static List<FaultDef> preset(String fault, int n) {
+    int victim = Math.min(1, n - 1);
+    return switch (fault) {
+      case "late-member" -> List.of(new FaultDef.LateStart(0, null, n - 1, 20_000_000, 0));
+      case "never-member" -> List.of(new FaultDef.NeverStart(0, null, victim, 0));
+      case "crash-member" -> List.of(new FaultDef.Crash(5_000_000, null, 0, false,
+          OptionalLong.of(10_000_000), 0));
+      case "partition-member" -> {
+        if (n == 1) {
+          yield List.of();
+        }
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+          rest.add(i);
+        }
+        yield List.of(new FaultDef.Partition(3_000_000, null, List.of(List.of(0), rest),
+            OptionalLong.of(20_000_000), 0));
+      }
+      default -> List.of();
+    };
   }
 
   static List<RunRecord> execute(List<Callable<RunRecord>> work, PrintStream progress,

@@ -25,8 +25,8 @@ final class Records {
     for (long id : m.pdClusterIds()) {
       pd.add(Long.toUnsignedString(id));
     }
-    return new RunRecord(r.scenario().name(), r.scenario().backend(), strategy, members,
-        r.seed(), fault, m.outcome().label(), m.bootstrapUs() < 0 ? null
+    return new RunRecord(r.scenario().name(), r.scenario().backend().label(), strategy,
+        members, r.seed(), fault, m.outcome().label(), m.bootstrapUs() < 0 ? null
         : m.bootstrapUs() / 1_000, m.unavailableUs() / 1_000, m.zeroToleranceUs() / 1_000, etcd,
         pd, r.events(), params(r.scenario()), m.timeline(), joinCosts(m));
   }

@@ -1,6 +1,7 @@
 package io.pdlab.cli;
 
 import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.run.ScenarioResult;
 import io.pdlab.scenarios.run.ScenarioRunner;
@@ -35,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
     TraceBuffer buf = trace == null ? null : new TraceBuffer();
     ScenarioResult r = ScenarioRunner.run(s, seed, buf);
     RunMeasures m = r.measures();
-    System.out.println(s.name() + (s.backend().equals("sim")
+    System.out.println(s.name() + (s.backend() == Backend.SIM
         ? " (seed " + r.seed() + ", " + r.events() + " events)"
         : " (backend " + s.backend() + ", seed " + r.seed() + ")"));
     System.out.println(m.describe());

@@ -1,33 +1,328 @@
 package io.pdlab.scenarios.model;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
- * {@code faults[]}: one fault, with only the fields its kind uses (others are -1 / null / empty).
+ * {@code faults[]}: one fault of a scenario, a record per kind with only the fields its kind
+ * takes. Every fault has {@code at:} ({@link #atUs()}) and the line of the file it is on ({@link
+ * #line()}); all but node-loss have {@code cluster:}, the cluster whose members are meant (null:
+ * the first).
  *
- * @param kind never-start | late-start | crash | pause | partition | set-replicas |
- *     discovery-restart | tc-write | node-loss
- * @param atUs {@code at:}
- * @param member ordinal of the PD pod ({@code member:}), or -1
- * @param cluster {@code cluster:} name, or null for the first cluster
- * @param wipe {@code wipe:} (crash)
- * @param restartAfterUs {@code restartAfter:} (crash), -1 = stays down
- * @param forUs {@code for:} (pause, partition, tc-write), -1 = for ever
- * @param delayUs {@code delay:} (late-start)
- * @param everyUs {@code every:} (tc-write)
- * @param replicas {@code replicas:} (set-replicas)
- * @param groups {@code groups:} (partition): lists of member ordinals
- * @param node {@code node:} (node-loss)
- * @param line where the fault is in the file, for messages
+ * <p>The drivers handle faults through {@link #accept}: a new kind is a record here (and a {@link
+ * FaultKind}), its method in {@link Visitor}, and then a compile error in every visitor until it
+ * says what the kind does there. The constructors check their values, so a record never holds a
+ * placeholder; the parser builds them only from a file that parsed without a problem.
  */
-public record FaultDef(String kind, long atUs, int member, String cluster, boolean wipe,
-    long restartAfterUs, long forUs, long delayUs, long everyUs, int replicas,
-    List<List<Integer>> groups, String node, int line) {
-  public FaultDef {
-    groups = groups.stream().map(List::copyOf).toList();
+public sealed interface FaultDef {
+  /** {@code at:}, from the start of the run. */
+  long atUs();
+
+  /** The line of the scenario file the fault starts on, for messages; 0 when not from a file. */
+  int line();
+
+  /** Its kind: the name in files, the keys it takes, the backends that can carry it out. */
+  FaultKind kind();
+
+  /**
+   * How long after {@link #atUs()} the fault makes its last scheduled change (a restart, resume,
+   * heal, delayed start or last write); 0 when it makes none, also when it lasts for ever.
+   */
+  long playsOutAfterUs();
+
+  /** Calls the visitor's method for this kind. */
+  <R> R accept(Visitor<R> visitor);
+
+  /** One method per kind: what a driver does with each. */
+  interface Visitor<R> {
+    R neverStart(NeverStart f);
+
+    R lateStart(LateStart f);
+
+    R crash(Crash f);
+
+    R pause(Pause f);
+
+    R partition(Partition f);
+
+    R setReplicas(SetReplicas f);
+
+    R discoveryRestart(DiscoveryRestart f);
+
+    R tcWrite(TcWrite f);
+
+    R nodeLoss(NodeLoss f);
   }
 
-  /** The fault kinds a scenario may name. */
-  public static final List<String> KINDS = List.of("never-start", "late-start", "crash", "pause",
-      "partition", "set-replicas", "discovery-restart", "tc-write", "node-loss");
+  /**
+   * {@code never-start}: the kubelet never starts the container of PD member {@code member}.
+   *
+   * @param member ordinal of the PD pod
+   */
+  record NeverStart(long atUs, String cluster, int member, int line) implements FaultDef {
+    public NeverStart {
+      check(atUs, member);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.NEVER_START;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.neverStart(this);
+    }
+  }
+
+  /**
+   * {@code late-start}: the container of PD member {@code member} starts later than the others.
+   *
+   * @param delayUs {@code delay:}, added to its start
+   */
+  record LateStart(long atUs, String cluster, int member, long delayUs, int line)
+      implements FaultDef {
+    public LateStart {
+      check(atUs, member);
+      atLeast("delay", delayUs, 0);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.LATE_START;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return delayUs;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.lateStart(this);
+    }
+  }
+
+  /**
+   * {@code crash}: the container of PD member {@code member} is killed.
+   *
+   * @param wipe {@code wipe:}, its data is lost as well
+   * @param restartAfterUs {@code restartAfter:}, when it starts again; empty: it stays down and
+   *     the kubelet handles the exit as any other (back-off restarts)
+   */
+  record Crash(long atUs, String cluster, int member, boolean wipe, OptionalLong restartAfterUs,
+      int line) implements FaultDef {
+    public Crash {
+      check(atUs, member);
+      atLeast("restartAfter", restartAfterUs, 0);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.CRASH;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return restartAfterUs.orElse(0);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.crash(this);
+    }
+  }
+
+  /**
+   * {@code pause}: PD member {@code member}, if it runs then, is frozen and resumed later.
+   *
+   * @param forUs {@code for:}, how long it is frozen
+   */
+  record Pause(long atUs, String cluster, int member, long forUs, int line) implements FaultDef {
+    public Pause {
+      check(atUs, member);
+      atLeast("for", forUs, 1);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.PAUSE;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return forUs;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.pause(this);
+    }
+  }
+
+  /**
+   * {@code partition}: the PD members are cut into groups that cannot reach each other.
+   *
+   * @param groups {@code groups:}, at least two non-empty lists of member ordinals
+   * @param forUs {@code for:}, when every link is healed; empty: never
+   */
+  record Partition(long atUs, String cluster, List<List<Integer>> groups, OptionalLong forUs,
+      int line) implements FaultDef {
+    public Partition {
+      atLeast("at", atUs, 0);
+      groups = groups.stream().map(List::copyOf).toList();
+      if (groups.size() < 2 || groups.stream().anyMatch(List::isEmpty)) {
+        throw new IllegalArgumentException("a partition needs at least 2 non-empty groups, got "
+            + groups);
+      }
+      atLeast("for", forUs, 1);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.PARTITION;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return forUs.orElse(0);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.partition(this);
+    }
+  }
+
+  /**
+   * {@code set-replicas}: the cluster's desired PD size becomes {@code replicas}.
+   *
+   * @param replicas {@code replicas:}
+   */
+  record SetReplicas(long atUs, String cluster, int replicas, int line) implements FaultDef {
+    public SetReplicas {
+      atLeast("at", atUs, 0);
+      atLeast("replicas", replicas, 1);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.SET_REPLICAS;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.setReplicas(this);
+    }
+  }
+
+  /** {@code discovery-restart}: the cluster's discovery pod is deleted. */
+  record DiscoveryRestart(long atUs, String cluster, int line) implements FaultDef {
+    public DiscoveryRestart {
+      atLeast("at", atUs, 0);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.DISCOVERY_RESTART;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.discoveryRestart(this);
+    }
+  }
+
+  /**
+   * {@code tc-write}: the cluster's TidbCluster is written at {@code at} and every {@code every}
+   * after.
+   *
+   * @param everyUs {@code every:}
+   * @param forUs {@code for:}, how long the writes go on; empty: to the end of the run
+   */
+  record TcWrite(long atUs, String cluster, long everyUs, OptionalLong forUs, int line)
+      implements FaultDef {
+    public TcWrite {
+      atLeast("at", atUs, 0);
+      atLeast("every", everyUs, 1);
+      atLeast("for", forUs, 1);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.TC_WRITE;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return forUs.orElse(0);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.tcWrite(this);
+    }
+  }
+
+  /**
+   * {@code node-loss}: a node is lost with whatever runs on it, in any cluster.
+   *
+   * @param node {@code node:}, the node's name
+   */
+  record NodeLoss(long atUs, String node, int line) implements FaultDef {
+    public NodeLoss {
+      atLeast("at", atUs, 0);
+      if (Objects.requireNonNull(node, "node").isBlank()) {
+        throw new IllegalArgumentException("node must name a node, got '" + node + "'");
+      }
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.NODE_LOSS;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.nodeLoss(this);
+    }
+  }
+
+  private static void check(long atUs, int member) {
+    atLeast("at", atUs, 0);
+    atLeast("member", member, 0);
+  }
+
+  private static void atLeast(String key, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
+    }
+  }
+
+  private static void atLeast(String key, OptionalLong value, long min) {
+    if (Objects.requireNonNull(value, key).isPresent()) {
+      atLeast(key, value.getAsLong(), min);
+    }
+  }
 }

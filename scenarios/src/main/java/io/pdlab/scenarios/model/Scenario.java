@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param source where it came from (file path), for messages
  * @param name {@code name:}
- * @param backend sim | etcd | etcd-containers | k3s
+ * @param backend {@code backend:} (sim when absent)
  * @param seed {@code seed:}
  * @param infra {@code infra:} (defaults when absent)
  * @param clusters {@code clusters:} (at least one)
@@ -15,15 +15,12 @@ import java.util.List;
  * @param durationUs {@code duration:}, the virtual-time budget
  * @param expect {@code expect:} (null when absent: the run only reports)
  */
-public record Scenario(String source, String name, String backend, long seed, Infra infra,
+public record Scenario(String source, String name, Backend backend, long seed, Infra infra,
     List<ClusterDef> clusters, List<FaultDef> faults, long durationUs, Expect expect) {
   public Scenario {
     clusters = List.copyOf(clusters);
     faults = List.copyOf(faults);
   }
-
-  /** The backends a scenario may name. */
-  public static final List<String> BACKENDS = List.of("sim", "etcd", "etcd-containers", "k3s");
 
   /** The strategies a cluster may use. */
   public static final List<String> STRATEGIES =

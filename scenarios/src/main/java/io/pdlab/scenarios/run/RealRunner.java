@@ -21,10 +21,6 @@ import java.util.List;
  * something a backend cannot do is refused before anything starts.
  */
 public final class RealRunner {
-  /** Why the k3s backend does not run here. */
-  public static final String K3S_UNAVAILABLE = "the k3s backend needs a k3s container image, and"
-      + " no image can be pulled on this machine (no registry is reachable); run it where"
-      + " rancher/k3s can be pulled";
   /**
    * How long an early-stopping real run goes on after it bootstrapped and its faults played out:
    * long enough for the probes to see a settled cluster, short enough for sweeps.
@@ -33,35 +29,16 @@ public final class RealRunner {
 
   private RealRunner() {}
 
-  /**
-   * What {@code s} asks that backend {@code backend} cannot do, one message per problem (empty:
-   * it can run).
-   */
-  public static List<String> unsupported(Scenario s, String backend) {
-    List<String> out = new ArrayList<>();
-    if (s.infra().provision()) {
-      out.add("infra.provision: the EKS provisioning graph runs only on the simulated backend");
-    }
-    for (FaultDef f : s.faults()) {
-      if (f.kind().equals("partition") && !backend.equals("etcd-containers")) {
-        out.add("fault at " + f.atUs() / 1_000 + " ms: backend '" + backend + "' cannot"
-            + " partition members (local processes share the host's loopback); use backend"
-            + " etcd-containers");
-      }
-    }
-    return out;
-  }
-
   /** Runs {@code s} on its backend with {@code seed}; see {@link ScenarioRunner#run}. */
   public static ScenarioResult run(Scenario s, long seed, TraceSink trace, boolean stopEarly) {
-    List<String> problems = unsupported(s, s.backend());
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
-          + "' cannot run this scenario: " + String.join("; ", problems));
-    }
+    ScenarioRunner.refuseUnsupported(s);
     boolean pd = ScenarioRunner.runsPd(s);
-    EtcdBackend backend = s.backend().equals("etcd-containers") ? new ContainerEtcdBackend()
-        : new LocalEtcdBackend();
+    EtcdBackend backend = switch (s.backend()) {
+      case ETCD -> new LocalEtcdBackend();
+      case ETCD_CONTAINERS -> new ContainerEtcdBackend();
+      case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
+          + s.backend() + "' is not a real etcd backend (etcd, etcd-containers)");
+    };
     try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,
         trace)) {
       checkPartitions(s, real);
@@ -92,17 +69,18 @@ public final class RealRunner {
   /** Partition faults must name shapes the backend can cut. */
   private static void checkPartitions(Scenario s, RealWorld real) {
     for (FaultDef f : s.faults()) {
-      if (!f.kind().equals("partition")) {
+      FaultDef.Partition p = f.accept(PARTITIONS);
+      if (p == null) {
         continue;
       }
       ClusterDef c = s.clusters().get(0);
       for (ClusterDef d : s.clusters()) {
-        if (d.name().equals(f.cluster())) {
+        if (d.name().equals(p.cluster())) {
           c = d;
         }
       }
       List<List<String>> groups = new ArrayList<>();
-      for (List<Integer> g : f.groups()) {
+      for (List<Integer> g : p.groups()) {
         List<String> names = new ArrayList<>();
         for (int ordinal : g) {
           names.add(Strategies.podName(Strategies.byName(c.strategy()), ScenarioRunner
@@ -115,9 +93,61 @@ public final class RealRunner {
       }
       if (!real.backend().canPartition(groups)) {
         throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
-            + "' cannot cut the partition " + groups + " (fault at " + f.atUs() / 1_000
+            + "' cannot cut the partition " + groups + " (fault at " + p.atUs() / 1_000
             + " ms)");
       }
     }
   }
+
+  /**
+   * The faults that cut the network between members, whose shape the backend must be able to
+   * cut (null for the others): a new kind says here whether it is one.
+   */
+  private static final FaultDef.Visitor<FaultDef.Partition> PARTITIONS =
+      new FaultDef.Visitor<>() {
+        @Override
+        public FaultDef.Partition neverStart(FaultDef.NeverStart f) {
+          return null;
+        }
+
+        @Override
+        public FaultDef.Partition lateStart(FaultDef.LateStart f) {
+          return null;
+        }
+
+        @Override
+        public FaultDef.Partition crash(FaultDef.Crash f) {
+          return null;
+        }
+
+        @Override
+        public FaultDef.Partition pause(FaultDef.Pause f) {
+          return null;
+        }
+
+        @Override
+        public FaultDef.Partition partition(FaultDef.Partition f) {
+          return f;
+        }
+
+        @Override
+        public FaultDef.Partition setReplicas(FaultDef.SetReplicas f) {
+          return null;
+        }
+
+        @Override
+        public FaultDef.Partition discoveryRestart(FaultDef.DiscoveryRestart f) {
+          return null;
+        }
+
+        @Override
+        public FaultDef.Partition tcWrite(FaultDef.TcWrite f) {
+          return null;
+        }
+
+        @Override
+        public FaultDef.Partition nodeLoss(FaultDef.NodeLoss f) {
+          return null;
+        }
+      };
 }

@@ -18,12 +18,15 @@ import io.pdlab.k8s.operator.ClusterSpec;
 import io.pdlab.k8s.operator.SeedJoinOperator;
 import io.pdlab.k8s.operator.Strategies;
 import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.FaultKind;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.model.WorkerGroupDef;
 import io.pdlab.sim.Budget;
+import io.pdlab.sim.fault.Fault;
 import io.pdlab.sim.process.ProcessState;
 import io.pdlab.sim.trace.TraceRecord;
 import io.pdlab.sim.trace.TraceSink;
@@ -80,14 +83,16 @@ public final class ScenarioRunner {
   public static ScenarioResult run(Scenario s, Long seedOverride, TraceSink trace,
       boolean stopEarly) {
     long seed = seedOverride != null ? seedOverride : s.seed();
-    switch (s.backend()) {
-      case "sim" -> { }
-      case "etcd", "etcd-containers" -> {
-        return RealRunner.run(s, seed, trace, stopEarly);
-      }
-      default -> throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
-          + "' cannot run here: " + RealRunner.K3S_UNAVAILABLE);
+    boolean simulated = switch (s.backend()) {
+      case SIM -> true;
+      case ETCD, ETCD_CONTAINERS -> false;
+      case K3S -> throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
+          + "' cannot run here: " + s.backend().unavailable());
+    };
+    if (!simulated) {
+      return RealRunner.run(s, seed, trace, stopEarly);
     }
+    refuseUnsupported(s);
     if (s.infra().provision()) {
       return runProvisioned(s, seed, trace);
     }
@@ -111,6 +116,37 @@ public final class ScenarioRunner {
     }
     RunMeasures m = w.measures().measures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
+  }
+
+  /**
+   * What {@code s} asks that {@code backend} cannot do, one message per problem (empty: it can
+   * run).
+   */
+  public static List<String> unsupported(Scenario s, Backend backend) {
+    List<String> out = new ArrayList<>();
+    boolean provisions = switch (backend) {
+      case SIM -> true;
+      case ETCD, ETCD_CONTAINERS, K3S -> false;
+    };
+    if (s.infra().provision() && !provisions) {
+      out.add("infra.provision: the EKS provisioning graph runs only on the simulated backend");
+    }
+    for (FaultDef f : s.faults()) {
+      FaultKind.Refusal refusal = f.kind().refusal(backend);
+      if (refusal != null) {
+        out.add("fault at " + f.atUs() / 1_000 + " ms: " + refusal.message("backend"));
+      }
+    }
+    return out;
+  }
+
+  /** Refuses {@code s} before anything starts if it asks what its backend cannot do. */
+  static void refuseUnsupported(Scenario s) {
+    List<String> problems = unsupported(s, s.backend());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
+          + "' cannot run this scenario: " + String.join("; ", problems));
+    }
   }
 
   /**
@@ -138,8 +174,7 @@ public final class ScenarioRunner {
   static long quietUs(Scenario s) {
     long quietUs = 0;
     for (FaultDef f : s.faults()) {
-      quietUs = Math.max(quietUs, f.atUs() + Math.max(0, Math.max(f.forUs(),
-          Math.max(f.delayUs(), f.restartAfterUs()))));
+      quietUs = Math.max(quietUs, f.atUs() + f.playsOutAfterUs());
     }
     return quietUs;
   }
@@ -207,17 +242,15 @@ public final class ScenarioRunner {
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
   }
 
-  /** Schedules every fault at its time; pod start faults are registered with the kubelet now. */
+  /**
+   * Schedules every fault at its time; pod start faults are registered with the kubelet now. Each
+   * fault is one event at its time, also those that have nothing left to do then.
+   */
   private static void scheduleFaults(K8sWorld w, Scenario s, List<Installed> installed,
       RealWorld real) {
+    FaultActions actions = new FaultActions(w, installed, real);
     for (FaultDef f : s.faults()) {
-      Installed target = find(installed, f.cluster());
-      w.kernel().schedule(f.atUs(), () -> apply(w, target, f, real));
-      if (f.kind().equals("never-start")) {
-        w.neverStart(Strategies.podName(target.strategy, target.spec, f.member()));
-      } else if (f.kind().equals("late-start")) {
-        w.delayStart(Strategies.podName(target.strategy, target.spec, f.member()), f.delayUs());
-      }
+      w.kernel().schedule(f.atUs(), f.accept(actions));
     }
   }
 
@@ -295,52 +328,105 @@ public final class ScenarioRunner {
     }
   }
 
-  private static void apply(K8sWorld w, Installed t, FaultDef f, RealWorld real) {
-    String pod = f.member() >= 0 ? Strategies.podName(t.strategy, t.spec, f.member()) : null;
-    switch (f.kind()) {
-      case "never-start", "late-start" -> { } // registered with the kubelet up front
-      case "crash" -> w.crashContainer(pod, f.wipe(), f.restartAfterUs());
-      case "pause" -> {
+  /**
+   * What each kind of fault does on the Kubernetes model, simulated or driving a real backend
+   * ({@code real} non-null): a visit resolves the fault's cluster and pods, registers what must
+   * be known before the pods start, and returns what happens at the fault's time. Where a fault
+   * is a primitive of the simulator (pause, resume, partition, heal) it is that {@link Fault}
+   * applied to the kernel; a crash goes through the kubelet (which restarts containers) and a
+   * node loss through the model's node, so the pods see them as Kubernetes would.
+   */
+  private record FaultActions(K8sWorld w, List<Installed> installed, RealWorld real)
+      implements FaultDef.Visitor<Runnable> {
+    private static final Runnable NOTHING = () -> { };
+
+    private String pod(String cluster, int member) {
+      Installed t = find(installed, cluster);
+      return Strategies.podName(t.strategy, t.spec, member);
+    }
+
+    @Override
+    public Runnable neverStart(FaultDef.NeverStart f) {
+      w.neverStart(pod(f.cluster(), f.member()));
+      return NOTHING; // the kubelet knows already
+    }
+
+    @Override
+    public Runnable lateStart(FaultDef.LateStart f) {
+      w.delayStart(pod(f.cluster(), f.member()), f.delayUs());
+      return NOTHING;
+    }
+
+    @Override
+    public Runnable crash(FaultDef.Crash f) {
+      String pod = pod(f.cluster(), f.member());
+      return () -> w.crashContainer(pod, f.wipe(), f.restartAfterUs().orElse(-1));
+    }
+
+    @Override
+    public Runnable pause(FaultDef.Pause f) {
+      String pod = pod(f.cluster(), f.member());
+      return () -> {
         if (w.kernel().hasProcess(pod) && w.kernel().state(pod) == ProcessState.RUNNING) {
-          w.kernel().pause(pod);
-          w.kernel().schedule(f.forUs(), () -> w.kernel().resume(pod));
+          new Fault.Pause(pod).apply(w.kernel());
+          w.kernel().schedule(f.forUs(), () -> new Fault.Resume(pod).apply(w.kernel()));
         }
+      };
+    }
+
+    @Override
+    public Runnable partition(FaultDef.Partition f) {
+      Installed t = find(installed, f.cluster());
+      List<List<String>> groups = new ArrayList<>();
+      for (List<Integer> g : f.groups()) {
+        List<String> names = new ArrayList<>();
+        for (int ordinal : g) {
+          names.add(Strategies.podName(t.strategy, t.spec, ordinal));
+        }
+        groups.add(names);
       }
-      case "partition" -> {
-        List<List<String>> groups = new ArrayList<>();
-        for (List<Integer> g : f.groups()) {
-          List<String> names = new ArrayList<>();
-          for (int ordinal : g) {
-            String n = Strategies.podName(t.strategy, t.spec, ordinal);
-            if (real == null) {
-              w.kernel().network().addEndpoint(n);
-            }
-            names.add(n);
-          }
-          groups.add(names);
-        }
-        if (real != null) {
+      if (real != null) {
+        return () -> {
           real.partition(groups); // between the real members; the model's links stay up
-          if (f.forUs() >= 0) {
-            w.kernel().schedule(f.forUs(), real::healAll);
-          }
-        } else {
-          w.kernel().network().partition(groups);
-          if (f.forUs() >= 0) {
-            w.kernel().schedule(f.forUs(), () -> w.kernel().network().healAll());
-          }
-        }
+          f.forUs().ifPresent(us -> w.kernel().schedule(us, real::healAll));
+        };
       }
-      case "set-replicas" -> setReplicas(w, t, f.replicas());
-      case "discovery-restart" -> {
+      return () -> {
+        for (List<String> g : groups) {
+          g.forEach(w.kernel().network()::addEndpoint);
+        }
+        new Fault.Partition(groups).apply(w.kernel());
+        f.forUs().ifPresent(us -> w.kernel().schedule(us,
+            () -> new Fault.Heal().apply(w.kernel())));
+      };
+    }
+
+    @Override
+    public Runnable setReplicas(FaultDef.SetReplicas f) {
+      Installed t = find(installed, f.cluster());
+      return () -> ScenarioRunner.setReplicas(w, t, f.replicas());
+    }
+
+    @Override
+    public Runnable discoveryRestart(FaultDef.DiscoveryRestart f) {
+      Installed t = find(installed, f.cluster());
+      return () -> {
         for (Pod p : w.store().<Pod>listIn(Kind.POD, t.spec.namespace(), (Pod p) -> "discovery"
             .equals(p.meta().labels().get("app.kubernetes.io/component")))) {
           w.deletePod(p.meta().key());
         }
-      }
-      case "tc-write" -> tcWrite(w, t, f, w.kernel().nowUs());
-      case "node-loss" -> w.loseNode(f.node());
-      default -> throw new IllegalArgumentException("unknown fault kind " + f.kind());
+      };
+    }
+
+    @Override
+    public Runnable tcWrite(FaultDef.TcWrite f) {
+      Installed t = find(installed, f.cluster());
+      return () -> ScenarioRunner.tcWrite(w, t, f, w.kernel().nowUs());
+    }
+
+    @Override
+    public Runnable nodeLoss(FaultDef.NodeLoss f) {
+      return () -> w.loseNode(f.node());
     }
   }
 
@@ -356,13 +442,14 @@ public final class ScenarioRunner {
   }
 
   /** Writes the TidbCluster every {@code every} (an annotation bump: any write changes rv). */
-  private static void tcWrite(K8sWorld w, Installed t, FaultDef f, long startUs) {
+  private static void tcWrite(K8sWorld w, Installed t, FaultDef.TcWrite f, long startUs) {
     String key = t.spec.namespace() + "/" + t.spec.name();
     if (w.store().get(Kind.TIDB_CLUSTER, key) != null) {
       w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withMeta(tc.meta()
           .withAnnotation("pdlab.io/writes", Long.toString(w.kernel().nowUs()))));
     }
-    if (f.forUs() < 0 || w.kernel().nowUs() + f.everyUs() <= startUs + f.forUs()) {
+    if (f.forUs().isEmpty()
+        || w.kernel().nowUs() + f.everyUs() <= startUs + f.forUs().getAsLong()) {
       w.kernel().schedule(f.everyUs(), () -> tcWrite(w, t, f, startUs));
     }
   }

@@ -1,8 +1,10 @@
 package io.pdlab.scenarios.yaml;
 
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.FaultKind;
 import io.pdlab.scenarios.model.Infra;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.model.WorkerGroupDef;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -68,9 +71,6 @@ public final class ScenarioParser {
   private static final List<String> TAINT_EFFECTS =
       List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
   private static final List<String> PROFILES = List.of("etcd", "pd");
-  /** Every key any fault kind takes, in the order messages list them. */
-  private static final List<String> FAULT_KEYS = List.of("at", "kind", "cluster", "member",
-      "wipe", "restartAfter", "delay", "for", "groups", "replicas", "every", "node");
 
   /** RFC 1123 label, as Kubernetes object names (kubernetes apimachinery IsDNS1123Label). */
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -154,8 +154,8 @@ public final class ScenarioParser {
     Node nameNode = top.required("name");
     String name = nameNode == null ? null : dnsLabel(nameNode, "name");
     Node backendNode = top.optional("backend");
-    String backend = backendNode == null ? "sim"
-        : oneOf(backendNode, "backend", Scenario.BACKENDS);
+    Backend backend = backendNode == null ? Backend.SIM
+        : Backend.of(oneOf(backendNode, "backend", Backend.labels())).orElse(null);
     Node seedNode = top.optional("seed");
     Long seed = seedNode == null ? Long.valueOf(DEFAULT_SEED) : integer(seedNode, "seed");
     Node infraNode = top.optional("infra");
@@ -454,34 +454,10 @@ public final class ScenarioParser {
 
   // ------------------------------------------------------------------------------- faults
 
-  /** The keys a kind takes besides {@code at} and {@code kind}, the required ones first. */
-  private static List<String> requiredKeys(String kind) {
-    return switch (kind) {
-      case "never-start", "crash" -> List.of("member");
-      case "late-start" -> List.of("member", "delay");
-      case "pause" -> List.of("member", "for");
-      case "partition" -> List.of("groups");
-      case "set-replicas" -> List.of("replicas");
-      case "discovery-restart" -> List.of();
-      case "tc-write" -> List.of("every");
-      case "node-loss" -> List.of("node");
-      default -> throw new IllegalArgumentException(kind);
-    };
-  }
-
   /**
-   * Optional keys per kind. {@code cluster} picks the cluster whose members are meant (the first
-   * when absent), so every kind but node-loss (nodes are named across clusters) takes it.
+   * One fault. The kinds and the keys each takes are {@link FaultKind}'s; the record is built only
+   * when the file has no problem so far (with one, it is refused and nothing is built).
    */
-  private static List<String> optionalKeys(String kind) {
-    return switch (kind) {
-      case "crash" -> List.of("cluster", "wipe", "restartAfter");
-      case "partition", "tc-write" -> List.of("cluster", "for");
-      case "node-loss" -> List.of();
-      default -> List.of("cluster");
-    };
-  }
-
   private FaultDef fault(Node node, String path, List<ClusterInfo> clusters, Long durationUs,
       String durationText) {
     YamlMap m = map(node, path);
@@ -490,18 +466,15 @@ public final class ScenarioParser {
     }
     int line = node.getStartMark().getLine() + 1;
     Node kindNode = m.required("kind");
-    String kind = kindNode == null ? null : oneOf(kindNode, m.child("kind"), FaultDef.KINDS);
-    List<String> takes = new ArrayList<>(List.of("at", "kind"));
-    if (kind != null) {
-      takes.addAll(requiredKeys(kind));
-      takes.addAll(optionalKeys(kind));
-    }
+    FaultKind kind = kindNode == null ? null
+        : FaultKind.of(oneOf(kindNode, m.child("kind"), FaultKind.labels())).orElse(null);
+    List<String> takes = kind == null ? List.of("at", "kind") : kind.takes();
     for (String k : m.keys()) {
-      if (kind == null && !FAULT_KEYS.contains(k)) {
+      if (kind == null && !FaultKind.KEYS.contains(k)) {
         problems.at(m.keyNode(k), "unknown key '" + k + "' " + m.where() + " (known: "
-            + String.join(", ", FAULT_KEYS) + ")");
+            + String.join(", ", FaultKind.KEYS) + ")");
       } else if (kind != null && !takes.contains(k)) {
-        String what = FAULT_KEYS.contains(k) ? "key '" + k + "' does not apply to"
+        String what = FaultKind.KEYS.contains(k) ? "key '" + k + "' does not apply to"
             : "unknown key '" + k + "' for";
         problems.at(m.keyNode(k), what + " kind " + kind + " " + m.where() + " (" + kind
             + " takes: " + String.join(", ", takes) + ")");
@@ -520,7 +493,7 @@ public final class ScenarioParser {
     if (kind == null) {
       return null;
     }
-    for (String k : requiredKeys(kind)) {
+    for (String k : kind.required()) {
       if (m.get(k) == null) {
         problems.at(m.node(), "missing required key '" + k + "' " + m.where() + " (kind " + kind
             + ")");
@@ -547,26 +520,24 @@ public final class ScenarioParser {
       }
     }
 
-    int member = -1;
+    Integer member = null;
     Node memberNode = takes.contains("member") ? m.get("member") : null;
     if (memberNode != null) {
-      Integer v = ordinal(memberNode, m.child("member"), target);
-      member = v == null ? -1 : v;
+      member = ordinal(memberNode, m.child("member"), target);
     }
     boolean wipe = false;
     Node wipeNode = takes.contains("wipe") ? m.optional("wipe") : null;
     if (wipeNode != null) {
       wipe = Boolean.TRUE.equals(bool(wipeNode, m.child("wipe")));
     }
-    long restartAfterUs = optionalDuration(m, takes, "restartAfter", 0);
-    long forUs = optionalDuration(m, takes, "for", 1);
-    long delayUs = optionalDuration(m, takes, "delay", 0);
-    long everyUs = optionalDuration(m, takes, "every", 1);
-    int replicas = -1;
+    Long restartAfterUs = optionalDuration(m, takes, "restartAfter", 0);
+    Long forUs = optionalDuration(m, takes, "for", 1);
+    Long delayUs = optionalDuration(m, takes, "delay", 0);
+    Long everyUs = optionalDuration(m, takes, "every", 1);
+    Integer replicas = null;
     Node replicasNode = takes.contains("replicas") ? m.get("replicas") : null;
     if (replicasNode != null) {
-      Integer v = intInRange(replicasNode, m.child("replicas"), 1, MAX_PD_REPLICAS);
-      replicas = v == null ? -1 : v;
+      replicas = intInRange(replicasNode, m.child("replicas"), 1, MAX_PD_REPLICAS);
     }
     List<List<Integer>> groups = List.of();
     Node groupsNode = takes.contains("groups") ? m.get("groups") : null;
@@ -581,24 +552,38 @@ public final class ScenarioParser {
         problems.at(nodeNode, m.child("node") + " must name a node, got ''");
       }
     }
-    if ("discovery-restart".equals(kind) && target != null && target.strategy() != null
+    if (kind == FaultKind.DISCOVERY_RESTART && target != null && target.strategy() != null
         && !"discovery".equals(target.strategy())) {
       problems.at(clusterNode != null ? clusterNode : kindNode, path
           + ": discovery-restart needs a cluster with strategy discovery, but cluster '"
           + target.name() + "' uses " + target.strategy());
     }
-    return new FaultDef(kind, atUs == null ? 0 : atUs, member, cluster, wipe, restartAfterUs,
-        forUs, delayUs, everyUs, replicas, groups, nodeName, line);
+    if (!problems.isEmpty()) {
+      return null; // a required value may be missing; the file is refused anyway
+    }
+    long at = atUs;
+    return switch (kind) {
+      case NEVER_START -> new FaultDef.NeverStart(at, cluster, member, line);
+      case LATE_START -> new FaultDef.LateStart(at, cluster, member, delayUs, line);
+      case CRASH -> new FaultDef.Crash(at, cluster, member, wipe, optional(restartAfterUs),
+          line);
+      case PAUSE -> new FaultDef.Pause(at, cluster, member, forUs, line);
+      case PARTITION -> new FaultDef.Partition(at, cluster, groups, optional(forUs), line);
+      case SET_REPLICAS -> new FaultDef.SetReplicas(at, cluster, replicas, line);
+      case DISCOVERY_RESTART -> new FaultDef.DiscoveryRestart(at, cluster, line);
+      case TC_WRITE -> new FaultDef.TcWrite(at, cluster, everyUs, optional(forUs), line);
+      case NODE_LOSS -> new FaultDef.NodeLoss(at, nodeName, line);
+    };
   }
 
-  /** A duration field the kind takes, -1 when absent (or invalid: the run is refused anyway). */
-  private long optionalDuration(YamlMap m, List<String> takes, String key, long minUs) {
+  /** A duration field the kind takes; null when absent (or invalid: then reported). */
+  private Long optionalDuration(YamlMap m, List<String> takes, String key, long minUs) {
     Node node = takes.contains(key) ? m.get(key) : null;
-    if (node == null) {
-      return -1;
-    }
-    Long us = durationAtLeast(node, m.child(key), minUs);
-    return us == null ? -1 : us;
+    return node == null ? null : durationAtLeast(node, m.child(key), minUs);
+  }
+
+  private static OptionalLong optional(Long us) {
+    return us == null ? OptionalLong.empty() : OptionalLong.of(us);
   }
 
   /** A PD member ordinal of {@code target} (range unchecked when the cluster is unknown). */

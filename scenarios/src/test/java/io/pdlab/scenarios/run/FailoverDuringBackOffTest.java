@@ -2,6 +2,7 @@ package io.pdlab.scenarios.run;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Infra;
 import io.pdlab.scenarios.model.Scenario;
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class FailoverDuringBackOffTest {
   @Test
   void aBackOffRestartDoesNotOutliveItsPod() {
-    Scenario s = new Scenario("regression", "failover-during-backoff", "sim", 58, Infra.DEFAULT,
-        List.of(new ClusterDef("basic", "discovery", 7, 0, 0, new TreeMap<>())), List.of(),
-        600_000_000L, null);
+    Scenario s = new Scenario("regression", "failover-during-backoff", Backend.SIM, 58,
+        Infra.DEFAULT, List.of(new ClusterDef("basic", "discovery", 7, 0, 0, new TreeMap<>())),
+        List.of(), 600_000_000L, null);
     ScenarioResult r = ScenarioRunner.run(s, null, null);
     assertTrue(r.events() > 100_000, "the run went the whole 600 s: " + r.events());
   }

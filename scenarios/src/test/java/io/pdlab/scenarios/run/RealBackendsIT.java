@@ -79,8 +79,7 @@ class RealBackendsIT {
       // etcd-operator a name, so the pods of the first 200 names after the seed never start.
       List<FaultDef> never = new ArrayList<>();
       for (int i = 1; i <= 200; i++) {
-        never.add(new FaultDef("never-start", 0, i, null, false, -1, -1, -1, -1, -1, List.of(),
-            null, 0));
+        never.add(new FaultDef.NeverStart(0, null, i, 0));
       }
       ScenarioResult r = ScenarioRunner.run(new Scenario(base.source(), base.name(),
           base.backend(), base.seed(), base.infra(), base.clusters(), never, base.durationUs(),

@@ -5,24 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pdlab.pd.run.Outcome;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.Infra;
 import io.pdlab.scenarios.model.Scenario;
+import io.pdlab.scenarios.yaml.ScenarioParser;
+import io.pdlab.sim.trace.TraceBuffer;
+import io.pdlab.sim.trace.TraceKind;
+import io.pdlab.sim.trace.TraceRecord;
 import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ScenarioRunnerTest {
   static Scenario scenario(String strategy, int pd, List<FaultDef> faults, Expect expect) {
-    return new Scenario("test.yaml", "t", "sim", 7, Infra.DEFAULT, List.of(new ClusterDef(
+    return new Scenario("test.yaml", "t", Backend.SIM, 7, Infra.DEFAULT, List.of(new ClusterDef(
         "basic", strategy, pd, 0, 0, new TreeMap<>())), faults, 300_000_000L, expect);
   }
 
   static FaultDef neverStart(int member) {
-    return new FaultDef("never-start", 0, member, null, false, -1, -1, -1, -1, -1, List.of(),
-        null, 1);
+    return new FaultDef.NeverStart(0, null, member, 1);
   }
 
   @Test
@@ -59,11 +63,90 @@ class ScenarioRunnerTest {
 
   @Test
   void otherBackendsAreRefusedClearly() {
-    Scenario s = new Scenario("x.yaml", "t", "k3s", 1, Infra.DEFAULT, List.of(new ClusterDef(
+    Scenario s = new Scenario("x.yaml", "t", Backend.K3S, 1, Infra.DEFAULT, List.of(new ClusterDef(
         "basic", "static", 3, 0, 0, new TreeMap<>())), List.of(), 1_000_000, null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ScenarioRunner.run(s, null, null));
     assertTrue(e.getMessage().startsWith("x.yaml: backend 'k3s' cannot run here: the k3s backend"
         + " needs a k3s container image"), e.getMessage());
+  }
+
+  /** The times (as in traces) of the STATE records of {@code node} whose detail starts so. */
+  private static List<String> times(TraceBuffer trace, String node, String detail) {
+    return trace.records().stream().filter(r -> r.kind() == TraceKind.STATE
+        && r.node().equals(node) && r.detail().startsWith(detail))
+        .map(r -> TraceRecord.formatTime(r.timeUs())).toList();
+  }
+
+  @Test
+  void eachFaultActsOnItsPodAtItsTime() {
+    Scenario s = ScenarioParser.parse("""
+        name: acts
+        clusters:
+          - {name: basic, strategy: static, pd: {replicas: 4}}
+        faults:
+          - {at: 0s, kind: never-start, member: 3}
+          - {at: 0s, kind: late-start, member: 2, delay: 5s}
+          - {at: 20s, kind: crash, member: 0, restartAfter: 2s}
+          - {at: 30s, kind: pause, member: 1, for: 3s}
+          - {at: 40s, kind: crash, member: 2, wipe: true}
+        duration: 60s
+        """, "acts.yaml");
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioRunner.run(s, null, trace);
+    assertEquals(List.of(), times(trace, "basic-3", "started"), "never started");
+    List<String> first = times(trace, "basic-0", "started");
+    assertEquals("22.000000", first.get(1), "restarted 2 s after its crash: " + first);
+    assertEquals(List.of("20.000000"), times(trace, "basic-0", "crashed"));
+    long late = Math.round(Double.parseDouble(times(trace, "basic-2", "started").get(0)));
+    long onTime = Math.round(Double.parseDouble(first.get(0)));
+    assertEquals(5, late - onTime, "basic-2 started 5 s after basic-0");
+    assertEquals(List.of("30.000000"), times(trace, "basic-1", "paused"));
+    assertEquals(List.of("33.000000"), times(trace, "basic-1", "resumed"));
+    assertEquals(List.of("40.000000"), times(trace, "basic-2", "crashed"));
+  }
+
+  @Test
+  void setReplicasGrowsTheCluster() {
+    Scenario s = ScenarioParser.parse("""
+        name: grows
+        clusters:
+          - {name: basic, strategy: seed-join, pd: {replicas: 1}}
+        faults:
+          - {at: 20s, kind: set-replicas, replicas: 3}
+        duration: 120s
+        """, "grows.yaml");
+    ScenarioResult r = ScenarioRunner.run(s, null, null);
+    assertEquals(List.of("basic-0001", "basic-0002"), r.measures().joins().stream()
+        .map(j -> j.member()).toList(), r.measures().describe());
+  }
+
+  @Test
+  void aScenarioIsRefusedForWhatItsBackendCannotDo() {
+    Scenario parsed = ScenarioParser.parse("""
+        name: cut
+        infra: {provision: true}
+        clusters:
+          - {name: basic, strategy: discovery, pd: {replicas: 3}}
+        faults:
+          - {at: 1s, kind: crash, member: 0}
+          - {at: 1.5s, kind: partition, groups: [[0], [1, 2]], for: 2s}
+        """, "cut.yaml");
+    String provision = "infra.provision: the EKS provisioning graph runs only on the simulated"
+        + " backend";
+    String partition = "fault at 1500 ms: backend 'etcd' cannot partition members (local"
+        + " processes share the host's loopback); use backend etcd-containers";
+    assertEquals(List.of(), ScenarioRunner.unsupported(parsed, Backend.SIM));
+    assertEquals(List.of(provision, partition), ScenarioRunner.unsupported(parsed,
+        Backend.ETCD));
+    assertEquals(List.of(provision), ScenarioRunner.unsupported(parsed,
+        Backend.ETCD_CONTAINERS));
+
+    Scenario s = new Scenario(parsed.source(), parsed.name(), Backend.ETCD, parsed.seed(),
+        Infra.DEFAULT, parsed.clusters(), parsed.faults(), parsed.durationUs(), null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ScenarioRunner.run(s, null, null));
+    assertEquals("cut.yaml: backend 'etcd' cannot run this scenario: " + partition,
+        e.getMessage(), "refused before anything starts (no etcd is needed to see it)");
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,12 +61,11 @@ class ScenarioParserTest {
 
   private static final long S = 1_000_000L;
 
-  private static FaultDef fault(String kind, long atUs, int member, String cluster, boolean wipe,
-      long restartAfterUs, long forUs, long delayUs, long everyUs, int replicas,
-      List<List<Integer>> groups, String node, int line) {
-    return new FaultDef(kind, atUs, member, cluster, wipe, restartAfterUs, forUs, delayUs,
-        everyUs, replicas, groups, node, line);
+  private static OptionalLong us(long us) {
+    return OptionalLong.of(us);
   }
+
+  private static final OptionalLong NONE = OptionalLong.empty();
 
   @Test
   void fullExampleParsesToExactRecords() {
@@ -72,7 +73,7 @@ class ScenarioParserTest {
 
     assertEquals("full.yaml", s.source());
     assertEquals("discovery-with-late-member", s.name());
-    assertEquals("sim", s.backend());
+    assertEquals(Backend.SIM, s.backend());
     assertEquals(42L, s.seed());
     TreeMap<String, String> labels = new TreeMap<>();
     labels.put("dedicated", "pd");
@@ -81,17 +82,15 @@ class ScenarioParserTest {
     assertEquals(List.of(new ClusterDef("basic", "discovery", 3, 3, 2, new TreeMap<>())),
         s.clusters());
     List<FaultDef> expected = List.of(
-        fault("never-start", 0, 1, null, false, -1, -1, -1, -1, -1, List.of(), null, 16),
-        fault("crash", 5 * S, 0, null, false, 10 * S, -1, -1, -1, -1, List.of(), null, 17),
-        fault("pause", 5 * S, 2, null, false, -1, 10 * S, -1, -1, -1, List.of(), null, 18),
-        fault("partition", 0, -1, null, false, -1, 30 * S, -1, -1, -1,
-            List.of(List.of(0), List.of(1, 2)), null, 19),
-        fault("set-replicas", 3 * S, -1, "basic", false, -1, -1, -1, -1, 2, List.of(), null, 20),
-        fault("discovery-restart", 2 * S, -1, "basic", false, -1, -1, -1, -1, -1, List.of(), null,
-            21),
-        fault("tc-write", 0, -1, "basic", false, -1, 20 * S, -1, 1 * S, -1, List.of(), null, 22),
-        fault("late-start", 0, 2, null, false, -1, -1, 20 * S, -1, -1, List.of(), null, 23),
-        fault("node-loss", 0, -1, null, false, -1, -1, -1, -1, -1, List.of(), "pd-1", 24));
+        new FaultDef.NeverStart(0, null, 1, 16),
+        new FaultDef.Crash(5 * S, null, 0, false, us(10 * S), 17),
+        new FaultDef.Pause(5 * S, null, 2, 10 * S, 18),
+        new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1, 2)), us(30 * S), 19),
+        new FaultDef.SetReplicas(3 * S, "basic", 2, 20),
+        new FaultDef.DiscoveryRestart(2 * S, "basic", 21),
+        new FaultDef.TcWrite(0, "basic", 1 * S, us(20 * S), 22),
+        new FaultDef.LateStart(0, null, 2, 20 * S, 23),
+        new FaultDef.NodeLoss(0, "pd-1", 24));
     for (int i = 0; i < expected.size(); i++) {
       assertEquals(expected.get(i), s.faults().get(i), "faults[" + i + "]");
     }
@@ -108,7 +107,7 @@ class ScenarioParserTest {
           - {name: c, strategy: static, pd: {replicas: 1}}
         """, "min.yaml");
 
-    assertEquals(new Scenario("min.yaml", "minimal", "sim", 1L, Infra.DEFAULT,
+    assertEquals(new Scenario("min.yaml", "minimal", Backend.SIM, 1L, Infra.DEFAULT,
         List.of(new ClusterDef("c", "static", 1, 0, 0, new TreeMap<>())), List.of(),
         300 * S, null), s);
     assertEquals(ScenarioParser.DEFAULT_SEED, s.seed());
@@ -129,7 +128,7 @@ class ScenarioParserTest {
         expect:
         """, "e.yaml");
 
-    assertEquals("sim", s.backend());
+    assertEquals(Backend.SIM, s.backend());
     assertEquals(1L, s.seed());
     assertEquals(Infra.DEFAULT, s.infra());
     assertEquals(0, s.clusters().get(0).tikvReplicas());
@@ -196,15 +195,14 @@ class ScenarioParserTest {
         duration: 2h
         """, "two.yaml");
 
-    assertEquals("etcd-containers", s.backend());
+    assertEquals(Backend.ETCD_CONTAINERS, s.backend());
     assertEquals(-7L, s.seed());
     assertEquals(20, s.clusters().get(1).tikvReplicas());
-    assertEquals(fault("crash", S, 4, "big", true, -1, -1, -1, -1, -1, List.of(), null, 8),
-        s.faults().get(0));
-    assertEquals(fault("pause", S, 0, null, false, -1, 1_500_000, -1, -1, -1, List.of(), null, 9),
-        s.faults().get(1));
-    assertEquals(90 * S, s.faults().get(2).atUs());
-    assertEquals(List.of(List.of(0, 1), List.of(2), List.of(3, 4)), s.faults().get(3).groups());
+    assertEquals(new FaultDef.Crash(S, "big", 4, true, NONE, 8), s.faults().get(0));
+    assertEquals(new FaultDef.Pause(S, null, 0, 1_500_000, 9), s.faults().get(1));
+    assertEquals(new FaultDef.DiscoveryRestart(90 * S, "big", 10), s.faults().get(2));
+    assertEquals(new FaultDef.Partition(0, "big", List.of(List.of(0, 1), List.of(2),
+        List.of(3, 4)), NONE, 11), s.faults().get(3));
     assertEquals(2 * 3600 * S, s.durationUs());
   }
 
@@ -238,10 +236,8 @@ class ScenarioParserTest {
             node: pd-0
         """, "lines.yaml");
 
-    assertEquals(fault("crash", 10_000, 2, null, false, 0, -1, -1, -1, -1, List.of(), null, 6),
-        s.faults().get(0));
-    assertEquals(fault("node-loss", 250_000, -1, null, false, -1, -1, -1, -1, -1, List.of(),
-        "pd-0", 10), s.faults().get(1));
+    assertEquals(new FaultDef.Crash(10_000, null, 2, false, us(0), 6), s.faults().get(0));
+    assertEquals(new FaultDef.NodeLoss(250_000, "pd-0", 10), s.faults().get(1));
   }
 
   @Test

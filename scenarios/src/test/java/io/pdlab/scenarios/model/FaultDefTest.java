@@ -1,0 +1,231 @@
+package io.pdlab.scenarios.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The typed fault model: kinds, their keys, the backends that can carry them out, dispatch. */
+class FaultDefTest {
+  private static final OptionalLong NONE = OptionalLong.empty();
+
+  /** One fault of each kind, in {@link FaultKind} order. */
+  static final List<FaultDef> ONE_OF_EACH = List.of(
+      new FaultDef.NeverStart(0, null, 1, 1),
+      new FaultDef.LateStart(0, "c", 2, 20_000_000, 2),
+      new FaultDef.Crash(5_000_000, null, 0, true, OptionalLong.of(10_000_000), 3),
+      new FaultDef.Pause(5_000_000, null, 2, 10_000_000, 4),
+      new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1, 2)), NONE, 5),
+      new FaultDef.SetReplicas(3_000_000, "c", 2, 6),
+      new FaultDef.DiscoveryRestart(2_000_000, "c", 7),
+      new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(20_000_000), 8),
+      new FaultDef.NodeLoss(0, "pd-1", 9));
+
+  /** Names the kind by the visitor method that was called, not by the fault's own kind(). */
+  private static final FaultDef.Visitor<FaultKind> CALLED = new FaultDef.Visitor<>() {
+    @Override
+    public FaultKind neverStart(FaultDef.NeverStart f) {
+      return FaultKind.NEVER_START;
+    }
+
+    @Override
+    public FaultKind lateStart(FaultDef.LateStart f) {
+      return FaultKind.LATE_START;
+    }
+
+    @Override
+    public FaultKind crash(FaultDef.Crash f) {
+      return FaultKind.CRASH;
+    }
+
+    @Override
+    public FaultKind pause(FaultDef.Pause f) {
+      return FaultKind.PAUSE;
+    }
+
+    @Override
+    public FaultKind partition(FaultDef.Partition f) {
+      return FaultKind.PARTITION;
+    }
+
+    @Override
+    public FaultKind setReplicas(FaultDef.SetReplicas f) {
+      return FaultKind.SET_REPLICAS;
+    }
+
+    @Override
+    public FaultKind discoveryRestart(FaultDef.DiscoveryRestart f) {
+      return FaultKind.DISCOVERY_RESTART;
+    }
+
+    @Override
+    public FaultKind tcWrite(FaultDef.TcWrite f) {
+      return FaultKind.TC_WRITE;
+    }
+
+    @Override
+    public FaultKind nodeLoss(FaultDef.NodeLoss f) {
+      return FaultKind.NODE_LOSS;
+    }
+  };
+
+  @Test
+  void everyKindIsOneRecordDispatchedToItsOwnVisitorMethod() {
+    assertEquals(Arrays.asList(FaultKind.values()), ONE_OF_EACH.stream().map(FaultDef::kind)
+        .toList(), "one sample per kind, in kind order");
+    Set<Class<?>> records = new LinkedHashSet<>();
+    for (FaultDef f : ONE_OF_EACH) {
+      records.add(f.getClass());
+      assertEquals(f.kind(), f.accept(CALLED), f.toString());
+    }
+    assertEquals(Set.of(FaultDef.class.getPermittedSubclasses()), records,
+        "every record of FaultDef has a sample here, and no two samples share a record");
+  }
+
+  @Test
+  void kindsAreNamedAsInScenarioFiles() {
+    assertEquals(List.of("never-start", "late-start", "crash", "pause", "partition",
+        "set-replicas", "discovery-restart", "tc-write", "node-loss"), FaultKind.labels());
+    for (FaultKind k : FaultKind.values()) {
+      assertEquals(Optional.of(k), FaultKind.of(k.label()));
+      assertEquals(k.label(), k.toString());
+    }
+    assertEquals(Optional.empty(), FaultKind.of("explode"));
+    assertEquals(Optional.empty(), FaultKind.of("NEVER_START"));
+  }
+
+  @Test
+  void eachKindTakesItsOwnKeys() {
+    Map<FaultKind, List<String>> takes = new TreeMap<>();
+    takes.put(FaultKind.NEVER_START, List.of("at", "kind", "member", "cluster"));
+    takes.put(FaultKind.LATE_START, List.of("at", "kind", "member", "delay", "cluster"));
+    takes.put(FaultKind.CRASH, List.of("at", "kind", "member", "cluster", "wipe",
+        "restartAfter"));
+    takes.put(FaultKind.PAUSE, List.of("at", "kind", "member", "for", "cluster"));
+    takes.put(FaultKind.PARTITION, List.of("at", "kind", "groups", "cluster", "for"));
+    takes.put(FaultKind.SET_REPLICAS, List.of("at", "kind", "replicas", "cluster"));
+    takes.put(FaultKind.DISCOVERY_RESTART, List.of("at", "kind", "cluster"));
+    takes.put(FaultKind.TC_WRITE, List.of("at", "kind", "every", "cluster", "for"));
+    takes.put(FaultKind.NODE_LOSS, List.of("at", "kind", "node"));
+    for (FaultKind k : FaultKind.values()) {
+      assertEquals(takes.get(k), k.takes(), k.label());
+    }
+  }
+
+  @Test
+  void theListOfAllKeysHoldsExactlyTheKeysOfTheKinds() {
+    Set<String> union = new LinkedHashSet<>();
+    for (FaultKind k : FaultKind.values()) {
+      union.addAll(k.takes());
+    }
+    assertEquals(union, Set.copyOf(FaultKind.KEYS));
+    assertEquals(FaultKind.KEYS.size(), Set.copyOf(FaultKind.KEYS).size(), "no key twice");
+  }
+
+  @Test
+  void eachKindSaysWhichBackendsCarryItOut() {
+    Set<Backend> model = EnumSet.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS);
+    Map<FaultKind, Set<Backend>> expected = new TreeMap<>();
+    expected.put(FaultKind.NEVER_START, model);
+    expected.put(FaultKind.LATE_START, model);
+    expected.put(FaultKind.CRASH, model);
+    expected.put(FaultKind.PAUSE, model);
+    expected.put(FaultKind.PARTITION, EnumSet.of(Backend.SIM, Backend.ETCD_CONTAINERS));
+    expected.put(FaultKind.SET_REPLICAS, model);
+    expected.put(FaultKind.DISCOVERY_RESTART, model);
+    expected.put(FaultKind.TC_WRITE, model);
+    expected.put(FaultKind.NODE_LOSS, model);
+    for (FaultKind k : FaultKind.values()) {
+      assertEquals(expected.get(k), k.backends(), k.label());
+      for (Backend b : Backend.values()) {
+        assertEquals(expected.get(k).contains(b), k.refusal(b) == null, k + " on " + b);
+      }
+    }
+  }
+
+  @Test
+  void refusalsSayWhyAndWhatToUseInstead() {
+    FaultKind.Refusal r = FaultKind.PARTITION.refusal(Backend.ETCD);
+    assertNotNull(r);
+    assertEquals(Backend.ETCD_CONTAINERS, r.instead());
+    assertEquals("backend 'etcd' cannot partition members (local processes share the host's"
+        + " loopback); use backend etcd-containers", r.message("backend"));
+    assertEquals("backend 'etcd' cannot partition members (local processes share the host's"
+        + " loopback); use --backend etcd-containers", r.message("--backend"));
+    assertEquals("backend 'k3s' cannot crash members (no k3s driver exists yet)",
+        FaultKind.CRASH.refusal(Backend.K3S).message("backend"));
+    assertNull(FaultKind.PARTITION.refusal(Backend.ETCD_CONTAINERS));
+  }
+
+  @Test
+  void backendsAreNamedAsInScenarioFilesAndOnlyK3sCannotRunHere() {
+    assertEquals(List.of("sim", "etcd", "etcd-containers", "k3s"), Backend.labels());
+    List<Backend> unavailable = new ArrayList<>();
+    for (Backend b : Backend.values()) {
+      assertEquals(Optional.of(b), Backend.of(b.label()));
+      assertEquals(b.label(), b.toString());
+      if (b.unavailable() != null) {
+        unavailable.add(b);
+      }
+    }
+    assertEquals(List.of(Backend.K3S), unavailable);
+    assertEquals(Optional.empty(), Backend.of("ETCD"));
+  }
+
+  @Test
+  void playingOutCountsTheLastScheduledChange() {
+    List<Long> expected = List.of(0L, 20_000_000L, 10_000_000L, 10_000_000L, 0L, 0L, 0L,
+        20_000_000L, 0L);
+    for (int i = 0; i < ONE_OF_EACH.size(); i++) {
+      assertEquals(expected.get(i), ONE_OF_EACH.get(i).playsOutAfterUs(),
+          ONE_OF_EACH.get(i).toString());
+    }
+    assertEquals(0, new FaultDef.Crash(0, null, 0, false, NONE, 0).playsOutAfterUs(),
+        "a crash without restart makes no change after its time");
+    assertEquals(4_000_000, new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1)),
+        OptionalLong.of(4_000_000), 0).playsOutAfterUs());
+  }
+
+  @Test
+  void recordsRefuseValuesNoScenarioFileCouldHold() {
+    List<Runnable> bad = List.of(
+        () -> new FaultDef.NeverStart(-1, null, 0, 0),
+        () -> new FaultDef.NeverStart(0, null, -1, 0),
+        () -> new FaultDef.LateStart(0, null, 0, -1, 0),
+        () -> new FaultDef.Crash(0, null, 0, false, OptionalLong.of(-1), 0),
+        () -> new FaultDef.Pause(0, null, 0, 0, 0),
+        () -> new FaultDef.Partition(0, null, List.of(List.of(0, 1, 2)), NONE, 0),
+        () -> new FaultDef.Partition(0, null, List.of(List.of(0), List.of()), NONE, 0),
+        () -> new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1)),
+            OptionalLong.of(0), 0),
+        () -> new FaultDef.SetReplicas(0, null, 0, 0),
+        () -> new FaultDef.TcWrite(0, null, 0, NONE, 0),
+        () -> new FaultDef.TcWrite(0, null, 1, OptionalLong.of(0), 0),
+        () -> new FaultDef.NodeLoss(0, " ", 0));
+    for (int i = 0; i < bad.size(); i++) {
+      assertThrows(IllegalArgumentException.class, bad.get(i)::run, "case " + i);
+    }
+    assertThrows(NullPointerException.class, () -> new FaultDef.Crash(0, null, 0, false, null,
+        0));
+  }
+
+  @Test
+  void partitionGroupsAreCopied() {
+    List<Integer> rest = new ArrayList<>(List.of(1, 2));
+    FaultDef.Partition p = new FaultDef.Partition(0, null, List.of(List.of(0), rest), NONE, 0);
+    rest.add(3);
+    assertEquals(List.of(List.of(0), List.of(1, 2)), p.groups());
+  }
+}
