@@ -19,10 +19,13 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The acceptance runs of the real backends: every strategy bootstraps 1, 3 and 5 real etcd
- * members, as processes and in containers, and the faults keep their meaning. The bootstrap runs
- * set the operators' cadence and the pods' start delays to zero ({@code reconcileMs: 0},
- * {@code containerStartMs: 0}): the model's own waits are the simulator's business; here the real
- * etcd's part is under test. Skipped, with how to get it, where etcd or Docker is missing.
+ * members as processes, and 1 and 3 in containers (5 only for seed-join, whose renamed joiners
+ * once exhausted the containers' addresses): containers differ from processes in their network
+ * and image, not in the etcd rules, and the other 5-member container runs cost the suite over
+ * two minutes. The faults keep their meaning on both. The bootstrap runs set the operators'
+ * cadence and the pods' start delays to zero ({@code reconcileMs: 0}, {@code containerStartMs:
+ * 0}): the model's own waits are the simulator's business; here the real etcd's part is under
+ * test. Skipped, with how to get it, where etcd or Docker is missing; failed under CI=true.
  */
 class RealBackendsIT {
   static final List<String> BACKENDS = List.of("etcd", "etcd-containers");
@@ -56,6 +59,9 @@ class RealBackendsIT {
     for (String backend : BACKENDS) {
       for (String strategy : STRATEGIES) {
         for (int n : List.of(1, 3, 5)) {
+          if (backend.equals("etcd-containers") && n == 5 && !strategy.equals("seed-join")) {
+            continue;
+          }
           tests.add(DynamicTest.dynamicTest(backend + " " + strategy + " " + n, () -> {
             assumeBackend(backend);
             ScenarioResult r = ScenarioRunner.run(scenario(backend, strategy, n, "",
