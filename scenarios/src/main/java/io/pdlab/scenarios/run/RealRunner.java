@@ -69,8 +69,7 @@ public final class RealRunner {
   /** Partition faults must name shapes the backend can cut. */
   private static void checkPartitions(Scenario s, RealWorld real) {
     for (FaultDef f : s.faults()) {
-      FaultDef.Partition p = f.accept(PARTITIONS);
-      if (p == null) {
+      if (!(f instanceof FaultDef.Partition p)) {
         continue;
       }
       ClusterDef c = s.clusters().get(0);
@@ -98,56 +97,4 @@ public final class RealRunner {
       }
     }
   }
-
-  /**
-   * The faults that cut the network between members, whose shape the backend must be able to
-   * cut (null for the others): a new kind says here whether it is one.
-   */
-  private static final FaultDef.Visitor<FaultDef.Partition> PARTITIONS =
-      new FaultDef.Visitor<>() {
-        @Override
-        public FaultDef.Partition neverStart(FaultDef.NeverStart f) {
-          return null;
-        }
-
-        @Override
-        public FaultDef.Partition lateStart(FaultDef.LateStart f) {
-          return null;
-        }
-
-        @Override
-        public FaultDef.Partition crash(FaultDef.Crash f) {
-          return null;
-        }
-
-        @Override
-        public FaultDef.Partition pause(FaultDef.Pause f) {
-          return null;
-        }
-
-        @Override
-        public FaultDef.Partition partition(FaultDef.Partition f) {
-          return f;
-        }
-
-        @Override
-        public FaultDef.Partition setReplicas(FaultDef.SetReplicas f) {
-          return null;
-        }
-
-        @Override
-        public FaultDef.Partition discoveryRestart(FaultDef.DiscoveryRestart f) {
-          return null;
-        }
-
-        @Override
-        public FaultDef.Partition tcWrite(FaultDef.TcWrite f) {
-          return null;
-        }
-
-        @Override
-        public FaultDef.Partition nodeLoss(FaultDef.NodeLoss f) {
-          return null;
-        }
-      };
 }
