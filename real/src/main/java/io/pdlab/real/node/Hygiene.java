@@ -10,24 +10,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The JVM shutdown hook (installed once) that closes every backend still open and then runs the
  * JVM-wide cleanups (removing the etcd image), so ^C or System.exit leave nothing behind.
  */
-final class Hygiene {
+public final class Hygiene {
 
   private static final System.Logger LOG = System.getLogger(Hygiene.class.getName());
-  private static final Set<EtcdBackend> OPEN = ConcurrentHashMap.newKeySet();
+  private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
   private static final List<Runnable> AT_EXIT = new CopyOnWriteArrayList<>();
   private static boolean hookInstalled;
 
   private Hygiene() {
   }
 
-  /** Tracks an open backend, installing the shutdown hook on first use. */
-  static void register(EtcdBackend backend) {
+  /** Tracks an open backend (or control plane), installing the shutdown hook on first use. */
+  public static void register(AutoCloseable backend) {
     installHook();
     OPEN.add(backend);
   }
 
   /** Stops tracking a closed backend. */
-  static void unregister(EtcdBackend backend) {
+  public static void unregister(AutoCloseable backend) {
     OPEN.remove(backend);
   }
 
@@ -46,10 +46,10 @@ final class Hygiene {
   }
 
   private static void runHook() {
-    for (EtcdBackend b : new ArrayList<>(OPEN)) {
+    for (AutoCloseable b : new ArrayList<>(OPEN)) {
       try {
         b.close();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         LOG.log(System.Logger.Level.WARNING, "could not close " + b + " at JVM exit", e);
       }
     }

@@ -66,6 +66,14 @@ public final class Reaper {
     return reapOrphans(RunDirectory.DEFAULT_BASE, DockerSupport.unavailableReason().isEmpty());
   }
 
+  /**
+   * Reaps only the run directories (and their processes) of dead owners, leaving docker alone:
+   * for backends that start no containers, which need not pay for a docker client.
+   */
+  public static Report reapOrphanRuns() {
+    return reapOrphans(RunDirectory.DEFAULT_BASE, false);
+  }
+
   /** {@link #reapOrphans()} once per JVM; failures are logged, not thrown. */
   static void reapOrphansOnce() {
     if (!DONE.compareAndSet(false, true)) {
@@ -131,11 +139,12 @@ public final class Reaper {
   }
 
   /**
-   * Kills (SIGKILL) every process whose command line has {@code --data-dir=<dir>/...}, i.e. the
-   * etcd members of that run, and waits for them to be gone.
+   * Kills (SIGKILL) every process whose command line names a path in {@code dir} (etcd members'
+   * {@code --data-dir}, a control plane's certificates, kubeconfig and data), i.e. the processes
+   * of that run, and waits for them to be gone.
    */
   static List<Long> killProcessesUnder(Path dir) {
-    String needle = "--data-dir=" + dir.toAbsolutePath() + "/";
+    String needle = dir.toAbsolutePath() + "/";
     List<ProcessHandle> victims = new ArrayList<>();
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path p : procs) {
@@ -160,7 +169,7 @@ public final class Reaper {
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc to find orphan etcd processes: " + e, e);
+      throw new IllegalStateException("cannot list /proc to find orphan processes: " + e, e);
     }
     List<Long> killed = new ArrayList<>();
     for (ProcessHandle h : victims) {
@@ -171,7 +180,7 @@ public final class Reaper {
     for (ProcessHandle h : victims) {
       while (!gone(h.pid())) {
         if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException("orphan etcd process " + h.pid() + " of " + dir
+          throw new IllegalStateException("orphan process " + h.pid() + " of " + dir
               + " did not die within " + KILL_WAIT + " of SIGKILL");
         }
         AbstractEtcdNode.sleep(Duration.ofMillis(20));

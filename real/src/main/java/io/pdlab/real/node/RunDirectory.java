@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend's run directory, {@code /tmp/pdlab-real/run-<pid>-<n>-<random>}, holding an
- * {@code owner} marker (the JVM's pid and start instant) and the members' data and logs. The
+ * {@code owner} marker (the JVM's pid and start instant) and the members' (or a Kubernetes control
+ * plane's) data and logs. Every process a run starts names a path in it on its command line. The
  * marker lets a later JVM tell a killed run from a live one ({@link Reaper}).
  */
-final class RunDirectory {
+public final class RunDirectory {
 
   /** Where run directories live. */
   static final Path DEFAULT_BASE = Path.of("/tmp/pdlab-real");
@@ -38,6 +39,11 @@ final class RunDirectory {
    * Creates a new run directory under {@code base}, marker included. It appears under its final
    * name only once the marker is written, so a reaper never sees a run without its owner.
    */
+  /** A new run directory of this JVM under {@link #DEFAULT_BASE}. */
+  public static RunDirectory create() {
+    return create(DEFAULT_BASE, Owner.current());
+  }
+
   static RunDirectory create(Path base, Owner owner) {
     String name = PREFIX + owner.pid() + "-" + COUNTER.incrementAndGet() + "-"
         + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
@@ -69,7 +75,7 @@ final class RunDirectory {
   }
 
   /** The directory. */
-  Path path() {
+  public Path path() {
     return path;
   }
 
@@ -79,7 +85,7 @@ final class RunDirectory {
   }
 
   /** A member's directory (data and log), created if needed. */
-  Path memberDir(String member) {
+  public Path memberDir(String member) {
     Path dir = path.resolve(member);
     try {
       Files.createDirectories(dir);
@@ -90,7 +96,7 @@ final class RunDirectory {
   }
 
   /** Deletes the directory and everything in it. */
-  void delete() {
+  public void delete() {
     Fs.deleteTree(path);
   }
 
