@@ -70,9 +70,6 @@ public final class KubeScheduler {
   public static final String NO_NODES_AVAILABLE = "no nodes available to schedule pods";
   /** nodeunschedulable ErrReasonUnschedulable. */
   public static final String REASON_UNSCHEDULABLE = "node(s) were unschedulable";
-  /** nodeaffinity ErrReasonPod. */
-  public static final String REASON_NODE_AFFINITY =
-      "node(s) didn't match Pod's node affinity/selector";
   /** noderesources/fit.go: "Insufficient " + resource name. */
   public static final String REASON_INSUFFICIENT_CPU = "Insufficient cpu";
   public static final String REASON_INSUFFICIENT_MEMORY = "Insufficient memory";
@@ -111,6 +108,7 @@ public final class KubeScheduler {
   private static final int R_PV_NOT_EXIST = 6;
   private static final int R_ANTI = 7;
   private static final int R_EXISTING_ANTI = 8;
+  private static final int R_AFFINITY_NOT_MATCH = 9;
   /** Pod classes memoised before the memo is dropped and started over. */
   private static final int MAX_POD_CLASSES = 256;
   private static final Comparator<PersistentVolume> SMALLEST_FIRST =
@@ -119,6 +117,7 @@ public final class KubeScheduler {
 
   private final SchedulerCache cache;
   private final int percentageOfNodesToScore;
+  private final SchedulerRelease release;
   private int nextStartNodeIndex;
   private long cycles;
   private long evaluatedNodesTotal;
@@ -130,24 +129,37 @@ public final class KubeScheduler {
   private int[] reasonCounts = new int[16];
   private final LinkedHashMap<String, PodClass> podClasses = new LinkedHashMap<>();
 
-  /** A scheduler with the adaptive percentage of nodes to score (the default, 0). */
+  /**
+   * A scheduler with the adaptive percentage of nodes to score (the default, 0) and the messages
+   * of {@link SchedulerRelease#V1_20}, the release the model is checked against.
+   */
   public KubeScheduler(SchedulerCache cache) {
-    this(cache, 0);
+    this(cache, 0, SchedulerRelease.V1_20);
+  }
+
+  /** A scheduler writing {@code release}'s messages. */
+  public KubeScheduler(SchedulerCache cache, SchedulerRelease release) {
+    this(cache, 0, release);
   }
 
   /**
    * @param percentageOfNodesToScore 0 for adaptive, else 1..100 as in KubeSchedulerConfiguration
+   * @param release whose failure messages to write
    */
-  public KubeScheduler(SchedulerCache cache, int percentageOfNodesToScore) {
+  public KubeScheduler(SchedulerCache cache, int percentageOfNodesToScore,
+      SchedulerRelease release) {
     if (percentageOfNodesToScore < 0 || percentageOfNodesToScore > 100) {
       throw new IllegalArgumentException(
           "percentageOfNodesToScore must be 0..100, got " + percentageOfNodesToScore);
     }
     this.cache = cache;
     this.percentageOfNodesToScore = percentageOfNodesToScore;
-    for (String r : List.of(REASON_UNSCHEDULABLE, REASON_NODE_AFFINITY, REASON_INSUFFICIENT_CPU,
-        REASON_INSUFFICIENT_MEMORY, REASON_VOLUME_NODE_CONFLICT, REASON_VOLUME_BIND_CONFLICT,
-        REASON_PV_NOT_EXIST, REASON_ANTI_AFFINITY, REASON_EXISTING_ANTI_AFFINITY)) {
+    this.release = release;
+    for (String r : List.of(REASON_UNSCHEDULABLE, release.nodeAffinity(),
+        REASON_INSUFFICIENT_CPU, REASON_INSUFFICIENT_MEMORY, REASON_VOLUME_NODE_CONFLICT,
+        REASON_VOLUME_BIND_CONFLICT, REASON_PV_NOT_EXIST, REASON_ANTI_AFFINITY,
+        REASON_EXISTING_ANTI_AFFINITY, release.affinityNotMatch() == null
+            ? "(no affinity-not-match reason in this release)" : release.affinityNotMatch())) {
       reasonId(r);
     }
   }
@@ -332,6 +344,9 @@ public final class KubeScheduler {
     if (c.ownAntiAffinityTerm != null && ni.podLabels != null
         && ni.podLabels.containsKey(c.ownAntiAffinityTerm)) {
       reasonCounts[R_ANTI]++;
+      if (release.affinityNotMatch() != null) {
+        reasonCounts[R_AFFINITY_NOT_MATCH]++;
+      }
       return false;
     }
     if (ni.antiAffinityTerms != null) {
@@ -341,6 +356,9 @@ public final class KubeScheduler {
       for (String k : c.labelKeys) {
         if (ni.antiAffinityTerms.containsKey(k)) {
           reasonCounts[R_EXISTING_ANTI]++;
+          if (release.affinityNotMatch() != null) {
+            reasonCounts[R_AFFINITY_NOT_MATCH]++;
+          }
           return false;
         }
       }
@@ -402,7 +420,7 @@ public final class KubeScheduler {
     for (Taint t : ni.filterTaints) {
       if (!tolerated(pc.tolerations, t)) {
         // tainttoleration: the first untolerated NoSchedule/NoExecute taint is reported
-        return reasonId("node(s) had untolerated taint {" + t.key() + ": " + t.value() + "}");
+        return reasonId(release.taint(t.key(), t.value()));
       }
     }
     for (int i = 0; i < pc.selectorKeys.length; i++) {

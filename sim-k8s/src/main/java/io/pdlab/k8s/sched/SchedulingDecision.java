@@ -19,8 +19,8 @@ public sealed interface SchedulingDecision {
 
   /**
    * No node fits. {@code message} is kube-scheduler's, e.g. {@code 0/9 nodes are available: 3
-   * node(s) didn't match Pod's node affinity/selector, 6 node(s) had untolerated taint
-   * {dedicated: tikv}.}
+   * node(s) didn't match Pod's node affinity, 6 node(s) had taint
+   * {dedicated: tikv}, that the pod didn't tolerate.}
    */
   record Unschedulable(String message) implements SchedulingDecision {
   }

@@ -73,9 +73,9 @@ class SchedulerControllerTest {
     assertNull(p.spec().nodeName());
     assertEquals("Pending", p.status().phase());
     assertEquals("0/6 nodes are available: "
-        + "1 node(s) didn't match Pod's node affinity/selector, "
-        + "2 node(s) had untolerated taint {dedicated: tidb}, "
-        + "3 node(s) had untolerated taint {dedicated: tikv}.", p.status().reason());
+        + "1 node(s) didn't match Pod's node affinity, "
+        + "2 node(s) had taint {dedicated: tidb}, that the pod didn't tolerate, "
+        + "3 node(s) had taint {dedicated: tikv}, that the pod didn't tolerate.", p.status().reason());
     assertEquals(List.of(NS + "/basic-pd-0"), controller.unschedulablePods());
 
     long writes = store.writes();
@@ -105,10 +105,11 @@ class SchedulerControllerTest {
     assertEquals(new TreeSet<>(List.of("pd-0", "pd-1", "pd-2")), nodes);
     assertNull(pod("basic-pd-3").spec().nodeName());
     assertEquals("0/9 nodes are available: "
-        + "1 node(s) didn't match Pod's node affinity/selector, "
-        + "2 node(s) had untolerated taint {dedicated: tidb}, "
+        + "1 node(s) didn't match Pod's node affinity, "
+        + "2 node(s) had taint {dedicated: tidb}, that the pod didn't tolerate, "
+        + "3 node(s) didn't match pod affinity/anti-affinity, "
         + "3 node(s) didn't match pod anti-affinity rules, "
-        + "3 node(s) had untolerated taint {dedicated: tikv}.",
+        + "3 node(s) had taint {dedicated: tikv}, that the pod didn't tolerate.",
         pod("basic-pd-3").status().reason());
 
     String freed = pod("basic-pd-1").spec().nodeName();
@@ -157,10 +158,10 @@ class SchedulerControllerTest {
     Pod p = pod("basic-pd-0");
     assertNull(p.spec().nodeName());
     assertEquals("0/8 nodes are available: "
-        + "1 node(s) didn't match Pod's node affinity/selector, "
-        + "2 node(s) had untolerated taint {dedicated: tidb}, "
+        + "1 node(s) didn't match Pod's node affinity, "
+        + "2 node(s) had taint {dedicated: tidb}, that the pod didn't tolerate, "
         + "2 node(s) had volume node affinity conflict, "
-        + "3 node(s) had untolerated taint {dedicated: tikv}.", p.status().reason());
+        + "3 node(s) had taint {dedicated: tikv}, that the pod didn't tolerate.", p.status().reason());
 
     // A replacement node with the same name (new instance, new disk) lets it run there again.
     store.create(pdNode("pd-0"));
