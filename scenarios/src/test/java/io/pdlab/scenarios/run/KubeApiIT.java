@@ -1,0 +1,207 @@
+package io.pdlab.scenarios.run;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pdlab.k8s.api.K8sObject;
+import io.pdlab.k8s.api.Kind;
+import io.pdlab.k8s.api.Node;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.k8s.manifest.Manifests;
+import io.pdlab.k8s.operator.Strategies;
+import io.pdlab.real.drive.Prerequisites;
+import io.pdlab.real.kube.KubeControlPlane;
+import io.pdlab.real.kube.NodeHeartbeats;
+import io.pdlab.real.testing.RealPrerequisites;
+import io.pdlab.scenarios.model.Scenario;
+import io.pdlab.scenarios.yaml.ScenarioParser;
+import io.pdlab.sim.Budget;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The model's Kubernetes objects and decisions against a real Kubernetes 1.20.2 control plane
+ * (its own etcd, kube-apiserver, controller-manager and scheduler, built by
+ * {@code scripts/ensure-kube}): every object pdlab's operators create is accepted by the real API
+ * server (server-side dry-run), and a PD pod the model leaves Pending for lack of a node is left
+ * Pending by the real scheduler with the same message.
+ */
+class KubeApiIT {
+  private static KubeControlPlane cp;
+  private static NodeHeartbeats beats;
+
+  @BeforeAll
+  static void start() {
+    RealPrerequisites.require("a Kubernetes control plane",
+        Optional.ofNullable(KubeControlPlane.unavailableReason()));
+    cp = KubeControlPlane.start();
+    System.out.println("pdlab: Kubernetes control plane ready in " + cp.readyAfter().toMillis()
+        + " ms (" + cp.startup() + ")");
+    cp.installTidbClusterCrd();
+    beats = new NodeHeartbeats(cp.client());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (beats != null) {
+      beats.close();
+    }
+    if (cp != null) {
+      cp.close();
+    }
+    assertEquals(List.of(), Prerequisites.leftovers(), "processes or directories left");
+  }
+
+  /** A scenario of one cluster of {@code strategy} on pd, tikv and tidb worker groups. */
+  private static Scenario scenario(String name, String strategy, int pd, int pdNodes) {
+    boolean tidb = strategy.equals("discovery") || strategy.equals("v2-static");
+    return ScenarioParser.parse("""
+        name: %s
+        infra:
+          workerGroups:
+            - {name: pd, count: %d, instanceType: m5d.xlarge, taints: ["dedicated=pd:NoSchedule"], labels: {dedicated: pd}}
+            - {name: tikv, count: 1, instanceType: i3.2xlarge, taints: ["dedicated=tikv:NoSchedule"], labels: {dedicated: tikv}}
+            - {name: default, count: 1, instanceType: m5.xlarge}
+        clusters:
+          - name: %s
+            strategy: %s
+            pd: {replicas: %d}
+            tikv: {replicas: %d}
+            tidb: {replicas: %d}
+        duration: 60s
+        """.formatted(name, pdNodes, name, strategy, pd, tidb ? 1 : 0, tidb ? 1 : 0),
+        name + ".yaml");
+  }
+
+  /** The model's world for {@code s} after {@code runUs} of virtual time. */
+  private static K8sWorld model(Scenario s, long runUs) {
+    K8sWorld w = new K8sWorld(s.seed(), Budget.of(ScenarioRunner.MAX_EVENTS, runUs + 1), false);
+    ScenarioRunner.buildInfra(w, s);
+    w.measures().startMeasuring();
+    ScenarioRunner.install(w, s, null);
+    w.sim().runUntil(runUs);
+    return w;
+  }
+
+  private static void createNamespace(KubernetesClient c, String ns) {
+    if (c.namespaces().withName(ns).get() == null) {
+      c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+          .endMetadata().build()).create();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyObjectTheModelCreatesIsAcceptedByTheRealApiServer() {
+    return Strategies.all().stream().map(st -> DynamicTest.dynamicTest(st.name(), () -> {
+      String name = "dry-" + st.name();
+      K8sWorld w = model(scenario(name, st.name(), 3, 3), 60_000_000);
+      KubernetesClient c = cp.client();
+      List<String> refused = new ArrayList<>();
+      int checked = 0;
+      for (Kind kind : Kind.values()) {
+        for (K8sObject o : w.store().<K8sObject>list(kind)) {
+          if (kind.namespaced()) {
+            createNamespace(c, o.meta().namespace());
+          }
+          HasMetadata m = Manifests.toFabric8(o);
+          try {
+            c.resource(m).dryRun().create();
+            checked++;
+          } catch (KubernetesClientException e) {
+            refused.add(kind.kindName() + " " + o.meta().key() + ": " + e.getMessage());
+          }
+        }
+      }
+      assertTrue(checked > 10, "only " + checked + " objects in the model of " + st.name());
+      assertEquals(List.of(), refused, "objects the real API server refuses");
+    }));
+  }
+
+  /** The nodes pods {@code <ns>-pd-0 .. n-1} are bound to, sorted; unbound ones left out. */
+  private static List<String> scheduledOn(KubernetesClient c, String ns, int n) {
+    TreeSet<String> nodes = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      var p = c.pods().inNamespace(ns).withName(ns + "-pd-" + i).get();
+      if (p != null && p.getSpec().getNodeName() != null) {
+        nodes.add(p.getSpec().getNodeName());
+      }
+    }
+    return List.copyOf(nodes);
+  }
+
+  /** The message of a pod's PodScheduled=False condition, or null. */
+  private static String unschedulable(KubernetesClient c, String pod) {
+    var p = c.pods().inNamespace("short").withName(pod).get();
+    if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
+      return null;
+    }
+    for (PodCondition pc : p.getStatus().getConditions()) {
+      if (pc.getType().equals("PodScheduled") && pc.getStatus().equals("False")) {
+        return pc.getMessage();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aPdPodWithNoPdNodeLeftIsPendingWithTheModelsSchedulerMessage() {
+    Scenario s = scenario("short", "discovery", 4, 3);
+    K8sWorld w = model(s, 60_000_000);
+    String podName = "short-pd-3";
+    Pod modelPod = w.store().get(Kind.POD, "short/" + podName);
+    assertNotNull(modelPod, "the model created no " + podName);
+    assertEquals("Pending", modelPod.status().phase());
+    String modelMessage = modelPod.status().reason();
+
+    KubernetesClient c = cp.client();
+    createNamespace(c, "short");
+    TreeSet<String> nodes = new TreeSet<>();
+    for (Node n : w.store().<Node>list(Kind.NODE)) {
+      beats.register((io.fabric8.kubernetes.api.model.Node) Manifests.toFabric8(n));
+      nodes.add(n.meta().name());
+    }
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .until(() -> nodes.stream().allMatch(n -> {
+          var node = c.nodes().withName(n).get();
+          return node.getSpec().getTaints() == null || node.getSpec().getTaints().stream()
+              .noneMatch(t -> t.getKey().startsWith("node.kubernetes.io/"));
+        }));
+    for (Kind kind : List.of(Kind.STORAGE_CLASS, Kind.PERSISTENT_VOLUME, Kind.SERVICE,
+        Kind.CONFIG_MAP, Kind.STATEFUL_SET)) {
+      for (K8sObject o : w.store().<K8sObject>list(kind)) {
+        if (kind != Kind.STATEFUL_SET || o.meta().name().equals("short-pd")) {
+          c.resource(Manifests.toFabric8(o)).create();
+        }
+      }
+    }
+    // Pods 0-2 bound to the three pd nodes, then pod 3's last PodScheduled=False message (the
+    // scheduler retries it when the others bind; the message that stays is the one to compare).
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(() -> scheduledOn(c, "short", 3).size() == 3 && unschedulable(c, podName) != null);
+    String[] real = new String[1];
+    await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(3))
+        .until(() -> (real[0] = unschedulable(c, podName)) != null);
+    assertEquals(List.of("pd-0", "pd-1", "pd-2"), scheduledOn(c, "short", 3),
+        "pods 0-2 on the three pd nodes");
+    System.out.println("pdlab: real scheduler: " + real[0] + "\npdlab: model:          "
+        + modelMessage);
+    assertEquals(real[0], modelMessage, "the model's scheduler message differs from the real one");
+  }
+}
