@@ -59,10 +59,10 @@ public final class KubeControlPlane implements AutoCloseable {
   private volatile KubernetesClient client;
   private boolean closed;
 
-  private KubeControlPlane(KubeBinaries bin, EtcdBinary etcd) {
+  private KubeControlPlane(KubeBinaries bin, EtcdBinary etcd, Path base) {
     Instant started = Instant.now();
-    Reaper.reapOrphanRuns();
-    this.run = RunDirectory.create();
+    Reaper.reapOrphanRuns(base);
+    this.run = RunDirectory.create(base);
     Hygiene.register(this);
     try {
       this.dir = run.memberDir("kube");
@@ -156,7 +156,12 @@ public final class KubeControlPlane implements AutoCloseable {
    *     does not come up (with the tail of its log); nothing is left running then
    */
   public static KubeControlPlane start() {
-    return new KubeControlPlane(KubeBinaries.locate(), EtcdBinary.locate());
+    return start(RunDirectory.DEFAULT_BASE);
+  }
+
+  /** {@link #start()} with its run directory under {@code base}. */
+  public static KubeControlPlane start(Path base) {
+    return new KubeControlPlane(KubeBinaries.locate(), EtcdBinary.locate(), base);
   }
 
   /** Why a control plane cannot be started here, or null when it can. */

@@ -71,7 +71,12 @@ public final class Reaper {
    * for backends that start no containers, which need not pay for a docker client.
    */
   public static Report reapOrphanRuns() {
-    return reapOrphans(RunDirectory.DEFAULT_BASE, false);
+    return reapOrphanRuns(RunDirectory.DEFAULT_BASE);
+  }
+
+  /** {@link #reapOrphanRuns()} under {@code base} (tests give their own). */
+  public static Report reapOrphanRuns(Path base) {
+    return reapOrphans(base, false);
   }
 
   /** {@link #reapOrphans()} once per JVM; failures are logged, not thrown. */
@@ -190,7 +195,7 @@ public final class Reaper {
   }
 
   /** Whether a process is gone: no /proc entry, or a zombie waiting for its parent. */
-  static boolean gone(long pid) {
+  public static boolean gone(long pid) {
     try {
       String stat = new String(Fs.readProc(Path.of("/proc", Long.toString(pid), "stat")),
           StandardCharsets.UTF_8);

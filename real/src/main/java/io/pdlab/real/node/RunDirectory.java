@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RunDirectory {
 
   /** Where run directories live. */
-  static final Path DEFAULT_BASE = Path.of("/tmp/pdlab-real");
+  public static final Path DEFAULT_BASE = Path.of("/tmp/pdlab-real");
   /** The marker file's name. */
   static final String OWNER_FILE = "owner";
   /** Prefix of run directory names. */
@@ -41,7 +41,12 @@ public final class RunDirectory {
    */
   /** A new run directory of this JVM under {@link #DEFAULT_BASE}. */
   public static RunDirectory create() {
-    return create(DEFAULT_BASE, Owner.current());
+    return create(DEFAULT_BASE);
+  }
+
+  /** A new run directory of this JVM under {@code base}. */
+  public static RunDirectory create(Path base) {
+    return create(base, Owner.current());
   }
 
   static RunDirectory create(Path base, Owner owner) {

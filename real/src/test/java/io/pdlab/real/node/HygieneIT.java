@@ -1,21 +1,17 @@
 package io.pdlab.real.node;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import io.pdlab.real.testing.ChildJvm;
 import io.pdlab.real.testing.RealPrerequisites;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,55 +30,13 @@ class HygieneIT {
   }
 
   private Child launch(String kind, String mode) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        HygieneChild.class.getName(), kind, base.toString(), mode)
-        .redirectError(base.resolve("child-" + kind + "-" + mode + ".err").toFile());
-    Process p;
-    try {
-      p = pb.start();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot start a child JVM", e);
-    }
-    AtomicReference<String> ready = new AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          if (line.startsWith("READY ")) {
-            ready.set(line);
-          }
-        }
-      } catch (java.io.IOException e) {
-        // The child is gone.
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> ready.get() != null || !p.isAlive());
-    } finally {
-      if (ready.get() == null) {
-        p.destroyForcibly();
-      }
-    }
-    String line = ready.get();
-    assertTrue(line != null, () -> "the child JVM did not get ready; its stderr: "
-        + readQuietly(base.resolve("child-" + kind + "-" + mode + ".err")));
-    String[] f = line.split(" ");
-    return new Child(p, Path.of(f[1]), f[2]);
-  }
-
-  private static String readQuietly(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (java.io.IOException e) {
-      return "(unreadable: " + e + ")";
-    }
+    ChildJvm.Child c = ChildJvm.launch(HygieneChild.class, base.resolve("child-" + kind + "-"
+        + mode + ".err"), Duration.ofSeconds(90), kind, base.toString(), mode);
+    return new Child(c.process(), Path.of(c.ready().get(0)), c.ready().get(1));
   }
 
   private static void awaitExit(Process p) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> !p.isAlive());
+    ChildJvm.awaitExit(p, Duration.ofSeconds(60));
   }
 
   private static void assertNoLocalLeftovers(Child c) throws Exception {
