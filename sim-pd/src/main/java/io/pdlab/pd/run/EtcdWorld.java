@@ -198,7 +198,10 @@ public final class EtcdWorld implements MemberTracker {
 
   /** When the world first bootstrapped, from the start of measuring; -1 if not (yet). */
   public long bootstrappedAtUs() {
-    observe();
+    // Once set, only a new expectation (which clears observedAt) can reset it: no need to look.
+    if (observedAt == null || classifier.bootstrappedAtUs() < 0) {
+      observe();
+    }
     return classifier.bootstrappedAtUs();
   }
 
@@ -209,10 +212,7 @@ public final class EtcdWorld implements MemberTracker {
    */
   public RunResult runUntilBootstrapped() {
     startMeasuring();
-    return sim.run(() -> {
-      observe();
-      return classifier.bootstrappedAtUs() >= 0;
-    });
+    return sim.run(() -> bootstrappedAtUs() >= 0);
   }
 
   /** Runs until {@code timeUs}, measuring. */
@@ -274,8 +274,32 @@ public final class EtcdWorld implements MemberTracker {
     return new ModelView(name, e, lead);
   }
 
-  /** A member's view read off the model; its member list is copied only when asked for. */
-  private record ModelView(String name, EtcdMember e, long leaderId) implements MemberView {
+  /**
+   * A member's view read off the model; its member list is copied only when asked for, once.
+   * Views live for one observation (the next change makes new ones).
+   */
+  private static final class ModelView implements MemberView {
+    private final String name;
+    private final EtcdMember e;
+    private final long leaderId;
+    private List<Member> members;
+
+    ModelView(String name, EtcdMember e, long leaderId) {
+      this.name = name;
+      this.e = e;
+      this.leaderId = leaderId;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public long leaderId() {
+      return leaderId;
+    }
+
     @Override
     public boolean answering() {
       return true;
@@ -303,7 +327,10 @@ public final class EtcdWorld implements MemberTracker {
 
     @Override
     public List<Member> members() {
-      return List.copyOf(e.membership().members().values());
+      if (members == null) {
+        members = List.copyOf(e.membership().members().values());
+      }
+      return members;
     }
   }
 
