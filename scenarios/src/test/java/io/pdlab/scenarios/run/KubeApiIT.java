@@ -134,6 +134,54 @@ class KubeApiIT {
     }));
   }
 
+  /** The message of the real API server's refusal of {@code o} (dry-run), or null if accepted. */
+  private static String refusal(HasMetadata o) {
+    try {
+      cp.client().resource(o).dryRun().create();
+      return null;
+    } catch (KubernetesClientException e) {
+      return e.getMessage();
+    }
+  }
+
+  /**
+   * The dry-run check can fail: the real API server refuses what the hand-ported validation that
+   * this test replaced refused (names, Service names, StatefulSet selectors).
+   */
+  @Test
+  void theRealApiServerRefusesInvalidObjects() {
+    K8sWorld w = model(scenario("bad", "discovery", 3, 3), 30_000_000);
+    createNamespace(cp.client(), "bad");
+    Pod pod = w.store().get(Kind.POD, "bad/bad-pd-0");
+    HasMetadata badPod = Manifests.toFabric8((K8sObject) pod);
+    badPod.getMetadata().setName("PD_0");
+    String r = refusal(badPod);
+    assertTrue(r != null && r.contains("metadata.name: Invalid value: \"PD_0\"")
+        && r.contains("RFC 1123 subdomain"), String.valueOf(r));
+
+    K8sObject svc = w.store().<K8sObject>list(Kind.SERVICE).get(0);
+    var longName = Manifests.toFabric8(svc);
+    longName.getMetadata().setName("pd-" + "x".repeat(61));
+    r = refusal(longName);
+    assertTrue(r != null && r.contains("must be no more than 63 characters"), String.valueOf(r));
+    var digit = Manifests.toFabric8(svc);
+    digit.getMetadata().setName("0pd");
+    r = refusal(digit);
+    assertTrue(r != null && r.contains("DNS-1035 label"), String.valueOf(r));
+
+    K8sObject pdSet = w.store().get(Kind.STATEFUL_SET, "bad/bad-pd");
+    var set = (io.fabric8.kubernetes.api.model.apps.StatefulSet) Manifests.toFabric8(pdSet);
+    assertEquals(null, refusal(set), "the model's own PD StatefulSet is accepted");
+    set.getSpec().getSelector().getMatchLabels().put("app.kubernetes.io/component", "tikv");
+    r = refusal(set);
+    assertTrue(r != null && r.contains("`selector` does not match template `labels`"),
+        String.valueOf(r));
+    set.getSpec().getSelector().getMatchLabels().clear();
+    r = refusal(set);
+    assertTrue(r != null && r.contains("empty selector is invalid for statefulset"),
+        String.valueOf(r));
+  }
+
   /** The nodes pods {@code <ns>-pd-0 .. n-1} are bound to, sorted; unbound ones left out. */
   private static List<String> scheduledOn(KubernetesClient c, String ns, int n) {
     TreeSet<String> nodes = new TreeSet<>();

@@ -301,8 +301,13 @@ final class Fabric8Objects {
         && claim.length() > podName.length() + 1) {
       name = claim.substring(0, claim.length() - podName.length() - 1);
     }
-    return ApiRules.isDns1123Label(name).isEmpty() ? name : "claim-" + index;
+    return DNS1123_LABEL.matcher(name).matches() && name.length() <= 63 ? name
+        : "claim-" + index;
   }
+
+  /** A DNS-1123 label (apimachinery validation.IsDNS1123Label), a volume name's syntax. */
+  private static final java.util.regex.Pattern DNS1123_LABEL =
+      java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   /**
    * "At most one pod with the same value of {@code label} per node": a required pod

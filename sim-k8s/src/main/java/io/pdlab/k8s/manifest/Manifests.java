@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Renders the simulator's objects as real Kubernetes manifests: fabric8 model objects, YAML, and
- * the create-time checks a real API server applies.
+ * Renders the simulator's objects as real Kubernetes manifests: fabric8 model objects and YAML.
+ * Whether a real API server accepts them is checked by one ({@code KubeApiIT}, server-side
+ * dry-run against pdlab's own Kubernetes 1.20.2 control plane).
  *
  * <p>Guarantees: rendering is a pure function of the lean object (same object, equal fabric8
  * object, same YAML bytes); YAML lists fields in the model's declared order and map entries
@@ -118,21 +119,6 @@ public final class Manifests {
       throw new IllegalArgumentException("not a Kubernetes YAML stream: " + e.getMessage(), e);
     }
     return out;
-  }
-
-  /**
-   * What a real API server would reject when this object is created, as {@code field.Error}
-   * strings ({@code <path>: <type>: <detail>}); empty means it would be accepted as far as these
-   * checks go. The rules (names, label syntax, selectors, required fields, enumerations) are
-   * ported from kubernetes/kubernetes and apimachinery validation; see {@link ManifestValidator}.
-   */
-  public static List<String> validate(HasMetadata o) {
-    return ManifestValidator.validate(o);
-  }
-
-  /** {@link #validate(HasMetadata)} of the rendered object. */
-  public static List<String> validate(K8sObject o) {
-    return validate(toFabric8(o));
   }
 
   /**

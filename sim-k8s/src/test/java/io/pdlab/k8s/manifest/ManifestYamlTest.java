@@ -10,7 +10,19 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pdlab.k8s.api.ConfigMap;
 import io.pdlab.k8s.api.K8sObject;
+import io.pdlab.k8s.api.Kind;
+import io.pdlab.k8s.api.Node;
 import io.pdlab.k8s.api.ObjectMeta;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.api.Resources;
+import io.pdlab.k8s.api.Service;
+import io.pdlab.k8s.api.Taint;
+import io.pdlab.k8s.controllers.K8sWorld;
+import io.pdlab.k8s.operator.BootstrapStrategy;
+import io.pdlab.k8s.operator.ClusterSpec;
+import io.pdlab.k8s.operator.Strategies;
+import io.pdlab.sim.Budget;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,5 +150,50 @@ class ManifestYamlTest {
   void fromYamlRejectsWhatIsNoObject() {
     assertThrows(IllegalArgumentException.class, () -> Manifests.fromYaml("- a\n- b\n"));
     assertThrows(IllegalArgumentException.class, () -> Manifests.fromYaml("a: [unclosed\n"));
+  }
+
+  // ---------------------------------------------------------------- the operators' objects
+
+  /** Runs a strategy for a while and returns every object in the store. */
+  static List<K8sObject> objectsOf(BootstrapStrategy strategy) {
+    K8sWorld w = new K8sWorld(7, Budget.of(5_000_000, 3_600_000_000L), false);
+    for (int i = 0; i < 3; i++) {
+      w.store().create(new Node(ObjectMeta.of("", "ip-10-0-1-" + i + ".ec2.internal")
+          .withLabels(ManifestFixtures.map("dedicated", "pd")),
+          List.of(Taint.parse("dedicated=pd:NoSchedule")), new Resources(4_000, 16_384),
+          List.of("/mnt/disks/ssd0"), "us-west-2a", true, false));
+    }
+    int[] next = {0};
+    w.store().watch(Kind.POD, e -> {
+      Pod now = w.store().get(Kind.POD, e.object().meta().key());
+      if (now != null && !now.scheduled()) {
+        String node = "ip-10-0-1-" + (next[0]++ % 3) + ".ec2.internal";
+        w.modify(Kind.POD, now.meta().key(), (Pod x) -> x.withSpec(x.spec().withNodeName(node)));
+      }
+    });
+    strategy.install(w, new ClusterSpec("tidb-cluster", "basic-pd", 3, "pd",
+        ManifestFixtures.map("dedicated", "pd"), ManifestFixtures.pdTolerations(), 0, 0));
+    w.sim().runUntil(60_000_000L);
+    List<K8sObject> out = new ArrayList<>();
+    for (Kind k : Kind.values()) {
+      if (k != Kind.ENDPOINTS) {
+        out.addAll(w.store().list(k));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyObjectTheOperatorsCreateRoundTrips() {
+    for (BootstrapStrategy s : Strategies.all()) {
+      List<K8sObject> objects = objectsOf(s);
+      assertTrue(objects.stream().anyMatch(o -> o.kind() == Kind.POD), s.name());
+      assertTrue(objects.stream().anyMatch(o -> o.kind() == Kind.SERVICE), s.name());
+      if (s == Strategies.STATIC) {
+        assertTrue(objects.stream().anyMatch(o -> o.kind() == Kind.STATEFUL_SET), s.name());
+      }
+      List<HasMetadata> rendered = Manifests.toFabric8(objects);
+      assertEquals(rendered, Manifests.fromYaml(Manifests.toYaml(objects)), s.name());
+    }
   }
 }
