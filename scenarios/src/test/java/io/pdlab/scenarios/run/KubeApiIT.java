@@ -71,14 +71,23 @@ class KubeApiIT {
 
   /** A scenario of one cluster of {@code strategy} on pd, tikv and tidb worker groups. */
   private static Scenario scenario(String name, String strategy, int pd, int pdNodes) {
+    return scenario(name, strategy, pd, pdNodes, "m5d.xlarge");
+  }
+
+  /**
+   * {@link #scenario(String, String, int, int)} with worker groups named after the cluster (so
+   * their nodes are its own) and pd nodes of {@code pdInstance} (m5d and i3 have local disks).
+   */
+  private static Scenario scenario(String name, String strategy, int pd, int pdNodes,
+      String pdInstance) {
     boolean tidb = strategy.equals("discovery") || strategy.equals("v2-static");
     return ScenarioParser.parse("""
         name: %s
         infra:
           workerGroups:
-            - {name: pd, count: %d, instanceType: m5d.xlarge, taints: ["dedicated=pd:NoSchedule"], labels: {dedicated: pd}}
-            - {name: tikv, count: 1, instanceType: i3.2xlarge, taints: ["dedicated=tikv:NoSchedule"], labels: {dedicated: tikv}}
-            - {name: default, count: 1, instanceType: m5.xlarge}
+            - {name: %s-pd, count: %d, instanceType: %s, taints: ["dedicated=pd:NoSchedule"], labels: {dedicated: pd}}
+            - {name: %s-tikv, count: 1, instanceType: i3.2xlarge, taints: ["dedicated=tikv:NoSchedule"], labels: {dedicated: tikv}}
+            - {name: %s-default, count: 1, instanceType: m5.xlarge}
         clusters:
           - name: %s
             strategy: %s
@@ -86,8 +95,8 @@ class KubeApiIT {
             tikv: {replicas: %d}
             tidb: {replicas: %d}
         duration: 60s
-        """.formatted(name, pdNodes, name, strategy, pd, tidb ? 1 : 0, tidb ? 1 : 0),
-        name + ".yaml");
+        """.formatted(name, name, pdNodes, pdInstance, name, name, name, strategy, pd,
+            tidb ? 1 : 0, tidb ? 1 : 0), name + ".yaml");
   }
 
   /** The model's world for {@code s} after {@code runUs} of virtual time. */
@@ -195,8 +204,8 @@ class KubeApiIT {
   }
 
   /** The message of a pod's PodScheduled=False condition, or null. */
-  private static String unschedulable(KubernetesClient c, String pod) {
-    var p = c.pods().inNamespace("short").withName(pod).get();
+  private static String unschedulable(KubernetesClient c, String ns, String pod) {
+    var p = c.pods().inNamespace(ns).withName(pod).get();
     if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
       return null;
     }
@@ -208,48 +217,84 @@ class KubeApiIT {
     return null;
   }
 
-  @Test
-  void aPdPodWithNoPdNodeLeftIsPendingWithTheModelsSchedulerMessage() {
-    Scenario s = scenario("short", "discovery", 4, 3);
+  /**
+   * PD pods the model leaves Pending are left Pending by the real scheduler with the same
+   * message, text for text: a fourth PD with three pd nodes (anti-affinity, the three taken
+   * volumes), and PDs on pd nodes without local disks (no volume to bind).
+   */
+  @TestFactory
+  Stream<DynamicTest> pdPodsTheModelCannotPlaceArePendingWithTheRealSchedulersMessage() {
+    return Stream.of(
+        DynamicTest.dynamicTest("a fourth PD on three pd nodes", () -> comparePending(
+            scenario("short", "discovery", 4, 3), "short-pd-3", 3)),
+        DynamicTest.dynamicTest("PDs on pd nodes without local disks", () -> comparePending(
+            scenario("nodisk", "discovery", 3, 3, "m5.xlarge"), "nodisk-pd-0", 0)));
+  }
+
+  /**
+   * Runs {@code s} in the model, creates its nodes (heartbeating), volumes, storage classes,
+   * services, config maps and PD StatefulSet on the real cluster, waits until {@code scheduled}
+   * PD pods are bound and {@code pending} has its PodScheduled=False message, compares it with
+   * the model's, and removes the nodes again so the next case's scheduler sees only its own.
+   */
+  private void comparePending(Scenario s, String pending, int scheduled) {
+    String ns = s.clusters().get(0).name();
     K8sWorld w = model(s, 60_000_000);
-    String podName = "short-pd-3";
-    Pod modelPod = w.store().get(Kind.POD, "short/" + podName);
-    assertNotNull(modelPod, "the model created no " + podName);
+    Pod modelPod = w.store().get(Kind.POD, ns + "/" + pending);
+    assertNotNull(modelPod, "the model created no " + pending);
     assertEquals("Pending", modelPod.status().phase());
     String modelMessage = modelPod.status().reason();
 
     KubernetesClient c = cp.client();
-    createNamespace(c, "short");
+    createNamespace(c, ns);
     TreeSet<String> nodes = new TreeSet<>();
+    List<HasMetadata> created = new ArrayList<>();
     for (Node n : w.store().<Node>list(Kind.NODE)) {
       beats.register((io.fabric8.kubernetes.api.model.Node) Manifests.toFabric8(n));
       nodes.add(n.meta().name());
     }
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-        .until(() -> nodes.stream().allMatch(n -> {
-          var node = c.nodes().withName(n).get();
-          return node.getSpec().getTaints() == null || node.getSpec().getTaints().stream()
-              .noneMatch(t -> t.getKey().startsWith("node.kubernetes.io/"));
-        }));
-    for (Kind kind : List.of(Kind.STORAGE_CLASS, Kind.PERSISTENT_VOLUME, Kind.SERVICE,
-        Kind.CONFIG_MAP, Kind.STATEFUL_SET)) {
-      for (K8sObject o : w.store().<K8sObject>list(kind)) {
-        if (kind != Kind.STATEFUL_SET || o.meta().name().equals("short-pd")) {
-          c.resource(Manifests.toFabric8(o)).create();
+    try {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> nodes.stream().allMatch(n -> {
+            var node = c.nodes().withName(n).get();
+            return node.getSpec().getTaints() == null || node.getSpec().getTaints().stream()
+                .noneMatch(t -> t.getKey().startsWith("node.kubernetes.io/"));
+          }));
+      for (Kind kind : List.of(Kind.STORAGE_CLASS, Kind.PERSISTENT_VOLUME, Kind.SERVICE,
+          Kind.CONFIG_MAP, Kind.STATEFUL_SET)) {
+        for (K8sObject o : w.store().<K8sObject>list(kind)) {
+          if (kind != Kind.STATEFUL_SET || o.meta().name().equals(ns + "-pd")) {
+            HasMetadata m = Manifests.toFabric8(o);
+            c.resource(m).create();
+            created.add(m);
+          }
         }
       }
+      // The bound pods first, then the pending pod's last PodScheduled=False message (the
+      // scheduler retries it when the others bind; the message that stays is the one to
+      // compare).
+      int replicas = s.clusters().get(0).pdReplicas();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+          .until(() -> scheduledOn(c, ns, replicas).size() == scheduled
+              && unschedulable(c, ns, pending) != null);
+      String[] real = new String[1];
+      await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(3))
+          .until(() -> (real[0] = unschedulable(c, ns, pending)) != null);
+      assertEquals(scheduled, scheduledOn(c, ns, replicas).size(), "PD pods bound");
+      System.out.println("pdlab: " + ns + ": real scheduler: " + real[0] + "\npdlab: " + ns
+          + ": model:          " + modelMessage);
+      assertEquals(real[0], modelMessage,
+          "the model's scheduler message differs from the real one");
+    } finally {
+      for (int i = created.size() - 1; i >= 0; i--) {
+        c.resource(created.get(i)).delete();
+      }
+      for (String n : nodes) {
+        beats.stop(n);
+        c.nodes().withName(n).delete();
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream()
+          .allMatch(n -> c.nodes().withName(n).get() == null));
     }
-    // Pods 0-2 bound to the three pd nodes, then pod 3's last PodScheduled=False message (the
-    // scheduler retries it when the others bind; the message that stays is the one to compare).
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .until(() -> scheduledOn(c, "short", 3).size() == 3 && unschedulable(c, podName) != null);
-    String[] real = new String[1];
-    await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(3))
-        .until(() -> (real[0] = unschedulable(c, podName)) != null);
-    assertEquals(List.of("pd-0", "pd-1", "pd-2"), scheduledOn(c, "short", 3),
-        "pods 0-2 on the three pd nodes");
-    System.out.println("pdlab: real scheduler: " + real[0] + "\npdlab: model:          "
-        + modelMessage);
-    assertEquals(real[0], modelMessage, "the model's scheduler message differs from the real one");
   }
 }
