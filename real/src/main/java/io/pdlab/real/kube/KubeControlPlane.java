@@ -61,7 +61,12 @@ public final class KubeControlPlane implements AutoCloseable {
 
   private KubeControlPlane(KubeBinaries bin, EtcdBinary etcd, Path base) {
     Instant started = Instant.now();
-    Reaper.reapOrphanRuns(base);
+    try {
+      Reaper.reapOrphanRuns(base);
+    } catch (RuntimeException e) { // what a killed run left must not stop this one
+      LOG.log(System.Logger.Level.WARNING, "could not reap what killed pdlab JVMs left in "
+          + base, e);
+    }
     this.run = RunDirectory.create(base);
     Hygiene.register(this);
     try {
@@ -132,8 +137,7 @@ public final class KubeControlPlane implements AutoCloseable {
           KubeProcess.Probe.http("https://127.0.0.1:" + schedulerPort + "/healthz", null,
               "ok"));
       for (KubeProcess p : List.of(apiserver, cm, scheduler)) {
-        processes.add(p);
-        p.start();
+        spawn(p);
       }
       for (KubeProcess p : List.of(apiserver, cm, scheduler)) {
         p.awaitHealthy(START_TIMEOUT);
@@ -149,7 +153,11 @@ public final class KubeControlPlane implements AutoCloseable {
           + readyAfter.toMillis() + " ms (" + startup + ") at " + apiUrl() + " (kubeconfig "
           + kubeconfig + ")");
     } catch (RuntimeException e) {
-      close();
+      try {
+        close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw e;
     }
   }
@@ -179,9 +187,20 @@ public final class KubeControlPlane implements AutoCloseable {
   }
 
   private void start(KubeProcess p) {
+    spawn(p);
+    p.awaitHealthy(START_TIMEOUT);
+  }
+
+  /**
+   * Starts {@code p} unless the control plane was closed meanwhile (^C during start-up: the
+   * shutdown hook's close() and this share the lock, so no process outlives its close).
+   */
+  private synchronized void spawn(KubeProcess p) {
+    if (closed) {
+      throw new IllegalStateException("the control plane was closed while it started");
+    }
     processes.add(p);
     p.start();
-    p.awaitHealthy(START_TIMEOUT);
   }
 
   /** The API server's URL. */
@@ -267,14 +286,31 @@ public final class KubeControlPlane implements AutoCloseable {
       return;
     }
     closed = true;
+    RuntimeException first = null;
     if (client != null) {
-      client.close();
+      try {
+        client.close();
+      } catch (RuntimeException e) {
+        first = e;
+      }
     }
+    // Every component is stopped and the directory removed even if one of them fails to die
+    // (that one is then left to the reaper, which finds it by its command line).
     for (int i = processes.size() - 1; i >= 0; i--) {
-      processes.get(i).stop();
+      try {
+        processes.get(i).stop();
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
     }
-    run.delete();
-    Hygiene.unregister(this);
+    try {
+      run.delete();
+    } finally {
+      Hygiene.unregister(this);
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   @Override

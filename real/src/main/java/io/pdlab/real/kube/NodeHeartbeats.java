@@ -104,14 +104,14 @@ public final class NodeHeartbeats implements AutoCloseable {
     for (String name : List.copyOf(beating)) {
       try {
         beat(name);
-      } catch (KubernetesClientException e) {
-        LOG.log(System.Logger.Level.WARNING, "heartbeat of node " + name + " failed: "
-            + e.getMessage());
+      } catch (RuntimeException e) { // the timer must go on beating the other nodes
+        LOG.log(System.Logger.Level.WARNING, "heartbeat of node " + name + " failed: " + e);
       }
     }
   }
 
-  private void beat(String name) {
+  /** One heartbeat; synchronized, so the timer and a registration never race on the Lease. */
+  private synchronized void beat(String name) {
     Instant now = Instant.now();
     ZonedDateTime renew = ZonedDateTime.ofInstant(now, ZoneOffset.UTC);
     Lease existing = client.leases().inNamespace(LEASE_NAMESPACE).withName(name).get();

@@ -144,12 +144,13 @@ public final class Reaper {
   }
 
   /**
-   * Kills (SIGKILL) every process whose command line names a path in {@code dir} (etcd members'
-   * {@code --data-dir}, a control plane's certificates, kubeconfig and data), i.e. the processes
-   * of that run, and waits for them to be gone.
+   * Kills (SIGKILL) every process with a flag whose value is a path in {@code dir} (etcd
+   * members' {@code --data-dir=}, a control plane's {@code --cert-dir=}, {@code --kubeconfig=}
+   * and so on), i.e. the processes of that run, and waits for them to be gone. A process that
+   * merely names a file there ({@code tail -f <dir>/...}) is left alone.
    */
   static List<Long> killProcessesUnder(Path dir) {
-    String needle = dir.toAbsolutePath() + "/";
+    String needle = "=" + dir.toAbsolutePath() + "/";
     List<ProcessHandle> victims = new ArrayList<>();
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path p : procs) {
