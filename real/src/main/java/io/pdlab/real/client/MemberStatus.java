@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one expected member answered to one status poll (its {@link MemberView}): its cluster and member ID (response
- * headers), the leader it follows and its term (maintenance status) and its view of the membership
- * (member list). A member that did not answer both calls in time is {@linkplain #down down}.
+ * What one expected member answered to one status poll (its {@link MemberView}): its cluster and
+ * member ID (response headers), the leader it follows and its term (maintenance status) and its
+ * view of the membership (member list). A member that did not answer both calls in time is {@linkplain #down down}.
  *
  * @param name the expected member's name (the {@link MemberDirectory} key)
  * @param sampledUs when the answer arrived, on the measures' clock

@@ -40,8 +40,9 @@ import java.util.TreeSet;
  *       first that starts at or after the formation). An interval is <b>unavailable</b> unless
  *       the cluster was available throughout it. It counts toward <b>zero tolerance</b> if it is
  *       unavailable, or if the last health observed before its end was not
- *       {@linkplain ClusterClassifier.Health#tolerant tolerant}. Intervals are closed when the caller says
- *       ({@link #closeIntervals}), but never past the send time of a write still in flight.
+ *       {@linkplain ClusterClassifier.Health#tolerant tolerant}. Intervals are closed when the
+ *       caller says ({@link #closeIntervals}), but never past the send time of a write still in
+ *       flight.
  *   <li><b>lost writes</b>: whenever a value of the probe key replaced by a probe write
  *       ({@link #checkProbeValue}) or read linearizably ({@link #checkValue}) in a cluster is lower
  *       than the highest counter acknowledged in that cluster before, one line (per cluster and

@@ -63,7 +63,7 @@ public final class EtcdWorld implements MemberTracker {
   public void expect(String name) {
     if (!expected.contains(name)) {
       expected.add(name);
-      observedAt = null;
+      stale = true;
     }
   }
 
@@ -71,7 +71,7 @@ public final class EtcdWorld implements MemberTracker {
   @Override
   public void unexpect(String name) {
     expected.remove(name);
-    observedAt = null;
+    stale = true;
   }
 
   public Simulation sim() {
@@ -92,7 +92,7 @@ public final class EtcdWorld implements MemberTracker {
     recorder.onPdClusterId(id);
     EtcdMember e = etcd(pod);
     classifier.pdClusterId(e == null ? 0 : e.clusterId(), id);
-    observedAt = null;
+    stale = true;
   }
 
   public EtcdClient client() {
@@ -140,7 +140,7 @@ public final class EtcdWorld implements MemberTracker {
   public void addProcess(String name, ProcessFactory factory) {
     sim.addProcess(name, factory);
     expected.add(name);
-    observedAt = null;
+    stale = true;
   }
 
   /** The members the cluster should end up with, in the order they were added. */
@@ -154,13 +154,13 @@ public final class EtcdWorld implements MemberTracker {
    */
   public void expectSize(int n) {
     classifier.desiredSize(n);
-    observedAt = null;
+    stale = true;
   }
 
   /** PD runs: bootstrap also needs the PD cluster ID written. */
   public void requirePdClusterId(boolean on) {
     classifier.requirePdClusterId(on);
-    observedAt = null;
+    stale = true;
   }
 
   /** The etcd member inside process {@code name}, or null while it has none or is down. */
@@ -198,8 +198,8 @@ public final class EtcdWorld implements MemberTracker {
 
   /** When the world first bootstrapped, from the start of measuring; -1 if not (yet). */
   public long bootstrappedAtUs() {
-    // Once set, only a new expectation (which clears observedAt) can reset it: no need to look.
-    if (observedAt == null || classifier.bootstrappedAtUs() < 0) {
+    // Once set, only a new expectation (which makes the views stale) can reset it.
+    if (stale || classifier.bootstrappedAtUs() < 0) {
       observe();
     }
     return classifier.bootstrappedAtUs();
@@ -221,8 +221,13 @@ public final class EtcdWorld implements MemberTracker {
     return sim.runUntil(timeUs);
   }
 
-  /** The change counts at the last observation (null: observe again). */
-  private long[] observedAt;
+  /** An expectation changed since the last observation: observe again whatever the counts. */
+  private boolean stale = true;
+  /** The recorder's and the world's change counts at the last observation. */
+  private long observedRecorderChanges;
+  private long observedWorldChanges;
+  /** Formations the recorder had at the last observation (its map only grows). */
+  private int formationsFed;
   private final Map<String, MemberView> views = new LinkedHashMap<>();
 
   /**
@@ -235,19 +240,24 @@ public final class EtcdWorld implements MemberTracker {
     if (startUs < 0) {
       return;
     }
-    if (observedAt != null && observedAt[0] == recorder.changes()
-        && observedAt[1] == sim.changes()) {
+    if (!stale && observedRecorderChanges == recorder.changes()
+        && observedWorldChanges == sim.changes()) {
       return; // the same views would give the same verdicts
     }
-    for (Map.Entry<Long, Long> f : recorder.formedAtUs().entrySet()) {
-      classifier.formed(f.getKey(), Math.max(0, f.getValue() - startUs));
+    if (recorder.formedAtUs().size() != formationsFed) {
+      for (Map.Entry<Long, Long> f : recorder.formedAtUs().entrySet()) {
+        classifier.formed(f.getKey(), Math.max(0, f.getValue() - startUs));
+      }
+      formationsFed = recorder.formedAtUs().size();
     }
     views.clear();
     for (String name : expected) {
       views.put(name, view(name));
     }
     classifier.observe(sim.nowUs() - startUs, expected, views);
-    observedAt = new long[] {recorder.changes(), sim.changes()};
+    observedRecorderChanges = recorder.changes();
+    observedWorldChanges = sim.changes();
+    stale = false;
   }
 
   /**
