@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     description = "Bootstrap time in the simulator against real etcd, per strategy and size.")
 final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--backend", defaultValue = "etcd",
-      description = "the real backend: etcd (processes, default) or etcd-containers")
+      description = "the real backend: etcd (processes, default), etcd-containers or k8s")
   String backend;
 
   @Option(names = "--strategies", split = ",",
@@ -239,9 +239,9 @@ final class CalibrateCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (!backend.equals("etcd") && !backend.equals("etcd-containers")) {
-      throw new BadInputException("--backend: calibrate runs against a real backend, etcd or"
-          + " etcd-containers; got '" + backend + "'");
+    if (!backend.equals("etcd") && !backend.equals("etcd-containers") && !backend.equals("k8s")) {
+      throw new BadInputException("--backend: calibrate runs against a real backend, etcd,"
+          + " etcd-containers or k8s; got '" + backend + "'");
     }
     Checks.strategies(strategies);
     Checks.members(members);

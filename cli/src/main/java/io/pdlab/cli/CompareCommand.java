@@ -46,8 +46,9 @@ final class CompareCommand implements Callable<Integer> {
       .filter(b -> b.unavailable() == null).toList();
 
   @Option(names = "--backend", defaultValue = "sim",
-      description = "sim (default, virtual time), etcd (real etcd processes on loopback) or"
-          + " etcd-containers (real etcd in containers); real runs go one at a time")
+      description = "sim (default, virtual time), etcd (real etcd processes on loopback),"
+          + " etcd-containers (real etcd in containers) or k8s (a real Kubernetes control plane"
+          + " under the operators, its pods real etcd processes); real runs go one at a time")
   String backend;
 
   @Option(names = "--strategies", split = ",",

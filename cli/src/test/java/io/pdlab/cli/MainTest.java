@@ -100,7 +100,7 @@ class MainTest {
   void realBackendsRefuseWhatTheyCannotDo(@TempDir Path dir) throws Exception {
     assertEquals(2, Main.execute("compare", "--backend", "k3s"));
     assertTrue(err().contains("pdlab: --backend: unknown backend 'k3s' (known: sim, etcd,"
-        + " etcd-containers; k3s cannot run here: the k3s backend needs a k3s container image, and"
+        + " etcd-containers, k8s; k3s cannot run here: the k3s backend needs a k3s container image, and"
         + " no image can be pulled on this machine (no registry is reachable); run it where"
         + " rancher/k3s can be pulled)\n"), err());
     assertEquals(2, Main.execute("compare", "--backend", "etcd", "--faults", "partition-member"));

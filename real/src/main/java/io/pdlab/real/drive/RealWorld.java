@@ -7,6 +7,7 @@ import io.pdlab.pd.run.RunMeasures;
 import io.pdlab.real.client.EtcdOps;
 import io.pdlab.real.client.ExternalMeasures;
 import io.pdlab.real.client.MemberDirectory;
+import io.pdlab.real.kube.KubeCluster;
 import io.pdlab.real.node.EtcdBackend;
 import io.pdlab.sim.World;
 import io.pdlab.sim.realtime.RealTimeRuntime;
@@ -38,6 +39,7 @@ public final class RealWorld implements AutoCloseable {
   private final Tracker tracker = new Tracker();
   private final ExternalMeasures measures;
   private final K8sWorld k8s;
+  private final KubeCluster kube;
   private boolean closed;
 
   /**
@@ -48,7 +50,19 @@ public final class RealWorld implements AutoCloseable {
    */
   public RealWorld(long seed, EtcdBackend backend, int desiredSize, boolean requirePdClusterId,
       TraceSink sink) {
+    this(seed, backend, desiredSize, requirePdClusterId, sink, null);
+  }
+
+  /**
+   * As above, on a real Kubernetes ({@code kube} non-null, the {@code k8s} backend; closed with
+   * this world): the model's operators, discovery and start script read and write its API, its
+   * scheduler and controllers bind and own the pods, and this world is the agent of its nodes,
+   * running the pods bound to them as real etcd members on {@code backend}.
+   */
+  public RealWorld(long seed, EtcdBackend backend, int desiredSize, boolean requirePdClusterId,
+      TraceSink sink, KubeCluster kube) {
     this.backend = backend;
+    this.kube = kube;
     RealTimeRuntime rt = null;
     RealContext ctx = null;
     ExternalMeasures m = null;
@@ -64,7 +78,9 @@ public final class RealWorld implements AutoCloseable {
       ExternalMeasures mRef = m;
       this.k8s = rt.call(w -> {
         w.addLifecycleListener(new Faults(rcRef));
-        return new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef));
+        return kube == null ? new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef))
+            : new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef), kube.open(w),
+                kube::nodeLost);
       });
     } catch (RuntimeException e) {
       if (m != null) {
@@ -79,6 +95,9 @@ public final class RealWorld implements AutoCloseable {
         rt.close();
       }
       backend.close();
+      if (kube != null) {
+        kube.close();
+      }
       throw e;
     }
     this.runtime = rt;
@@ -185,7 +204,13 @@ public final class RealWorld implements AutoCloseable {
         rc.drainIo(DRAIN_MS);
         rc.ops().close();
         rc.status().close();
-        backend.close();
+        try {
+          backend.close();
+        } finally {
+          if (kube != null) {
+            kube.close();
+          }
+        }
       }
     }
   }

@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>The runners dispatch on it, and each fault kind says through its {@link FaultKind.Means}
  * whether it can be carried out on it, with switches that name every constant; so a new backend is
- * a constant here (k8s, a real cluster through its API, goes after {@link #K3S}) and the compiler
+ * a constant here and the compiler
  * then names every place that has to say what happens on it.
  */
 public enum Backend {
@@ -23,7 +23,13 @@ public enum Backend {
   ETCD_CONTAINERS("etcd-containers", null),
   /** k3s: a scenario may name it, and is refused with {@link #unavailable()}. */
   K3S("k3s", "the k3s backend needs a k3s container image, and no image can be pulled on this"
-      + " machine (no registry is reachable); run it where rancher/k3s can be pulled");
+      + " machine (no registry is reachable); run it where rancher/k3s can be pulled"),
+  /**
+   * A private Kubernetes 1.20 control plane (etcd, apiserver, controller-manager, scheduler, built
+   * from Debian's sources): the model's operators, discovery and start script on its API, its
+   * pods run by pdlab's node agent as real etcd processes on loopback.
+   */
+  K8S("k8s", null);
 
   private final String label;
   private final String unavailable;

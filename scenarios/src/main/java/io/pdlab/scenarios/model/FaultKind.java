@@ -172,6 +172,11 @@ public enum FaultKind {
         };
         case ETCD_CONTAINERS -> null;
         case K3S -> new Why("no k3s driver exists yet", null);
+        case K8S -> switch (this) {
+          case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
+          case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
+              + " loopback", Backend.ETCD_CONTAINERS);
+        };
       };
     }
 

@@ -3,6 +3,8 @@ package io.pdlab.scenarios.run;
 import io.pdlab.k8s.operator.Strategies;
 import io.pdlab.pd.run.RunMeasures;
 import io.pdlab.real.drive.RealWorld;
+import io.pdlab.real.kube.KubeCluster;
+import io.pdlab.scenarios.model.Backend;
 import io.pdlab.real.node.ContainerEtcdBackend;
 import io.pdlab.real.node.EtcdBackend;
 import io.pdlab.real.node.LocalEtcdBackend;
@@ -14,10 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs scenarios on the real backends: {@code etcd} (etcd 3.4 processes on loopback) and
- * {@code etcd-containers} (etcd in containers built from the host's binary). The Kubernetes model,
- * operators, start script, PD join and discovery are the simulator's, driven on the wall clock;
- * the members are real; the measures are observed from outside. A scenario that asks for
+ * Runs scenarios on the real backends: {@code etcd} (etcd 3.4 processes on loopback),
+ * {@code etcd-containers} (etcd in containers built from the host's binary) and {@code k8s} (a
+ * private Kubernetes control plane under the same operators, its pods run by pdlab's node agent
+ * as etcd processes). The operators, start script, PD join and discovery are the simulator's,
+ * driven on the wall clock; on etcd and etcd-containers so are the scheduler, controllers and
+ * object store, on k8s those are the real ones; the members are real; the measures are observed
+ * from outside. A scenario that asks for
  * something a backend cannot do is refused before anything starts.
  */
 public final class RealRunner {
@@ -33,14 +38,22 @@ public final class RealRunner {
   public static ScenarioResult run(Scenario s, long seed, TraceSink trace, boolean stopEarly) {
     ScenarioRunner.refuseUnsupported(s);
     boolean pd = ScenarioRunner.runsPd(s);
+    KubeCluster kube = null;
+    if (s.backend() == Backend.K8S) {
+      String why = KubeCluster.unavailableReason();
+      if (why != null) {
+        throw new IllegalStateException(s.source() + ": backend 'k8s' cannot run here: " + why);
+      }
+      kube = KubeCluster.start(null);
+    }
     EtcdBackend backend = switch (s.backend()) {
-      case ETCD -> new LocalEtcdBackend();
+      case ETCD, K8S -> new LocalEtcdBackend();
       case ETCD_CONTAINERS -> new ContainerEtcdBackend();
       case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
-          + s.backend() + "' is not a real etcd backend (etcd, etcd-containers)");
+          + s.backend() + "' is not a real backend (etcd, etcd-containers, k8s)");
     };
     try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,
-        trace)) {
+        trace, kube)) {
       checkPartitions(s, real);
       real.run(w -> {
         w.kernel().note("-", "scenario " + s.name() + " seed=" + seed + " backend="

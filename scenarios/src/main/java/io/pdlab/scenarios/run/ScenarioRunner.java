@@ -85,7 +85,7 @@ public final class ScenarioRunner {
     long seed = seedOverride != null ? seedOverride : s.seed();
     boolean simulated = switch (s.backend()) {
       case SIM -> true;
-      case ETCD, ETCD_CONTAINERS -> false;
+      case ETCD, ETCD_CONTAINERS, K8S -> false;
       case K3S -> throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
           + "' cannot run here: " + s.backend().unavailable());
     };
@@ -126,7 +126,7 @@ public final class ScenarioRunner {
     List<String> out = new ArrayList<>();
     boolean provisions = switch (backend) {
       case SIM -> true;
-      case ETCD, ETCD_CONTAINERS, K3S -> false;
+      case ETCD, ETCD_CONTAINERS, K3S, K8S -> false;
     };
     if (s.infra().provision() && !provisions) {
       out.add("infra.provision: the EKS provisioning graph runs only on the simulated backend");

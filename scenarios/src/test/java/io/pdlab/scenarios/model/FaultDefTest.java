@@ -136,7 +136,8 @@ class FaultDefTest {
 
   @Test
   void eachKindSaysWhichBackendsCarryItOut() {
-    Set<Backend> model = EnumSet.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS);
+    Set<Backend> model = EnumSet.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS,
+        Backend.K8S);
     Map<FaultKind, Set<Backend>> expected = new TreeMap<>();
     expected.put(FaultKind.NEVER_START, model);
     expected.put(FaultKind.LATE_START, model);
@@ -167,11 +168,14 @@ class FaultDefTest {
     assertEquals("backend 'k3s' cannot crash members (no k3s driver exists yet)",
         FaultKind.CRASH.refusal(Backend.K3S).message("backend"));
     assertNull(FaultKind.PARTITION.refusal(Backend.ETCD_CONTAINERS));
+    assertEquals("backend 'k8s' cannot partition members (the node agent's pods are local"
+        + " processes sharing the host's loopback); use backend etcd-containers",
+        FaultKind.PARTITION.refusal(Backend.K8S).message("backend"));
   }
 
   @Test
   void backendsAreNamedAsInScenarioFilesAndOnlyK3sCannotRunHere() {
-    assertEquals(List.of("sim", "etcd", "etcd-containers", "k3s"), Backend.labels());
+    assertEquals(List.of("sim", "etcd", "etcd-containers", "k3s", "k8s"), Backend.labels());
     List<Backend> unavailable = new ArrayList<>();
     for (Backend b : Backend.values()) {
       assertEquals(Optional.of(b), Backend.of(b.label()));

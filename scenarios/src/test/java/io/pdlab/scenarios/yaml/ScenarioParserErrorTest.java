@@ -59,7 +59,7 @@ class ScenarioParserErrorTest {
         name: t
         backend: simm
         clusters: [{name: c, strategy: static, pd: {replicas: 3}}]
-        """, "s.yaml:2:10: backend must be one of sim, etcd, etcd-containers, k3s, got 'simm'");
+        """, "s.yaml:2:10: backend must be one of sim, etcd, etcd-containers, k3s, k8s, got 'simm'");
   }
 
   @Test

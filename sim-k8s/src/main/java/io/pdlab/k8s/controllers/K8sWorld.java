@@ -10,6 +10,7 @@ import io.pdlab.k8s.api.PodStatus;
 import io.pdlab.k8s.api.Service;
 import io.pdlab.k8s.api.StatefulSet;
 import io.pdlab.k8s.api.TidbCluster;
+import io.pdlab.k8s.store.MemoryStore;
 import io.pdlab.k8s.store.ObjectStore;
 import io.pdlab.k8s.store.WatchEvent;
 import io.pdlab.pd.pod.PodEnv;
@@ -77,8 +78,23 @@ public final class K8sWorld implements PodEnv {
    */
   public K8sWorld(World kernel, MemberTracker tracker,
       java.util.function.Function<K8sWorld, ContainerRuntime> runtime) {
+    this(kernel, tracker, runtime, null, null);
+  }
+
+  /**
+   * As above, on the API of a real control plane ({@code api} non-null, the {@code k8s}
+   * backend): its scheduler and controllers bind pods and run StatefulSets and Deployments, so
+   * the model's do not run; this world is the node agent of every node (it runs the pods bound to
+   * them and reports their status) and {@code nodeLoss} is told of a lost node after its pods'
+   * containers died (null: the model marks the node NotReady).
+   */
+  public K8sWorld(World kernel, MemberTracker tracker,
+      java.util.function.Function<K8sWorld, ContainerRuntime> runtime, ObjectStore api,
+      java.util.function.Consumer<String> nodeLoss) {
     this.sim = kernel;
-    this.store = new ObjectStore(sim, K8sConstants.WATCH_DELAY_US);
+    this.modelControlPlane = api == null;
+    this.nodeLoss = nodeLoss;
+    this.store = api != null ? api : new MemoryStore(sim, K8sConstants.WATCH_DELAY_US);
     if (tracker == null) {
       if (!(kernel instanceof Simulation s)) {
         throw new IllegalArgumentException("a K8sWorld on a real-time kernel needs a tracker");
@@ -90,12 +106,26 @@ public final class K8sWorld implements PodEnv {
       this.tracker = tracker;
     }
     this.runtime = runtime.apply(this);
-    store.watch(Kind.STATEFUL_SET, e -> reconcileSetLater(e.object().meta().key()));
-    store.watch(Kind.DEPLOYMENT, e -> reconcileDeploymentLater(e.object().meta().key()));
+    if (modelControlPlane) {
+      store.watch(Kind.STATEFUL_SET, e -> reconcileSetLater(e.object().meta().key()));
+      store.watch(Kind.DEPLOYMENT, e -> reconcileDeploymentLater(e.object().meta().key()));
+    }
     store.watch(Kind.POD, this::onPod);
     sim.addExitListener(this::onContainerExit);
     sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
-    new io.pdlab.k8s.sched.SchedulerController(sim, store).start();
+    if (modelControlPlane) {
+      new io.pdlab.k8s.sched.SchedulerController(sim, store).start();
+    }
+  }
+
+  /** Whether the model's scheduler and controllers run (false: a real control plane's do). */
+  private final boolean modelControlPlane;
+  /** Told of a lost node on a real control plane; null in the model. */
+  private final java.util.function.Consumer<String> nodeLoss;
+
+  /** Whether this world's scheduler and controllers are the model's (not a real cluster's). */
+  public boolean modelControlPlane() {
+    return modelControlPlane;
   }
 
   /** The simulation this world runs on; only for a simulated world (run control, tests). */
@@ -282,7 +312,11 @@ public final class K8sWorld implements PodEnv {
       return;
     }
     store.delete(Kind.POD, key);
-    String name = p.meta().name();
+    stopContainerOf(p.meta().name());
+  }
+
+  /** A pod is gone: its container is killed and its process slot freed for a successor. */
+  private void stopContainerOf(String name) {
     if (sim.hasProcess(name) && sim.state(name) != ProcessState.DOWN) {
       sim.crash(name);
     }
@@ -296,14 +330,18 @@ public final class K8sWorld implements PodEnv {
   private void onPod(WatchEvent e) {
     Pod pod = (Pod) e.object();
     String owner = pod.meta().labels().get(StatefulSetController.OWNER_LABEL);
-    if (owner != null) {
+    if (owner != null && modelControlPlane) {
       reconcileSetLater(pod.meta().namespace() + "/" + owner);
     }
     String deployment = pod.meta().labels().get(DeploymentController.OWNER_LABEL);
-    if (deployment != null) {
+    if (deployment != null && modelControlPlane) {
       reconcileDeploymentLater(pod.meta().namespace() + "/" + deployment);
     }
     if (e.type() == WatchEvent.Type.DELETED) {
+      // Deleted by someone else (a controller, a force delete): its container goes with it.
+      if (pod.meta().key().equals(podOfProcess.get(pod.meta().name()))) {
+        stopContainerOf(pod.meta().name());
+      }
       return;
     }
     String name = pod.meta().name();
@@ -402,11 +440,16 @@ public final class K8sWorld implements PodEnv {
 
   /** A node is lost: its pods' processes die with it; it is NotReady. */
   public void loseNode(String nodeName) {
-    modify(Kind.NODE, nodeName, (Node n) -> n.withReady(false));
+    if (modelControlPlane) {
+      modify(Kind.NODE, nodeName, (Node n) -> n.withReady(false));
+    }
     for (String p : sim.processesOn(nodeName)) {
       if (sim.state(p) != ProcessState.DOWN) {
         sim.crash(p);
       }
+    }
+    if (!modelControlPlane && nodeLoss != null) {
+      nodeLoss.accept(nodeName);
     }
   }
 

@@ -2,65 +2,31 @@ package io.pdlab.k8s.store;
 
 import io.pdlab.k8s.api.K8sObject;
 import io.pdlab.k8s.api.Kind;
-import io.pdlab.sim.Scheduler;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Objects by kind and {@code namespace/name}, each write stamped with the next resourceVersion
- * (one counter for the whole store, as etcd's revision). Updates are conditional on the
- * resourceVersion the writer read, like the real API server; a stale write fails with {@link
- * ConflictException}. Watchers are told of every write after {@code watchDelayUs}, in write
- * order, from events of their own, so a controller never runs inside another's write.
+ * The Kubernetes API as the model's controllers and operators use it: objects by kind and {@code
+ * namespace/name}, conditional updates on the resourceVersion the writer read, and watches. Two
+ * implementations: {@link MemoryStore}, the simulator's API server, and the {@code k8s} backend's
+ * store over a real API server (module real). Reads come from what the store has seen (as an
+ * informer's cache does); writes go to the server. Watchers are called on the world's thread,
+ * never inside another's write.
  */
-public final class ObjectStore {
-  private final Scheduler scheduler;
-  private final long watchDelayUs;
-  private final EnumMap<Kind, TreeMap<String, K8sObject>> objects = new EnumMap<>(Kind.class);
-  private final EnumMap<Kind, List<Consumer<WatchEvent>>> watchers = new EnumMap<>(Kind.class);
-  private long revision;
-  private long writes;
+public interface ObjectStore {
+  /** The newest resourceVersion this store has seen. */
+  long revision();
 
-  public ObjectStore(Scheduler scheduler, long watchDelayUs) {
-    if (watchDelayUs < 0) {
-      throw new IllegalArgumentException("watch delay must be >= 0 us, got " + watchDelayUs);
-    }
-    this.scheduler = scheduler;
-    this.watchDelayUs = watchDelayUs;
-    for (Kind k : Kind.values()) {
-      objects.put(k, new TreeMap<>());
-      watchers.put(k, new ArrayList<>());
-    }
-  }
+  /** Writes made through this store so far (creates, updates, deletes). */
+  long writes();
 
-  /** The store's current revision (the last resourceVersion handed out). */
-  public long revision() {
-    return revision;
-  }
-
-  /** Writes so far (creates, updates, deletes). */
-  public long writes() {
-    return writes;
-  }
-
-  /** Creates an object; its resourceVersion and creation time are set here. */
-  @SuppressWarnings("unchecked")
-  public <T extends K8sObject> T create(T obj) {
-    checkScope(obj);
-    TreeMap<String, K8sObject> byKey = objects.get(obj.kind());
-    String key = obj.meta().key();
-    if (byKey.containsKey(key)) {
-      throw new AlreadyExistsException(obj.kind().kindName() + " \"" + key + "\" already exists");
-    }
-    T stored = (T) obj.withMeta(obj.meta().withVersion(++revision, scheduler.nowUs()));
-    byKey.put(key, stored);
-    notifyLater(new WatchEvent(WatchEvent.Type.ADDED, stored));
-    return stored;
-  }
+  /**
+   * Creates an object; the server sets its resourceVersion and creation time.
+   *
+   * @throws AlreadyExistsException if one of that kind and key exists
+   */
+  <T extends K8sObject> T create(T obj);
 
   /**
    * Replaces an object if the writer saw its current version ({@code obj.meta().resourceVersion()}
@@ -69,131 +35,52 @@ public final class ObjectStore {
    * @throws ConflictException if someone wrote it since
    * @throws NotFoundException if it does not exist
    */
-  @SuppressWarnings("unchecked")
-  public <T extends K8sObject> T update(T obj) {
-    K8sObject current = require(obj.kind(), obj.meta().key());
-    if (current.meta().resourceVersion() != obj.meta().resourceVersion()) {
-      throw new ConflictException("Operation cannot be fulfilled on " + obj.kind().kindName()
-          + " \"" + obj.meta().key() + "\": the object has been modified (have version "
-          + obj.meta().resourceVersion() + ", stored " + current.meta().resourceVersion() + ")");
-    }
-    T stored = (T) obj.withMeta(obj.meta().withVersion(++revision, current.meta().createdUs()));
-    objects.get(obj.kind()).put(obj.meta().key(), stored);
-    notifyLater(new WatchEvent(WatchEvent.Type.MODIFIED, stored));
-    return stored;
-  }
+  <T extends K8sObject> T update(T obj);
 
   /** Deletes an object; deleting a missing one is a {@link NotFoundException}. */
-  public K8sObject delete(Kind kind, String key) {
-    K8sObject gone = require(kind, key);
-    objects.get(kind).remove(key);
-    revision++;
-    notifyLater(new WatchEvent(WatchEvent.Type.DELETED, gone));
-    return gone;
-  }
+  K8sObject delete(Kind kind, String key);
 
   /** The object, or null. */
-  @SuppressWarnings("unchecked")
-  public <T extends K8sObject> T get(Kind kind, String key) {
-    return (T) objects.get(kind).get(key);
-  }
+  <T extends K8sObject> T get(Kind kind, String key);
 
   /** All objects of a kind, in key order. */
-  @SuppressWarnings("unchecked")
-  public <T extends K8sObject> List<T> list(Kind kind) {
-    return (List<T>) new ArrayList<>(objects.get(kind).values());
-  }
+  <T extends K8sObject> List<T> list(Kind kind);
 
   /** Objects of a kind that match, in key order. */
-  public <T extends K8sObject> List<T> list(Kind kind, Predicate<T> filter) {
-    List<T> out = new ArrayList<>();
-    for (K8sObject o : objects.get(kind).values()) {
-      @SuppressWarnings("unchecked")
-      T t = (T) o;
-      if (filter.test(t)) {
-        out.add(t);
-      }
-    }
-    return out;
-  }
+  <T extends K8sObject> List<T> list(Kind kind, Predicate<T> filter);
 
-  /** Objects of a namespaced kind in {@code namespace}, in key order (a range, not a scan). */
-  public <T extends K8sObject> List<T> listIn(Kind kind, String namespace, Predicate<T> filter) {
-    List<T> out = new ArrayList<>();
-    for (K8sObject o : objects.get(kind).subMap(namespace + "/", namespace + "/\uffff")
-        .values()) {
-      @SuppressWarnings("unchecked")
-      T t = (T) o;
-      if (filter.test(t)) {
-        out.add(t);
-      }
-    }
-    return out;
-  }
+  /** Objects of a namespaced kind in {@code namespace} that match, in key order. */
+  <T extends K8sObject> List<T> listIn(Kind kind, String namespace, Predicate<T> filter);
 
-  public int count(Kind kind) {
-    return objects.get(kind).size();
-  }
+  /** How many objects of a kind there are. */
+  int count(Kind kind);
 
   /** Registers a watcher of a kind; it hears of writes made from now on. */
-  public void watch(Kind kind, Consumer<WatchEvent> watcher) {
-    watchers.get(kind).add(watcher);
-  }
-
-  private K8sObject require(Kind kind, String key) {
-    K8sObject current = objects.get(kind).get(key);
-    if (current == null) {
-      throw new NotFoundException(kind.kindName() + " \"" + key + "\" not found");
-    }
-    return current;
-  }
-
-  private void checkScope(K8sObject obj) {
-    boolean hasNs = !obj.meta().namespace().isEmpty();
-    if (hasNs != obj.kind().namespaced()) {
-      throw new IllegalArgumentException(obj.kind().kindName() + " \"" + obj.meta().key()
-          + "\" is " + (obj.kind().namespaced() ? "namespaced and needs a namespace"
-          : "cluster-scoped and takes no namespace"));
-    }
-  }
-
-  private void notifyLater(WatchEvent e) {
-    writes++;
-    List<Consumer<WatchEvent>> ws = watchers.get(e.object().kind());
-    if (ws.isEmpty()) {
-      return;
-    }
-    List<Consumer<WatchEvent>> snapshot = List.copyOf(ws);
-    scheduler.schedule(watchDelayUs, () -> {
-      for (Consumer<WatchEvent> w : snapshot) {
-        w.accept(e);
-      }
-    });
-  }
+  void watch(Kind kind, Consumer<WatchEvent> watcher);
 
   /** The API server's 409 Conflict on a stale update. */
-  public static final class ConflictException extends RuntimeException {
+  final class ConflictException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    ConflictException(String message) {
+    public ConflictException(String message) {
       super(message);
     }
   }
 
   /** The API server's 409 AlreadyExists. */
-  public static final class AlreadyExistsException extends RuntimeException {
+  final class AlreadyExistsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    AlreadyExistsException(String message) {
+    public AlreadyExistsException(String message) {
       super(message);
     }
   }
 
   /** The API server's 404. */
-  public static final class NotFoundException extends RuntimeException {
+  final class NotFoundException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    NotFoundException(String message) {
+    public NotFoundException(String message) {
       super(message);
     }
   }

@@ -17,6 +17,7 @@ import io.pdlab.k8s.api.PersistentVolume;
 import io.pdlab.k8s.api.PersistentVolumeClaim;
 import io.pdlab.k8s.api.Pod;
 import io.pdlab.k8s.api.Resources;
+import io.pdlab.k8s.store.MemoryStore;
 import io.pdlab.k8s.store.ObjectStore;
 import io.pdlab.sim.EventLoop;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class SchedulerControllerTest {
   @BeforeEach
   void setUp() {
     loop = new EventLoop(EVENT_BUDGET);
-    store = new ObjectStore(loop, WATCH_DELAY_US);
+    store = new MemoryStore(loop, WATCH_DELAY_US);
     controller = new SchedulerController(loop, store);
     controller.start();
   }
@@ -211,7 +212,7 @@ class SchedulerControllerTest {
   /** A whole small bootstrap; returns every pod's and PV's outcome and the store revision. */
   private static List<String> scenario() {
     EventLoop loop = new EventLoop(EVENT_BUDGET);
-    ObjectStore store = new ObjectStore(loop, WATCH_DELAY_US);
+    ObjectStore store = new MemoryStore(loop, WATCH_DELAY_US);
     new SchedulerController(loop, store).start();
     store.create(Fixtures.localStorage());
     for (int tc = 0; tc < 3; tc++) {

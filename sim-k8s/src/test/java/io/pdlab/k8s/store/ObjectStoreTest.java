@@ -26,7 +26,7 @@ class ObjectStoreTest {
   @BeforeEach
   void setUp() {
     sim = new Simulation(1, Budget.of(10_000, 10_000_000), false);
-    store = new ObjectStore(sim, 1_000);
+    store = new MemoryStore(sim, 1_000);
   }
 
   private static ConfigMap cm(String name, String value) {

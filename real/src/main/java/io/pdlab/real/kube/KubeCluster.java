@@ -1,0 +1,151 @@
+package io.pdlab.real.kube;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pdlab.k8s.store.ObjectStore;
+import io.pdlab.sim.Scheduler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code k8s} backend's cluster for one run: a private control plane ({@link
+ * KubeControlPlane}: its own etcd, kube-apiserver, kube-controller-manager, kube-scheduler), the
+ * TidbCluster CRD, pdlab's node agents' heartbeats ({@link NodeHeartbeats}) and the model's
+ * {@link ObjectStore} over its API ({@link KubeApiStore}).
+ *
+ * <p>A lost node ({@link #nodeLost}) stops heartbeating; once the node lifecycle controller has
+ * marked it NotReady (after its 40 s grace period) the Node is deleted, as EKS's cloud node
+ * lifecycle controller deletes the Node of a terminated instance (the controller-manager here runs
+ * without a cloud provider, so pdlab plays that part). The pod garbage collector then deletes the
+ * pods bound to it, and a StatefulSet's replacement pod stays Pending where its volume is local
+ * to the lost node.
+ */
+public final class KubeCluster implements AutoCloseable {
+  /**
+   * How often the cloud node lifecycle controller looks at NotReady nodes: its {@code
+   * nodeMonitorPeriod}, 5 s (k8s.io/cloud-provider controllers/nodelifecycle, Kubernetes 1.20,
+   * from the controller-manager's {@code --node-monitor-period} default).
+   */
+  public static final Duration CLOUD_NODE_MONITOR_PERIOD = Duration.ofSeconds(5);
+
+  private final KubeControlPlane cp;
+  private final NodeHeartbeats beats;
+  private final Set<String> terminated = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService cloud = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "pdlab-cloud-node-lifecycle");
+    t.setDaemon(true);
+    return t;
+  });
+  private KubeApiStore store;
+  private boolean closed;
+
+  private KubeCluster(KubeControlPlane cp) {
+    this.cp = cp;
+    this.beats = new NodeHeartbeats(cp.client());
+    long every = CLOUD_NODE_MONITOR_PERIOD.toMillis();
+    cloud.scheduleWithFixedDelay(this::deleteTerminatedNodes, every, every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts a control plane under {@code base} (a run directory of its own; null: the default
+   * base) and installs the TidbCluster CRD.
+   *
+   * @throws IllegalStateException when the binaries are missing or a component does not start;
+   *     nothing is left running then
+   */
+  public static KubeCluster start(Path base) {
+    KubeControlPlane cp = base == null ? KubeControlPlane.start() : KubeControlPlane.start(base);
+    try {
+      cp.installTidbClusterCrd();
+      return new KubeCluster(cp);
+    } catch (RuntimeException e) {
+      cp.close();
+      throw e;
+    }
+  }
+
+  /** Why a cluster cannot be started here, or null when it can. */
+  public static String unavailableReason() {
+    return KubeControlPlane.unavailableReason();
+  }
+
+  public KubeControlPlane controlPlane() {
+    return cp;
+  }
+
+  /**
+   * The model's store over this cluster's API, delivering its watch events to {@code world};
+   * made once per cluster, its informers synced when this returns.
+   */
+  public synchronized ObjectStore open(Scheduler world) {
+    if (store != null) {
+      throw new IllegalStateException("the store of " + cp + " is open already");
+    }
+    store = new KubeApiStore(cp.client(), world, beats);
+    store.start();
+    return store;
+  }
+
+  /** {@code node} lost its machine: no more heartbeats, and its Node goes once NotReady. */
+  public void nodeLost(String node) {
+    beats.stop(node);
+    terminated.add(node);
+  }
+
+  private void deleteTerminatedNodes() {
+    for (String name : List.copyOf(terminated)) {
+      try {
+        Node n = cp.client().nodes().withName(name).get();
+        if (n == null) {
+          terminated.remove(name);
+        } else if (notReady(n)) {
+          cp.client().nodes().withName(name).delete();
+          terminated.remove(name);
+        }
+      } catch (KubernetesClientException | IllegalStateException e) {
+        // the control plane is going away, or a transient error: the next round tries again
+      }
+    }
+  }
+
+  private static boolean notReady(Node n) {
+    if (n.getStatus() == null || n.getStatus().getConditions() == null) {
+      return false;
+    }
+    return n.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
+        && !"True".equals(c.getStatus()));
+  }
+
+  /** Stops the store's informers, the heartbeats and the control plane. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    cloud.shutdownNow();
+    try {
+      if (store != null) {
+        store.close();
+      }
+    } finally {
+      try {
+        beats.close();
+      } finally {
+        cp.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return cp.toString();
+  }
+}
