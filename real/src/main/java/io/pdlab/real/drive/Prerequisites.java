@@ -10,14 +10,15 @@ public final class Prerequisites {
   private Prerequisites() {}
 
   /**
-   * Why {@code backend} ({@code etcd} or {@code etcd-containers}) cannot run here, saying how to
-   * get what is missing; null when it can.
+   * Why {@code backend} ({@code etcd}, {@code etcd-containers} or {@code k8s}) cannot run here,
+   * saying how to get what is missing; null when it can.
    */
   public static String missing(String backend) {
     return switch (backend) {
       case "etcd" -> EtcdBinary.unavailableReason().orElse(null);
       case "etcd-containers" -> ContainerEtcdBackend.unavailableReason().orElse(null);
-      default -> "'" + backend + "' is not a real etcd backend (etcd, etcd-containers)";
+      case "k8s" -> io.pdlab.real.kube.KubeCluster.unavailableReason();
+      default -> "'" + backend + "' is not a real backend (etcd, etcd-containers, k8s)";
     };
   }
 

@@ -36,6 +36,16 @@ public final class RealRunner {
 
   /** Runs {@code s} on its backend with {@code seed}; see {@link ScenarioRunner#run}. */
   public static ScenarioResult run(Scenario s, long seed, TraceSink trace, boolean stopEarly) {
+    return run(s, seed, trace, stopEarly, w -> { });
+  }
+
+  /**
+   * As {@link #run(Scenario, long, TraceSink, boolean)}; {@code atEnd} looks at the Kubernetes
+   * world (the model's, or on k8s the real API's objects) on the world's thread when the run
+   * ends, before anything is stopped.
+   */
+  public static ScenarioResult run(Scenario s, long seed, TraceSink trace, boolean stopEarly,
+      java.util.function.Consumer<io.pdlab.k8s.controllers.K8sWorld> atEnd) {
     ScenarioRunner.refuseUnsupported(s);
     boolean pd = ScenarioRunner.runsPd(s);
     KubeCluster kube = null;
@@ -75,6 +85,7 @@ public final class RealRunner {
             + s.backend() + "': " + e.getMessage(), e);
       }
       RunMeasures m = real.measures();
+      real.run(atEnd);
       return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m));
     }
   }
