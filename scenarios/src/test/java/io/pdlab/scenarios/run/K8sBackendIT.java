@@ -107,6 +107,30 @@ class K8sBackendIT {
     assertEquals(m.status().reason(), real[1], "the model's scheduler message differs");
   }
 
+  /**
+   * A pd node is lost: it stops heartbeating, the lifecycle controller marks it NotReady, pdlab
+   * deletes it (as EKS's cloud node controller does for a terminated instance), the pod garbage
+   * collector deletes its PD pod, and the StatefulSet's replacement stays Pending: its claim is
+   * bound to a local volume on the lost node.
+   */
+  @Test
+  void aNodeLossLeavesItsPdPendingOnItsLocalVolume() {
+    assumeK8s();
+    Scenario s = scenario("discovery", 3, workerGroups(3),
+        "faults:\n  - {at: 10s, kind: node-loss, node: basic-pd-0}", "180s", "");
+    java.util.List<String> pending = new java.util.ArrayList<>();
+    RealRunner.run(s, s.seed(), null, false, w -> {
+      for (io.pdlab.k8s.api.Pod p : w.store().<io.pdlab.k8s.api.Pod>listIn(
+          io.pdlab.k8s.api.Kind.POD, "basic", p -> p.meta().name().startsWith("basic-pd-"))) {
+        if (p.status().phase().equals("Pending")) {
+          pending.add(p.meta().name() + ": " + p.status().reason());
+        }
+      }
+    });
+    assertEquals(1, pending.size(), pending.toString());
+    assertTrue(pending.get(0).contains("volume node affinity conflict"), pending.toString());
+  }
+
   @Test
   void aPartitionIsRefusedBeforeAnythingStarts() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(

@@ -118,6 +118,9 @@ public final class K8sWorld implements PodEnv {
     }
   }
 
+  /** Nodes lost on a real control plane: their agent is gone with them. */
+  private final TreeSet<String> lostNodes = new TreeSet<>();
+
   /** Whether the model's scheduler and controllers run (false: a real control plane's do). */
   private final boolean modelControlPlane;
   /** Told of a lost node on a real control plane; null in the model. */
@@ -368,7 +371,7 @@ public final class K8sWorld implements PodEnv {
       return;
     }
     Node node = store.get(Kind.NODE, pod.spec().nodeName());
-    if (node == null || !node.ready()) {
+    if (node == null || !node.ready() || lostNodes.contains(node.meta().name())) {
       return; // the node is gone: the pod cannot start there
     }
     Container c = pod.spec().containers().get(0);
@@ -414,7 +417,8 @@ public final class K8sWorld implements PodEnv {
       // Restart only the same pod: it may have been deleted and re-created meanwhile (failover).
       Pod now = store.get(Kind.POD, key);
       if (now != null && now.meta().createdUs() == podCreatedUs
-          && podOfProcess.containsKey(process) && sim.state(process) == ProcessState.DOWN) {
+          && podOfProcess.containsKey(process) && sim.state(process) == ProcessState.DOWN
+          && !lostNodes.contains(now.spec().nodeName())) {
         sim.start(process);
       }
     });
@@ -448,8 +452,13 @@ public final class K8sWorld implements PodEnv {
         sim.crash(p);
       }
     }
-    if (!modelControlPlane && nodeLoss != null) {
-      nodeLoss.accept(nodeName);
+    if (!modelControlPlane) {
+      // The agent of a lost machine runs nothing more. (The model's kubelet still restarts the
+      // crashed containers there; that gap is the Kubernetes calibration's to close.)
+      lostNodes.add(nodeName);
+      if (nodeLoss != null) {
+        nodeLoss.accept(nodeName);
+      }
     }
   }
 
