@@ -61,15 +61,6 @@ class K8sBackendIT {
         }));
   }
 
-  @Test
-  void aSeedJoinWhoseFirstJoinerNeverStartsIsStuck() {
-    assumeK8s();
-    ScenarioResult r = ScenarioRunner.run(scenario("seed-join", 3, "",
-        "faults:\n  - {at: 0s, kind: never-start, member: 1}", "40s",
-        "expect: {outcome: stuck, clusterIds: 1}"), null, null, false);
-    assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe());
-  }
-
   /** Worker groups of the cluster's own, pd nodes with local disks (m5d). */
   static String workerGroups(int pdNodes) {
     return """
