@@ -171,25 +171,13 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
 
   @Override
   public <T extends K8sObject> List<T> list(Kind kind, Predicate<T> filter) {
-    return filter(cache.get(kind).values(), filter);
+    return ObjectStore.matching(cache.get(kind).values(), filter);
   }
 
   @Override
   public <T extends K8sObject> List<T> listIn(Kind kind, String namespace, Predicate<T> filter) {
-    return filter(cache.get(kind).subMap(namespace + "/", namespace + "/\uffff").values(),
+    return ObjectStore.matching(ObjectStore.inNamespace(cache.get(kind), namespace).values(),
         filter);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T extends K8sObject> List<T> filter(Iterable<K8sObject> objects,
-      Predicate<T> filter) {
-    List<T> out = new ArrayList<>();
-    for (K8sObject o : objects) {
-      if (filter.test((T) o)) {
-        out.add((T) o);
-      }
-    }
-    return out;
   }
 
   @Override

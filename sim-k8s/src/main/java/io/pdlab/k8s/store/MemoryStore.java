@@ -14,8 +14,8 @@ import java.util.function.Predicate;
  * Objects by kind and {@code namespace/name}, each write stamped with the next resourceVersion
  * (one counter for the whole store, as etcd's revision). Updates are conditional on the
  * resourceVersion the writer read, like the real API server; a stale write fails with {@link
- * ObjectStore.ConflictException}. Watchers are told of every write after {@code watchDelayUs}, in write
- * order, from events of their own, so a controller never runs inside another's write.
+ * ObjectStore.ConflictException}. Watchers are told of every write after {@code watchDelayUs},
+ * in write order, from events of their own, so a controller never runs inside another's write.
  */
 public final class MemoryStore implements ObjectStore {
   private final Scheduler scheduler;
@@ -114,30 +114,14 @@ public final class MemoryStore implements ObjectStore {
   /** Objects of a kind that match, in key order. */
   @Override
   public <T extends K8sObject> List<T> list(Kind kind, Predicate<T> filter) {
-    List<T> out = new ArrayList<>();
-    for (K8sObject o : objects.get(kind).values()) {
-      @SuppressWarnings("unchecked")
-      T t = (T) o;
-      if (filter.test(t)) {
-        out.add(t);
-      }
-    }
-    return out;
+    return ObjectStore.matching(objects.get(kind).values(), filter);
   }
 
   /** Objects of a namespaced kind in {@code namespace}, in key order (a range, not a scan). */
   @Override
   public <T extends K8sObject> List<T> listIn(Kind kind, String namespace, Predicate<T> filter) {
-    List<T> out = new ArrayList<>();
-    for (K8sObject o : objects.get(kind).subMap(namespace + "/", namespace + "/\uffff")
-        .values()) {
-      @SuppressWarnings("unchecked")
-      T t = (T) o;
-      if (filter.test(t)) {
-        out.add(t);
-      }
-    }
-    return out;
+    return ObjectStore.matching(ObjectStore.inNamespace(objects.get(kind), namespace).values(),
+        filter);
   }
 
   @Override

@@ -58,6 +58,25 @@ public interface ObjectStore {
   /** Registers a watcher of a kind; it hears of writes made from now on. */
   void watch(Kind kind, Consumer<WatchEvent> watcher);
 
+  /** The objects of {@code objects} that {@code filter} accepts, in their order. */
+  @SuppressWarnings("unchecked")
+  static <T extends K8sObject> List<T> matching(Iterable<K8sObject> objects,
+      Predicate<T> filter) {
+    List<T> out = new java.util.ArrayList<>();
+    for (K8sObject o : objects) {
+      if (filter.test((T) o)) {
+        out.add((T) o);
+      }
+    }
+    return out;
+  }
+
+  /** The entries of a {@code namespace/name}-keyed map in {@code namespace}: a range, no scan. */
+  static <V> java.util.SortedMap<String, V> inNamespace(java.util.TreeMap<String, V> byKey,
+      String namespace) {
+    return byKey.subMap(namespace + "/", namespace + "/\uffff");
+  }
+
   /** The API server's 409 Conflict on a stale update. */
   final class ConflictException extends RuntimeException {
     private static final long serialVersionUID = 1L;
