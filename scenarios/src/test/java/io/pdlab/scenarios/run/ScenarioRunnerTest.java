@@ -45,6 +45,32 @@ class ScenarioRunnerTest {
     assertEquals(List.of("outcome: expected ok, got stuck"), r.failures());
   }
 
+  /**
+   * With a 50 ms operator loop the first MemberAdd reaches the seed before it serves and is
+   * refused; the retry must still name the joiner "member 1", so the fault still hits the first
+   * joiner the operator starts (on the k8s backend the seed is often that slow).
+   */
+  @Test
+  void aRefusedFirstAddDoesNotMoveTheNeverStartFaultToAnotherJoiner() {
+    Scenario s = ScenarioParser.parse("""
+        name: fast-operator
+        clusters:
+          - {name: basic, strategy: seed-join, pd: {replicas: 3},
+             timing: {reconcileMs: 0, containerStartMs: 0}}
+        faults:
+          - {at: 0s, kind: never-start, member: 1}
+        duration: 40s
+        """, "fast.yaml");
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(s, null, trace);
+    List<String> operator = trace.records().stream().map(TraceRecord::detail)
+        .filter(d -> d.startsWith("operator: ")).toList();
+    assertTrue(operator.stream().anyMatch(d -> d.startsWith(
+        "operator: fail to add new member (basic-0001): connection refused")), operator.toString());
+    assertTrue(operator.contains("operator: added member basic-0001"), operator.toString());
+    assertEquals(Outcome.STUCK, r.measures().outcome(), r.measures().describe());
+  }
+
   @Test
   void joinsAreMeasuredAndSplitIntoWaitingAndJoining() {
     ScenarioResult st = ScenarioRunner.run(scenario("static", 3, List.of(), null), null, null);

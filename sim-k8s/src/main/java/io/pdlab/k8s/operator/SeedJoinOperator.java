@@ -207,6 +207,12 @@ public final class SeedJoinOperator implements Process {
     call(via, new ClientOp.MemberAdd(List.of(EtcdPods.peerUrl(spec, name)), learners), r -> {
       if (!r.ok()) {
         note("fail to add new member (" + name + "): " + r.error().message());
+        if (!mayHaveBeenApplied(r.error())) {
+          // Upstream names each attempt at random (k8sutil.UniqueMemberName); a name etcd never
+          // took leaves no trace, so the next attempt may take it again. That keeps "member k"
+          // of a scenario the k-th joiner the operator starts, however often etcd refused first.
+          nextOrdinal--;
+        }
         return;
       }
       members.put(name, ((AddResult) r.value()).added().id());
@@ -217,6 +223,16 @@ public final class SeedJoinOperator implements Process {
       }
       note("added member " + name + (learners ? " as learner" : ""));
     });
+  }
+
+  /**
+   * Whether a failed MemberAdd may still have changed the membership: only when the outcome is
+   * unknown (the request timed out after its proposal). Refusals (not serving, unhealthy, too few
+   * started members, too many learners, a peer URL in use) are decided before anything is applied.
+   */
+  static boolean mayHaveBeenApplied(io.pdlab.pd.etcd.EtcdError e) {
+    return e == io.pdlab.pd.etcd.EtcdError.REQUEST_TIMED_OUT
+        || e == io.pdlab.pd.etcd.EtcdError.OTHER;
   }
 
   private void promote(String via) {
