@@ -53,6 +53,8 @@ public sealed interface FaultDef {
     R tcWrite(TcWrite f);
 
     R nodeLoss(NodeLoss f);
+
+    R operatorRestart(OperatorRestart f);
   }
 
   /**
@@ -306,6 +308,35 @@ public sealed interface FaultDef {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.nodeLoss(this);
+    }
+  }
+
+  /**
+   * {@code operator-restart}: the operator of the cluster (etcd-operator or tidb-operator; static
+   * has none) crashes and is started again, its memory lost.
+   *
+   * @param restartAfterUs {@code restartAfter:}, how long it stays down (0: restarted at once)
+   */
+  record OperatorRestart(long atUs, String cluster, long restartAfterUs, int line)
+      implements FaultDef {
+    public OperatorRestart {
+      atLeast("at", atUs, 0);
+      atLeast("restartAfter", restartAfterUs, 0);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.OPERATOR_RESTART;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return restartAfterUs;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.operatorRestart(this);
     }
   }
 

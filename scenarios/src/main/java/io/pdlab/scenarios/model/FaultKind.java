@@ -43,7 +43,13 @@ public enum FaultKind {
    * A node is lost: marked not ready and its processes crashed. It names a node, whichever
    * clusters it holds, so it takes no {@code cluster}.
    */
-  NODE_LOSS("node-loss", "lose a node", Means.MODEL, List.of("node"), List.of());
+  NODE_LOSS("node-loss", "lose a node", Means.MODEL, List.of("node"), List.of()),
+  /**
+   * The cluster's operator process is killed (its memory lost) and started again {@code
+   * restartAfter} later (at once when absent).
+   */
+  OPERATOR_RESTART("operator-restart", "restart an operator", Means.MODEL, List.of(),
+      List.of("cluster", "restartAfter"));
 
   /**
    * Every key any kind takes, in the order messages list them (those about a key no kind takes).

@@ -425,6 +425,26 @@ public final class ScenarioRunner {
     }
 
     @Override
+    public Runnable operatorRestart(FaultDef.OperatorRestart f) {
+      Installed t = find(installed, f.cluster());
+      String op = Strategies.operatorProcess(t.strategy, t.spec);
+      if (op == null) {
+        throw new IllegalArgumentException("operator-restart: strategy " + t.strategy.name()
+            + " has no operator");
+      }
+      return () -> {
+        if (w.kernel().state(op) != ProcessState.DOWN) {
+          w.kernel().crash(op);
+        }
+        w.kernel().schedule(f.restartAfterUs(), () -> {
+          if (w.kernel().state(op) == ProcessState.DOWN) {
+            w.kernel().start(op);
+          }
+        });
+      };
+    }
+
+    @Override
     public Runnable nodeLoss(FaultDef.NodeLoss f) {
       return () -> w.loseNode(f.node());
     }
@@ -434,8 +454,7 @@ public final class ScenarioRunner {
     String key = t.spec.namespace() + "/" + t.spec.name();
     switch (t.strategy.name()) {
       case "static" -> w.modify(Kind.STATEFUL_SET, key, (StatefulSet s) -> s.withReplicas(n));
-      case "seed-join", "seed-join-learner" -> ((SeedJoinOperator) w.kernel().instance(
-          "etcd-operator-" + t.spec.name())).setSize(n);
+      case "seed-join", "seed-join-learner" -> SeedJoinOperator.setSize(w, t.spec, n);
       default -> w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withSpec(
           tc.spec().withPd(tc.spec().pd().withReplicas(n))));
     }

@@ -558,6 +558,12 @@ public final class ScenarioParser {
           + ": discovery-restart needs a cluster with strategy discovery, but cluster '"
           + target.name() + "' uses " + target.strategy());
     }
+    if (kind == FaultKind.OPERATOR_RESTART && target != null
+        && "static".equals(target.strategy())) {
+      problems.at(clusterNode != null ? clusterNode : kindNode, path
+          + ": operator-restart needs a cluster with an operator (seed-join, seed-join-learner,"
+          + " discovery, v2-static), but cluster '" + target.name() + "' uses static");
+    }
     if (!problems.isEmpty()) {
       return null; // a required value may be missing; the file is refused anyway
     }
@@ -573,6 +579,8 @@ public final class ScenarioParser {
       case DISCOVERY_RESTART -> new FaultDef.DiscoveryRestart(at, cluster, line);
       case TC_WRITE -> new FaultDef.TcWrite(at, cluster, everyUs, optional(forUs), line);
       case NODE_LOSS -> new FaultDef.NodeLoss(at, nodeName, line);
+      case OPERATOR_RESTART -> new FaultDef.OperatorRestart(at, cluster,
+          restartAfterUs == null ? 0 : restartAfterUs, line);
     };
   }
 

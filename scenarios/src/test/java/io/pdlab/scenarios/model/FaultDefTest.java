@@ -31,7 +31,8 @@ class FaultDefTest {
       new FaultDef.SetReplicas(3_000_000, "c", 2, 6),
       new FaultDef.DiscoveryRestart(2_000_000, "c", 7),
       new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(20_000_000), 8),
-      new FaultDef.NodeLoss(0, "pd-1", 9));
+      new FaultDef.NodeLoss(0, "pd-1", 9),
+      new FaultDef.OperatorRestart(4_000_000, "c", 6_000_000, 10));
 
   /** Names the kind by the visitor method that was called, not by the fault's own kind(). */
   private static final FaultDef.Visitor<FaultKind> CALLED = new FaultDef.Visitor<>() {
@@ -66,6 +67,11 @@ class FaultDefTest {
     }
 
     @Override
+    public FaultKind operatorRestart(FaultDef.OperatorRestart f) {
+      return FaultKind.OPERATOR_RESTART;
+    }
+
+    @Override
     public FaultKind discoveryRestart(FaultDef.DiscoveryRestart f) {
       return FaultKind.DISCOVERY_RESTART;
     }
@@ -97,7 +103,8 @@ class FaultDefTest {
   @Test
   void kindsAreNamedAsInScenarioFiles() {
     assertEquals(List.of("never-start", "late-start", "crash", "pause", "partition",
-        "set-replicas", "discovery-restart", "tc-write", "node-loss"), FaultKind.labels());
+        "set-replicas", "discovery-restart", "tc-write", "node-loss", "operator-restart"),
+        FaultKind.labels());
     for (FaultKind k : FaultKind.values()) {
       assertEquals(Optional.of(k), FaultKind.of(k.label()));
       assertEquals(k.label(), k.toString());
@@ -119,6 +126,7 @@ class FaultDefTest {
     takes.put(FaultKind.DISCOVERY_RESTART, List.of("at", "kind", "cluster"));
     takes.put(FaultKind.TC_WRITE, List.of("at", "kind", "every", "cluster", "for"));
     takes.put(FaultKind.NODE_LOSS, List.of("at", "kind", "node"));
+    takes.put(FaultKind.OPERATOR_RESTART, List.of("at", "kind", "cluster", "restartAfter"));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(takes.get(k), k.takes(), k.label());
     }
@@ -148,6 +156,7 @@ class FaultDefTest {
     expected.put(FaultKind.DISCOVERY_RESTART, model);
     expected.put(FaultKind.TC_WRITE, model);
     expected.put(FaultKind.NODE_LOSS, model);
+    expected.put(FaultKind.OPERATOR_RESTART, model);
     for (FaultKind k : FaultKind.values()) {
       assertEquals(expected.get(k), k.backends(), k.label());
       for (Backend b : Backend.values()) {
@@ -191,7 +200,7 @@ class FaultDefTest {
   @Test
   void playingOutCountsTheLastScheduledChange() {
     List<Long> expected = List.of(0L, 20_000_000L, 10_000_000L, 10_000_000L, 0L, 0L, 0L,
-        20_000_000L, 0L);
+        20_000_000L, 0L, 6_000_000L);
     for (int i = 0; i < ONE_OF_EACH.size(); i++) {
       assertEquals(expected.get(i), ONE_OF_EACH.get(i).playsOutAfterUs(),
           ONE_OF_EACH.get(i).toString());

@@ -71,6 +71,69 @@ class ScenarioRunnerTest {
     assertEquals(Outcome.STUCK, r.measures().outcome(), r.measures().describe());
   }
 
+  /**
+   * An etcd-operator that restarts between two joins lists the members from etcd and goes on
+   * with the next ordinal; it never seeds a second cluster. tidb-operator, level-triggered on
+   * the TidbCluster, simply goes on.
+   */
+  @Test
+  void aRestartedOperatorRecoversItsMembersInsteadOfSeedingAgain() {
+    for (String strategy : List.of("seed-join", "seed-join-learner", "discovery", "v2-static")) {
+      Scenario s = ScenarioParser.parse("""
+          name: operator-restart
+          clusters:
+            - {name: basic, strategy: %s, pd: {replicas: 3}}
+          faults:
+            - {at: 10s, kind: operator-restart, restartAfter: 5s}
+          duration: 120s
+          expect: {outcome: ok, clusterIds: 1}
+          """.formatted(strategy), "restart.yaml");
+      TraceBuffer trace = new TraceBuffer();
+      ScenarioResult r = ScenarioRunner.run(s, null, trace);
+      assertTrue(r.passed(), strategy + ": " + r.failures() + " " + r.measures().describe());
+      List<String> operator = trace.records().stream().map(TraceRecord::detail)
+          .filter(d -> d.startsWith("operator: ")).toList();
+      if (strategy.startsWith("seed-join")) {
+        assertEquals(1, operator.stream().filter(d -> d.startsWith("operator: created seed"))
+            .count(), operator.toString());
+        assertTrue(operator.contains("operator: restarted: members unknown until listed from"
+            + " etcd"), operator.toString());
+        assertTrue(operator.contains("operator: restored members [basic-0000, basic-0001]"
+            + (strategy.equals("seed-join") ? "" : ", promoting basic-0001")), operator.toString());
+        assertTrue(operator.stream().anyMatch(d -> d.startsWith(
+            "operator: added member basic-0002")), operator.toString());
+      }
+    }
+  }
+
+  /** The etcd-operator is down when spec.size grows; started again, it reads the new size. */
+  @Test
+  void aSizeWrittenWhileTheOperatorIsDownIsReadWhenItComesBack() {
+    Scenario s = ScenarioParser.parse("""
+        name: resize-while-down
+        clusters:
+          - {name: basic, strategy: seed-join, pd: {replicas: 3}}
+        faults:
+          - {at: 30s, kind: operator-restart, restartAfter: 10s}
+          - {at: 35s, kind: set-replicas, replicas: 5}
+        duration: 120s
+        """, "resize.yaml");
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioRunner.run(s, null, trace);
+    List<String> operator = trace.records().stream().map(TraceRecord::detail)
+        .filter(d -> d.startsWith("operator: added member")).toList();
+    assertEquals(List.of("operator: added member basic-0001", "operator: added member basic-0002",
+        "operator: added member basic-0003", "operator: added member basic-0004"), operator);
+  }
+
+  @Test
+  void anOperatorRestartOnAStaticClusterIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ScenarioRunner.run(scenario("static", 3, List.of(new FaultDef.OperatorRestart(0,
+            null, 0, 1)), null), null, null));
+    assertTrue(e.getMessage().contains("strategy static has no operator"), e.getMessage());
+  }
+
   @Test
   void joinsAreMeasuredAndSplitIntoWaitingAndJoining() {
     ScenarioResult st = ScenarioRunner.run(scenario("static", 3, List.of(), null), null, null);

@@ -310,7 +310,8 @@ class ScenarioParserErrorTest {
           - {at: 1s}
         """,
         "s.yaml:5:20: faults[0].kind must be one of never-start, late-start, crash, pause, "
-            + "partition, set-replicas, discovery-restart, tc-write, node-loss, got 'explode'",
+            + "partition, set-replicas, discovery-restart, tc-write, node-loss, operator-restart, "
+            + "got 'explode'",
         "s.yaml:5:41: unknown key 'power' in faults[0] (known: at, kind, cluster, member, wipe, "
             + "restartAfter, delay, for, groups, replicas, every, node)",
         "s.yaml:6:5: missing required key 'kind' in faults[1]");
@@ -441,6 +442,8 @@ class ScenarioParserErrorTest {
           - {at: 0s, kind: crash, member: 1}
           - {at: 0s, kind: crash, cluster: two, member: 4}
           - {at: 0s, kind: crash, cluster: two, member: 5}
+          - {at: 0s, kind: operator-restart}
+          - {at: 0s, kind: operator-restart, cluster: two, restartAfter: 5s}
         """,
         "s.yaml:6:43: faults[0].cluster 'three' is not a cluster of this scenario (clusters: one, "
             + "two)",
@@ -451,7 +454,9 @@ class ScenarioParserErrorTest {
         "s.yaml:9:20: faults[3]: discovery-restart needs a cluster with strategy discovery, but "
             + "cluster 'one' uses static",
         "s.yaml:11:35: faults[5].member 1 is out of range: cluster 'one' has 1 PD replica",
-        "s.yaml:13:49: faults[7].member 5 is out of range: cluster 'two' has 5 PD replicas");
+        "s.yaml:13:49: faults[7].member 5 is out of range: cluster 'two' has 5 PD replicas",
+        "s.yaml:14:20: faults[8]: operator-restart needs a cluster with an operator (seed-join, "
+            + "seed-join-learner, discovery, v2-static), but cluster 'one' uses static");
   }
 
   @Test

@@ -161,6 +161,26 @@ public final class K8sWorld implements PodEnv {
     return tracker;
   }
 
+  /**
+   * Per EtcdCluster ({@code namespace/name}): its {@code spec.size} once changed at run time. The
+   * model keeps no EtcdCluster object; its spec lives here, outside the operator's process, so an
+   * operator that restarts reads it again, as etcd-operator re-reads its custom resource.
+   */
+  private final TreeMap<String, Integer> etcdClusterSizes = new TreeMap<>();
+
+  /** Writes EtcdCluster {@code key}'s {@code spec.size}. */
+  public void setEtcdClusterSize(String key, int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("size must be at least 1, got " + size);
+    }
+    etcdClusterSizes.put(key, size);
+  }
+
+  /** EtcdCluster {@code key}'s {@code spec.size}: as last written, else {@code initial}. */
+  public int etcdClusterSize(String key, int initial) {
+    return etcdClusterSizes.getOrDefault(key, initial);
+  }
+
   /** Per namespace: overrides of the etcd timing of its containers (scenario {@code timing:}). */
   private final TreeMap<String, TreeMap<String, String>> timingOverrides = new TreeMap<>();
   /** Pods whose container never starts (an image that cannot be pulled). */

@@ -142,7 +142,7 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
     // Bootstrap time counts from the first pod created (protocols.md section 4): the release.
     world.measures().startMeasuring();
     world.store().create(tidbCluster(cluster));
-    String op = "tidb-operator-" + cluster;
+    String op = Strategies.tidbOperatorProcess(cluster);
     world.sim().addProcess(op, Strategies.CONTROL_PLANE,
         x -> new TidbOperatorV1(world, cluster, cluster));
     world.sim().start(op);

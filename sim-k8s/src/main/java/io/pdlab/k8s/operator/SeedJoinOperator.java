@@ -24,6 +24,12 @@ import java.util.function.Consumer;
  * all known members run, return "lost quorum" when fewer than a majority run, else remove one dead
  * member. Pods never restart in place (RestartPolicy Never): a member whose process exits is dead.
  *
+ * <p>A restarted operator (its process crashed and started again, its memory lost) finds the
+ * cluster created and does not seed again; its next pass lists the members from etcd through a
+ * running pod and goes on from there (coreos/etcd-operator v0.9.4 pkg/cluster/cluster.go,
+ * {@code run()}: "On controller restore, we could have members == nil", then
+ * {@code updateMembers}, which names members by their peer URLs).
+ *
  * <p>Learner joins (S3, etcd-io/etcd-operator) add each member as a learner, create its pod, and
  * promote it (retrying until etcd agrees it has caught up) before the next add; one learner at a
  * time.
@@ -48,9 +54,12 @@ public final class SeedJoinOperator implements Process {
   private final boolean learners;
   /** Known members: pod name to etcd member ID. */
   private final TreeMap<String, Long> members = new TreeMap<>();
+  /**
+   * A restarted operator knows no members until it has listed them from etcd (upstream's
+   * {@code c.members == nil} "on controller restore").
+   */
+  private boolean restoring;
   private String promoting;
-  /** The desired size (the EtcdCluster's spec.size), changeable at run time. */
-  private int size;
   private int nextOrdinal;
   private long nextCall = 1;
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
@@ -61,15 +70,18 @@ public final class SeedJoinOperator implements Process {
     this.world = world;
     this.spec = spec;
     this.learners = learners;
-    this.size = spec.members();
   }
 
-  /** A write to the cluster's spec.size: the operator adds or stops adding members. */
-  public void setSize(int newSize) {
-    if (newSize < 1) {
-      throw new IllegalArgumentException("size must be at least 1, got " + newSize);
-    }
-    size = newSize;
+  /**
+   * A write to the EtcdCluster's spec.size: its operator adds or stops adding members, also one
+   * that is down now and starts later.
+   */
+  public static void setSize(K8sWorld world, ClusterSpec spec, int newSize) {
+    world.setEtcdClusterSize(spec.namespace() + "/" + spec.name(), newSize);
+  }
+
+  private int size() {
+    return world.etcdClusterSize(spec.namespace() + "/" + spec.name(), spec.members());
   }
 
   /** What the operator logged, for tests and reports. */
@@ -105,10 +117,13 @@ public final class SeedJoinOperator implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
-    if (members.isEmpty()) {
-      if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) == null) {
-        world.store().create(EtcdPods.headlessService(spec));
-      }
+    if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) != null) {
+      // A restart: the cluster was created (upstream: its phase is Running, not None), so the
+      // operator recovers its members from etcd in its next pass instead of seeding again.
+      restoring = true;
+      note("restarted: members unknown until listed from etcd");
+    } else {
+      world.store().create(EtcdPods.headlessService(spec));
       String seed = nextName();
       // Its ID as etcd derives it for a member of a new cluster: peer URL and token.
       members.put(seed, io.pdlab.pd.etcd.MemberIds.memberId(
@@ -175,6 +190,61 @@ public final class SeedJoinOperator implements Process {
       note("all etcd pods are dead");
       return;
     }
+    if (restoring) {
+      String via = running.get(0);
+      call(via, new ClientOp.MemberList(), r -> {
+        if (!r.ok()) {
+          note("failed to update members: " + r.error().message());
+          return;
+        }
+        @SuppressWarnings("unchecked")
+        List<io.pdlab.pd.etcd.Member> list = (List<io.pdlab.pd.etcd.Member>) r.value();
+        restore(list, running, pending);
+        reconcileRunning(running);
+      });
+      return;
+    }
+    reconcileRunning(running);
+  }
+
+  /**
+   * Upstream's {@code updateMembers}: the members are etcd's, each named by the host of its
+   * first peer URL (so also members added but never started); a learner is the one being
+   * promoted. Names go on after the highest ordinal seen, in etcd or among the pods.
+   */
+  private void restore(List<io.pdlab.pd.etcd.Member> list, List<String> running,
+      List<String> pending) {
+    members.clear();
+    promoting = null;
+    List<String> seen = new ArrayList<>(running);
+    seen.addAll(pending);
+    for (io.pdlab.pd.etcd.Member m : list) {
+      String url = m.peerUrls().get(0);
+      String host = url.substring(url.indexOf("://") + 3);
+      String name = host.substring(0, host.indexOf('.'));
+      members.put(name, m.id());
+      seen.add(name);
+      if (m.learner()) {
+        promoting = name;
+      }
+    }
+    for (String name : seen) {
+      String prefix = spec.name() + "-";
+      if (name.startsWith(prefix)) {
+        try {
+          nextOrdinal = Math.max(nextOrdinal, Integer.parseInt(name.substring(prefix.length()))
+              + 1);
+        } catch (NumberFormatException e) {
+          // not a name this operator gave
+        }
+      }
+    }
+    restoring = false;
+    note("restored members " + members.keySet() + (promoting == null ? "" : ", promoting "
+        + promoting));
+  }
+
+  private void reconcileRunning(List<String> running) {
     List<String> unknown = new ArrayList<>(running);
     unknown.removeAll(members.keySet());
     if (!unknown.isEmpty()) {
@@ -189,7 +259,7 @@ public final class SeedJoinOperator implements Process {
     if (alive.size() == members.size()) {
       if (promoting != null) {
         promote(alive.get(0));
-      } else if (members.size() < size) {
+      } else if (members.size() < size()) {
         addOneMember(alive.get(0));
       }
     } else if (alive.size() < members.size() / 2 + 1) {

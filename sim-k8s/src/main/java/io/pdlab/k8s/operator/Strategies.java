@@ -55,7 +55,7 @@ public final class Strategies {
 
       @Override
       public void install(K8sWorld world, ClusterSpec c) {
-        String op = "etcd-operator-" + c.name();
+        String op = operatorProcess(this, c);
         world.kernel().addProcess(op, CONTROL_PLANE, n -> new SeedJoinOperator(world, c, learners));
         world.kernel().start(op);
       }
@@ -82,7 +82,7 @@ public final class Strategies {
       @Override
       public void install(K8sWorld world, ClusterSpec c) {
         world.store().create(TidbClusters.tidbCluster(c, c.tikv(), c.tidb()));
-        String op = "tidb-operator-" + c.name();
+        String op = operatorProcess(this, c);
         world.kernel().addProcess(op, CONTROL_PLANE, n -> v2
             ? new TidbOperatorV2(world, c.namespace(), c.name())
             : new TidbOperatorV1(world, c.namespace(), c.name()));
@@ -101,6 +101,23 @@ public final class Strategies {
       case "seed-join", "seed-join-learner" -> String.format("%s-%04d", c.name(), ordinal);
       default -> c.name() + "-pd-" + ordinal;
     };
+  }
+
+  /**
+   * The process of the operator that bootstraps cluster {@code c} under strategy {@code s}, or
+   * null for static (a StatefulSet: Kubernetes' own controller, no operator of its own).
+   */
+  public static String operatorProcess(BootstrapStrategy s, ClusterSpec c) {
+    return switch (s.name()) {
+      case "static" -> null;
+      case "seed-join", "seed-join-learner" -> "etcd-operator-" + c.name();
+      default -> tidbOperatorProcess(c.name());
+    };
+  }
+
+  /** The process of the tidb-operator reconciling TidbCluster {@code cluster}. */
+  public static String tidbOperatorProcess(String cluster) {
+    return "tidb-operator-" + cluster;
   }
 
   /** Every strategy, in report order. */
