@@ -101,8 +101,8 @@ class MainTest {
     assertEquals(2, Main.execute("compare", "--backend", "k3s"));
     assertTrue(err().contains("pdlab: --backend: unknown backend 'k3s' (known: sim, etcd,"
         + " etcd-containers, k8s; k3s cannot run here: the k3s backend needs a k3s container image, and"
-        + " no image can be pulled on this machine (no registry is reachable); run it where"
-        + " rancher/k3s can be pulled)\n"), err());
+        + " no image can be pulled on this machine (no registry is reachable); its members would"
+        + " run under k3s's own kubelets, which comes with the real-kubelet work)\n"), err());
     assertEquals(2, Main.execute("compare", "--backend", "etcd", "--faults", "partition-member"));
     assertTrue(err().contains("pdlab: --faults partition-member: backend 'etcd' cannot partition"
         + " members (local processes share the host's loopback); use --backend etcd-containers\n"),

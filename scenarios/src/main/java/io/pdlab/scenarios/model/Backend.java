@@ -23,7 +23,8 @@ public enum Backend {
   ETCD_CONTAINERS("etcd-containers", null),
   /** k3s: a scenario may name it, and is refused with {@link #unavailable()}. */
   K3S("k3s", "the k3s backend needs a k3s container image, and no image can be pulled on this"
-      + " machine (no registry is reachable); run it where rancher/k3s can be pulled"),
+      + " machine (no registry is reachable); its members would run under k3s's own kubelets,"
+      + " which comes with the real-kubelet work"),
   /**
    * A private Kubernetes 1.20 control plane (etcd, apiserver, controller-manager, scheduler, built
    * from Debian's sources): the model's operators, discovery and start script on its API, its

@@ -90,6 +90,20 @@ public final class RealRunner {
     }
   }
 
+  /**
+   * Why scenario {@code s} cannot run on backend k3s, said before anything starts: the k3s image
+   * is asked for first (K3S_IMAGE, never pulled), as {@link io.pdlab.real.kube.K3sCluster}
+   * checks it; with an image at hand, its pods would still need real kubelets to run pdlab's
+   * members, which this backend does not drive yet.
+   */
+  static String k3sRefusal(Scenario s) {
+    String image = io.pdlab.real.kube.K3sCluster.image(System.getenv());
+    String why = io.pdlab.real.kube.K3sCluster.unavailableReason(image);
+    return s.source() + ": backend 'k3s' cannot run here: " + (why != null ? why
+        : "k3s image '" + image + "' is here, but pdlab does not yet run its members as pods of"
+        + " k3s's own kubelets (" + Backend.K3S.unavailable() + ")");
+  }
+
   /** Partition faults must name shapes the backend can cut. */
   private static void checkPartitions(Scenario s, RealWorld real) {
     for (FaultDef f : s.faults()) {

@@ -86,8 +86,7 @@ public final class ScenarioRunner {
     boolean simulated = switch (s.backend()) {
       case SIM -> true;
       case ETCD, ETCD_CONTAINERS, K8S -> false;
-      case K3S -> throw new IllegalArgumentException(s.source() + ": backend '" + s.backend()
-          + "' cannot run here: " + s.backend().unavailable());
+      case K3S -> throw new IllegalArgumentException(RealRunner.k3sRefusal(s));
     };
     if (!simulated) {
       return RealRunner.run(s, seed, trace, stopEarly);

@@ -8,6 +8,9 @@ import io.pdlab.real.testing.RealPrerequisites;
 import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.yaml.ScenarioParser;
+import io.pdlab.sim.trace.TraceBuffer;
+import io.pdlab.sim.trace.TraceKind;
+import io.pdlab.sim.trace.TraceRecord;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +62,106 @@ class K8sBackendIT {
               + String.join("\n", r.measures().timeline()));
           assertTrue(r.measures().bootstrapUs() > 0, r.measures().describe());
         }));
+  }
+
+  @Test
+  void aSeedJoinWhoseFirstJoinerNeverStartsIsStuck() {
+    assumeK8s();
+    ScenarioResult r = ScenarioRunner.run(scenario("seed-join", 3, "",
+        "faults:\n  - {at: 0s, kind: never-start, member: 1}", "40s",
+        "expect: {outcome: stuck, clusterIds: 1}"), null, null, false);
+    assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe() + "\n"
+        + String.join("\n", r.measures().timeline()));
+  }
+
+  /** The membership changes etcd-operator made, in order, from a run's trace. */
+  static List<String> operatorChanges(TraceBuffer trace) {
+    return trace.records().stream().map(TraceRecord::detail)
+        .filter(d -> d.startsWith("operator: created") || d.startsWith("operator: added")
+            || d.startsWith("operator: removed") || d.startsWith("operator: restored")
+            || d.startsWith("operator: restarted"))
+        .toList();
+  }
+
+  /**
+   * etcd-operator on the real API server, with its process restarted during the first join, a
+   * joiner killed with its data (RestartPolicy Never: its pod Fails, the operator removes and
+   * replaces it) and spec.size raised to 4: it makes exactly the membership changes the
+   * simulator's run of the same scenario makes.
+   */
+  @Test
+  void seedJoinMakesTheSimulatorsChangesThroughARestartACrashWithWipeAndAResize() {
+    assumeK8s();
+    String faults = """
+        faults:
+          - {at: 2s, kind: operator-restart, restartAfter: 1s}
+          - {at: 12s, kind: crash, member: 1, wipe: true}
+          - {at: 22s, kind: set-replicas, replicas: 4}""";
+    Scenario real = scenario("seed-join", 3, "", faults, "40s",
+        "expect: {outcome: ok, clusterIds: 1}");
+    TraceBuffer realTrace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(real, null, realTrace, false);
+    assertTrue(r.passed(), r.failures() + "\n" + String.join("\n", r.measures().timeline()));
+    TraceBuffer simTrace = new TraceBuffer();
+    ScenarioRunner.run(new Scenario(real.source(), real.name(), Backend.SIM, real.seed(),
+        real.infra(), real.clusters(), real.faults(), real.durationUs(), real.expect()), null,
+        simTrace);
+    List<String> changes = operatorChanges(realTrace);
+    assertEquals(operatorChanges(simTrace), changes);
+    assertEquals(List.of("operator: created seed member basic-0000",
+        "operator: added member basic-0001",
+        "operator: restarted: members unknown until listed from etcd",
+        "operator: restored members [basic-0000, basic-0001]",
+        "operator: added member basic-0002", "operator: removed dead member basic-0001",
+        "operator: added member basic-0003", "operator: added member basic-0004"), changes);
+  }
+
+  /** When each of {@code node}'s trace records starting with {@code detail} happened, in s. */
+  static List<Double> times(TraceBuffer trace, String node, String detail) {
+    return trace.records().stream().filter(t -> t.kind() == TraceKind.STATE
+        && t.node().equals(node) && t.detail().startsWith(detail))
+        .map(t -> t.timeUs() / 1e6).toList();
+  }
+
+  static void near(double expected, double actual, String what) {
+    assertTrue(Math.abs(expected - actual) < 1.0, what + ": expected about " + expected
+        + " s, got " + actual + " s");
+  }
+
+  /**
+   * Each fault tidb-operator's clusters can have acts on the real cluster at its time (counted
+   * from the operator's start, when the faults were scheduled): a late start, the discovery
+   * pod deleted (the real ReplicaSet controller makes another), a pause, a crash with restart,
+   * and tidb-operator's own restart.
+   */
+  @Test
+  void eachFaultActsOnTheRealClusterAtItsTime() {
+    assumeK8s();
+    Scenario s = scenario("discovery", 3, "", """
+        faults:
+          - {at: 0s, kind: late-start, member: 2, delay: 5s}
+          - {at: 1s, kind: discovery-restart}
+          - {at: 12s, kind: pause, member: 0, for: 3s}
+          - {at: 17s, kind: crash, member: 1, restartAfter: 2s}
+          - {at: 21s, kind: operator-restart, restartAfter: 2s}""", "26s", "");
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioRunner.run(s, null, trace, false);
+    List<Double> operator = times(trace, "tidb-operator-basic", "started");
+    assertEquals(2, operator.size(), "started, then restarted: " + operator);
+    double t0 = operator.get(0);
+    near(t0 + 23, operator.get(1), "tidb-operator restarted");
+    near(t0 + 21, times(trace, "tidb-operator-basic", "crashed").get(0), "tidb-operator crashed");
+    List<String> discovery = trace.records().stream().filter(t -> t.kind() == TraceKind.STATE
+        && t.node().startsWith("basic-discovery-") && t.detail().startsWith("started"))
+        .map(TraceRecord::node).distinct().toList();
+    assertEquals(2, discovery.size(), "a second discovery pod: " + discovery);
+    near(t0 + 1, times(trace, discovery.get(0), "crashed").get(0), "discovery deleted");
+    double pd0 = times(trace, "basic-pd-0", "started").get(0);
+    near(pd0 + 5, times(trace, "basic-pd-2", "started").get(0), "basic-pd-2's late start");
+    near(t0 + 12, times(trace, "basic-pd-0", "paused").get(0), "pause");
+    near(t0 + 15, times(trace, "basic-pd-0", "resumed").get(0), "resume");
+    near(t0 + 17, times(trace, "basic-pd-1", "crashed").get(0), "crash");
+    near(t0 + 19, times(trace, "basic-pd-1", "started").get(1), "restart after the crash");
   }
 
   /** Worker groups of the cluster's own, pd nodes with local disks (m5d). */

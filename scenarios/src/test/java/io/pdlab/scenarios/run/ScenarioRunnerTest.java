@@ -156,8 +156,10 @@ class ScenarioRunnerTest {
         "basic", "static", 3, 0, 0, new TreeMap<>())), List.of(), 1_000_000, null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ScenarioRunner.run(s, null, null));
-    assertTrue(e.getMessage().startsWith("x.yaml: backend 'k3s' cannot run here: the k3s backend"
-        + " needs a k3s container image"), e.getMessage());
+    // What is missing (a Docker daemon, or the k3s image in it) and how to get the image.
+    assertTrue(e.getMessage().startsWith("x.yaml: backend 'k3s' cannot run here: "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("docker load -i k3s.tar.gz"), e.getMessage());
   }
 
   /** The times (as in traces) of the STATE records of {@code node} whose detail starts so. */
