@@ -43,6 +43,12 @@ final class RunCommand implements Callable<Integer> {
     for (String t : m.timeline()) {
       System.out.println("  " + t);
     }
+    if (!r.provisioning().isEmpty()) {
+      System.out.println("provisioning (start, finish, resource):");
+      for (String line : r.provisioning()) {
+        System.out.println("  " + line);
+      }
+    }
     if (buf != null) {
       buf.writeTo(trace);
       System.out.println("trace written to " + trace);

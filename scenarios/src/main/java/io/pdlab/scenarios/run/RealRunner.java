@@ -62,20 +62,43 @@ public final class RealRunner {
       case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
           + s.backend() + "' is not a real backend (etcd, etcd-containers, k8s)");
     };
-    try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,
+    ScenarioRunner.Provisioning provisioning = s.infra().provision()
+        ? ScenarioRunner.provisioning(s) : null;
+    int desired = provisioning != null ? provisioning.desired() : ScenarioRunner.desiredSize(s);
+    try (RealWorld real = new RealWorld(seed, backend, desired, pd || provisioning != null,
         trace, kube)) {
       checkPartitions(s, real);
       real.run(w -> {
         w.kernel().note("-", "scenario " + s.name() + " seed=" + seed + " backend="
             + s.backend());
-        ScenarioRunner.buildInfra(w, s);
+        if (provisioning == null) {
+          ScenarioRunner.buildInfra(w, s);
+        }
       });
-      real.startMeasuring();
-      real.run(w -> ScenarioRunner.install(w, s, real));
+      io.pdlab.k8s.eks.EksWorld eks;
+      if (provisioning == null) {
+        eks = null;
+        real.startMeasuring();
+        real.run(w -> ScenarioRunner.install(w, s, real));
+      } else {
+        // The same apply as the simulator's, its cloud resources taking no time: nodes, storage
+        // classes, volumes, the operator and the TidbCluster go to the real API server.
+        eks = real.call(w -> {
+          io.pdlab.k8s.eks.EksWorld e = new io.pdlab.k8s.eks.EksWorld(w,
+              io.pdlab.k8s.provision.EksGraph.onExistingCluster(provisioning.params()),
+              provisioning.shape(), real::startMeasuring);
+          ScenarioRunner.scheduleFaults(w, s, provisioning.installed(), real);
+          e.start();
+          return e;
+        });
+      }
       long quiet = ScenarioRunner.quietUs(s);
       try {
         real.waitUntil(() -> {
           long now = real.nowUs();
+          if (eks != null) {
+            return now >= s.durationUs() || real.call(w -> eks.finished());
+          }
           long boot = real.bootstrappedAtUs();
           return now >= s.durationUs()
               || (stopEarly && boot >= 0 && now >= Math.max(boot, quiet) + SETTLE_US);
@@ -86,7 +109,9 @@ public final class RealRunner {
       }
       RunMeasures m = real.measures();
       real.run(atEnd);
-      return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m));
+      List<String> applied = eks == null ? List.of()
+          : real.call(w -> ScenarioRunner.applyTimeline(eks));
+      return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m), applied);
     }
   }
 

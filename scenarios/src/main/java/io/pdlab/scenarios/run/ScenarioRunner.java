@@ -124,11 +124,12 @@ public final class ScenarioRunner {
   public static List<String> unsupported(Scenario s, Backend backend) {
     List<String> out = new ArrayList<>();
     boolean provisions = switch (backend) {
-      case SIM -> true;
-      case ETCD, ETCD_CONTAINERS, K3S, K8S -> false;
+      case SIM, K8S -> true; // on k8s: against its real control plane
+      case ETCD, ETCD_CONTAINERS, K3S -> false;
     };
     if (s.infra().provision() && !provisions) {
-      out.add("infra.provision: the EKS provisioning graph runs only on the simulated backend");
+      out.add("infra.provision: the EKS provisioning graph runs on the simulated backend and on"
+          + " k8s (its steps after EKS against the real control plane)");
     }
     for (FaultDef f : s.faults()) {
       FaultKind.Refusal refusal = f.kind().refusal(backend);
@@ -202,13 +203,16 @@ public final class ScenarioRunner {
   }
 
   /**
-   * {@code infra.provision: true}: the Terraform-like graph builds EKS (worker groups per
-   * cluster), Helm installs tidb-operator and one TidbCluster per cluster, and the run goes on
-   * until TiDB serves everywhere or the duration ends. Only tidb-operator's discovery strategy
-   * is provisioned this way (it is what the AWS scripts deploy); faults count from the apply's
-   * start.
+   * What {@code infra.provision: true} provisions for {@code s}: one TidbCluster per cluster on
+   * EKS's worker groups, each reaching its PD replicas. Only tidb-operator's discovery strategy is
+   * provisioned this way (it is what the AWS scripts deploy).
+   *
+   * @param desired the members all clusters reach together
    */
-  private static ScenarioResult runProvisioned(Scenario s, long seed, TraceSink trace) {
+  record Provisioning(io.pdlab.k8s.provision.ProvisionParameters params,
+      io.pdlab.k8s.eks.EksWorld.Shape shape, List<Installed> installed, int desired) {}
+
+  static Provisioning provisioning(Scenario s) {
     List<String> names = new ArrayList<>();
     for (ClusterDef c : s.clusters()) {
       if (!c.strategy().equals("discovery")) {
@@ -219,12 +223,6 @@ public final class ScenarioRunner {
       names.add(c.name());
     }
     ClusterDef first = s.clusters().get(0);
-    io.pdlab.k8s.eks.EksWorld e = new io.pdlab.k8s.eks.EksWorld(seed,
-        Budget.of(MAX_EVENTS, s.durationUs() + 1), trace != null,
-        io.pdlab.k8s.provision.ProvisionParameters.of(names.toArray(new String[0])),
-        new io.pdlab.k8s.eks.EksWorld.Shape(first.pdReplicas(), first.tikvReplicas(),
-            first.tidbReplicas()), trace);
-    K8sWorld w = e.world();
     int desired = 0;
     List<Installed> installed = new ArrayList<>();
     for (ClusterDef c : s.clusters()) {
@@ -232,20 +230,49 @@ public final class ScenarioRunner {
       installed.add(new Installed(c, Strategies.DISCOVERY, new ClusterSpec(c.name(), c.name(),
           c.pdReplicas(), "pd", new TreeMap<>(), List.of(), c.tikvReplicas(), c.tidbReplicas())));
     }
-    w.measures().expectSize(desired);
+    return new Provisioning(
+        io.pdlab.k8s.provision.ProvisionParameters.of(names.toArray(new String[0])),
+        new io.pdlab.k8s.eks.EksWorld.Shape(first.pdReplicas(), first.tikvReplicas(),
+            first.tidbReplicas()), installed, desired);
+  }
+
+  /** The apply's timeline, or what it had left when the run ended. */
+  static List<String> applyTimeline(io.pdlab.k8s.eks.EksWorld e) {
+    if (!e.finished()) {
+      try {
+        e.result();
+      } catch (IllegalStateException left) {
+        return List.of(left.getMessage());
+      }
+    }
+    return e.result().toText().lines().toList();
+  }
+
+  /**
+   * {@code infra.provision: true}: the Terraform-like graph builds EKS (worker groups per
+   * cluster), Helm installs tidb-operator and one TidbCluster per cluster, and the run goes on
+   * until TiDB serves everywhere or the duration ends; faults count from the apply's start.
+   */
+  private static ScenarioResult runProvisioned(Scenario s, long seed, TraceSink trace) {
+    Provisioning p = provisioning(s);
+    io.pdlab.k8s.eks.EksWorld e = new io.pdlab.k8s.eks.EksWorld(seed,
+        Budget.of(MAX_EVENTS, s.durationUs() + 1), trace != null, p.params(), p.shape(), trace);
+    K8sWorld w = e.world();
+    w.measures().expectSize(p.desired());
     w.measures().requirePdClusterId(true); // provisioning installs PD clusters (discovery)
-    scheduleFaults(w, s, installed, null);
+    scheduleFaults(w, s, p.installed(), null);
     e.start();
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
     RunMeasures m = w.measures().measures();
-    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
+    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m),
+        applyTimeline(e));
   }
 
   /**
    * Schedules every fault at its time; pod start faults are registered with the kubelet now. Each
    * fault is one event at its time, also those that have nothing left to do then.
    */
-  private static void scheduleFaults(K8sWorld w, Scenario s, List<Installed> installed,
+  static void scheduleFaults(K8sWorld w, Scenario s, List<Installed> installed,
       RealWorld real) {
     FaultActions actions = new FaultActions(w, installed, real);
     for (FaultDef f : s.faults()) {

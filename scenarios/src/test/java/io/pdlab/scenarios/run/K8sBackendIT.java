@@ -164,6 +164,67 @@ class K8sBackendIT {
     near(t0 + 19, times(trace, "basic-pd-1", "started").get(1), "restart after the crash");
   }
 
+  /** Resource names and their (start, finish) in seconds from an apply's timeline lines. */
+  static java.util.Map<String, double[]> applied(List<String> lines) {
+    java.util.Map<String, double[]> out = new java.util.TreeMap<>();
+    for (String l : lines) {
+      String[] f = l.split(" ");
+      if (f.length == 3 && f[0].endsWith("s") && f[1].endsWith("s")) {
+        out.put(f[2], new double[] {Double.parseDouble(f[0].substring(0, f[0].length() - 1)),
+            Double.parseDouble(f[1].substring(0, f[1].length() - 1))});
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code infra.provision: true} on k8s: the simulator's Terraform apply, its cloud resources
+   * taking no time, registers EKS's worker-group nodes with their taints and labels, creates the
+   * storage classes and local volumes, starts tidb-operator and applies the TidbCluster on the
+   * real API server, and wait-tidb-ready sees PD, TiKV and TiDB ready: the same resources as the
+   * simulated path, each started only after what it depends on finished.
+   */
+  @Test
+  void provisioningRunsTheSimulatorsApplyAgainstTheRealControlPlane() {
+    assumeK8s();
+    Scenario s = ScenarioParser.parse("""
+        name: eks-on-k8s
+        backend: k8s
+        infra: {provision: true}
+        clusters:
+          - {name: demo, strategy: discovery, pd: {replicas: 3}, tikv: {replicas: 1},
+             tidb: {replicas: 1}}
+        duration: 5m
+        expect: {outcome: ok, clusterIds: 1}
+        """, "eks-on-k8s.yaml");
+    List<String> nodes = new java.util.ArrayList<>();
+    int[] volumes = new int[1];
+    ScenarioResult r = RealRunner.run(s, s.seed(), null, false, w -> {
+      for (io.pdlab.k8s.api.Node n : w.store().<io.pdlab.k8s.api.Node>list(
+          io.pdlab.k8s.api.Kind.NODE)) {
+        nodes.add(n.meta().name() + " " + n.meta().labels().get("dedicated") + " " + n.taints());
+      }
+      volumes[0] = w.store().list(io.pdlab.k8s.api.Kind.PERSISTENT_VOLUME).size();
+    });
+    assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe() + "\n"
+        + String.join("\n", r.provisioning()));
+    java.util.Map<String, double[]> real = applied(r.provisioning());
+    ScenarioResult sim = ScenarioRunner.run(new Scenario(s.source(), s.name(), Backend.SIM,
+        s.seed(), s.infra(), s.clusters(), s.faults(), 40 * 60_000_000L, s.expect()), null, null);
+    assertEquals(applied(sim.provisioning()).keySet(), real.keySet());
+    var plan = io.pdlab.k8s.provision.ResourceGraph.forEks(io.pdlab.k8s.provision
+        .ProvisionParameters.of("demo"));
+    for (String name : plan.names()) {
+      for (String dep : plan.dependencies(name)) {
+        assertTrue(real.get(name)[0] >= real.get(dep)[1], name + " started before " + dep
+            + " finished: " + r.provisioning());
+      }
+    }
+    assertTrue(nodes.contains("pd-0 pd [dedicated=pd:NoSchedule]"), nodes.toString());
+    assertEquals(3, nodes.stream().filter(n -> n.startsWith("pd-")).count(), nodes.toString());
+    assertTrue(volumes[0] >= 6, "local volumes of the pd and tikv nodes: " + volumes[0]);
+  }
+
   /** Worker groups of the cluster's own, pd nodes with local disks (m5d). */
   static String workerGroups(int pdNodes) {
     return """

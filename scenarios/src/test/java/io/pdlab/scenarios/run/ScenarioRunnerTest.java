@@ -223,8 +223,8 @@ class ScenarioRunnerTest {
           - {at: 1s, kind: crash, member: 0}
           - {at: 1.5s, kind: partition, groups: [[0], [1, 2]], for: 2s}
         """, "cut.yaml");
-    String provision = "infra.provision: the EKS provisioning graph runs only on the simulated"
-        + " backend";
+    String provision = "infra.provision: the EKS provisioning graph runs on the simulated"
+        + " backend and on k8s (its steps after EKS against the real control plane)";
     String partition = "fault at 1500 ms: backend 'etcd' cannot partition members (local"
         + " processes share the host's loopback); use backend etcd-containers";
     assertEquals(List.of(), ScenarioRunner.unsupported(parsed, Backend.SIM));
@@ -232,6 +232,9 @@ class ScenarioRunnerTest {
         Backend.ETCD));
     assertEquals(List.of(provision), ScenarioRunner.unsupported(parsed,
         Backend.ETCD_CONTAINERS));
+    assertEquals(List.of(partition.replace("'etcd'", "'k8s'").replace("local processes share",
+        "the node agent's pods are local processes sharing")), ScenarioRunner.unsupported(parsed,
+        Backend.K8S));
 
     Scenario s = new Scenario(parsed.source(), parsed.name(), Backend.ETCD, parsed.seed(),
         Infra.DEFAULT, parsed.clusters(), parsed.faults(), parsed.durationUs(), null);

@@ -61,13 +61,29 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
   /** As above, with a trace sink attached from the start. */
   public EksWorld(long seed, Budget budget, boolean traceEnabled, ProvisionParameters params,
       Shape shape, io.pdlab.sim.trace.TraceSink sink) {
-    this.world = new K8sWorld(seed, budget, traceEnabled, sink);
+    this(new K8sWorld(seed, budget, traceEnabled, sink), params, shape, null);
+  }
+
+  /**
+   * The same provisioning over {@code world}, simulated or a real control plane's (the {@code
+   * k8s} backend, where {@link EksGraph#onExistingCluster} gives the plan: the cloud's resources
+   * take no time and the Kubernetes work is real). {@code startMeasuring} is called when the
+   * first tidb-cluster release is applied, where bootstrap time counts from; null: the world's
+   * own measures (a simulated world).
+   */
+  public EksWorld(K8sWorld world, ProvisionParameters params, Shape shape,
+      Runnable startMeasuring) {
+    this.world = world;
     this.params = params;
     this.shape = shape;
+    this.startMeasuring = startMeasuring != null ? startMeasuring
+        : () -> world.measures().startMeasuring();
     ResourceGraph plan = ResourceGraph.forEks(params);
-    this.apply = new TerraformApply(plan, world.sim(), world.sim().stream("terraform"), this,
-        this);
+    this.apply = new TerraformApply(plan, world.kernel(), world.kernel().stream("terraform"),
+        this, this);
   }
+
+  private final Runnable startMeasuring;
 
   public K8sWorld world() {
     return world;
@@ -115,7 +131,7 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
         n.taints(), new Resources(n.cpuMillis(), n.memoryMiB()), n.localDisks(), n.zone(), true,
         false));
     if (!n.localDisks().isEmpty()) {
-      world.sim().schedule(LOCAL_VOLUME_SCAN_MS * 1_000, () -> {
+      world.kernel().schedule(LOCAL_VOLUME_SCAN_MS * 1_000, () -> {
         int i = 0;
         for (String disk : n.localDisks()) {
           String pv = "local-pv-" + n.name() + "-" + i++;
@@ -127,8 +143,15 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
     }
   }
 
+  /** Each resource's start and end go into the trace, under the plan's names, on any backend. */
+  @Override
+  public void resourceStarted(String name, long atUs) {
+    world.kernel().note("terraform", name + " started");
+  }
+
   @Override
   public void resourceDone(String name, long atUs) {
+    world.kernel().note("terraform", name + " done");
     if (name.equals("setup-env")) {
       world.store().create(new StorageClass(ObjectMeta.of("", "local-storage"),
           "kubernetes.io/no-provisioner", "WaitForFirstConsumer", "Retain"));
@@ -140,12 +163,12 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
   @Override
   public void clusterReleaseApplied(String cluster, long atUs) {
     // Bootstrap time counts from the first pod created (protocols.md section 4): the release.
-    world.measures().startMeasuring();
+    startMeasuring.run();
     world.store().create(tidbCluster(cluster));
     String op = Strategies.tidbOperatorProcess(cluster);
-    world.sim().addProcess(op, Strategies.CONTROL_PLANE,
+    world.kernel().addProcess(op, Strategies.CONTROL_PLANE,
         x -> new TidbOperatorV1(world, cluster, cluster));
-    world.sim().start(op);
+    world.kernel().start(op);
     TreeMap<String, String> ml = new TreeMap<>();
     ml.put("app.kubernetes.io/component", "monitor");
     ml.put("app.kubernetes.io/instance", cluster);

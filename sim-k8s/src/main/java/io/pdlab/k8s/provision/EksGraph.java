@@ -128,6 +128,28 @@ public final class EksGraph {
     return b.build();
   }
 
+  /**
+   * {@code p} for a Kubernetes that already exists (the {@code k8s} backend's private control
+   * plane stands in for EKS): every duration of the plan, its steps' and the node-join and
+   * load-balancer delays, is zero, so the apply walks the same resources in the same order under
+   * the same names and takes only the time its real work takes (nodes registered, storage
+   * classes and volumes created, the TidbCluster applied, wait-tidb-ready's polls).
+   */
+  public static ProvisionParameters onExistingCluster(ProvisionParameters p) {
+    ResourceGraph plan = build(p);
+    TreeSet<String> names = new TreeSet<>(List.of(NODE_JOIN, LB_HOSTNAME));
+    for (String r : plan.names()) {
+      for (Step s : plan.resource(r).steps()) {
+        names.add(s.name());
+      }
+    }
+    ProvisionParameters out = p;
+    for (String n : names) {
+      out = out.withOverride(n, Distribution.constant(0));
+    }
+    return out;
+  }
+
   /** The nodes an ASG brings up: names, capacity, taint and labels, disks, zone round-robin. */
   static List<NodeSpec> nodes(String cluster, String workerGroup, WorkerGroupConfig cfg) {
     List<NodeSpec> out = new ArrayList<>();
