@@ -28,7 +28,7 @@ final class Records {
     return new RunRecord(r.scenario().name(), r.scenario().backend().label(), strategy,
         members, r.seed(), fault, m.outcome().label(), m.bootstrapUs() < 0 ? null
         : m.bootstrapUs() / 1_000, m.unavailableUs() / 1_000, m.zeroToleranceUs() / 1_000, etcd,
-        pd, r.events(), params(r.scenario()), m.timeline(), joinCosts(m));
+        pd, r.events(), params(r.scenario()), m.timeline(), joinCosts(m), r.nodeKinds());
   }
 
   /** The params a record of {@code sc} carries: its duration and its first cluster's timing. */

@@ -36,11 +36,14 @@ import java.util.TreeMap;
  * @param params every parameter the run used, knob name to value
  * @param timeline membership timeline, one line per change, for the report; may be empty
  * @param joinCosts per-join durations with what they were made of; may be empty
+ * @param nodes how many nodes of each kind ran the run's pods: {@code model} (the simulator's
+ *     kubelet), {@code agent} (pdlab's node agent under a real control plane), {@code kubelet};
+ *     may be empty (records written before it existed)
  */
 @JsonPropertyOrder({
   "scenario", "backend", "strategy", "members", "seed", "fault", "outcome", "bootstrapMs",
   "unavailableMs", "zeroToleranceMs", "etcdClusterIds", "pdClusterIds", "events", "params",
-  "timeline", "joinCosts"
+  "timeline", "joinCosts", "nodes"
 })
 public record RunRecord(
     @JsonProperty(value = "scenario", required = true) String scenario,
@@ -58,7 +61,8 @@ public record RunRecord(
     @JsonProperty(value = "events", required = true) long events,
     @JsonProperty(value = "params", required = true) SortedMap<String, String> params,
     @JsonProperty("timeline") List<String> timeline,
-    @JsonProperty("joinCosts") List<JoinCost> joinCosts) {
+    @JsonProperty("joinCosts") List<JoinCost> joinCosts,
+    @JsonProperty("nodes") SortedMap<String, Integer> nodes) {
 
   /** Checks every field (a bad value names the field) and takes immutable copies. */
   public RunRecord {
@@ -89,6 +93,22 @@ public record RunRecord(
     params = Collections.unmodifiableSortedMap(sorted);
     timeline = timeline == null ? List.of() : copy("timeline", timeline);
     joinCosts = joinCosts == null ? List.of() : copy("joinCosts", joinCosts);
+    TreeMap<String, Integer> kinds = new TreeMap<>();
+    if (nodes != null) {
+      nodes.forEach((k, v) -> kinds.put(Check.notNull("nodes key", k), (int) Check.nonNegative(
+          "nodes['" + k + "']", Check.notNull("nodes['" + k + "']", v))));
+    }
+    nodes = Collections.unmodifiableSortedMap(kinds);
+  }
+
+  /** A record that does not say which kinds of node ran it. */
+  public RunRecord(String scenario, String backend, String strategy, int members, long seed,
+      String fault, String outcome, Long bootstrapMs, long unavailableMs, long zeroToleranceMs,
+      List<String> etcdClusterIds, List<String> pdClusterIds, long events,
+      SortedMap<String, String> params, List<String> timeline, List<JoinCost> joinCosts) {
+    this(scenario, backend, strategy, members, seed, fault, outcome, bootstrapMs, unavailableMs,
+        zeroToleranceMs, etcdClusterIds, pdClusterIds, events, params, timeline, joinCosts,
+        null);
   }
 
   private static <T> List<T> copy(String field, List<T> list) {

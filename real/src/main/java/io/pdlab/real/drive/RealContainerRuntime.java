@@ -43,6 +43,19 @@ public final class RealContainerRuntime implements ContainerRuntime {
     };
   }
 
+  /**
+   * The address pod {@code pod} is reached at when this runtime runs it: an etcd or PD member's
+   * own (its client URL's host, a loopback address of its own on the etcd backend), the host's
+   * loopback for the others (discovery serves on 127.0.0.1).
+   */
+  public static String address(Pod pod, RealContext rc) {
+    String role = pod.spec().containers().get(0).role();
+    if (!role.equals("etcd") && !role.equals("pd")) {
+      return "127.0.0.1";
+    }
+    return java.net.URI.create(rc.node(pod.meta().name()).clientUrl()).getHost();
+  }
+
   @Override
   public boolean ready(Container c, Process p) {
     return switch (c.role()) {

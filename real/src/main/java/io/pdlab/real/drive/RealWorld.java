@@ -78,9 +78,13 @@ public final class RealWorld implements AutoCloseable {
       ExternalMeasures mRef = m;
       this.k8s = rt.call(w -> {
         w.addLifecycleListener(new Faults(rcRef));
-        return kube == null ? new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef))
-            : new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef), kube.open(w),
-                kube::nodeLost);
+        if (kube == null) {
+          return new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef));
+        }
+        io.pdlab.real.kube.KubeApiStore api = kube.open(w);
+        api.setPodAddresses(p -> RealContainerRuntime.address(p, rcRef));
+        return new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef), api,
+            kube::nodeLost);
       });
     } catch (RuntimeException e) {
       if (m != null) {

@@ -85,6 +85,8 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
   private long revision;
   private long writes;
   private volatile boolean closed;
+  /** The address the node agent gives a pod it runs (null: none); see {@link #setPodAddresses}. */
+  private java.util.function.Function<io.pdlab.k8s.api.Pod, String> podAddress = p -> null;
 
   /**
    * @param client the API server's client
@@ -101,6 +103,19 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
       deletedAt.put(k, new TreeMap<>());
       watchers.put(k, new ArrayList<>());
     }
+  }
+
+  /**
+   * How the node agent addresses the pods it runs: a Running pod's status written through this
+   * store carries that address as {@code podIP}/{@code podIPs}, as a kubelet reports its pods'.
+   */
+  public void setPodAddresses(java.util.function.Function<io.pdlab.k8s.api.Pod, String> address) {
+    this.podAddress = java.util.Objects.requireNonNull(address, "address");
+  }
+
+  /** The API server's client, for what the model's objects do not hold (tests, reports). */
+  public KubernetesClient client() {
+    return client;
   }
 
   /** The kinds this store holds: every kind the model has a type for. */
@@ -248,6 +263,15 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
         rv = versionOf(result);
       }
       if (status != null) {
+        if (obj instanceof io.pdlab.k8s.api.Pod pod && status instanceof ObjectNode st
+            && "Running".equals(pod.status().phase())) {
+          String ip = podAddress.apply(pod);
+          if (ip != null) {
+            st.put("podIP", ip);
+            st.set("podIPs", JsonNodeFactory.instance.arrayNode().add(
+                JsonNodeFactory.instance.objectNode().put("ip", ip)));
+          }
+        }
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         p.set("status", status);
         result = r.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),

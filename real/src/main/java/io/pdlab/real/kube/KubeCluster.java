@@ -84,7 +84,7 @@ public final class KubeCluster implements AutoCloseable {
    * The model's store over this cluster's API, delivering its watch events to {@code world};
    * made once per cluster, its informers synced when this returns.
    */
-  public synchronized ObjectStore open(Scheduler world) {
+  public synchronized KubeApiStore open(Scheduler world) {
     if (store != null) {
       throw new IllegalStateException("the store of " + cp + " is open already");
     }

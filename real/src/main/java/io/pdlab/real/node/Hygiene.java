@@ -20,10 +20,31 @@ public final class Hygiene {
   private Hygiene() {
   }
 
-  /** Tracks an open backend (or control plane), installing the shutdown hook on first use. */
+  /** Set when the hook starts: from then on nothing new may start. */
+  private static boolean shuttingDown;
+
+  /**
+   * Tracks an open backend (or control plane), installing the shutdown hook on first use. Once
+   * the JVM is shutting down (^C, SIGTERM, System.exit) the hook may already have closed what was
+   * open, while another thread goes on to start the next run: such a late backend is closed here
+   * at once (removing the directory it just made) and refused.
+   *
+   * @throws IllegalStateException when the JVM is shutting down
+   */
   public static void register(AutoCloseable backend) {
     installHook();
-    OPEN.add(backend);
+    synchronized (Hygiene.class) {
+      if (!shuttingDown) {
+        OPEN.add(backend);
+        return;
+      }
+    }
+    try {
+      backend.close();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "could not close " + backend + " at JVM exit", e);
+    }
+    throw new IllegalStateException("the JVM is shutting down: no new run starts");
   }
 
   /** Stops tracking a closed backend. */
@@ -46,6 +67,9 @@ public final class Hygiene {
   }
 
   private static void runHook() {
+    synchronized (Hygiene.class) {
+      shuttingDown = true;
+    }
     for (AutoCloseable b : new ArrayList<>(OPEN)) {
       try {
         b.close();

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A JVM for {@link HygieneIT}: opens a backend under a given base directory, starts one member,
- * prints {@code READY <run dir> <pid|container id>}, then exits through System.exit ("exit") or
- * waits to be killed ("wait").
+ * prints {@code READY <run dir> <pid|container id>}, then exits through System.exit ("exit"),
+ * waits to be killed ("wait"), or opens and closes new backends until killed ("churn").
  */
 final class HygieneChild {
 
@@ -30,6 +30,19 @@ final class HygieneChild {
     System.out.flush();
     if (mode.equals("exit")) {
       System.exit(0);
+    }
+    if (mode.equals("churn")) {
+      // A sweep that goes on starting runs while the JVM is being shut down: each new backend
+      // makes a run directory; one made after the shutdown hook closed what was open must not
+      // outlive the JVM.
+      for (long deadline = System.nanoTime() + 120_000_000_000L; System.nanoTime() < deadline; ) {
+        try {
+          new LocalEtcdBackend(EtcdBinary.locate(), base).close();
+        } catch (IllegalStateException e) {
+          Thread.sleep(120_000); // refused: the JVM is going down
+        }
+      }
+      System.exit(3);
     }
     Thread.sleep(120_000);
     System.exit(3);

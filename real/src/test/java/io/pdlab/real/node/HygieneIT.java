@@ -72,6 +72,25 @@ class HygieneIT {
     assertNoLocalLeftovers(c);
   }
 
+  /**
+   * SIGTERM while another thread keeps starting runs (as a compare sweep does): a backend that
+   * registers after the shutdown hook closed the open ones is closed and refused, so no run
+   * directory outlives the JVM.
+   */
+  @Test
+  void sigtermDuringASweepLeavesNoRunDirectory() throws Exception {
+    RealPrerequisites.requireBackend("etcd");
+    Child c = launch("local", "churn");
+    Thread.sleep(300); // the sweep is creating and removing run directories
+    c.process().destroy();
+    awaitExit(c.process());
+    assertNoLocalLeftovers(c);
+    try (var runs = Files.list(base)) {
+      assertEquals(List.of(), runs.filter(p -> p.getFileName().toString().startsWith("run-"))
+          .toList());
+    }
+  }
+
   @Test
   void afterKillNineTheReaperRemovesOrphanProcessesAndTheRunDirectory() throws Exception {
     RealPrerequisites.requireBackend("etcd");

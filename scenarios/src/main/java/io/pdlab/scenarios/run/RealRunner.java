@@ -111,7 +111,8 @@ public final class RealRunner {
       real.run(atEnd);
       List<String> applied = eks == null ? List.of()
           : real.call(w -> ScenarioRunner.applyTimeline(eks));
-      return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m), applied);
+      return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m), applied,
+          real.call(w -> w.nodeKinds()));
     }
   }
 

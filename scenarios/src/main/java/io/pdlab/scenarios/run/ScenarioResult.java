@@ -3,6 +3,8 @@ package io.pdlab.scenarios.run;
 import io.pdlab.pd.run.RunMeasures;
 import io.pdlab.scenarios.model.Scenario;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What one run of a scenario gave.
@@ -14,18 +16,22 @@ import java.util.List;
  * @param provisioning with {@code infra.provision: true}, the Terraform apply's timeline, one
  *     line per resource under the plan's names ({@code ApplyResult.toText}), or what was left
  *     when the run ended first; empty otherwise
+ * @param nodes each node's name and kind, {@code model} (the simulator's kubelet, also under
+ *     real etcd members) or {@code agent} (pdlab's node agent on a real control plane)
  */
 public record ScenarioResult(Scenario scenario, long seed, RunMeasures measures, long events,
-    List<String> failures, List<String> provisioning) {
+    List<String> failures, List<String> provisioning, SortedMap<String, String> nodes) {
   public ScenarioResult {
     failures = List.copyOf(failures);
     provisioning = List.copyOf(provisioning);
+    nodes = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(nodes));
   }
 
-  /** A run without provisioning. */
-  public ScenarioResult(Scenario scenario, long seed, RunMeasures measures, long events,
-      List<String> failures) {
-    this(scenario, seed, measures, events, failures, List.of());
+  /** How many nodes of each kind ran the run's pods. */
+  public SortedMap<String, Integer> nodeKinds() {
+    TreeMap<String, Integer> out = new TreeMap<>();
+    nodes.values().forEach(k -> out.merge(k, 1, Integer::sum));
+    return out;
   }
 
   public boolean passed() {

@@ -114,7 +114,8 @@ public final class ScenarioRunner {
       w.sim().runUntil(s.durationUs());
     }
     RunMeasures m = w.measures().measures();
-    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m));
+    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m), List.of(),
+        w.nodeKinds());
   }
 
   /**
@@ -265,7 +266,7 @@ public final class ScenarioRunner {
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
     RunMeasures m = w.measures().measures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m),
-        applyTimeline(e));
+        applyTimeline(e), w.nodeKinds());
   }
 
   /**

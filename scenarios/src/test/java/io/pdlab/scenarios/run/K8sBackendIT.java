@@ -58,6 +58,8 @@ class K8sBackendIT {
           ScenarioResult r = ScenarioRunner.run(scenario(strategy, 3, "", "", "150s",
               "expect: {outcome: ok, clusterIds: 1}"), null, null, true);
           assertEquals(Backend.K8S, r.scenario().backend());
+          assertEquals(java.util.Map.of("agent", 5), r.nodeKinds(), "3 PD nodes and 2 spare,"
+              + " all run by pdlab's node agent: " + r.nodes());
           assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe() + "\n"
               + String.join("\n", r.measures().timeline()));
           assertTrue(r.measures().bootstrapUs() > 0, r.measures().describe());
@@ -274,16 +276,29 @@ class K8sBackendIT {
     Scenario s = scenario("discovery", 3, workerGroups(3),
         "faults:\n  - {at: 10s, kind: node-loss, node: basic-pd-0}", "180s", "");
     java.util.List<String> pending = new java.util.ArrayList<>();
-    RealRunner.run(s, s.seed(), null, false, w -> {
+    java.util.List<String> addresses = new java.util.ArrayList<>();
+    ScenarioResult r = RealRunner.run(s, s.seed(), null, false, w -> {
+      var client = ((io.pdlab.real.kube.KubeApiStore) w.store()).client();
       for (io.pdlab.k8s.api.Pod p : w.store().<io.pdlab.k8s.api.Pod>listIn(
           io.pdlab.k8s.api.Kind.POD, "basic", p -> p.meta().name().startsWith("basic-pd-"))) {
         if (p.status().phase().equals("Pending")) {
           pending.add(p.meta().name() + ": " + p.status().reason());
+        } else {
+          addresses.add(p.meta().name() + " " + client.pods().inNamespace("basic")
+              .withName(p.meta().name()).get().getStatus().getPodIP());
         }
       }
     });
     assertEquals(1, pending.size(), pending.toString());
     assertTrue(pending.get(0).contains("volume node affinity conflict"), pending.toString());
+    // The agent reports each running PD's own address (its member's loopback address).
+    assertEquals(2, addresses.size(), addresses.toString());
+    assertTrue(addresses.stream().allMatch(a -> a.matches("basic-pd-\\d 127\\.0\\.\\d+\\.\\d+")),
+        addresses.toString());
+    assertEquals(2, addresses.stream().map(a -> a.split(" ")[1]).distinct().count(),
+        addresses.toString());
+    assertEquals(java.util.Map.of("agent", 4), r.nodeKinds(), "the lost pd node is gone: "
+        + r.nodes());
   }
 
   @Test

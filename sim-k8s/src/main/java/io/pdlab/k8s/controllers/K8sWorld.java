@@ -482,6 +482,18 @@ public final class K8sWorld implements PodEnv {
     }
   }
 
+  /**
+   * Every node and what runs its pods: {@code model} (this world's kubelet model) or, on a real
+   * control plane, {@code agent} (pdlab's node agent, this world as well).
+   */
+  public TreeMap<String, String> nodeKinds() {
+    TreeMap<String, String> out = new TreeMap<>();
+    for (Node n : store.<Node>list(Kind.NODE)) {
+      out.put(n.meta().name(), modelControlPlane ? "model" : "agent");
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ PodEnv
 
   /** A pod's DNS name resolves once its container started plus the propagation delay. */
