@@ -34,7 +34,9 @@ final class HygieneChild {
     if (mode.equals("churn")) {
       // A sweep that goes on starting runs while the JVM is being shut down: each new backend
       // makes a run directory; one made after the shutdown hook closed what was open must not
-      // outlive the JVM.
+      // outlive the JVM. Something that takes a second to close (as a control plane does) keeps
+      // the hook busy meanwhile.
+      Hygiene.register(() -> Thread.sleep(1_000));
       for (long deadline = System.nanoTime() + 120_000_000_000L; System.nanoTime() < deadline; ) {
         try {
           new LocalEtcdBackend(EtcdBinary.locate(), base).close();
