@@ -395,10 +395,62 @@ final class Fabric8Objects {
       cs.setImage(c.image());
       cs.setReady(s.ready());
       cs.setRestartCount(s.restarts());
+      cs.setState(containerState(s));
       statuses.add(cs);
     }
     out.setContainerStatuses(statuses);
     return out;
+  }
+
+  /** Exit code a kubelet reports for a container killed by SIGKILL (128 + 9). */
+  static final int KILLED_EXIT_CODE = 137;
+
+  /**
+   * The container state a kubelet reports for a pod in the model's status: waiting with the
+   * reason the model's kubelet gives (CrashLoopBackOff with its back-off message, ImagePullBackOff
+   * for a container that never starts), running, or terminated for a Failed pod (exit 137 when it
+   * was killed, 1 otherwise, with the model's reason as message); none while Pending for lack of
+   * a node or without a reason.
+   */
+  static io.fabric8.kubernetes.api.model.ContainerState containerState(PodStatus s) {
+    io.fabric8.kubernetes.api.model.ContainerState state =
+        new io.fabric8.kubernetes.api.model.ContainerState();
+    String reason = s.reason() == null ? "" : s.reason();
+    int colon = reason.indexOf(": ");
+    String word = colon < 0 ? reason : reason.substring(0, colon);
+    boolean waitingReason = word.matches("[A-Z][A-Za-z]+");
+    switch (s.phase()) {
+      case "Running" -> {
+        if (waitingReason) {
+          state.setWaiting(new io.fabric8.kubernetes.api.model.ContainerStateWaiting(
+              colon < 0 ? null : reason.substring(colon + 2), word));
+        } else {
+          state.setRunning(new io.fabric8.kubernetes.api.model.ContainerStateRunning());
+        }
+      }
+      case "Pending" -> {
+        if (!waitingReason) {
+          return null;
+        }
+        state.setWaiting(new io.fabric8.kubernetes.api.model.ContainerStateWaiting(
+            colon < 0 ? null : reason.substring(colon + 2), word));
+      }
+      case "Failed", "Succeeded" -> {
+        io.fabric8.kubernetes.api.model.ContainerStateTerminated t =
+            new io.fabric8.kubernetes.api.model.ContainerStateTerminated();
+        t.setExitCode(s.phase().equals("Succeeded") ? 0
+            : reason.contains("killed") ? KILLED_EXIT_CODE : 1);
+        t.setReason(s.phase().equals("Succeeded") ? "Completed" : "Error");
+        if (!reason.isEmpty()) {
+          t.setMessage(reason);
+        }
+        state.setTerminated(t);
+      }
+      default -> {
+        return null;
+      }
+    }
+    return state;
   }
 
   // ---------------------------------------------------------------- Service

@@ -504,6 +504,44 @@ class ModelObjectsTest {
         ((Pod) ModelObjects.fromFabric8(Kind.POD, f)).status());
   }
 
+  /**
+   * The container state written for the model's pod status is the one a kubelet would report,
+   * and reading it back gives the same status.
+   */
+  @Test
+  void theContainerStateFollowsTheModelsStatus() {
+    var f = parse(io.fabric8.kubernetes.api.model.Pod.class, CRASHING_POD);
+    Pod model = (Pod) ModelObjects.fromFabric8(Kind.POD, f);
+    for (PodStatus st : List.of(new PodStatus("Running", true, "", 0),
+        new PodStatus("Running", false, "CrashLoopBackOff: back-off 20s (exited)", 2),
+        new PodStatus("Pending", false, "ImagePullBackOff", 0),
+        new PodStatus("Pending", false, "0/4 nodes are available: 4 Insufficient cpu.", 0),
+        new PodStatus("Failed", false, "container killed", 0),
+        new PodStatus("Failed", false, "exited with status 2", 1))) {
+      var out = (io.fabric8.kubernetes.api.model.Pod) Manifests.toFabric8(model.withStatus(st));
+      var state = out.getStatus().getContainerStatuses().get(0).getState();
+      String shown = switch (st.phase() + "/" + st.restarts()) {
+        case "Running/0" -> state.getRunning() != null ? "running" : "?";
+        case "Running/2" -> state.getWaiting().getReason() + " | "
+            + state.getWaiting().getMessage();
+        case "Pending/0" -> state == null ? "none" : state.getWaiting().getReason();
+        default -> state.getTerminated().getExitCode() + " " + state.getTerminated().getReason()
+            + " | " + state.getTerminated().getMessage();
+      };
+      String expected = switch (st.reason()) {
+        case "" -> "running";
+        case "CrashLoopBackOff: back-off 20s (exited)" -> "CrashLoopBackOff | back-off 20s"
+            + " (exited)";
+        case "ImagePullBackOff" -> "ImagePullBackOff";
+        case "container killed" -> "137 Error | container killed";
+        case "exited with status 2" -> "1 Error | exited with status 2";
+        default -> "none";
+      };
+      assertEquals(expected, shown, st.toString());
+      assertEquals(st, ((Pod) ModelObjects.fromFabric8(Kind.POD, out)).status(), "round trip");
+    }
+  }
+
   @Test
   void anUnscheduledPodCarriesTheSchedulersMessage() {
     Pod p = (Pod) ModelObjects.fromFabric8(Kind.POD,
