@@ -87,7 +87,7 @@ public final class RealRunner {
           io.pdlab.k8s.eks.EksWorld e = new io.pdlab.k8s.eks.EksWorld(w,
               io.pdlab.k8s.provision.EksGraph.onExistingCluster(provisioning.params()),
               provisioning.shape(), real::startMeasuring);
-          ScenarioRunner.scheduleFaults(w, s, provisioning.installed(), real);
+          ScenarioRunner.prepareProvisioned(w, s, provisioning, real);
           e.start();
           return e;
         });

@@ -189,11 +189,7 @@ public final class ScenarioRunner {
     for (ClusterDef c : s.clusters()) {
       BootstrapStrategy strategy = Strategies.byName(c.strategy());
       ClusterSpec spec = placement(s, c);
-      Map<String, String> timing = new TreeMap<>(c.timing());
-      if (timing.containsKey("containerStartMs")) {
-        w.setContainerStartMs(Long.parseLong(timing.remove("containerStartMs")));
-      }
-      w.setTimingOverrides(c.name(), timing);
+      applyTiming(w, c);
       installed.add(new Installed(c, strategy, spec));
     }
     scheduleFaults(w, s, installed, real);
@@ -201,6 +197,23 @@ public final class ScenarioRunner {
       i.strategy.install(w, i.spec);
     }
     return installed;
+  }
+
+  /** A cluster's {@code timing:}: its etcd overrides, and the containers' start time. */
+  static void applyTiming(K8sWorld w, ClusterDef c) {
+    Map<String, String> timing = new TreeMap<>(c.timing());
+    if (timing.containsKey("containerStartMs")) {
+      w.setContainerStartMs(Long.parseLong(timing.remove("containerStartMs")));
+    }
+    w.setTimingOverrides(c.name(), timing);
+  }
+
+  /** Before a provisioned apply starts: each cluster's timing, and the faults scheduled. */
+  static void prepareProvisioned(K8sWorld w, Scenario s, Provisioning p, RealWorld real) {
+    for (ClusterDef c : s.clusters()) {
+      applyTiming(w, c);
+    }
+    scheduleFaults(w, s, p.installed(), real);
   }
 
   /**
@@ -261,7 +274,7 @@ public final class ScenarioRunner {
     K8sWorld w = e.world();
     w.measures().expectSize(p.desired());
     w.measures().requirePdClusterId(true); // provisioning installs PD clusters (discovery)
-    scheduleFaults(w, s, p.installed(), null);
+    prepareProvisioned(w, s, p, null);
     e.start();
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
     RunMeasures m = w.measures().measures();

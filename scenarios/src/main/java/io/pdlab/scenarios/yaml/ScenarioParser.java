@@ -274,6 +274,11 @@ public final class ScenarioParser {
         }
       }
     }
+    if (Boolean.TRUE.equals(provision) && groupsNode != null) {
+      problems.at(groupsNode, "infra.workerGroups does not apply with infra.provision: true (the"
+          + " EKS path brings its own worker groups, provisioning.md section 2); give one or the"
+          + " other");
+    }
     return new Infra(Boolean.TRUE.equals(provision), groups);
   }
 

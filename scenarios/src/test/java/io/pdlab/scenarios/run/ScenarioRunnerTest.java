@@ -126,6 +126,30 @@ class ScenarioRunnerTest {
         "operator: added member basic-0003", "operator: added member basic-0004"), operator);
   }
 
+  /** A provisioned cluster's timing is applied, as an installed one's is (it was ignored). */
+  @Test
+  void aProvisionedClustersTimingIsApplied() {
+    String yaml = """
+        name: eks
+        infra: {provision: true}
+        clusters:
+          - {name: demo, strategy: discovery, pd: {replicas: 3}, tikv: {replicas: 1},
+             tidb: {replicas: 1}%s}
+        duration: 40m
+        """;
+    ScenarioResult slow = ScenarioRunner.run(ScenarioParser.parse(yaml.formatted(
+        ", timing: {containerStartMs: 30000}"), "slow.yaml"), null, null);
+    ScenarioResult usual = ScenarioRunner.run(ScenarioParser.parse(yaml.formatted(""),
+        "usual.yaml"), null, null);
+    assertEquals(Outcome.OK, slow.measures().outcome(), slow.measures().describe());
+    assertEquals(Outcome.OK, usual.measures().outcome(), usual.measures().describe());
+    assertTrue(slow.measures().bootstrapUs() >= usual.measures().bootstrapUs() + 20_000_000L,
+        "30 s container starts: " + slow.measures().bootstrapUs() + " us against "
+        + usual.measures().bootstrapUs() + " us");
+    assertTrue(usual.provisioning().get(usual.provisioning().size() - 1)
+        .startsWith("makespan "), usual.provisioning().toString());
+  }
+
   @Test
   void anOperatorRestartOnAStaticClusterIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -427,6 +427,21 @@ class ScenarioParserErrorTest {
   }
 
   @Test
+  void provisioningBringsItsOwnWorkerGroups() {
+    assertProblems("""
+        name: t
+        infra:
+          provision: true
+          workerGroups:
+            - {name: pd, count: 3, instanceType: m5d.xlarge}
+        clusters:
+          - {name: basic, strategy: discovery, pd: {replicas: 3}}
+        """,
+        "s.yaml:5:5: infra.workerGroups does not apply with infra.provision: true (the EKS path"
+            + " brings its own worker groups, provisioning.md section 2); give one or the other");
+  }
+
+  @Test
   void clusterReferencesAreChecked() {
     assertProblems("""
         name: t
