@@ -130,8 +130,17 @@ public final class RealWorld implements AutoCloseable {
     return runtime.nowUs() - originUs;
   }
 
-  /** Starts measuring now (the bootstrap clock and the probes): the run's time 0. */
-  public void startMeasuring() {
+  private volatile boolean measuring;
+
+  /**
+   * Starts measuring now (the bootstrap clock and the probes): the run's time 0. Later calls do
+   * nothing, as the simulator's (a provisioned run calls it at each cluster's release).
+   */
+  public synchronized void startMeasuring() {
+    if (measuring) {
+      return;
+    }
+    measuring = true;
     originUs = runtime.nowUs();
     measures.start();
   }
