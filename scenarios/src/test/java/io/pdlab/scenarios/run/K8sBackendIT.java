@@ -70,7 +70,7 @@ class K8sBackendIT {
   void aSeedJoinWhoseFirstJoinerNeverStartsIsStuck() {
     assumeK8s();
     ScenarioResult r = ScenarioRunner.run(scenario("seed-join", 3, "",
-        "faults:\n  - {at: 0s, kind: never-start, member: 1}", "40s",
+        "faults:\n  - {at: 0s, kind: never-start, member: 1}", "25s",
         "expect: {outcome: stuck, clusterIds: 1}"), null, null, false);
     assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe() + "\n"
         + String.join("\n", r.measures().timeline()));
@@ -245,7 +245,7 @@ class K8sBackendIT {
   @Test
   void aPdWithoutAPdNodeIsPendingWithTheSchedulersMessage() {
     assumeK8s();
-    Scenario s = scenario("discovery", 4, workerGroups(3), "", "45s", "");
+    Scenario s = scenario("discovery", 4, workerGroups(3), "", "25s", "");
     String[] real = new String[2];
     RealRunner.run(s, s.seed(), null, false, w -> {
       io.pdlab.k8s.api.Pod p = w.store().get(io.pdlab.k8s.api.Kind.POD, "basic/basic-pd-3");
@@ -253,11 +253,11 @@ class K8sBackendIT {
       real[1] = p == null ? "" : p.status().reason();
     });
     io.pdlab.k8s.controllers.K8sWorld model = new io.pdlab.k8s.controllers.K8sWorld(s.seed(),
-        io.pdlab.sim.Budget.of(ScenarioRunner.MAX_EVENTS, 45_000_001), false);
+        io.pdlab.sim.Budget.of(ScenarioRunner.MAX_EVENTS, 25_000_001), false);
     ScenarioRunner.buildInfra(model, s);
     model.measures().startMeasuring();
     ScenarioRunner.install(model, s, null);
-    model.sim().runUntil(45_000_000);
+    model.sim().runUntil(25_000_000);
     io.pdlab.k8s.api.Pod m = model.store().get(io.pdlab.k8s.api.Kind.POD, "basic/basic-pd-3");
     assertEquals("Pending", real[0]);
     assertTrue(real[1].startsWith("0/5 nodes are available"), real[1]);
