@@ -4,13 +4,6 @@ package io.pdlab.k8s.controllers;
 public final class K8sConstants {
   private K8sConstants() {}
 
-  /** kubelet container restart back-off: 10 s, doubling (one place: {@code PdWorld}). */
-  public static final long RESTART_BACKOFF_INITIAL_MS =
-      io.pdlab.pd.run.PdWorld.RESTART_BACKOFF_INITIAL_MS;
-
-  /** ... capped at 5 min (MaxContainerBackOff = 300 s; one place: {@code PdWorld}). */
-  public static final long RESTART_BACKOFF_MAX_MS = io.pdlab.pd.run.PdWorld.RESTART_BACKOFF_MAX_MS;
-
   /** Readiness probe period default: periodSeconds = 10 (core/v1 Probe). */
   public static final long READINESS_PERIOD_MS = 10_000;
 

@@ -47,7 +47,8 @@ public final class K8sWorld implements PodEnv {
   /** Pod key by process name (pod names are unique across the model's namespaces). */
   private final TreeMap<String, String> podOfProcess = new TreeMap<>();
   private final TreeMap<String, Long> startedUs = new TreeMap<>();
-  private final TreeMap<String, Long> backoffMs = new TreeMap<>();
+  /** The kubelet's restart back-off of each container (by process name). */
+  private final io.pdlab.pd.run.RestartBackOff backOff = new io.pdlab.pd.run.RestartBackOff();
   private final TreeSet<String> starting = new TreeSet<>();
   private final TreeSet<String> pendingSets = new TreeSet<>();
   private long containerStartMs = K8sConstants.CONTAINER_START_MS;
@@ -345,6 +346,7 @@ public final class K8sWorld implements PodEnv {
     }
     podOfProcess.remove(name);
     startedUs.remove(name);
+    backOff.forget(name); // the back-off is the pod's: a successor of that name starts afresh
     tracker.unexpect(name);
   }
 
@@ -427,18 +429,22 @@ public final class K8sWorld implements PodEnv {
           p.status().restarts())));
       return;
     }
-    long backoff = backoffMs.getOrDefault(process, K8sConstants.RESTART_BACKOFF_INITIAL_MS);
-    backoffMs.put(process, Math.min(K8sConstants.RESTART_BACKOFF_MAX_MS, backoff * 2));
+    long exitUs = sim.nowUs();
+    long delayUs = backOff.delayUs(process, exitUs);
     modify(Kind.POD, key, (Pod p) -> p.withStatus(new PodStatus("Running", false,
-        "CrashLoopBackOff: back-off " + backoff / 1_000 + "s (" + reason + ")",
-        p.status().restarts() + 1)));
+        delayUs == 0 ? "" : "CrashLoopBackOff: back-off " + delayUs / 1_000_000 + "s ("
+            + reason + ")", p.status().restarts() + 1)));
     long podCreatedUs = pod.meta().createdUs();
-    sim.schedule(backoff * 1_000, () -> {
+    sim.schedule(delayUs, () -> {
       // Restart only the same pod: it may have been deleted and re-created meanwhile (failover).
       Pod now = store.get(Kind.POD, key);
       if (now != null && now.meta().createdUs() == podCreatedUs
           && podOfProcess.containsKey(process) && sim.state(process) == ProcessState.DOWN
           && !lostNodes.contains(now.spec().nodeName())) {
+        backOff.restarted(process, exitUs, sim.nowUs());
+        if (delayUs > 0) {
+          modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
+        }
         sim.start(process);
       }
     });

@@ -89,7 +89,10 @@ class ModelObjectsTest {
         "tool")), new PodSpec(null, new TreeMap<>(), List.of(), new Resources(64_000, 1_024),
         "app", List.of(), List.of(new Container("sh", "busybox:1.36", "simple", List.of("sh"))),
         "Always", null, null), PodStatus.PENDING));
+    // member 0 crashes twice: restarted at once, then in CrashLoopBackOff (RestartBackOff)
     w.sim().runUntil(90_000_000L);
+    w.crashContainer(Strategies.podName(strategy, spec, 0), false, -1);
+    w.sim().runUntil(91_000_000L);
     w.crashContainer(Strategies.podName(strategy, spec, 0), false, -1);
     w.sim().runUntil(92_000_000L);
     List<K8sObject> out = new ArrayList<>();

@@ -19,13 +19,9 @@ import java.util.TreeSet;
  * that all exist from the start (a Parallel StatefulSet), DNS that resolves every created pod
  * (headless Service with publishNotReadyAddresses), Services that route to running pods, a
  * TidbCluster whose resourceVersion a test can bump, and containers restarted with kubelet's
- * back-off after they exit. sim-k8s replaces these stand-ins with its own controllers.
+ * back-off after they exit ({@link RestartBackOff}). sim-k8s replaces these stand-ins with its own controllers.
  */
 public final class PdWorld implements PodEnv {
-  /** kubelet: first restart back-off 10 s, doubling (protocols.md S4; kubelet backOffPeriod). */
-  public static final long RESTART_BACKOFF_INITIAL_MS = 10_000;
-  /** kubelet: back-off capped at 5 min (MaxContainerBackOff). */
-  public static final long RESTART_BACKOFF_MAX_MS = 300_000;
 
   private final EtcdWorld world;
   private final String namespace;
@@ -34,7 +30,7 @@ public final class PdWorld implements PodEnv {
   private int resourceVersion = 1;
   private int replicas;
   private final TreeSet<String> unresolvable = new TreeSet<>();
-  private final TreeMap<String, Long> backoffMs = new TreeMap<>();
+  private final RestartBackOff backOff = new RestartBackOff();
   private final List<String> restarts = new ArrayList<>();
   private boolean discoveryUp = true;
 
@@ -99,12 +95,13 @@ public final class PdWorld implements PodEnv {
     if (!process.startsWith(tc + "-pd-")) {
       return;
     }
-    long backoff = backoffMs.getOrDefault(process, RESTART_BACKOFF_INITIAL_MS);
-    backoffMs.put(process, Math.min(RESTART_BACKOFF_MAX_MS, backoff * 2));
-    restarts.add(TraceRecord.formatTime(world.sim().nowUs()) + " " + process + " exited ("
-        + reason + "); restart in " + backoff / 1_000 + "s");
-    world.sim().schedule(backoff * 1_000, () -> {
+    long exitUs = world.sim().nowUs();
+    long delayUs = backOff.delayUs(process, exitUs);
+    restarts.add(TraceRecord.formatTime(exitUs) + " " + process + " exited (" + reason
+        + "); restart in " + delayUs / 1_000_000 + "s");
+    world.sim().schedule(delayUs, () -> {
       if (world.sim().state(process) == ProcessState.DOWN) {
+        backOff.restarted(process, exitUs, world.sim().nowUs());
         world.sim().start(process);
       }
     });
