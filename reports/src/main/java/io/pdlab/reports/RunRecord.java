@@ -36,8 +36,8 @@ import java.util.TreeMap;
  * @param params every parameter the run used, knob name to value
  * @param timeline membership timeline, one line per change, for the report; may be empty
  * @param joinCosts per-join durations with what they were made of; may be empty
- * @param nodes how many nodes of each kind ran the run's pods: {@code model} (the simulator's
- *     kubelet), {@code agent} (pdlab's node agent under a real control plane), {@code kubelet};
+ * @param nodes how many Nodes of each kind the cluster had at the end of the run: {@code model}
+ *     (the simulator's kubelet), {@code agent} (pdlab's node agent under a real control plane);
  *     may be empty (records written before it existed)
  */
 @JsonPropertyOrder({

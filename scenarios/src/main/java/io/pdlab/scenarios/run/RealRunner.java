@@ -47,6 +47,9 @@ public final class RealRunner {
   public static ScenarioResult run(Scenario s, long seed, TraceSink trace, boolean stopEarly,
       java.util.function.Consumer<io.pdlab.k8s.controllers.K8sWorld> atEnd) {
     ScenarioRunner.refuseUnsupported(s);
+    // Judged before anything starts: a scenario it refuses must not leave a control plane.
+    ScenarioRunner.Provisioning provisioning = s.infra().provision()
+        ? ScenarioRunner.provisioning(s) : null;
     boolean pd = ScenarioRunner.runsPd(s);
     KubeCluster kube = null;
     if (s.backend() == Backend.K8S) {
@@ -62,8 +65,6 @@ public final class RealRunner {
       case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
           + s.backend() + "' is not a real backend (etcd, etcd-containers, k8s)");
     };
-    ScenarioRunner.Provisioning provisioning = s.infra().provision()
-        ? ScenarioRunner.provisioning(s) : null;
     int desired = provisioning != null ? provisioning.desired() : ScenarioRunner.desiredSize(s);
     try (RealWorld real = new RealWorld(seed, backend, desired, pd || provisioning != null,
         trace, kube)) {
@@ -127,7 +128,7 @@ public final class RealRunner {
     String why = io.pdlab.real.kube.K3sCluster.unavailableReason(image);
     return s.source() + ": backend 'k3s' cannot run here: " + (why != null ? why
         : "k3s image '" + image + "' is here, but pdlab does not yet run its members as pods of"
-        + " k3s's own kubelets (" + Backend.K3S.unavailable() + ")");
+        + " k3s's own kubelets (that comes with the real-kubelet work)");
   }
 
   /** Partition faults must name shapes the backend can cut. */

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * @param provisioning with {@code infra.provision: true}, the Terraform apply's timeline, one
  *     line per resource under the plan's names ({@code ApplyResult.toText}), or what was left
  *     when the run ended first; empty otherwise
- * @param nodes each node's name and kind, {@code model} (the simulator's kubelet, also under
+ * @param nodes each Node's name and kind at the end of the run, {@code model} (the simulator's kubelet, also under
  *     real etcd members) or {@code agent} (pdlab's node agent on a real control plane)
  */
 public record ScenarioResult(Scenario scenario, long seed, RunMeasures measures, long events,

@@ -288,7 +288,7 @@ public final class ScenarioRunner {
    */
   static void scheduleFaults(K8sWorld w, Scenario s, List<Installed> installed,
       RealWorld real) {
-    FaultActions actions = new FaultActions(w, installed, real);
+    FaultActions actions = new FaultActions(w, installed, real, new TreeMap<>());
     for (FaultDef f : s.faults()) {
       w.kernel().schedule(f.atUs(), f.accept(actions));
     }
@@ -376,8 +376,8 @@ public final class ScenarioRunner {
    * applied to the kernel; a crash goes through the kubelet (which restarts containers) and a
    * node loss through the model's node, so the pods see them as Kubernetes would.
    */
-  private record FaultActions(K8sWorld w, List<Installed> installed, RealWorld real)
-      implements FaultDef.Visitor<Runnable> {
+  private record FaultActions(K8sWorld w, List<Installed> installed, RealWorld real,
+      TreeMap<String, Long> downUntilUs) implements FaultDef.Visitor<Runnable> {
     private static final Runnable NOTHING = () -> { };
 
     private String pod(String cluster, int member) {
@@ -473,11 +473,20 @@ public final class ScenarioRunner {
             + " has no operator");
       }
       return () -> {
+        if (!w.kernel().hasProcess(op)) {
+          // provisioned: the operator is installed with the cluster's release, later
+          w.kernel().note(op, "operator-restart: no operator installed yet, nothing to restart");
+          return;
+        }
+        // Overlapping restarts: it stays down until the last one's restart.
+        long until = w.kernel().nowUs() + f.restartAfterUs();
+        downUntilUs.merge(op, until, Math::max);
         if (w.kernel().state(op) != ProcessState.DOWN) {
           w.kernel().crash(op);
         }
         w.kernel().schedule(f.restartAfterUs(), () -> {
-          if (w.kernel().state(op) == ProcessState.DOWN) {
+          if (w.kernel().state(op) == ProcessState.DOWN
+              && w.kernel().nowUs() >= downUntilUs.get(op)) {
             w.kernel().start(op);
           }
         });

@@ -117,6 +117,8 @@ public final class SeedJoinOperator implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
+    nextCall = ((long) ctx.incarnation() << 32) + 1;
     if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) != null) {
       // A restart: the cluster was created (upstream: its phase is Running, not None), so the
       // operator recovers its members from etcd in its next pass instead of seeding again.
@@ -199,8 +201,9 @@ public final class SeedJoinOperator implements Process {
         }
         @SuppressWarnings("unchecked")
         List<io.pdlab.pd.etcd.Member> list = (List<io.pdlab.pd.etcd.Member>) r.value();
-        restore(list, running, pending);
-        reconcileRunning(running);
+        if (restore(list)) {
+          reconcileRunning(running);
+        }
       });
       return;
     }
@@ -212,36 +215,53 @@ public final class SeedJoinOperator implements Process {
    * first peer URL (so also members added but never started); a learner is the one being
    * promoted. Names go on after the highest ordinal seen, in etcd or among the pods.
    */
-  private void restore(List<io.pdlab.pd.etcd.Member> list, List<String> running,
-      List<String> pending) {
-    members.clear();
-    promoting = null;
-    List<String> seen = new ArrayList<>(running);
-    seen.addAll(pending);
+  private boolean restore(List<io.pdlab.pd.etcd.Member> list) {
+    TreeMap<String, Long> found = new TreeMap<>();
+    String learner = null;
     for (io.pdlab.pd.etcd.Member m : list) {
-      String url = m.peerUrls().get(0);
-      String host = url.substring(url.indexOf("://") + 3);
-      String name = host.substring(0, host.indexOf('.'));
-      members.put(name, m.id());
-      seen.add(name);
+      String name = m.peerUrls().isEmpty() ? null : memberName(m.peerUrls().get(0));
+      if (name == null) {
+        // upstream: getMemberName fails, and so does updateMembers; try again next pass
+        note("failed to update members: no member name in peer URLs " + m.peerUrls());
+        return false;
+      }
+      found.put(name, m.id());
       if (m.learner()) {
-        promoting = name;
+        learner = name;
       }
     }
+    members.clear();
+    members.putAll(found);
+    promoting = learner;
+    // Names go on after every one in use: in etcd, or a pod of any phase (a Failed one too).
+    List<String> seen = new ArrayList<>(found.keySet());
+    for (Pod p : world.store().<Pod>listIn(Kind.POD, spec.namespace(),
+        (Pod p) -> spec.name().equals(p.meta().labels().get("etcd_cluster")))) {
+      seen.add(p.meta().name());
+    }
     for (String name : seen) {
-      String prefix = spec.name() + "-";
-      if (name.startsWith(prefix)) {
-        try {
-          nextOrdinal = Math.max(nextOrdinal, Integer.parseInt(name.substring(prefix.length()))
-              + 1);
-        } catch (NumberFormatException e) {
-          // not a name this operator gave
-        }
+      if (name.matches(java.util.regex.Pattern.quote(spec.name()) + "-\\d{4,}")) {
+        nextOrdinal = Math.max(nextOrdinal,
+            Integer.parseInt(name.substring(spec.name().length() + 1)) + 1);
       }
     }
     restoring = false;
     note("restored members " + members.keySet() + (promoting == null ? "" : ", promoting "
         + promoting));
+    return true;
+  }
+
+  /**
+   * The member name a peer URL of this cluster carries ({@code http://<name>.<cluster>.<ns>.svc:
+   * 2380}, upstream's {@code MemberNameFromPeerURL}), or null when it is not one.
+   */
+  private String memberName(String peerUrl) {
+    int scheme = peerUrl.indexOf("://");
+    String host = scheme < 0 ? peerUrl : peerUrl.substring(scheme + 3);
+    int dot = host.indexOf('.');
+    String name = dot < 0 ? null : host.substring(0, dot);
+    return name != null && name.matches(java.util.regex.Pattern.quote(spec.name()) + "-\\d{4,}")
+        ? name : null;
   }
 
   private void reconcileRunning(List<String> running) {
@@ -277,6 +297,13 @@ public final class SeedJoinOperator implements Process {
     call(via, new ClientOp.MemberAdd(List.of(EtcdPods.peerUrl(spec, name)), learners), r -> {
       if (!r.ok()) {
         note("fail to add new member (" + name + "): " + r.error().message());
+        if (r.error() == io.pdlab.pd.etcd.EtcdError.PEER_URL_EXISTS
+            || r.error() == io.pdlab.pd.etcd.EtcdError.MEMBER_EXISTS) {
+          // An earlier attempt under this name was applied after all (its answer was lost):
+          // list the members from etcd again, which takes that one in and moves the names on.
+          restoring = true;
+          return;
+        }
         if (!mayHaveBeenApplied(r.error())) {
           // Upstream names each attempt at random (k8sutil.UniqueMemberName); a name etcd never
           // took leaves no trace, so the next attempt may take it again. That keeps "member k"
@@ -296,13 +323,18 @@ public final class SeedJoinOperator implements Process {
   }
 
   /**
-   * Whether a failed MemberAdd may still have changed the membership: only when the outcome is
-   * unknown (the request timed out after its proposal). Refusals (not serving, unhealthy, too few
-   * started members, too many learners, a peer URL in use) are decided before anything is applied.
+   * Whether a failed MemberAdd may have changed the membership: yes unless etcd refused it
+   * before proposing (not started, too few started members, unhealthy, too many learners) or the
+   * member did not serve the call. A timeout's outcome is unknown; "peer URL exists" means an
+   * earlier attempt under that name was applied (see {@link #addOneMember}).
    */
   static boolean mayHaveBeenApplied(io.pdlab.pd.etcd.EtcdError e) {
-    return e == io.pdlab.pd.etcd.EtcdError.REQUEST_TIMED_OUT
-        || e == io.pdlab.pd.etcd.EtcdError.OTHER;
+    return switch (e) {
+      // etcd refuses these before proposing anything; a member that is not serving took nothing
+      case NOT_STARTED, NOT_ENOUGH_STARTED_MEMBERS, UNHEALTHY, TOO_MANY_LEARNERS,
+          CONNECTION_REFUSED -> false;
+      default -> true;
+    };
   }
 
   private void promote(String via) {

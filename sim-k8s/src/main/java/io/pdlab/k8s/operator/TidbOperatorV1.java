@@ -69,8 +69,17 @@ public final class TidbOperatorV1 implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
+    syncCall = (long) ctx.incarnation() << 32;
+    failoverCall = -((long) ctx.incarnation() << 32);
+    // The store cannot take a watch back: one of a crashed incarnation stays, and ignores
+    // events from then on (it must not reconcile for a process that is down or restarted).
+    String self = ctx.name();
+    int incarnation = ctx.incarnation();
     world.store().watch(Kind.TIDB_CLUSTER, e -> {
-      if (e.object().meta().key().equals(key) && ctx != null) {
+      if (e.object().meta().key().equals(key)
+          && world.kernel().state(self) == io.pdlab.sim.process.ProcessState.RUNNING
+          && world.kernel().incarnation(self) == incarnation) {
         reconcile();
       }
     });
