@@ -65,8 +65,7 @@ public final class RealRunner {
       case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
           + s.backend() + "' is not a real backend (etcd, etcd-containers, k8s)");
     };
-    int desired = provisioning != null ? provisioning.desired() : ScenarioRunner.desiredSize(s);
-    try (RealWorld real = new RealWorld(seed, backend, desired, pd || provisioning != null,
+    try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,
         trace, kube)) {
       checkPartitions(s, real);
       real.run(w -> {

@@ -219,12 +219,11 @@ public final class ScenarioRunner {
   /**
    * What {@code infra.provision: true} provisions for {@code s}: one TidbCluster per cluster on
    * EKS's worker groups, each reaching its PD replicas. Only tidb-operator's discovery strategy is
-   * provisioned this way (it is what the AWS scripts deploy).
-   *
-   * @param desired the members all clusters reach together
+   * provisioned this way (it is what the AWS scripts deploy), so a provisioned scenario
+   * {@link #runsPd runs PD}.
    */
   record Provisioning(io.pdlab.k8s.provision.ProvisionParameters params,
-      io.pdlab.k8s.eks.EksWorld.Shape shape, List<Installed> installed, int desired) {}
+      io.pdlab.k8s.eks.EksWorld.Shape shape, List<Installed> installed) {}
 
   static Provisioning provisioning(Scenario s) {
     List<String> names = new ArrayList<>();
@@ -237,17 +236,15 @@ public final class ScenarioRunner {
       names.add(c.name());
     }
     ClusterDef first = s.clusters().get(0);
-    int desired = 0;
     List<Installed> installed = new ArrayList<>();
     for (ClusterDef c : s.clusters()) {
-      desired += c.pdReplicas();
       installed.add(new Installed(c, Strategies.DISCOVERY, new ClusterSpec(c.name(), c.name(),
           c.pdReplicas(), "pd", new TreeMap<>(), List.of(), c.tikvReplicas(), c.tidbReplicas())));
     }
     return new Provisioning(
         io.pdlab.k8s.provision.ProvisionParameters.of(names.toArray(new String[0])),
         new io.pdlab.k8s.eks.EksWorld.Shape(first.pdReplicas(), first.tikvReplicas(),
-            first.tidbReplicas()), installed, desired);
+            first.tidbReplicas()), installed);
   }
 
   /** The apply's timeline, or what it had left when the run ended. */
@@ -272,7 +269,7 @@ public final class ScenarioRunner {
     io.pdlab.k8s.eks.EksWorld e = new io.pdlab.k8s.eks.EksWorld(seed,
         Budget.of(MAX_EVENTS, s.durationUs() + 1), trace != null, p.params(), p.shape(), trace);
     K8sWorld w = e.world();
-    w.measures().expectSize(p.desired());
+    w.measures().expectSize(desiredSize(s));
     w.measures().requirePdClusterId(true); // provisioning installs PD clusters (discovery)
     prepareProvisioned(w, s, p, null);
     e.start();

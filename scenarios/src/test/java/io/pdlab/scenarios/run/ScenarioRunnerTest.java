@@ -63,8 +63,7 @@ class ScenarioRunnerTest {
         """, "fast.yaml");
     TraceBuffer trace = new TraceBuffer();
     ScenarioResult r = ScenarioRunner.run(s, null, trace);
-    List<String> operator = trace.records().stream().map(TraceRecord::detail)
-        .filter(d -> d.startsWith("operator: ")).toList();
+    List<String> operator = details(trace, "operator: ");
     assertTrue(operator.stream().anyMatch(d -> d.startsWith(
         "operator: fail to add new member (basic-0001): connection refused")), operator.toString());
     assertTrue(operator.contains("operator: added member basic-0001"), operator.toString());
@@ -91,8 +90,7 @@ class ScenarioRunnerTest {
       TraceBuffer trace = new TraceBuffer();
       ScenarioResult r = ScenarioRunner.run(s, null, trace);
       assertTrue(r.passed(), strategy + ": " + r.failures() + " " + r.measures().describe());
-      List<String> operator = trace.records().stream().map(TraceRecord::detail)
-          .filter(d -> d.startsWith("operator: ")).toList();
+      List<String> operator = details(trace, "operator: ");
       if (strategy.startsWith("seed-join")) {
         assertEquals(1, operator.stream().filter(d -> d.startsWith("operator: created seed"))
             .count(), operator.toString());
@@ -120,8 +118,7 @@ class ScenarioRunnerTest {
         """, "resize.yaml");
     TraceBuffer trace = new TraceBuffer();
     ScenarioRunner.run(s, null, trace);
-    List<String> operator = trace.records().stream().map(TraceRecord::detail)
-        .filter(d -> d.startsWith("operator: added member")).toList();
+    List<String> operator = details(trace, "operator: added member");
     assertEquals(List.of("operator: added member basic-0001", "operator: added member basic-0002",
         "operator: added member basic-0003", "operator: added member basic-0004"), operator);
   }
@@ -233,6 +230,12 @@ class ScenarioRunnerTest {
     assertTrue(e.getMessage().startsWith("x.yaml: backend 'k3s' cannot run here: "),
         e.getMessage());
     assertTrue(e.getMessage().contains("k3s"), e.getMessage());
+  }
+
+  /** The details of the trace's records that start with {@code prefix}, in order. */
+  static List<String> details(TraceBuffer trace, String prefix) {
+    return trace.records().stream().map(TraceRecord::detail).filter(d -> d.startsWith(prefix))
+        .toList();
   }
 
   /** The times (as in traces) of the STATE records of {@code node} whose detail starts so. */

@@ -420,20 +420,15 @@ final class Fabric8Objects {
     String word = colon < 0 ? reason : reason.substring(0, colon);
     boolean waitingReason = word.matches("[A-Z][A-Za-z]+");
     switch (s.phase()) {
-      case "Running" -> {
+      case "Running", "Pending" -> {
         if (waitingReason) {
           state.setWaiting(new io.fabric8.kubernetes.api.model.ContainerStateWaiting(
               colon < 0 ? null : reason.substring(colon + 2), word));
-        } else {
+        } else if (s.phase().equals("Running")) {
           state.setRunning(new io.fabric8.kubernetes.api.model.ContainerStateRunning());
-        }
-      }
-      case "Pending" -> {
-        if (!waitingReason) {
+        } else {
           return null;
         }
-        state.setWaiting(new io.fabric8.kubernetes.api.model.ContainerStateWaiting(
-            colon < 0 ? null : reason.substring(colon + 2), word));
       }
       case "Failed", "Succeeded" -> {
         io.fabric8.kubernetes.api.model.ContainerStateTerminated t =

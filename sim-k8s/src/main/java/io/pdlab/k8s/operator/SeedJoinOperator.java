@@ -240,10 +240,7 @@ public final class SeedJoinOperator implements Process {
       seen.add(p.meta().name());
     }
     for (String name : seen) {
-      if (name.matches(java.util.regex.Pattern.quote(spec.name()) + "-\\d{4,}")) {
-        nextOrdinal = Math.max(nextOrdinal,
-            Integer.parseInt(name.substring(spec.name().length() + 1)) + 1);
-      }
+      nextOrdinal = Math.max(nextOrdinal, ordinalOf(name) + 1);
     }
     restoring = false;
     note("restored members " + members.keySet() + (promoting == null ? "" : ", promoting "
@@ -260,8 +257,14 @@ public final class SeedJoinOperator implements Process {
     String host = scheme < 0 ? peerUrl : peerUrl.substring(scheme + 3);
     int dot = host.indexOf('.');
     String name = dot < 0 ? null : host.substring(0, dot);
-    return name != null && name.matches(java.util.regex.Pattern.quote(spec.name()) + "-\\d{4,}")
-        ? name : null;
+    return name != null && ordinalOf(name) >= 0 ? name : null;
+  }
+
+  /** The ordinal of a member name this operator gives ({@link #nextName}), or -1 for another. */
+  private int ordinalOf(String name) {
+    String prefix = spec.name() + "-";
+    return name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d{4,}")
+        ? Integer.parseInt(name.substring(prefix.length())) : -1;
   }
 
   private void reconcileRunning(List<String> running) {
