@@ -116,6 +116,22 @@ public final class KubeBinaries {
     return missing;
   }
 
+  /**
+   * The pause program kubelet nodes' pod sandboxes run ({@code build/pause/linux/pause.c} of the
+   * same source, built static by scripts/ensure-kube beside the binaries).
+   *
+   * @throws IllegalStateException when it is not there, saying how to get it
+   */
+  public Path pause() {
+    Path p = dir.resolve("pause");
+    if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+      throw new IllegalStateException("no pause program in " + dir + " (kubelet nodes' pod"
+          + " sandboxes run it): run scripts/ensure-kube, which builds it from the Kubernetes"
+          + " source package with gcc -static, or use agent nodes (infra: {nodes: agent})");
+    }
+    return p;
+  }
+
   /** The directory of the binaries. */
   public Path dir() {
     return dir;

@@ -43,6 +43,7 @@ public final class KubeCluster implements AutoCloseable {
     return t;
   });
   private KubeApiStore store;
+  private KubeletNodes kubelets;
   private boolean closed;
 
   private KubeCluster(KubeControlPlane cp) {
@@ -93,9 +94,55 @@ public final class KubeCluster implements AutoCloseable {
     return store;
   }
 
-  /** {@code node} lost its machine: no more heartbeats, and its Node goes once NotReady. */
+  /**
+   * Says which nodes real kubelets will run, before the model creates them: those are created
+   * without pdlab's heartbeat (their kubelets adopt them in {@link #startKubeletNodes}).
+   */
+  public void runByKubelet(List<String> names) {
+    beats.runByKubelet(names);
+  }
+
+  /**
+   * Starts a real kubelet (each with its own docker daemon) for every node {@link #runByKubelet}
+   * named, once the model created their Nodes; returns when all are Ready.
+   *
+   * @param images the image names the model's pods use
+   */
+  public synchronized KubeletNodes startKubeletNodes(List<String> names,
+      java.util.Collection<String> images) {
+    if (kubelets != null) {
+      throw new IllegalStateException("the kubelet nodes of " + cp + " are started already");
+    }
+    if (closed) {
+      throw new IllegalStateException(cp + " is closed");
+    }
+    kubelets = KubeletNodes.start(cp, names, images);
+    return kubelets;
+  }
+
+  /** The run's kubelet nodes, if any were started. */
+  public synchronized java.util.Optional<KubeletNodes> kubeletNodes() {
+    return java.util.Optional.ofNullable(kubelets);
+  }
+
+  /** Whether node {@code name} is (to be) run by a real kubelet. */
+  public boolean kubeletNode(String name) {
+    return beats.kubeletNode(name);
+  }
+
+  /**
+   * {@code node} lost its machine: no more heartbeats (a kubelet node's kubelet, daemon and
+   * containers stop), and its Node goes once NotReady.
+   */
   public void nodeLost(String node) {
     beats.stop(node);
+    KubeletNodes k;
+    synchronized (this) {
+      k = kubelets;
+    }
+    if (k != null) {
+      k.node(node).ifPresent(KubeletNode::lose);
+    }
     terminated.add(node);
   }
 
@@ -134,6 +181,9 @@ public final class KubeCluster implements AutoCloseable {
     try {
       if (store != null) {
         store.close();
+      }
+      if (kubelets != null) {
+        kubelets.close(); // before the control plane, which removes the run directory
       }
     } finally {
       try {

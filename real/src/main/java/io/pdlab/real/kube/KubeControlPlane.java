@@ -63,6 +63,7 @@ public final class KubeControlPlane implements AutoCloseable {
     Instant started = Instant.now();
     try {
       Reaper.reapOrphanRuns(base);
+      NodeNetwork.reapOrphans(); // a killed run's kubelet nodes' bridges and rules
     } catch (RuntimeException e) { // what a killed run left must not stop this one
       LOG.log(System.Logger.Level.WARNING, "could not reap what killed pdlab JVMs left in "
           + base, e);

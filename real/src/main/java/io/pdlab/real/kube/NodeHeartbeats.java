@@ -73,6 +73,9 @@ public final class NodeHeartbeats implements AutoCloseable {
   public void register(Node node) {
     String name = node.getMetadata().getName();
     Node created = client.nodes().resource(stripStatus(node)).create();
+    if (kubeletNodes.contains(name)) {
+      return; // its kubelet adopts it and reports its status itself
+    }
     Map<String, Quantity> allocatable = new LinkedHashMap<>();
     if (node.getStatus() != null && node.getStatus().getAllocatable() != null) {
       allocatable.putAll(node.getStatus().getAllocatable());
@@ -88,6 +91,21 @@ public final class NodeHeartbeats implements AutoCloseable {
     beat(name);
     LOG.log(System.Logger.Level.DEBUG, "node " + name + " registered (uid "
         + created.getMetadata().getUid() + ")");
+  }
+
+  private final Set<String> kubeletNodes = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Nodes a real kubelet will run: {@link #register} only creates them (with the model's labels,
+   * taints and annotations), and never heartbeats them.
+   */
+  public void runByKubelet(java.util.Collection<String> names) {
+    kubeletNodes.addAll(names);
+  }
+
+  /** Whether {@code name} is (to be) run by a real kubelet. */
+  public boolean kubeletNode(String name) {
+    return kubeletNodes.contains(name);
   }
 
   /** Ends {@code name}'s heartbeat, as a node that lost its kubelet or its machine. */

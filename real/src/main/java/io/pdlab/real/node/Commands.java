@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Runs short external commands (etcd --version, ldd, kill -STOP, nsenter) with a time bound. */
-final class Commands {
+public final class Commands {
 
   /** What a command printed (stdout and stderr together) and its exit code. */
-  record Result(int exitCode, String output) {
+  public record Result(int exitCode, String output) {
   }
 
   private Commands() {
@@ -31,7 +31,7 @@ final class Commands {
    *
    * @throws IllegalStateException when it cannot be started or does not finish in time
    */
-  static Result run(Duration timeout, String stdin, List<String> command) {
+  public static Result run(Duration timeout, String stdin, List<String> command) {
     Process p;
     try {
       p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -65,7 +65,7 @@ final class Commands {
   }
 
   /** Runs {@code command} and returns its output, failing with it when the exit code is not 0. */
-  static String check(Duration timeout, List<String> command) {
+  public static String check(Duration timeout, List<String> command) {
     Result r = run(timeout, null, command);
     if (r.exitCode() != 0) {
       throw new IllegalStateException(String.join(" ", command) + " failed with exit code "
@@ -92,7 +92,7 @@ final class Commands {
   }
 
   /** {@link #which(String, String)} on this JVM's PATH, then /usr/sbin, /sbin, /usr/bin, /bin. */
-  static Optional<Path> which(String name) {
+  public static Optional<Path> which(String name) {
     return which(name, System.getenv("PATH"))
         .or(() -> which(name, "/usr/sbin:/sbin:/usr/bin:/bin"));
   }

@@ -27,7 +27,7 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * is reachable here, and the image then runs exactly the etcd the process backend runs. It is
  * labelled with its owner and removed by the JVM shutdown hook (or a later {@link Reaper}).
  */
-final class EtcdImage {
+public final class EtcdImage {
 
   private static final System.Logger LOG = System.getLogger(EtcdImage.class.getName());
   /** The repository part of the image's tag. */
@@ -110,7 +110,7 @@ final class EtcdImage {
    * The shared libraries {@code binary} loads, as {@code ldd} names them (including the loader);
    * empty for a static binary (like etcd's official release builds).
    */
-  static List<Path> sharedLibraries(Path binary) {
+  public static List<Path> sharedLibraries(Path binary) {
     Commands.Result r = Commands.run(Duration.ofSeconds(20), null,
         List.of(Commands.which("ldd").map(Path::toString).orElse("ldd"), binary.toString()));
     String out = r.output();

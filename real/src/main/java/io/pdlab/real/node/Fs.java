@@ -10,7 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** File helpers for run directories. */
-final class Fs {
+public final class Fs {
 
   private Fs() {
   }
@@ -21,7 +21,7 @@ final class Fs {
    *
    * @throws UncheckedIOException naming the path that could not be deleted
    */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -114,6 +114,7 @@ public final class Reaper {
           Optional<Owner> owner = RunDirectory.ownerOf(dir);
           if (owner.isPresent() && owner.get().status() == Owner.Status.DEAD) {
             killed.addAll(killProcessesUnder(dir));
+            killed.addAll(killCgroupsOf(owner.get().pid()));
             deadDirs.add(dir);
           }
         }
@@ -128,10 +129,81 @@ public final class Reaper {
       reapDocker(DockerSupport.client(), containers, networks, images);
     }
     for (Path dir : deadDirs) {
+      podLogsOf(dir);
+      try {
+        Mounts.unmountUnder(dir); // a kubelet node's overlays, namespaces and secret volumes
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "left " + dir + " in place: " + e.getMessage());
+        continue;
+      }
       Fs.deleteTree(dir);
     }
     return new Report(List.copyOf(deadDirs), List.copyOf(killed), List.copyOf(containers),
         List.copyOf(networks), List.copyOf(images));
+  }
+
+  /** The logs a dead run's kubelet nodes ({@code node-*}{@code /kubelet}) wrote outside it. */
+  private static void podLogsOf(Path run) {
+    try (DirectoryStream<Path> nodes = Files.newDirectoryStream(run, "node-*")) {
+      for (Path n : nodes) {
+        PodLogs.removeFor(n.resolve("kubelet").resolve("pods"));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "pod logs of " + run + ": " + e.getMessage());
+    }
+  }
+
+  /** Where cgroup v1 controllers are mounted. */
+  static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+
+  /**
+   * Kills every process in the cgroups a dead JVM's kubelet nodes put their containers under
+   * ({@code /pdlab-<pid>-<node>}, the node daemons' {@code --cgroup-parent}) and removes those
+   * cgroups: the containers of a killed run outlive its daemons.
+   */
+  static List<Long> killCgroupsOf(long pid) {
+    List<Long> killed = new ArrayList<>();
+    if (!Files.isDirectory(CGROUPS)) {
+      return killed;
+    }
+    List<Path> groups = new ArrayList<>();
+    try (DirectoryStream<Path> controllers = Files.newDirectoryStream(CGROUPS)) {
+      for (Path c : controllers) {
+        try (DirectoryStream<Path> tops = Files.newDirectoryStream(c, "pdlab-" + pid + "-*")) {
+          for (Path g : tops) {
+            try (var walk = Files.walk(g)) {
+              walk.filter(Files::isDirectory).forEach(groups::add);
+            }
+          }
+        } catch (IOException e) {
+          // not a controller directory
+        }
+      }
+    } catch (IOException e) {
+      return killed;
+    }
+    for (Path g : groups) {
+      try {
+        for (String line : Files.readAllLines(g.resolve("cgroup.procs"))) {
+          if (!line.isBlank()) {
+            long p = Long.parseLong(line.strip());
+            ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+            killed.add(p);
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // gone meanwhile
+      }
+    }
+    groups.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+    for (Path g : groups) {
+      try {
+        Files.deleteIfExists(g); // rmdir of an empty cgroup
+      } catch (IOException e) {
+        // still has a dying process: the next reap removes it
+      }
+    }
+    return killed.stream().distinct().toList();
   }
 
   private static boolean olderThan(Path p, Duration age) {
