@@ -273,6 +273,20 @@ public class World implements Scheduler, FaultTarget {
     p.stop("crashed");
   }
 
+  /**
+   * Stops a running process for {@code reason} (what the listeners and the trace are told), as
+   * {@link #crash(String)} does for "crashed": a driver's process that ended outside the model (its
+   * container ended) says so.
+   */
+  public void crash(String name, String reason) {
+    SimProcess p = proc(name);
+    if (p.state == ProcessState.DOWN) {
+      trace.record(TraceKind.STATE, name, reason + ": already down");
+      return;
+    }
+    p.stop(reason);
+  }
+
   @Override
   public void restart(String name) {
     SimProcess p = proc(name);

@@ -195,6 +195,16 @@ public final class RealContext implements UrlMap {
     modelClientUrl.put(cfg.name(), cfg.clientUrl());
   }
 
+  /** The model's peer URL of member {@code name}, or null while the model has not named it. */
+  public String modelPeerUrl(String name) {
+    return modelPeerUrl.get(name);
+  }
+
+  /** The model's client URL of member {@code name}, or null before it started. */
+  public String modelClientUrl(String name) {
+    return modelClientUrl.get(name);
+  }
+
   @Override
   public String toReal(String modelPeerUrl) {
     if (!modelPeerUrl.contains("://")) {

@@ -74,10 +74,13 @@ public final class RealWorld implements AutoCloseable {
       }
       ctx = new RealContext(kernel, backend, EtcdOps::new);
       RealContext rcRef = ctx;
+      if (backend instanceof io.pdlab.real.node.KubeletEtcdBackend kb) {
+        kb.bindModelUrls(rcRef::modelPeerUrl, rcRef::modelClientUrl);
+      }
       m = new ExternalMeasures(tracker, desiredSize, requirePdClusterId, this::nowUs);
       ExternalMeasures mRef = m;
       this.k8s = rt.call(w -> {
-        w.addLifecycleListener(new Faults(rcRef));
+        w.addLifecycleListener(new Faults(rcRef, launches));
         if (kube == null) {
           return new K8sWorld(w, tracker, k -> new RealContainerRuntime(k, rcRef));
         }
@@ -107,6 +110,55 @@ public final class RealWorld implements AutoCloseable {
     this.runtime = rt;
     this.rc = ctx;
     this.measures = m;
+  }
+
+  /** The container of each pod on a kubelet node that asked last (by pod name). */
+  private final java.util.concurrent.ConcurrentHashMap<String, io.pdlab.real.node.PodLaunch>
+      launches = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Starts a real kubelet for each of {@code nodes} (the model has created their Nodes; {@link
+   * KubeCluster#runByKubelet} named them first) and returns once they are Ready: from then on the
+   * pods bound to them are run by their kubelets, each container asking this world what to run.
+   * Needs a {@link io.pdlab.real.node.KubeletEtcdBackend} (the members live in those containers).
+   *
+   * @param images every image name the model's pods use
+   */
+  public void startKubeletNodes(List<String> nodes, java.util.Collection<String> images) {
+    if (kube == null || !(backend instanceof io.pdlab.real.node.KubeletEtcdBackend kb)) {
+      throw new IllegalStateException("kubelet nodes need the k8s backend's kubelet members");
+    }
+    runtime.run(w -> k8s.runByKubelet(nodes));
+    io.pdlab.real.kube.KubeletNodes started = kube.startKubeletNodes(nodes, images);
+    kb.bind(started);
+    started.listen(this::launched);
+  }
+
+  /** A container a real kubelet started asks what to run (a launch server's thread). */
+  private void launched(io.pdlab.real.node.PodLaunch l) {
+    rc.post(() -> {
+      String key = l.namespace() + "/" + l.pod();
+      io.pdlab.k8s.api.Pod pod = k8s.store().get(io.pdlab.k8s.api.Kind.POD, key);
+      if (pod == null) {
+        l.hangUp();
+        return;
+      }
+      String role = pod.spec().containers().get(0).role();
+      boolean member = role.equals("etcd") || role.equals("pd");
+      launches.put(l.pod(), l);
+      if (member) {
+        ((io.pdlab.real.node.KubeletEtcdBackend) backend).attach(l);
+      }
+      l.onEnd(() -> rc.post(() -> {
+        if (launches.remove(l.pod(), l)) {
+          k8s.kubeletContainerEnded(key);
+        }
+      }));
+      boolean runs = k8s.kubeletContainerStarted(key);
+      if (!member || !runs) {
+        l.idle(); // no etcd in it: it stays up until its model process ends
+      }
+    });
   }
 
   /** Runs {@code work} with the Kubernetes model on the world's thread and waits for it. */
@@ -232,15 +284,26 @@ public final class RealWorld implements AutoCloseable {
   private static final class Faults implements World.LifecycleListener {
     private final RealContext rc;
 
-    Faults(RealContext rc) {
+    private final java.util.Map<String, io.pdlab.real.node.PodLaunch> launches;
+
+    Faults(RealContext rc, java.util.Map<String, io.pdlab.real.node.PodLaunch> launches) {
       this.rc = rc;
+      this.launches = launches;
     }
 
     @Override
     public void stopped(String process, String reason) {
       rc.stopped(process);
+      if (K8sWorld.CONTAINER_ENDED.equals(reason)) {
+        return; // its container (a real kubelet's) is gone already
+      }
       if (rc.hasMember(process)) {
         rc.io(process, () -> rc.node(process).kill());
+      } else {
+        io.pdlab.real.node.PodLaunch l = launches.get(process);
+        if (l != null) {
+          l.hangUp(); // a kubelet node's container without etcd ends with its process
+        }
       }
     }
 

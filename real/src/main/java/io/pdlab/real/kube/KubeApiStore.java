@@ -501,7 +501,8 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
       // kubelet confirms a deletion once the containers are gone.
       boolean confirm = kind == Kind.POD && type != WatchEvent.Type.DELETED && heartbeats != null
           && g.getMetadata().getDeletionTimestamp() != null
-          && g.get("spec", "nodeName") != null;
+          && g.get("spec", "nodeName") != null
+          && !heartbeats.kubeletNode(String.valueOf((Object) g.get("spec", "nodeName")));
       try {
         world.schedule(0, confirm ? () -> confirmDeletion(g.getMetadata().getNamespace(),
             g.getMetadata().getName()) : () -> deliver(kind, type, o));

@@ -340,6 +340,32 @@ public final class KubeletNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes {@code dataDir} (a path inside the pod's containers, on one of its volumes) where the
+   * volume is on the host: the next container of the pod starts without data. Nothing when the
+   * pod has no container or the path is on no volume (then it went with the container).
+   */
+  public void wipe(String ns, String pod, String dataDir) {
+    String id = containerOf(ns, pod);
+    if (id == null) {
+      return;
+    }
+    Commands.Result r = Commands.run(DOCKER_CMD, null, docker("inspect", "--format",
+        "{{range .Mounts}}{{.Destination}}={{.Source}}\n{{end}}", id));
+    for (String line : r.output().split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      String dest = line.substring(0, eq);
+      if (dataDir.equals(dest) || dataDir.startsWith(dest + "/")) {
+        Path host = Path.of(line.substring(eq + 1) + dataDir.substring(dest.length()));
+        io.pdlab.real.node.Fs.deleteTree(host);
+        return;
+      }
+    }
+  }
+
   /** The last lines of the pod's container's output. */
   public String logTail(String ns, String pod, int lines) {
     String id = containerOf(ns, pod);

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * pods' DNS ({@link PodDns}) answered from the API server, their containers' questions ({@link
  * PodLaunch}) handed to one listener, partitions between them cut in the host's forwarding.
  */
-public final class KubeletNodes implements AutoCloseable {
+public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.KubeletOps {
   private final KubeControlPlane cp;
   private final Map<String, KubeletNode> nodes = new LinkedHashMap<>();
   private boolean closed;
@@ -142,6 +142,7 @@ public final class KubeletNodes implements AutoCloseable {
    * Cuts the forwarding between nodes of different groups (both ways); nodes of one group, and
    * nodes in no group, keep theirs. Replaces any cut in force.
    */
+  @Override
   public synchronized void partition(List<List<String>> nodeGroups) {
     healAll();
     for (int i = 0; i < nodeGroups.size(); i++) {
@@ -158,7 +159,44 @@ public final class KubeletNodes implements AutoCloseable {
     }
   }
 
+  @Override
+  public void kill(String node, String namespace, String pod) {
+    live(node).ifPresent(n -> n.kill(namespace, pod));
+  }
+
+  @Override
+  public void pause(String node, String namespace, String pod) {
+    live(node).ifPresent(n -> n.pause(namespace, pod));
+  }
+
+  @Override
+  public void resume(String node, String namespace, String pod) {
+    live(node).ifPresent(n -> n.resume(namespace, pod));
+  }
+
+  @Override
+  public void wipe(String node, String namespace, String pod, String dataDir) {
+    live(node).ifPresent(n -> n.wipe(namespace, pod, dataDir));
+  }
+
+  @Override
+  public String logTail(String node, String namespace, String pod, int lines) {
+    return live(node).map(n -> n.logTail(namespace, pod, lines)).orElse("");
+  }
+
+  @Override
+  public int exitCode(String node, String namespace, String pod) {
+    Optional<KubeletNode> n = live(node);
+    return n.isEmpty() ? 137 : n.get().exitCode(namespace, pod); // a lost node's: killed
+  }
+
+  /** A node of this run whose machine is not lost. */
+  private Optional<KubeletNode> live(String node) {
+    return node(node).filter(n -> !n.lost());
+  }
+
   /** Removes every cut between this run's nodes. */
+  @Override
   public synchronized void healAll() {
     for (KubeletNode n : nodes.values()) {
       n.network().healAll();

@@ -73,20 +73,26 @@ public final class NodeHeartbeats implements AutoCloseable {
   public void register(Node node) {
     String name = node.getMetadata().getName();
     Node created = client.nodes().resource(stripStatus(node)).create();
-    if (kubeletNodes.contains(name)) {
-      return; // its kubelet adopts it and reports its status itself
-    }
     Map<String, Quantity> allocatable = new LinkedHashMap<>();
     if (node.getStatus() != null && node.getStatus().getAllocatable() != null) {
       allocatable.putAll(node.getStatus().getAllocatable());
     }
     allocatable.putIfAbsent("pods", new Quantity(Integer.toString(MAX_PODS)));
+    boolean kubelet = kubeletNodes.contains(name);
+    // A kubelet adopting a Node writes into its capacity (a 1.20 kubelet panics on a Node without
+    // one: kubelet_node_status.go reconcileHugePageResource), then reports its own.
     retryOnConflict(() -> client.nodes().withName(name).editStatus(n -> {
       n.getStatus().setCapacity(new LinkedHashMap<>(allocatable));
       n.getStatus().setAllocatable(new LinkedHashMap<>(allocatable));
-      n.getStatus().setConditions(new ArrayList<>(List.of(ready(Instant.now(), Instant.now()))));
+      if (!kubelet) {
+        n.getStatus().setConditions(new ArrayList<>(List.of(ready(Instant.now(),
+            Instant.now()))));
+      }
       return n;
     }));
+    if (kubelet) {
+      return; // its kubelet reports its status and renews its lease itself
+    }
     beating.add(name);
     beat(name);
     LOG.log(System.Logger.Level.DEBUG, "node " + name + " registered (uid "

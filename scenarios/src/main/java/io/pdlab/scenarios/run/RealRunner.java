@@ -52,15 +52,22 @@ public final class RealRunner {
         ? ScenarioRunner.provisioning(s) : null;
     boolean pd = ScenarioRunner.runsPd(s);
     KubeCluster kube = null;
+    List<String> kubelets = s.backend() == Backend.K8S ? ScenarioRunner.kubeletNodes(s)
+        : List.of();
     if (s.backend() == Backend.K8S) {
-      String why = KubeCluster.unavailableReason();
+      String why = kubelets.isEmpty() ? KubeCluster.unavailableReason()
+          : io.pdlab.real.kube.KubeletNodes.unavailableReason().orElse(null);
       if (why != null) {
-        throw new IllegalStateException(s.source() + ": backend 'k8s' cannot run here: " + why);
+        throw new IllegalStateException(s.source() + ": backend 'k8s' cannot run here: " + why
+            + (kubelets.isEmpty() ? "" : " (or run the scenario with infra: {nodes: agent})"));
       }
       kube = KubeCluster.start(null);
+      kube.runByKubelet(kubelets);
     }
     EtcdBackend backend = switch (s.backend()) {
-      case ETCD, K8S -> new LocalEtcdBackend();
+      case K8S -> kubelets.isEmpty() ? new LocalEtcdBackend()
+          : new io.pdlab.real.node.KubeletEtcdBackend(kube.controlPlane().dir().getParent());
+      case ETCD -> new LocalEtcdBackend();
       case ETCD_CONTAINERS -> new ContainerEtcdBackend();
       case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
           + s.backend() + "' is not a real backend (etcd, etcd-containers, k8s)");
@@ -75,6 +82,11 @@ public final class RealRunner {
           ScenarioRunner.buildInfra(w, s);
         }
       });
+      if (!kubelets.isEmpty()) {
+        // Their Nodes exist (the model made them); the kubelets adopt them before time 0, as
+        // the nodes of a cluster are there before an operator installs anything.
+        real.startKubeletNodes(kubelets, io.pdlab.k8s.api.Images.ALL);
+      }
       io.pdlab.k8s.eks.EksWorld eks;
       if (provisioning == null) {
         eks = null;
@@ -132,6 +144,9 @@ public final class RealRunner {
 
   /** Partition faults must name shapes the backend can cut. */
   private static void checkPartitions(Scenario s, RealWorld real) {
+    if (real.backend() instanceof io.pdlab.real.node.KubeletEtcdBackend) {
+      return; // cut between nodes: which nodes is known once the scheduler placed the pods
+    }
     for (FaultDef f : s.faults()) {
       if (!(f instanceof FaultDef.Partition p)) {
         continue;

@@ -22,6 +22,7 @@ import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
 import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.Infra;
 import io.pdlab.scenarios.model.FaultKind;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.model.WorkerGroupDef;
@@ -132,10 +133,78 @@ public final class ScenarioRunner {
       out.add("infra.provision: the EKS provisioning graph runs on the simulated backend and on"
           + " k8s (its steps after EKS against the real control plane)");
     }
+    boolean kubelets = backend == Backend.K8S && !kubeletNodes(s).isEmpty();
     for (FaultDef f : s.faults()) {
       FaultKind.Refusal refusal = f.kind().refusal(backend);
-      if (refusal != null) {
+      if (refusal != null && !(kubelets && f.kind() == FaultKind.PARTITION)) {
         out.add("fault at " + f.atUs() / 1_000 + " ms: " + refusal.message("backend"));
+      }
+    }
+    if (backend == Backend.K8S && Infra.KUBELET.equals(s.infra().nodes())) {
+      int need = memberNodes(s).size();
+      if (need > MAX_KUBELET_NODES) {
+        out.add("infra.nodes: kubelet: members may run on " + need + " nodes, and this machine"
+            + " runs at most " + MAX_KUBELET_NODES + " kubelet nodes; give the members a worker"
+            + " group named pd (or <cluster>-pd) of at most " + MAX_KUBELET_NODES + " nodes, or"
+            + " use nodes: agent");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How many kubelet nodes (each a kubelet and a docker daemon of its own) one run may start on a
+   * machine of this project's kind (2 cores, 24 GiB): measured in the README's "Kubernetes
+   * backend" section.
+   */
+  public static final int MAX_KUBELET_NODES = 6;
+
+  /**
+   * The nodes a {@code k8s} run has real kubelets run: the nodes members may be placed on (a
+   * cluster pinned to its pd worker group: that group's nodes; otherwise every node), when
+   * {@code infra.nodes} is {@code kubelet}, or by default when they are at most {@link
+   * #MAX_KUBELET_NODES}; none with {@code nodes: agent}, with {@code provision: true}, or by
+   * default when more would be needed (the others run on pdlab's node agent).
+   */
+  public static List<String> kubeletNodes(Scenario s) {
+    if (s.infra().provision() || Infra.AGENT.equals(s.infra().nodes())) {
+      return List.of();
+    }
+    List<String> members = memberNodes(s);
+    return members.size() <= MAX_KUBELET_NODES ? members : List.of();
+  }
+
+  /** The names of the nodes members may be placed on, as {@link #buildInfra} names them. */
+  static List<String> memberNodes(Scenario s) {
+    List<String> out = new ArrayList<>();
+    if (s.infra().workerGroups().isEmpty()) {
+      int nodes = 0;
+      for (ClusterDef c : s.clusters()) {
+        nodes += c.pdReplicas() + c.tikvReplicas() + c.tidbReplicas() + 2;
+      }
+      for (int i = 0; i < nodes; i++) {
+        out.add("node-" + i);
+      }
+      return out;
+    }
+    java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>();
+    for (ClusterDef c : s.clusters()) {
+      boolean pinned = false;
+      for (WorkerGroupDef g : s.infra().workerGroups()) {
+        if (g.name().equals("pd") || g.name().equals(c.name() + "-pd")) {
+          groups.add(g.name());
+          pinned = true;
+        }
+      }
+      if (!pinned) {
+        s.infra().workerGroups().forEach(g -> groups.add(g.name()));
+      }
+    }
+    for (WorkerGroupDef g : s.infra().workerGroups()) {
+      if (groups.contains(g.name())) {
+        for (int i = 0; i < g.count(); i++) {
+          out.add(g.name() + "-" + i);
+        }
       }
     }
     return out;
@@ -330,12 +399,8 @@ public final class ScenarioRunner {
     w.store().create(new StorageClass(ObjectMeta.of("", "ebs-gp2"), "kubernetes.io/aws-ebs",
         "WaitForFirstConsumer", "Retain"));
     if (s.infra().workerGroups().isEmpty()) {
-      int nodes = 0;
-      for (ClusterDef c : s.clusters()) {
-        nodes += c.pdReplicas() + c.tikvReplicas() + c.tidbReplicas() + 2;
-      }
-      for (int i = 0; i < nodes; i++) {
-        addNode(w, "node-" + i, new TreeMap<>(), List.of(), DEFAULT_NODE, true, DEFAULT_DISK_GI);
+      for (String n : memberNodes(s)) { // every default node may hold members
+        addNode(w, n, new TreeMap<>(), List.of(), DEFAULT_NODE, true, DEFAULT_DISK_GI);
       }
       return;
     }

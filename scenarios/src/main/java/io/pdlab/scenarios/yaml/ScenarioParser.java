@@ -60,7 +60,7 @@ public final class ScenarioParser {
 
   private static final List<String> TOP_KEYS = List.of("name", "backend", "seed", "infra",
       "clusters", "faults", "duration", "expect");
-  private static final List<String> INFRA_KEYS = List.of("provision", "workerGroups");
+  private static final List<String> INFRA_KEYS = List.of("provision", "workerGroups", "nodes");
   private static final List<String> WORKER_GROUP_KEYS =
       List.of("name", "count", "instanceType", "taints", "labels");
   private static final List<String> CLUSTER_KEYS =
@@ -279,7 +279,15 @@ public final class ScenarioParser {
           + " EKS path brings its own worker groups, provisioning.md section 2); give one or the"
           + " other");
     }
-    return new Infra(Boolean.TRUE.equals(provision), groups);
+    Node nodesNode = m.optional("nodes");
+    String nodes = nodesNode == null ? null : oneOf(nodesNode, "infra.nodes", Infra.NODE_KINDS);
+    if (Boolean.TRUE.equals(provision) && Infra.KUBELET.equals(nodes)) {
+      problems.at(nodesNode, "infra.nodes: kubelet does not apply with infra.provision: true (the"
+          + " provisioned cluster's nodes are run by pdlab's node agent); use nodes: agent, or"
+          + " worker groups without provision");
+      nodes = null;
+    }
+    return new Infra(Boolean.TRUE.equals(provision), groups, nodes);
   }
 
   private WorkerGroupDef workerGroup(Node node, String path, List<String> names) {

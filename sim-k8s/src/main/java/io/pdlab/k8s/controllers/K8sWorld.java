@@ -119,6 +119,79 @@ public final class K8sWorld implements PodEnv {
     }
   }
 
+  /**
+   * Nodes a real kubelet runs (on a real control plane): their pods' containers are the
+   * kubelet's, started, restarted (with its back-off), probed and reported by it; this world only
+   * runs the model's process of each container while it lives ({@link #kubeletContainerStarted},
+   * {@link #kubeletContainerEnded}).
+   */
+  private final TreeSet<String> kubeletNodes = new TreeSet<>();
+
+  /** Why a process stopped when its container, run by a real kubelet, ended. */
+  public static final String CONTAINER_ENDED = "container ended";
+
+  /** Says which nodes real kubelets run (real control plane only). */
+  public void runByKubelet(java.util.Collection<String> nodes) {
+    if (modelControlPlane) {
+      throw new IllegalStateException("the model's control plane has no real kubelets");
+    }
+    kubeletNodes.addAll(nodes);
+  }
+
+  /** Whether pod {@code p} is bound to a node a real kubelet runs. */
+  public boolean onKubeletNode(Pod p) {
+    return p.spec().nodeName() != null && kubeletNodes.contains(p.spec().nodeName());
+  }
+
+  /**
+   * A real kubelet started a container of pod {@code key}: its model process starts (created on
+   * first use), unless the pod is one a never-start fault holds (then nothing runs in it), or a
+   * late-start fault delays it. Returns whether the process starts (now or later).
+   */
+  public boolean kubeletContainerStarted(String key) {
+    Pod pod = store.get(Kind.POD, key);
+    if (pod == null) {
+      return false;
+    }
+    String name = pod.meta().name();
+    if (neverStart.contains(name)) {
+      return false;
+    }
+    Container c = pod.spec().containers().get(0);
+    if (!sim.hasProcess(name)) {
+      sim.addProcess(name, pod.spec().nodeName(), n -> runtime.create(currentPod(name), c));
+    }
+    podOfProcess.put(name, key);
+    if (c.role().equals("etcd") || c.role().equals("pd")) {
+      tracker.expect(name);
+    }
+    long delayUs = extraStartDelayUs.getOrDefault(name, 0L);
+    long createdUs = pod.meta().createdUs();
+    Runnable start = () -> {
+      Pod now = store.get(Kind.POD, key);
+      if (now != null && now.meta().createdUs() == createdUs && podOfProcess.containsKey(name)
+          && sim.state(name) == ProcessState.DOWN) {
+        startedUs.putIfAbsent(name, sim.nowUs());
+        sim.start(name);
+      }
+    };
+    if (delayUs > 0 && !startedUs.containsKey(name)) {
+      sim.schedule(delayUs, start);
+    } else {
+      start.run();
+    }
+    return true;
+  }
+
+  /** The container a real kubelet ran for pod {@code key} ended: its model process stops. */
+  public void kubeletContainerEnded(String key) {
+    String name = key.substring(key.indexOf('/') + 1);
+    if (key.equals(podOfProcess.get(name)) && sim.hasProcess(name)
+        && sim.state(name) != ProcessState.DOWN) {
+      sim.crash(name, CONTAINER_ENDED);
+    }
+  }
+
   /** Nodes lost on a real control plane: their agent is gone with them. */
   private final TreeSet<String> lostNodes = new TreeSet<>();
 
@@ -222,6 +295,11 @@ public final class K8sWorld implements PodEnv {
       sim.wipe(podName);
     } else if (sim.state(podName) != ProcessState.DOWN) {
       sim.crash(podName);
+    }
+    String podKey = podOfProcess.get(podName);
+    Pod running = podKey == null ? null : store.get(Kind.POD, podKey);
+    if (running != null && onKubeletNode(running)) {
+      return; // the container is killed; its kubelet decides when it comes back
     }
     if (restartAfterUs >= 0) {
       String key = podOfProcess.get(podName);
@@ -372,8 +450,8 @@ public final class K8sWorld implements PodEnv {
     String name = pod.meta().name();
     Pod current = store.get(Kind.POD, pod.meta().key());
     if (current == null || !current.scheduled() || starting.contains(name)
-        || podOfProcess.containsKey(name)) {
-      return;
+        || podOfProcess.containsKey(name) || onKubeletNode(current)) {
+      return; // (a kubelet node's pods start when its kubelet starts their containers)
     }
     starting.add(name);
     if (neverStart.contains(name)) {
@@ -421,8 +499,8 @@ public final class K8sWorld implements PodEnv {
   private void onContainerExit(String process, String reason) {
     String key = podOfProcess.get(process);
     Pod pod = key == null ? null : store.get(Kind.POD, key);
-    if (pod == null) {
-      return;
+    if (pod == null || onKubeletNode(pod)) {
+      return; // (a real kubelet restarts, or fails, its own containers)
     }
     if (pod.spec().restartPolicy().equals("Never")) {
       modify(Kind.POD, key, (Pod p) -> p.withStatus(new PodStatus("Failed", false, reason,
@@ -453,8 +531,8 @@ public final class K8sWorld implements PodEnv {
   private void probeAll() {
     for (Map.Entry<String, String> e : new TreeMap<>(podOfProcess).entrySet()) {
       Pod pod = store.get(Kind.POD, e.getValue());
-      if (pod == null) {
-        continue;
+      if (pod == null || onKubeletNode(pod)) {
+        continue; // (a real kubelet reports its pods' readiness)
       }
       Process p = sim.instance(e.getKey());
       boolean ready = p != null && sim.state(e.getKey()) == ProcessState.RUNNING
@@ -495,7 +573,8 @@ public final class K8sWorld implements PodEnv {
   public TreeMap<String, String> nodeKinds() {
     TreeMap<String, String> out = new TreeMap<>();
     for (Node n : store.<Node>list(Kind.NODE)) {
-      out.put(n.meta().name(), modelControlPlane ? "model" : "agent");
+      out.put(n.meta().name(), modelControlPlane ? "model"
+          : kubeletNodes.contains(n.meta().name()) ? "kubelet" : "agent");
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package io.pdlab.k8s.eks;
 
+import io.pdlab.k8s.api.Images;
 import io.pdlab.k8s.api.Container;
 import io.pdlab.k8s.api.Deployment;
 import io.pdlab.k8s.api.Kind;
@@ -175,7 +176,7 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
     world.store().create(new Deployment(ObjectMeta.of(cluster, cluster + "-monitor")
         .withLabels(ml), 1, new PodTemplate(ml, new PodSpec(null, new TreeMap<>(), List.of(),
             new Resources(1_000, 2_048), null, List.of(), List.of(new Container("grafana",
-                "grafana/grafana", "simple", List.of())), "Always", null, null))));
+                Images.GRAFANA, "simple", List.of())), "Always", null, null))));
   }
 
   @Override
@@ -187,11 +188,11 @@ public final class EksWorld implements ProvisionListener, ReadinessProbe {
   TidbCluster tidbCluster(String cluster) {
     return new TidbCluster(ObjectMeta.of(cluster, cluster), new TidbCluster.Spec(
         "tidb-scheduler",
-        component(cluster, "pd", shape.pd(), "pingcap/pd:v7.1.0", new Resources(1_000, 2_048),
+        component(cluster, "pd", shape.pd(), Images.PD, new Resources(1_000, 2_048),
             10),
-        component(cluster, "tikv", shape.tikv(), "pingcap/tikv:v7.1.0",
+        component(cluster, "tikv", shape.tikv(), Images.TIKV,
             new Resources(2_000, 8_192), 100),
-        component(cluster, "tidb", shape.tidb(), "pingcap/tidb:v7.1.0",
+        component(cluster, "tidb", shape.tidb(), Images.TIDB,
             new Resources(2_000, 4_096), 0),
         "Retain", "UTC"), TidbCluster.Status.EMPTY);
   }

@@ -1,5 +1,6 @@
 package io.pdlab.k8s.operator;
 
+import io.pdlab.k8s.api.Images;
 import io.pdlab.k8s.api.Container;
 import io.pdlab.k8s.api.ObjectMeta;
 import io.pdlab.k8s.api.Pod;
@@ -53,7 +54,7 @@ final class EtcdPods {
     TreeMap<String, String> l = labels(c);
     l.putAll(extraLabels);
     PodSpec spec = new PodSpec(null, c.nodeSelector(), c.tolerations(), REQUESTS, null,
-        List.of(), List.of(new Container("etcd", "quay.io/coreos/etcd:v3.4", "etcd", List.of(
+        List.of(), List.of(new Container("etcd", Images.ETCD, "etcd", List.of(
             "--initial-cluster=" + initialCluster, "--initial-cluster-state=" + state,
             "--initial-cluster-token=" + c.name(), "--timing=" + c.timing()))),
         restartPolicy, name, c.name());

@@ -1,5 +1,6 @@
 package io.pdlab.k8s.operator;
 
+import io.pdlab.k8s.api.Images;
 import io.pdlab.k8s.api.Container;
 import io.pdlab.k8s.api.ObjectMeta;
 import io.pdlab.k8s.api.PodSpec;
@@ -31,7 +32,7 @@ public final class Strategies {
         names.add(c.name() + "-" + i);
       }
       PodSpec spec = new PodSpec(null, c.nodeSelector(), c.tolerations(), EtcdPods.REQUESTS,
-          null, List.of(), List.of(new Container("etcd", "quay.io/coreos/etcd:v3.4", "etcd",
+          null, List.of(), List.of(new Container("etcd", Images.ETCD, "etcd",
               List.of("--initial-cluster=" + EtcdPods.initialCluster(c, names),
                   "--initial-cluster-state=new", "--initial-cluster-token=" + c.name(),
                   "--timing=" + c.timing()))), "Always", null, null);

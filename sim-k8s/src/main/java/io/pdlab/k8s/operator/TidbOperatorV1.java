@@ -1,5 +1,6 @@
 package io.pdlab.k8s.operator;
 
+import io.pdlab.k8s.api.Images;
 import io.pdlab.k8s.api.Container;
 import io.pdlab.k8s.api.Deployment;
 import io.pdlab.k8s.api.Kind;
@@ -150,7 +151,7 @@ public final class TidbOperatorV1 implements Process {
     // discovery
     TreeMap<String, String> dl = labels(name, "discovery");
     ensure(new Deployment(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), 1,
-        new PodTemplate(dl, podSpec(new Container("discovery", "pingcap/tidb-operator:v1.5.1",
+        new PodTemplate(dl, podSpec(new Container("discovery", Images.TIDB_OPERATOR,
             "discovery", List.of()), new Resources(80, 50), new TreeMap<>(), List.of()))));
     ensure(new Service(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), dl, false, false,
         List.of(DISCOVERY_PORT), "ClusterIP"));
