@@ -49,6 +49,16 @@ public final class Raft {
     void log(String line);
   }
 
+  /**
+   * etcd raft's {@code logger.Panicf}: the member process dies with this message. Thrown out of
+   * {@link #step}; the member catches it and exits ({@link EtcdMember}), it never resumes.
+   */
+  public static final class Panic extends RuntimeException {
+    Panic(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   static final long NONE = 0;
 
   private final long id;
@@ -581,10 +591,7 @@ public final class Raft {
     } else if (m instanceof Heartbeat h) {
       electionElapsed = 0;
       setLead(from);
-      if (h.commit() > storage.commit && h.commit() <= storage.lastIndex()) {
-        storage.commit = h.commit();
-        applyCommitted();
-      }
+      commitTo(h.commit()); // etcd raft.go handleHeartbeat
       host.send(from, new HeartbeatResponse(storage.term));
     }
   }
@@ -622,12 +629,25 @@ public final class Raft {
       storage.append(e);
     }
     long lastNew = a.prevIndex() + a.entries().size();
-    long newCommit = Math.min(a.commit(), lastNew);
-    if (newCommit > storage.commit) {
-      storage.commit = newCommit;
+    commitTo(Math.min(a.commit(), lastNew));
+    host.send(from, new AppendResponse(storage.term, false, lastNew, 0));
+  }
+
+  /**
+   * etcd raftLog.commitTo (raft/log.go, v3.4.23, the same in every 3.4 release): commit never
+   * decreases, and a commit index beyond the last index panics. A leader sends a follower at most
+   * the follower's match index as commit; a log shorter than that lost entries it had
+   * acknowledged (its disk was lost and it came back under the same member ID).
+   */
+  private void commitTo(long tocommit) {
+    if (storage.commit < tocommit) {
+      if (storage.lastIndex() < tocommit) {
+        throw new Panic("tocommit(" + tocommit + ") is out of range [lastIndex("
+            + storage.lastIndex() + ")]. Was the raft log corrupted, truncated, or lost?");
+      }
+      storage.commit = tocommit;
       applyCommitted();
     }
-    host.send(from, new AppendResponse(storage.term, false, lastNew, 0));
   }
 
   @Override
