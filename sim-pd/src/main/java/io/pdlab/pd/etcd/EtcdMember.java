@@ -615,6 +615,16 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   }
 
   @Override
+  public void committed(long commit) {
+    observer.onCommit(cfg.name(), clusterId, commit, ctx.nowUs());
+  }
+
+  @Override
+  public void matched(long follower, long match) {
+    observer.onMatch(cfg.name(), clusterId, follower, match, raft.lastIndex(), ctx.nowUs());
+  }
+
+  @Override
   public void log(String line) {
     if (ctx.tracing()) {
       ctx.log("raft: " + line);

@@ -40,6 +40,12 @@ public final class Raft {
     /** The role, term or known leader changed. */
     void roleChanged(Role role, long term, long lead);
 
+    /** The commit index is {@code commit}: the one on disk at start, then after every rise. */
+    void committed(long commit);
+
+    /** As leader, recorded {@code match} as the match index of {@code follower}. */
+    void matched(long follower, long match);
+
     /**
      * Validates a committed configuration change before it takes effect (etcd
      * ValidateConfigurationChange); a refused change is applied as a no-op.
@@ -424,6 +430,9 @@ public final class Raft {
   }
 
   private void applyCommitted() {
+    if (applied < storage.commit) {
+      host.committed(storage.commit);
+    }
     while (applied < storage.commit) {
       applied++;
       Entry e = storage.entry(applied);
@@ -559,8 +568,13 @@ public final class Raft {
         p.next = Math.max(p.match + 1, Math.min(r.index(), r.hint() + 1));
         sendAppend(from);
       } else if (r.index() > p.match) {
+        // etcd Progress.MaybeUpdate (tracker/progress.go, v3.4.23) takes the index as it comes,
+        // also beyond the leader's last index: a follower answers its commit index to an append
+        // below it (raft.go handleAppendEntries), which only a log that lost committed entries
+        // can leave behind the follower's. The recorder reports it (host.matched).
         p.match = r.index();
         p.next = Math.max(p.next, r.index() + 1);
+        host.matched(from, p.match);
         maybeCommit();
       }
     } else if (m instanceof HeartbeatResponse) {
