@@ -801,7 +801,10 @@ public final class Raft {
       }
     }
     java.util.NavigableSet<Long> conf = storage.confIndexes();
-    if (!conf.isEmpty() && conf.last() > pendingConfIndex) {
+    if (conf.isEmpty() || conf.last() <= applied) {
+      return; // nothing pending: the common case
+    }
+    if (conf.last() > pendingConfIndex) {
       fail("configuration change at " + conf.last() + " beyond the pending index "
           + pendingConfIndex);
     }
