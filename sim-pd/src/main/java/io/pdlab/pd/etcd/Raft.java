@@ -11,6 +11,8 @@ import io.pdlab.pd.etcd.RaftMessage.VoteResponse;
 import io.pdlab.sim.Rng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -403,7 +405,7 @@ public final class Raft {
         } else {
           // One at a time (etcd raft.go stepLeader, alreadyPending): whatever pendingConfIndex
           // says, the log itself must hold no unapplied configuration change now.
-          java.util.NavigableSet<Long> conf = storage.confIndexes();
+          NavigableSet<Long> conf = storage.confIndexes();
           if (!conf.isEmpty() && conf.last() > applied) {
             fail("proposing a configuration change at " + (storage.lastIndex() + 1)
                 + " while the one at " + conf.last() + " is not applied");
@@ -793,14 +795,14 @@ public final class Raft {
     if (self == null && voters.contains(id)) {
       fail("a leader without its own progress");
     }
-    for (java.util.Map.Entry<Long, Progress> e : prs.entrySet()) {
+    for (Map.Entry<Long, Progress> e : prs.entrySet()) {
       Progress p = e.getValue();
       if (p.match < 0 || p.next <= p.match) {
         fail("progress of " + MemberIds.hex(e.getKey()) + " has match " + p.match + " and next "
             + p.next);
       }
     }
-    java.util.NavigableSet<Long> conf = storage.confIndexes();
+    NavigableSet<Long> conf = storage.confIndexes();
     if (conf.isEmpty() || conf.last() <= applied) {
       return; // nothing pending: the common case
     }

@@ -2,6 +2,8 @@ package io.pdlab.pd.etcd;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * Raft's durable state: the hard state (term, vote, commit) and the log. It lives on the member's
@@ -16,7 +18,7 @@ public final class RaftStorage {
   long vote;
   long commit;
   final List<Entry> entries = new ArrayList<>();
-  private final java.util.TreeSet<Long> confIndexes = new java.util.TreeSet<>();
+  private final TreeSet<Long> confIndexes = new TreeSet<>();
 
   public RaftStorage(long memberId, long clusterId) {
     this.memberId = memberId;
@@ -93,7 +95,7 @@ public final class RaftStorage {
   }
 
   /** Indexes of the configuration changes in the log (for the leader's one-at-a-time check). */
-  java.util.NavigableSet<Long> confIndexes() {
+  NavigableSet<Long> confIndexes() {
     return confIndexes;
   }
 
