@@ -14,7 +14,7 @@ public interface EtcdEngine {
 
   void onTimer(ProcessContext ctx, Object tag);
 
-  /** The member exited by itself (a start error, removed from the cluster). */
+  /** The member exited by itself (a start error, removed from the cluster, a Raft panic). */
   boolean exited();
 
   /** The member has published itself and serves clients (etcd's ReadyNotify). */

@@ -615,6 +615,16 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   }
 
   @Override
+  public void committed(long commit) {
+    observer.onCommit(cfg.name(), clusterId, commit, ctx.nowUs());
+  }
+
+  @Override
+  public void matched(long follower, long match) {
+    observer.onMatch(cfg.name(), clusterId, follower, match, raft.lastIndex(), ctx.nowUs());
+  }
+
+  @Override
   public void log(String line) {
     if (ctx.tracing()) {
       ctx.log("raft: " + line);
@@ -769,6 +779,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
+    if (exited) {
+      return; // a held message after this member died while serving the ones before it
+    }
     if (!peerPortBound) {
       if (message instanceof io.pdlab.sim.process.Refusable) {
         ctx.send(from, new io.pdlab.sim.process.Refusable.Refused(message)); // nothing listens yet
@@ -795,7 +808,11 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       } else {
         lastHeardUs.put(p.from(), ctx.nowUs());
       }
-      raft.step(p.from(), p.msg());
+      try {
+        raft.step(p.from(), p.msg());
+      } catch (Raft.Panic x) {
+        exit("panic: " + x.getMessage()); // the etcd process dies; its WAL stays as it was
+      }
     } else if (message instanceof LinkHeartbeat h) {
       if (raft != null && h.clusterId() == clusterId && activeSinceUs.containsKey(h.from())) {
         lastHeardUs.put(h.from(), ctx.nowUs());
@@ -893,7 +910,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     }
   }
 
-  /** Whether the member's process exited (a fatal start-up error or its removal). */
+  /** Whether the member's process exited (a fatal start-up error, its removal or a panic). */
   public boolean exited() {
     return exited;
   }

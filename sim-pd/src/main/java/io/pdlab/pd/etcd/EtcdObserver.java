@@ -16,6 +16,19 @@ public interface EtcdObserver {
   /** A committed entry was applied. */
   default void onApply(String member, long clusterId, Entry entry, long nowUs) {}
 
+  /**
+   * The member's commit index is {@code commit}: the one its WAL holds when it starts, then after
+   * every rise.
+   */
+  default void onCommit(String member, long clusterId, long commit, long nowUs) {}
+
+  /**
+   * As leader, the member recorded {@code match} as the match index of member {@code followerId};
+   * its own last index was {@code lastIndex} then.
+   */
+  default void onMatch(String member, long clusterId, long followerId, long match, long lastIndex,
+      long nowUs) {}
+
   /** The membership changed by an applied entry. */
   default void onMembership(String member, long clusterId, Membership membership, long nowUs) {}
 

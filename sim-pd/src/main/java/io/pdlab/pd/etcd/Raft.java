@@ -11,6 +11,8 @@ import io.pdlab.pd.etcd.RaftMessage.VoteResponse;
 import io.pdlab.sim.Rng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,6 +27,11 @@ import java.util.TreeSet;
  * empty entry and may not change the configuration until it is applied; one configuration change
  * at a time, effective when applied; learners replicate but neither vote nor count for quorum;
  * a follower forwards proposals to the leader and drops them when there is none.
+ *
+ * <p>What etcd panics on when a member's log lost entries (a commit index beyond it) ends the
+ * member's process ({@link Panic}). What the model must never do (a commit index beyond the log,
+ * a term or vote that goes back, two pending configuration changes, ...) is asserted after every
+ * call, always on ({@link RaftAssertionFailure}).
  */
 public final class Raft {
   /** The roles of a Raft member. */
@@ -40,6 +47,12 @@ public final class Raft {
     /** The role, term or known leader changed. */
     void roleChanged(Role role, long term, long lead);
 
+    /** The commit index is {@code commit}: the one on disk at start, then after every rise. */
+    void committed(long commit);
+
+    /** As leader, recorded {@code match} as the match index of {@code follower}. */
+    void matched(long follower, long match);
+
     /**
      * Validates a committed configuration change before it takes effect (etcd
      * ValidateConfigurationChange); a refused change is applied as a no-op.
@@ -47,6 +60,16 @@ public final class Raft {
     boolean validate(ConfChange cc);
 
     void log(String line);
+  }
+
+  /**
+   * etcd raft's {@code logger.Panicf}: the member process dies with this message. Thrown out of
+   * {@link #step}; the member catches it and exits ({@link EtcdMember}), it never resumes.
+   */
+  public static final class Panic extends RuntimeException {
+    Panic(String message) {
+      super(message, null, false, false);
+    }
   }
 
   static final long NONE = 0;
@@ -89,11 +112,23 @@ public final class Raft {
     this.preVote = timing.preVote();
     this.storage = storage;
     resetRandomizedElectionTimeout();
+    checkedTerm = storage.term;
+    checkedCommit = storage.commit;
+    checkedVote = storage.vote;
+    // etcd raft.go loadState panics on a commit index outside [committed, lastIndex]; only a
+    // corrupted WAL has one, which the model's disk cannot hold: an assertion here.
+    checkInvariants();
   }
 
   /** Applies the committed entries found on disk (restart), rebuilding the configuration. */
   public void replay() {
-    applyCommitted();
+    depth++;
+    try {
+      applyCommitted();
+    } finally {
+      depth--;
+    }
+    afterCall();
   }
 
   // ----------------------------------------------------------------- accessors
@@ -153,11 +188,17 @@ public final class Raft {
 
   /** One heartbeat interval passed. */
   public void tick() {
-    if (role == Role.LEADER) {
-      tickHeartbeat();
-    } else {
-      tickElection();
+    depth++;
+    try {
+      if (role == Role.LEADER) {
+        tickHeartbeat();
+      } else {
+        tickElection();
+      }
+    } finally {
+      depth--;
     }
+    afterCall();
   }
 
   /** Fast-forwards {@code n} ticks (etcd adjustTicks via advanceTicks). */
@@ -344,12 +385,31 @@ public final class Raft {
    * @return true if appended or forwarded; false if dropped
    */
   public boolean propose(EntryData data) {
+    depth++;
+    boolean out;
+    try {
+      out = doPropose(data);
+    } finally {
+      depth--;
+    }
+    afterCall();
+    return out;
+  }
+
+  private boolean doPropose(EntryData data) {
     if (role == Role.LEADER) {
       if (data instanceof ConfChange) {
         if (pendingConfIndex > applied) {
           host.log("propose conf change ignored since pending unapplied configuration");
           data = new EntryData.Noop();
         } else {
+          // One at a time (etcd raft.go stepLeader, alreadyPending): whatever pendingConfIndex
+          // says, the log itself must hold no unapplied configuration change now.
+          NavigableSet<Long> conf = storage.confIndexes();
+          if (!conf.isEmpty() && conf.last() > applied) {
+            fail("proposing a configuration change at " + (storage.lastIndex() + 1)
+                + " while the one at " + conf.last() + " is not applied");
+          }
           pendingConfIndex = storage.lastIndex() + 1;
         }
       }
@@ -414,9 +474,15 @@ public final class Raft {
   }
 
   private void applyCommitted() {
+    if (applied < storage.commit) {
+      host.committed(storage.commit);
+    }
     while (applied < storage.commit) {
       applied++;
       Entry e = storage.entry(applied);
+      if (e.index() != applied) {
+        fail("the entry at " + applied + " says it is " + e);
+      }
       if (e.data() instanceof ConfChange cc && host.validate(cc)) {
         applyConfChange(cc);
       }
@@ -473,8 +539,18 @@ public final class Raft {
 
   /** Handles a message from member {@code from}. */
   public void step(long from, RaftMessage m) {
+    depth++;
+    try {
+      doStep(from, m);
+    } finally {
+      depth--;
+    }
+    afterCall();
+  }
+
+  private void doStep(long from, RaftMessage m) {
     if (m instanceof Propose p) {
-      propose(p.data());
+      doPropose(p.data());
       return;
     }
     long term = m.term();
@@ -549,8 +625,13 @@ public final class Raft {
         p.next = Math.max(p.match + 1, Math.min(r.index(), r.hint() + 1));
         sendAppend(from);
       } else if (r.index() > p.match) {
+        // etcd Progress.MaybeUpdate (tracker/progress.go, v3.4.23) takes the index as it comes,
+        // also beyond the leader's last index: a follower answers its commit index to an append
+        // below it (raft.go handleAppendEntries), which only a log that lost committed entries
+        // can leave behind the follower's. The recorder reports it (host.matched).
         p.match = r.index();
         p.next = Math.max(p.next, r.index() + 1);
+        host.matched(from, p.match);
         maybeCommit();
       }
     } else if (m instanceof HeartbeatResponse) {
@@ -581,10 +662,7 @@ public final class Raft {
     } else if (m instanceof Heartbeat h) {
       electionElapsed = 0;
       setLead(from);
-      if (h.commit() > storage.commit && h.commit() <= storage.lastIndex()) {
-        storage.commit = h.commit();
-        applyCommitted();
-      }
+      commitTo(h.commit()); // etcd raft.go handleHeartbeat
       host.send(from, new HeartbeatResponse(storage.term));
     }
   }
@@ -615,19 +693,138 @@ public final class Raft {
       }
       if (have != -1) {
         if (idx <= storage.commit) {
-          throw new IllegalStateException("entry " + idx + " conflicts with committed entry");
+          // etcd raftLog.maybeAppend panics "entry %d conflict with committed entry" (raft/log.go,
+          // v3.4.23); the answer above to an append below the commit index keeps any message
+          // from reaching it, there and here, so it is the model's assertion.
+          fail("entry " + idx + " of the leader's append conflicts with committed entry "
+              + storage.entry(idx));
         }
         storage.truncateAfter(idx - 1);
       }
       storage.append(e);
     }
     long lastNew = a.prevIndex() + a.entries().size();
-    long newCommit = Math.min(a.commit(), lastNew);
-    if (newCommit > storage.commit) {
-      storage.commit = newCommit;
+    commitTo(Math.min(a.commit(), lastNew));
+    host.send(from, new AppendResponse(storage.term, false, lastNew, 0));
+  }
+
+  /**
+   * etcd raftLog.commitTo (raft/log.go, v3.4.23, the same in every 3.4 release): commit never
+   * decreases, and a commit index beyond the last index panics. A leader sends a follower at most
+   * the follower's match index as commit; a log shorter than that lost entries it had
+   * acknowledged (its disk was lost and it came back under the same member ID).
+   */
+  private void commitTo(long tocommit) {
+    if (storage.commit < tocommit) {
+      if (storage.lastIndex() < tocommit) {
+        throw new Panic("tocommit(" + tocommit + ") is out of range [lastIndex("
+            + storage.lastIndex() + ")]. Was the raft log corrupted, truncated, or lost?");
+      }
+      storage.commit = tocommit;
       applyCommitted();
     }
-    host.send(from, new AppendResponse(storage.term, false, lastNew, 0));
+  }
+
+  // ----------------------------------------------------------------- assertions
+
+  /** Calls into this core under way; the invariants are checked when the outermost returns. */
+  private int depth;
+  /**
+   * Term, vote and commit index at the last check: term and commit never go back, and the vote
+   * never changes within a term.
+   */
+  private long checkedTerm;
+  private long checkedVote;
+  private long checkedCommit;
+
+  private void afterCall() {
+    if (depth == 0) {
+      checkInvariants();
+    }
+  }
+
+  /**
+   * The invariants of this core, checked after every step, tick, proposal and replay (and never
+   * mid-step, where a host callback may re-enter). Cheap: a few comparisons, the progress map,
+   * and the unapplied configuration changes (at most a few). A failure is a model bug.
+   */
+  private void checkInvariants() {
+    long last = storage.lastIndex();
+    if (storage.commit > last) {
+      fail("commit index " + storage.commit + " beyond the last index " + last);
+    }
+    if (storage.commit < checkedCommit) {
+      fail("commit index went back from " + checkedCommit + " to " + storage.commit);
+    }
+    if (applied > storage.commit) {
+      fail("applied index " + applied + " beyond the commit index " + storage.commit);
+    }
+    if (storage.term < checkedTerm) {
+      fail("term went back from " + checkedTerm + " to " + storage.term);
+    }
+    if (storage.term == checkedTerm && checkedVote != NONE && storage.vote != checkedVote) {
+      fail("vote in term " + storage.term + " changed from " + MemberIds.hex(checkedVote) + " to "
+          + MemberIds.hex(storage.vote));
+    }
+    if (storage.lastTerm() > storage.term) {
+      fail("last entry " + last + " has term " + storage.lastTerm() + ", above the term");
+    }
+    checkedCommit = storage.commit;
+    checkedTerm = storage.term;
+    checkedVote = storage.vote;
+    if (role != Role.LEADER) {
+      if (!prs.isEmpty()) {
+        fail("a " + role + " keeps progress of " + prs.size() + " members");
+      }
+      if (role != Role.FOLLOWER && lead != NONE) {
+        fail("a " + role + " knows a leader " + MemberIds.hex(lead));
+      }
+      if (role == Role.CANDIDATE && storage.vote != id) {
+        fail("a candidate that did not vote for itself");
+      }
+      return;
+    }
+    if (lead != id || storage.vote != id) {
+      fail("a leader with leader " + MemberIds.hex(lead) + " and vote "
+          + MemberIds.hex(storage.vote));
+    }
+    Progress self = prs.get(id);
+    if (self != null && self.match != last) {
+      fail("the leader's own match index " + self.match + " is not its last index " + last);
+    }
+    if (self == null && voters.contains(id)) {
+      fail("a leader without its own progress");
+    }
+    for (Map.Entry<Long, Progress> e : prs.entrySet()) {
+      Progress p = e.getValue();
+      if (p.match < 0 || p.next <= p.match) {
+        fail("progress of " + MemberIds.hex(e.getKey()) + " has match " + p.match + " and next "
+            + p.next);
+      }
+    }
+    NavigableSet<Long> conf = storage.confIndexes();
+    if (conf.isEmpty() || conf.last() <= applied) {
+      return; // nothing pending: the common case
+    }
+    if (conf.last() > pendingConfIndex) {
+      fail("configuration change at " + conf.last() + " beyond the pending index "
+          + pendingConfIndex);
+    }
+    int ownUnapplied = 0;
+    for (long i : conf.tailSet(applied, false)) {
+      if (storage.termAt(i) == storage.term) {
+        ownUnapplied++;
+      }
+    }
+    if (ownUnapplied > 1) {
+      fail(ownUnapplied + " configuration changes of term " + storage.term
+          + " pending after the applied index " + applied + " (at most one at a time)");
+    }
+  }
+
+  private void fail(String what) {
+    throw new RaftAssertionFailure(id, what, this + " applied=" + applied + " vote="
+        + MemberIds.hex(storage.vote) + " pendingConf=" + pendingConfIndex);
   }
 
   @Override

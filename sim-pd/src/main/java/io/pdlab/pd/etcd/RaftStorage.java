@@ -2,6 +2,8 @@ package io.pdlab.pd.etcd;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * Raft's durable state: the hard state (term, vote, commit) and the log. It lives on the member's
@@ -16,6 +18,7 @@ public final class RaftStorage {
   long vote;
   long commit;
   final List<Entry> entries = new ArrayList<>();
+  private final TreeSet<Long> confIndexes = new TreeSet<>();
 
   public RaftStorage(long memberId, long clusterId) {
     this.memberId = memberId;
@@ -67,13 +70,33 @@ public final class RaftStorage {
   }
 
   void append(Entry e) {
+    if (e.index() != lastIndex() + 1 || e.term() < lastTerm()) {
+      throw new RaftAssertionFailure(memberId, "appending " + e + " after " + lastIndex() + "@"
+          + lastTerm() + " (indexes must follow, terms never go down along the log)",
+          toString());
+    }
+    if (e.data() instanceof EntryData.ConfChange) {
+      confIndexes.add(e.index());
+    }
     entries.add(e);
   }
 
   void truncateAfter(long index) {
+    // etcd raftLog.append panics "after(%d) is out of range [committed(%d)]" (raft/log.go,
+    // v3.4.23); no message reaches it there or here, so it is the model's assertion.
+    if (index < commit) {
+      throw new RaftAssertionFailure(memberId, "truncating the log after " + index
+          + ", below the commit index " + commit, toString());
+    }
     while (entries.size() > index) {
       entries.remove(entries.size() - 1);
     }
+    confIndexes.tailSet(index, false).clear();
+  }
+
+  /** Indexes of the configuration changes in the log (for the leader's one-at-a-time check). */
+  NavigableSet<Long> confIndexes() {
+    return confIndexes;
   }
 
   @Override

@@ -18,9 +18,12 @@ import java.util.TreeSet;
 
 /**
  * Records what the members of a run do (as their {@link EtcdObserver}) and checks the safety
- * properties as it goes: at most one leader per term in each cluster, and committed entries that
- * never differ between members of one cluster. Also keeps what the measures need: cluster IDs
- * formed, acknowledged writes, PD cluster IDs, and a membership timeline.
+ * properties as it goes: at most one leader per term in each cluster, committed entries that
+ * never differ between members of one cluster, a leader's match index never beyond its own log,
+ * and, per member, a term and commit index that never go back and committed entries that never
+ * change until its disk is wiped ({@link MemberLives}, which says what a member is across
+ * wipes). Also keeps what the measures need: cluster IDs formed, acknowledged writes, PD cluster
+ * IDs, and a membership timeline.
  */
 public final class ClusterRecorder implements EtcdObserver {
   /** A write a client was told succeeded. */
@@ -71,6 +74,7 @@ public final class ClusterRecorder implements EtcdObserver {
   private final TreeMap<Long, Long> timelineIndex = new TreeMap<>();
   private final TreeMap<String, String> exits = new TreeMap<>();
   private final List<String> pending = new ArrayList<>();
+  private final MemberLives lives = new MemberLives(pending);
   private Entry lastApplied;
   /** Counts every observation, so a predicate over them is re-evaluated only after a change. */
   private long changes;
@@ -85,6 +89,7 @@ public final class ClusterRecorder implements EtcdObserver {
   @Override
   public void onRole(String member, long clusterId, Raft.Role role, long term, long nowUs) {
     changes++;
+    lives.term(member, term);
     if (role != Raft.Role.LEADER) {
       return;
     }
@@ -106,7 +111,45 @@ public final class ClusterRecorder implements EtcdObserver {
       pending.add("committed entry " + entry.index() + " of cluster " + MemberIds.hex(clusterId)
           + " diverged: " + member + " applied " + entry + ", another member applied " + first);
     }
+    lives.applied(member, entry);
     lastApplied = entry;
+  }
+
+  @Override
+  public void onCommit(String member, long clusterId, long commit, long nowUs) {
+    lives.commit(member, commit);
+  }
+
+  /**
+   * A leader's match index for a follower is beyond its own last index. The follower answered an
+   * append below its commit index with that commit index (etcd handleAppendEntries), so it holds
+   * committed entries the leader's log has not: by Leader Completeness that only happens when a
+   * log lost committed entries (a wiped quorum formed the same cluster ID again). etcd does not
+   * stop it: the follower's log and the leader's are then taken to match where they do not.
+   */
+  @Override
+  public void onMatch(String member, long clusterId, long followerId, long match, long lastIndex,
+      long nowUs) {
+    if (match > lastIndex) {
+      pending.add("leader " + member + " of cluster " + MemberIds.hex(clusterId)
+          + " recorded match index " + match + " for " + nameOfMember(followerId)
+          + " beyond its last index " + lastIndex + ": that member committed entries this"
+          + " leader's log does not have");
+    }
+  }
+
+  /** The member's disk was wiped (told by the world): its Raft state starts over. */
+  public void onWiped(String member) {
+    lives.wiped(member);
+  }
+
+  private String nameOfMember(long memberId) {
+    for (Map.Entry<String, Long> e : memberIdOf.entrySet()) {
+      if (e.getValue() == memberId) {
+        return e.getKey();
+      }
+    }
+    return MemberIds.hex(memberId);
   }
 
   /**
@@ -242,7 +285,10 @@ public final class ClusterRecorder implements EtcdObserver {
     return log == null ? null : log.get(index);
   }
 
-  /** Checks one leader per term and no divergence, reported at the record that revealed it. */
+  /**
+   * Checks one leader per term, no divergence, no match index beyond a leader's log, and each
+   * member's durable state; reported at the record that revealed it.
+   */
   public Invariant safety() {
     return new Invariant() {
       @Override

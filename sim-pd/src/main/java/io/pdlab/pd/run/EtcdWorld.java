@@ -12,6 +12,7 @@ import io.pdlab.sim.Budget;
 import io.pdlab.sim.Event;
 import io.pdlab.sim.RunResult;
 import io.pdlab.sim.Simulation;
+import io.pdlab.sim.World;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessFactory;
 import io.pdlab.sim.process.ProcessState;
@@ -54,6 +55,13 @@ public final class EtcdWorld implements MemberTracker {
   public EtcdWorld(Simulation sim) {
     this.sim = sim;
     sim.addInvariant(recorder.safety());
+    // A wipe starts a member's Raft state over; the recorder's per-member checks must know.
+    sim.addLifecycleListener(new World.LifecycleListener() {
+      @Override
+      public void wiped(String process) {
+        recorder.onWiped(process);
+      }
+    });
     sim.addProcess(CLIENT, n -> client);
     sim.start(CLIENT);
   }

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Raft's safety properties over many seeds: in every run, at most one leader per term in a
- * cluster, committed entries never diverge, acknowledged writes survive, and after a full heal a
- * leader serves again. 10,000 seeds by default ({@code -Dpdlab.seeds=N} to change).
+ * cluster, committed entries never diverge, no leader's match index is beyond its log, no
+ * member's term or commit index goes back and no entry it committed changes, no member panics,
+ * acknowledged writes survive, and after a full heal a leader serves again; the Raft model's own
+ * assertions run all along. 10,000 seeds by default ({@code -Dpdlab.seeds=N} to change).
  */
 class EtcdPropertyTest {
   static final int SEEDS = Integer.getInteger("pdlab.seeds", 10_000);

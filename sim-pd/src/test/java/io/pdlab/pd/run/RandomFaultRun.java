@@ -87,13 +87,22 @@ final class RandomFaultRun {
     return result;
   }
 
-  /** What is wrong with this run, or null: safety violations, lost writes, no leader at the end. */
+  /**
+   * What is wrong with this run, or null: safety violations, a member's panic, lost writes, no
+   * leader at the end.
+   */
   String problems() {
     List<String> out = new ArrayList<>();
     if (result.outcome() != io.pdlab.sim.RunOutcome.COMPLETED) {
       out.add("run ended early: " + result.describe());
     }
     result.violations().forEach(v -> out.add(v.describe()));
+    // etcd panics only on a log that lost entries, and these runs lose no disk.
+    world.recorder().exits().forEach((member, reason) -> {
+      if (reason.startsWith("panic: ")) {
+        out.add(member + " exited with a " + reason);
+      }
+    });
     world.lostWrites().forEach(w -> out.add("lost acknowledged write " + w));
     if (!world.health().serving()) {
       out.add("no serving leader 14 s after everything healed:\n" + world.status());
