@@ -242,7 +242,7 @@ class ScenarioParserErrorTest {
         clusters: [{name: c, strategy: static, pd: {replicas: 3}}]
         """,
         "s.yaml:3:14: infra.provision must be true or false, got 'yes'",
-        "s.yaml:4:3: unknown key 'nodes' in infra (known: provision, workerGroups)",
+        "s.yaml:4:10: infra.nodes must be one of kubelet, agent, got '3'",
         "s.yaml:6:7: missing required key 'instanceType' in infra.workerGroups[0]",
         "s.yaml:6:25: infra.workerGroups[0].count must be >= 1, got 0",
         "s.yaml:6:37: infra.workerGroups[0].taints[0] must be key=value:Effect with Effect one "
@@ -252,6 +252,18 @@ class ScenarioParserErrorTest {
         "s.yaml:7:14: infra.workerGroups[1].name 'pd' is already used by infra.workerGroups[0]",
         "s.yaml:7:60: infra.workerGroups[1].labels must be a map, got a list",
         "s.yaml:8:69: infra.workerGroups[2].labels.tier must be a string, got a map");
+  }
+
+  @Test
+  void kubeletNodesAreNotForAProvisionedCluster() {
+    assertProblems("""
+        name: t
+        infra: {provision: true, nodes: kubelet}
+        clusters: [{name: c, strategy: static, pd: {replicas: 3}}]
+        """,
+        "s.yaml:2:33: infra.nodes: kubelet does not apply with infra.provision: true (the"
+            + " provisioned cluster's nodes are run by pdlab's node agent); use nodes: agent, or"
+            + " worker groups without provision");
   }
 
   @Test
