@@ -207,9 +207,39 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
 
   // ------------------------------------------------------------------ writes
 
+  /**
+   * Where the local volumes of a kubelet node are on this host (null: not a kubelet node): a
+   * local PV's path {@code /mnt/disks/ssd1} on such a node is {@code <root>/mnt/disks/ssd1} on
+   * the server (created here), since a real kubelet mounts it; the model keeps its own path.
+   */
+  public void setLocalVolumeRoots(java.util.function.Function<String, java.nio.file.Path> roots) {
+    this.localVolumeRoot = roots;
+  }
+
+  private volatile java.util.function.Function<String, java.nio.file.Path> localVolumeRoot =
+      n -> null;
+
+  private static io.pdlab.k8s.api.PersistentVolume withPath(io.pdlab.k8s.api.PersistentVolume pv,
+      String path) {
+    return new io.pdlab.k8s.api.PersistentVolume(pv.meta(), pv.storageClass(), pv.capacityGi(),
+        pv.nodeAffinity(), path, pv.claim());
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public <T extends K8sObject> T create(T obj) {
+    if (obj instanceof io.pdlab.k8s.api.PersistentVolume pv && pv.path() != null) {
+      java.nio.file.Path root = localVolumeRoot.apply(pv.nodeAffinity());
+      if (root != null) {
+        java.nio.file.Path host = java.nio.file.Path.of(root + pv.path());
+        try {
+          java.nio.file.Files.createDirectories(host);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot make local volume " + host + ": " + e, e);
+        }
+        obj = (T) withPath(pv, host.toString());
+      }
+    }
     Kind k = obj.kind();
     String ns = obj.meta().namespace();
     if (k.namespaced()) {
@@ -407,8 +437,15 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
   }
 
   private K8sObject toModel(Kind k, HasMetadata real) {
-    return ModelObjects.fromFabric8(k, real instanceof GenericKubernetesResource g
+    K8sObject o = ModelObjects.fromFabric8(k, real instanceof GenericKubernetesResource g
         && k != Kind.TIDB_CLUSTER ? json.convertValue(g, typeOf(k)) : real);
+    if (o instanceof io.pdlab.k8s.api.PersistentVolume pv) {
+      java.nio.file.Path root = localVolumeRoot.apply(pv.nodeAffinity());
+      if (root != null && pv.path() != null && pv.path().startsWith(root + "/")) {
+        o = withPath(pv, pv.path().substring(root.toString().length()));
+      }
+    }
+    return o;
   }
 
   /** The fabric8 type the model's converter takes for {@code k}. */

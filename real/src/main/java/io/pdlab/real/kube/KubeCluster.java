@@ -90,6 +90,8 @@ public final class KubeCluster implements AutoCloseable {
       throw new IllegalStateException("the store of " + cp + " is open already");
     }
     store = new KubeApiStore(cp.client(), world, beats);
+    store.setLocalVolumeRoots(n -> beats.kubeletNode(n)
+        ? KubeletNodes.dirOf(cp, n).resolve("disks") : null);
     store.start();
     return store;
   }

@@ -52,7 +52,7 @@ public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.Kub
       for (int i = 0; i < names.size(); i++) {
         String n = names.get(i);
         int index = i;
-        Path dir = cp.dir().resolveSibling("node-" + n);
+        Path dir = dirOf(cp, n);
         started.add(pool.submit(() -> KubeletNode.start(cp, bin, dir, n, index, image, images,
             all::podAddress)));
       }
@@ -119,6 +119,11 @@ public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.Kub
           + " apt-get install -y libc6-dev)");
     }
     return Optional.empty();
+  }
+
+  /** Node {@code name}'s directory in the run (its daemon, kubelet, logs and local disks). */
+  static Path dirOf(KubeControlPlane cp, String name) {
+    return cp.dir().resolveSibling("node-" + name);
   }
 
   /** The node of that name, if it is a kubelet node of this run. */

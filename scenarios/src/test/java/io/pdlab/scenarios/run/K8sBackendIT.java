@@ -46,8 +46,22 @@ class K8sBackendIT {
         %s
         duration: %s
         %s
-        """.formatted(strategy, n, infra, strategy, n, faults, duration, expect),
+        """.formatted(strategy, n, agent(infra), strategy, n, faults, duration, expect),
         "k8s-" + strategy + "-" + n + ".yaml");
+  }
+
+  /**
+   * {@code infra} with its nodes run by pdlab's node agent (these tests are the agent's; {@link
+   * K8sKubeletIT} has real kubelets run them).
+   */
+  static String agent(String infra) {
+    if (infra.isBlank()) {
+      return "infra: {nodes: agent}";
+    }
+    if (infra.contains("provision: true")) {
+      return infra;
+    }
+    return infra.replace("infra:\n", "infra:\n  nodes: agent\n");
   }
 
   @TestFactory

@@ -601,9 +601,18 @@ public final class K8sWorld implements PodEnv {
         tc.status().pdFailureMembers().size(), false));
   }
 
-  /** The first ready pod (by name) selected by a Service of that name, or null. */
+  /**
+   * The pod a new connection to the Service of that name reaches, or null when it has no
+   * endpoint: one of its endpoints (pods it selects that are Ready, or any when it publishes
+   * not-ready addresses, whose container runs) drawn uniformly at random, as kube-proxy's iptables
+   * rules pick one per connection (pkg/proxy/iptables/proxier.go, Kubernetes 1.20: one {@code
+   * statistic --mode random} rule per endpoint). PD pods have no readiness probe unless the
+   * TidbCluster asks for one (tidb-operator v1.5.1 pd_member_manager.go), so every running PD is
+   * an endpoint, serving or not.
+   */
   @Override
   public String serviceEndpoint(String service) {
+    List<String> endpoints = new java.util.ArrayList<>();
     for (Service s : store.<Service>list(Kind.SERVICE, (Service s) -> s.meta().name()
         .equals(service))) {
       for (Pod p : store.<Pod>listIn(Kind.POD, s.meta().namespace(),
@@ -611,12 +620,21 @@ public final class K8sWorld implements PodEnv {
         if ((p.status().ready() || s.publishNotReadyAddresses())
             && podOfProcess.containsKey(p.meta().name())
             && sim.state(p.meta().name()) == ProcessState.RUNNING) {
-          return p.meta().name();
+          endpoints.add(p.meta().name());
         }
       }
     }
-    return null;
+    if (endpoints.size() <= 1) {
+      return endpoints.isEmpty() ? null : endpoints.get(0);
+    }
+    if (proxy == null) {
+      proxy = sim.stream("kube-proxy");
+    }
+    return endpoints.get(proxy.nextInt(endpoints.size()));
   }
+
+  /** kube-proxy's random choices (drawn only where a Service has more than one endpoint). */
+  private io.pdlab.sim.Rng proxy;
 
   static boolean matches(Map<String, String> selector, Map<String, String> labels) {
     for (Map.Entry<String, String> e : selector.entrySet()) {

@@ -29,7 +29,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.VolumeNodeAffinity;
 import io.fabric8.kubernetes.api.model.VolumeResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
@@ -74,6 +77,11 @@ final class Fabric8Objects {
   static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
   /** The well-known zone label (k8s.io/api core/v1 LabelTopologyZone). */
   static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  /** The emptyDir an etcd member without a claim keeps its data in (etcd-operator's name). */
+  static final String ETCD_DATA_VOLUME = "etcd-data";
+  /** Where it is mounted (etcd-operator v0.9.4 k8sutil etcdVolumeMountDir). */
+  static final String ETCD_DATA_DIR = "/var/etcd";
+
   /** Which simulated process a container stands for (the model's {@link Container#role()}). */
   static final String ROLE_ANNOTATION = "pdlab.io/role";
   /** A node's local disks (mount paths the local volume provisioner turns into PVs). */
@@ -280,6 +288,28 @@ final class Fabric8Objects {
       src.setClaimName(claim);
       v.setPersistentVolumeClaim(src);
       volumes.add(v);
+    }
+    // Where the first container keeps its data, as upstream mounts it: a claim's volume at
+    // /var/lib/<volume> (tidb-operator pd_member_manager.go: "pd" at /var/lib/pd), else for an
+    // etcd member an emptyDir "etcd-data" at /var/etcd (coreos/etcd-operator v0.9.4
+    // pkg/util/k8sutil/pod_util.go etcdVolumeMountDir). A real kubelet's container restarts on
+    // it with its data, as the model's process restarts on its disk.
+    List<VolumeMount> mounts = new ArrayList<>();
+    for (Volume v : volumes) {
+      mounts.add(new VolumeMountBuilder().withName(v.getName())
+          .withMountPath("/var/lib/" + v.getName()).build());
+    }
+    String role = s.containers().isEmpty() ? "" : s.containers().get(0).role();
+    if (volumes.isEmpty() && ("etcd".equals(role) || "pd".equals(role))) {
+      Volume data = new Volume();
+      data.setName(ETCD_DATA_VOLUME);
+      data.setEmptyDir(new EmptyDirVolumeSource());
+      volumes.add(data);
+      mounts.add(new VolumeMountBuilder().withName(ETCD_DATA_VOLUME)
+          .withMountPath(ETCD_DATA_DIR).build());
+    }
+    if (!mounts.isEmpty() && !out.getContainers().isEmpty()) {
+      out.getContainers().get(0).setVolumeMounts(mounts);
     }
     out.setVolumes(volumes);
     String label = s.antiAffinityLabel();

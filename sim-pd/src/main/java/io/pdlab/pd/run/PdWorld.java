@@ -125,8 +125,10 @@ public final class PdWorld implements PodEnv {
   }
 
   /**
-   * {@code <tc>-discovery} routes to the discovery pod while it runs; {@code <tc>-pd} to the first
-   * running PD pod whose etcd is ready (the Service's ready endpoints).
+   * {@code <tc>-discovery} routes to the discovery pod while it runs; {@code <tc>-pd} to one of
+   * the running PD pods, drawn at random per connection: PD pods have no readiness probe by
+   * default, so each running one is a ready endpoint, and kube-proxy picks one per connection
+   * (as sim-k8s's {@code K8sWorld.serviceEndpoint}, which says where from).
    */
   @Override
   public String serviceEndpoint(String service) {
@@ -135,15 +137,25 @@ public final class PdWorld implements PodEnv {
           ? discoveryName() : null;
     }
     if (service.equals(tc + "-pd")) {
+      List<String> endpoints = new ArrayList<>();
       for (String p : world.expected()) {
-        if (world.sim().state(p) == ProcessState.RUNNING && world.etcd(p) != null
-            && world.etcd(p).ready()) {
-          return p;
+        if (world.sim().state(p) == ProcessState.RUNNING) {
+          endpoints.add(p);
         }
       }
+      if (endpoints.size() <= 1) {
+        return endpoints.isEmpty() ? null : endpoints.get(0);
+      }
+      if (proxy == null) {
+        proxy = world.sim().stream("kube-proxy");
+      }
+      return endpoints.get(proxy.nextInt(endpoints.size()));
     }
     return null;
   }
+
+  /** kube-proxy's random choices (drawn only where a Service has more than one endpoint). */
+  private io.pdlab.sim.Rng proxy;
 
   @Override
   public void pdClusterId(String pod, long id) {
