@@ -513,7 +513,10 @@ public final class K8sWorld implements PodEnv {
         delayUs == 0 ? "" : "CrashLoopBackOff: back-off " + delayUs / 1_000_000 + "s ("
             + reason + ")", p.status().restarts() + 1)));
     long podCreatedUs = pod.meta().createdUs();
-    sim.schedule(delayUs, () -> {
+    if (kubelet == null) {
+      kubelet = sim.stream("kubelet");
+    }
+    sim.schedule(io.pdlab.pd.run.RestartBackOff.restartAfterUs(delayUs, kubelet), () -> {
       // Restart only the same pod: it may have been deleted and re-created meanwhile (failover).
       Pod now = store.get(Kind.POD, key);
       if (now != null && now.meta().createdUs() == podCreatedUs
@@ -632,6 +635,9 @@ public final class K8sWorld implements PodEnv {
     }
     return endpoints.get(proxy.nextInt(endpoints.size()));
   }
+
+  /** The kubelet's pod worker's jittered resyncs (restarts after a back-off). */
+  private io.pdlab.sim.Rng kubelet;
 
   /** kube-proxy's random choices (drawn only where a Service has more than one endpoint). */
   private io.pdlab.sim.Rng proxy;

@@ -99,7 +99,10 @@ public final class PdWorld implements PodEnv {
     long delayUs = backOff.delayUs(process, exitUs);
     restarts.add(TraceRecord.formatTime(exitUs) + " " + process + " exited (" + reason
         + "); restart in " + delayUs / 1_000_000 + "s");
-    world.sim().schedule(delayUs, () -> {
+    if (kubelet == null) {
+      kubelet = world.sim().stream("kubelet");
+    }
+    world.sim().schedule(RestartBackOff.restartAfterUs(delayUs, kubelet), () -> {
       if (world.sim().state(process) == ProcessState.DOWN) {
         backOff.restarted(process, exitUs, world.sim().nowUs());
         world.sim().start(process);
@@ -153,6 +156,9 @@ public final class PdWorld implements PodEnv {
     }
     return null;
   }
+
+  /** The kubelet's pod worker's jittered resyncs. */
+  private io.pdlab.sim.Rng kubelet;
 
   /** kube-proxy's random choices (drawn only where a Service has more than one endpoint). */
   private io.pdlab.sim.Rng proxy;

