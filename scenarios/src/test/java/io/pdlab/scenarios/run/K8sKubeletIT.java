@@ -1,0 +1,221 @@
+package io.pdlab.scenarios.run;
+
+import static io.pdlab.scenarios.run.K8sBackendIT.near;
+import static io.pdlab.scenarios.run.K8sBackendIT.times;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pdlab.k8s.api.Kind;
+import io.pdlab.k8s.api.Pod;
+import io.pdlab.pd.run.RestartBackOff;
+import io.pdlab.real.kube.KubeletNodes;
+import io.pdlab.real.testing.RealPrerequisites;
+import io.pdlab.pd.run.Outcome;
+import io.pdlab.scenarios.model.Scenario;
+import io.pdlab.scenarios.yaml.ScenarioParser;
+import io.pdlab.sim.trace.TraceBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The {@code k8s} backend with real kubelets: the pd worker group's nodes are each run by a
+ * kubelet 1.20.2 over a docker daemon of its own, the members are etcd in their containers (the
+ * model's process of each container runs while the kubelet's container lives), the rest of the
+ * nodes by pdlab's node agent. Skipped, with how to get them, where the binaries, root, dockerd
+ * or gcc are missing; failed under CI=true.
+ */
+class K8sKubeletIT {
+  static void assumeKubelets() {
+    K8sBackendIT.assumeK8s();
+    RealPrerequisites.require("kubelet nodes", KubeletNodes.unavailableReason());
+  }
+
+  /** Three pd nodes (kubelets) for the members, one other node (agent) for discovery. */
+  static final String INFRA = """
+      infra:
+        nodes: kubelet
+        workerGroups:
+          - {name: pd, count: %d, instanceType: m5d.xlarge, labels: {dedicated: pd}, taints: ["dedicated=pd:NoSchedule"]}
+          - {name: other, count: 1, instanceType: m5.xlarge}
+      """;
+
+  static Scenario scenario(String strategy, int n, int pdNodes, String faults, String duration,
+      String expect) {
+    return ScenarioParser.parse("""
+        name: kubelet-%s-%d
+        backend: k8s
+        %s
+        clusters:
+          - name: basic
+            strategy: %s
+            pd: {replicas: %d}
+            timing: {reconcileMs: 0, containerStartMs: 0}
+        %s
+        duration: %s
+        %s
+        """.formatted(strategy, n, INFRA.formatted(pdNodes), strategy, n, faults, duration,
+        expect), "kubelet-" + strategy + "-" + n + ".yaml");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyStrategyBootstrapsThreeMembersOnKubeletNodes() {
+    return List.of("static", "seed-join", "seed-join-learner", "discovery", "v2-static").stream()
+        .map(strategy -> DynamicTest.dynamicTest(strategy, () -> {
+          assumeKubelets();
+          ScenarioResult r = ScenarioRunner.run(scenario(strategy, 3, 3, "", "150s",
+              "expect: {outcome: ok, clusterIds: 1}"), null, null, true);
+          assertEquals(Map.of("kubelet", 3, "agent", 1), r.nodeKinds(), r.nodes().toString());
+          assertEquals(List.of(), r.failures(), strategy + ": " + r.measures());
+          assertEquals(Outcome.OK, r.measures().outcome());
+        }));
+  }
+
+  /** The gaps between each exit of {@code pod}'s process and its next start, in seconds. */
+  static List<Double> restartGaps(TraceBuffer trace, String pod) {
+    List<double[]> events = new ArrayList<>();
+    trace.records().stream().filter(t -> t.kind() == io.pdlab.sim.trace.TraceKind.STATE
+        && t.node().equals(pod)).forEach(t -> {
+          if (t.detail().startsWith("started")) {
+            events.add(new double[] {t.timeUs() / 1e6, 1});
+          } else if (t.detail().startsWith("exited") || t.detail().startsWith("crashed")) {
+            events.add(new double[] {t.timeUs() / 1e6, 0});
+          }
+        });
+    List<Double> gaps = new ArrayList<>();
+    for (int i = 1; i < events.size(); i++) {
+      if (events.get(i - 1)[1] == 0 && events.get(i)[1] == 1) {
+        gaps.add(events.get(i)[0] - events.get(i - 1)[0]);
+      }
+    }
+    return gaps;
+  }
+
+  /**
+   * A PD whose volume is wiped cannot join again ("missing data or join a duplicated pd") and
+   * crash-loops. Its kubelet restarts it at once, then after each back-off rounded up to its pod
+   * worker's next resync (10 to 15 s apart); the model's kubelet, run on the same scenario in the
+   * simulator, follows the same rule. Each gap is within the rule's bounds on both sides (the real
+   * one also pays for its container's start: up to 4 s more).
+   */
+  @Test
+  void aCrashLoopingPdBacksOffAsItsKubeletDoesAndTheModelAlike() {
+    assumeKubelets();
+    Scenario real = scenario("discovery", 3, 3,
+        "faults:\n  - {at: 40s, kind: crash, member: 1, wipe: true}", "115s", "");
+    TraceBuffer trace = new TraceBuffer();
+    String[] status = new String[1];
+    RealRunner.run(real, real.seed(), trace, false, w -> {
+      Pod p = w.store().get(Kind.POD, "basic/basic-pd-1");
+      status[0] = p.status().reason() + " restarts=" + p.status().restarts();
+    });
+    Scenario sim = new Scenario(real.source(), real.name(), io.pdlab.scenarios.model.Backend.SIM,
+        real.seed(), real.infra(), real.clusters(), real.faults(), real.durationUs(),
+        real.expect());
+    TraceBuffer simTrace = new TraceBuffer();
+    ScenarioRunner.run(sim, null, simTrace);
+    List<Double> realGaps = restartGaps(trace, "basic-pd-1");
+    List<Double> modelGaps = restartGaps(simTrace, "basic-pd-1");
+    assertTrue(realGaps.size() >= 3, "the real PD restarted 3 times: " + realGaps);
+    assertTrue(modelGaps.size() >= 3, "the model's PD restarted 3 times: " + modelGaps);
+    long[] backOffs = {0, RestartBackOff.INITIAL_MS, 2 * RestartBackOff.INITIAL_MS};
+    for (int i = 0; i < 3; i++) {
+      double lo = backOffs[i] / 1e3;
+      double hi = lo + RestartBackOff.RELIST_MS / 1e3
+          + (i == 0 ? 0 : RestartBackOff.INITIAL_MS * (1 + RestartBackOff.REQUEUE_JITTER) / 1e3);
+      double m = modelGaps.get(i);
+      double r = realGaps.get(i);
+      assertTrue(m >= lo && m <= hi, "model restart " + i + " after " + m + " s, not in ["
+          + lo + ", " + hi + "]: " + modelGaps);
+      assertTrue(r >= lo && r <= hi + 4, "real restart " + i + " after " + r + " s, not in ["
+          + lo + ", " + (hi + 4) + "]: " + realGaps);
+    }
+    assertTrue(status[0].contains("restarts=") && !status[0].endsWith("restarts=0"), status[0]);
+  }
+
+  /**
+   * A fourth PD on three kubelet pd nodes stays Pending, with the real scheduler's message; the
+   * model's scheduler on the same scenario says the same text.
+   */
+  @Test
+  void aPdWithoutAPdNodeIsPendingWithTheSameMessageFromTheRealSchedulerAndTheModel() {
+    assumeKubelets();
+    Scenario s = scenario("discovery", 4, 3, "", "30s", "");
+    String[] real = new String[2];
+    RealRunner.run(s, s.seed(), null, false, w -> {
+      Pod p = w.store().get(Kind.POD, "basic/basic-pd-3");
+      real[0] = p == null ? "no pod" : p.status().phase();
+      real[1] = p == null ? "" : p.status().reason();
+    });
+    io.pdlab.k8s.controllers.K8sWorld model = new io.pdlab.k8s.controllers.K8sWorld(s.seed(),
+        io.pdlab.sim.Budget.of(ScenarioRunner.MAX_EVENTS, 30_000_001), false);
+    ScenarioRunner.buildInfra(model, s);
+    model.measures().startMeasuring();
+    ScenarioRunner.install(model, s, null);
+    model.sim().runUntil(30_000_000);
+    Pod m = model.store().get(Kind.POD, "basic/basic-pd-3");
+    assertEquals("Pending", real[0]);
+    assertTrue(real[1].startsWith("0/4 nodes are available"), real[1]);
+    assertEquals(m.status().reason(), real[1], "the model's scheduler message differs");
+  }
+
+  /**
+   * Faults on kubelet nodes, each at its time: a late start (the model holds the container's
+   * answer), a pause (docker pause of the member's container), a partition between nodes (the
+   * host's forwarding cut), a crash (docker kill; the kubelet restarts the container, which asks
+   * again), and a node loss (its kubelet, daemon and containers stop; the Node goes once
+   * NotReady, and the PD's replacement stays Pending on its local volume).
+   */
+  @Test
+  void faultsOnKubeletNodesActAtTheirTimes() {
+    assumeKubelets();
+    Scenario s = scenario("discovery", 3, 3, """
+        faults:
+          - {at: 0s, kind: late-start, member: 2, delay: 5s}
+          - {at: 40s, kind: pause, member: 0, for: 3s}
+          - {at: 46s, kind: partition, groups: [[0], [1, 2]], for: 4s}
+          - {at: 53s, kind: crash, member: 1}
+          - {at: 60s, kind: node-loss, node: pd-0}""", "125s", "");
+    TraceBuffer trace = new TraceBuffer();
+    List<String> seen = new ArrayList<>();
+    ScenarioResult r = RealRunner.run(s, s.seed(), trace, false, w -> {
+      seen.add("nodes " + w.nodeKinds());
+      for (Pod p : w.store().<Pod>listIn(Kind.POD, "basic",
+          p -> p.meta().name().startsWith("basic-pd-"))) {
+        seen.add(p.meta().name() + " " + p.spec().nodeName() + " " + p.status().phase() + " "
+            + p.status().restarts() + " " + p.status().reason());
+      }
+    });
+    double t0 = times(trace, "tidb-operator-basic", "started").get(0);
+    double pd0 = times(trace, "basic-pd-0", "started").get(0);
+    assertTrue(times(trace, "basic-pd-2", "started").get(0) >= pd0 + 5, "basic-pd-2's late"
+        + " start: " + times(trace, "basic-pd-2", "started"));
+    near(t0 + 40, times(trace, "basic-pd-0", "paused").get(0), "pause");
+    near(t0 + 43, times(trace, "basic-pd-0", "resumed").get(0), "resume");
+    near(t0 + 53, times(trace, "basic-pd-1", "crashed").get(0), "crash");
+    List<Double> pd1 = times(trace, "basic-pd-1", "started");
+    assertTrue(pd1.size() >= 2 && pd1.get(1) < t0 + 53 + 5, "the kubelet restarted basic-pd-1"
+        + " at once: " + pd1);
+    assertFalse(seen.get(0).contains("pd-0="), "the lost node is gone: " + seen);
+    assertTrue(seen.stream().anyMatch(l -> l.startsWith("basic-pd-1 ") && !l.contains(" 0 ")),
+        "basic-pd-1's container was restarted by its kubelet: " + seen);
+    assertTrue(seen.stream().anyMatch(l -> l.startsWith("basic-pd-0 null Pending")),
+        "basic-pd-0's replacement is Pending on its lost node's volume: " + seen);
+    assertEquals(List.of(), r.failures());
+  }
+
+  /** A first joiner that never starts keeps a seed-join cluster at 1 member, on kubelets too. */
+  @Test
+  void aSeedJoinWhoseFirstJoinerNeverStartsIsStuck() {
+    assumeKubelets();
+    ScenarioResult r = ScenarioRunner.run(scenario("seed-join", 3, 3,
+        "faults:\n  - {at: 0s, kind: never-start, member: 1}", "60s",
+        "expect: {outcome: stuck}"), null, null, false);
+    assertEquals(List.of(), r.failures(), r.measures().toString());
+  }
+}
