@@ -1,0 +1,71 @@
+package io.pdlab.real.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pdlab.real.node.Commands;
+import io.pdlab.real.node.Mounts;
+import io.pdlab.real.node.Reaper;
+import io.pdlab.real.testing.ChildJvm;
+import io.pdlab.real.testing.RealPrerequisites;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A kubelet node of a JVM killed with kill -9 leaves its kubelet, docker daemon, containerd,
+ * shims and containers running, its overlays and namespaces mounted, its bridge and rules in
+ * place; the next run's reaper removes all of it.
+ */
+class KubeletHygieneIT {
+  @TempDir
+  Path base;
+
+  @BeforeEach
+  void needsEverything() {
+    RealPrerequisites.require("kubelet nodes", KubeletNodes.unavailableReason());
+  }
+
+  @Test
+  void afterKillNineTheReaperRemovesTheKubeletNodesProcessesContainersMountsAndBridge()
+      throws Exception {
+    ChildJvm.Child c = ChildJvm.launch(KubeletHygieneChild.class, base.resolve("kill.err"),
+        Duration.ofSeconds(180), base.toString());
+    Path run = Path.of(c.ready().get(0));
+    long pid = c.process().pid();
+    c.process().destroyForcibly();
+    ChildJvm.awaitExit(c.process(), Duration.ofSeconds(60));
+    assertTrue(KubeHygieneIT.processesMentioning(run).size() >= 7, "control plane, kubelet,"
+        + " dockerd, containerd, shims: " + KubeHygieneIT.processesMentioning(run));
+    assertFalse(Mounts.under(run).isEmpty(), "the node's overlays and namespaces");
+    assertTrue(links().contains("pdlb" + pid + "n0"), links());
+
+    Reaper.Report report = Reaper.reapOrphanRuns(base);
+    List<String> net = NodeNetwork.reapOrphans();
+
+    assertEquals(List.of(run), report.runDirs(), report::toString);
+    assertEquals(List.of(), KubeHygieneIT.processesMentioning(run));
+    assertEquals(List.of(), Mounts.under(run));
+    assertTrue(Files.notExists(run));
+    assertFalse(links().contains("pdlb" + pid + "n"), "bridge removed: " + net);
+    assertFalse(java.util.regex.Pattern.compile("pdlab:" + pid + "(?!\\d)").matcher(
+        Commands.run(Duration.ofSeconds(10), null, List.of(NodeNetwork.bin("iptables"), "-S",
+        "FORWARD")).output()).find(), "rules removed: " + net);
+    try (var cgroups = Files.list(Path.of("/sys/fs/cgroup/pids"))) {
+      assertEquals(List.of(), cgroups.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(KubeletNode.CGROUP_PREFIX + pid + "-")).toList(),
+          "the containers' cgroups are gone");
+    }
+  }
+
+  private static String links() {
+    return Commands.run(Duration.ofSeconds(10), null, List.of(NodeNetwork.bin("ip"), "-o", "link",
+        "show")).output();
+  }
+}
