@@ -442,6 +442,11 @@ public final class KubeletNode implements AutoCloseable {
       first = e;
     }
     try {
+      io.pdlab.real.node.Reaper.killCgroups(cgroupParent().substring(1)); // left empty by dockerd
+    } catch (RuntimeException e) {
+      first = first == null ? e : first;
+    }
+    try {
       Mounts.unmountUnder(dir);
     } catch (RuntimeException e) {
       first = first == null ? e : first;

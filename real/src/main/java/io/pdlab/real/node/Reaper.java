@@ -113,8 +113,16 @@ public final class Reaper {
           }
           Optional<Owner> owner = RunDirectory.ownerOf(dir);
           if (owner.isPresent() && owner.get().status() == Owner.Status.DEAD) {
-            killed.addAll(killProcessesUnder(dir));
-            killed.addAll(killCgroupsOf(owner.get().pid()));
+            // Again until none is left: a kubelet node's daemons start shims and containers
+            // while they are being killed (bounded: a few passes).
+            for (int pass = 0; pass < 5; pass++) {
+              List<Long> now = new ArrayList<>(killProcessesUnder(dir));
+              now.addAll(killCgroupsOf(owner.get().pid()));
+              killed.addAll(now);
+              if (now.isEmpty()) {
+                break;
+              }
+            }
             deadDirs.add(dir);
           }
         }
@@ -162,6 +170,15 @@ public final class Reaper {
    * cgroups: the containers of a killed run outlive its daemons.
    */
   static List<Long> killCgroupsOf(long pid) {
+    return killCgroups("pdlab-" + pid + "-*");
+  }
+
+  /**
+   * Kills every process in the top-level cgroups (of every v1 controller) matching {@code glob}
+   * and removes them, deepest first: a closed kubelet node's cgroup parent, left empty by its
+   * daemon, or a killed run's, with its containers still in it.
+   */
+  public static List<Long> killCgroups(String glob) {
     List<Long> killed = new ArrayList<>();
     if (!Files.isDirectory(CGROUPS)) {
       return killed;
@@ -169,7 +186,7 @@ public final class Reaper {
     List<Path> groups = new ArrayList<>();
     try (DirectoryStream<Path> controllers = Files.newDirectoryStream(CGROUPS)) {
       for (Path c : controllers) {
-        try (DirectoryStream<Path> tops = Files.newDirectoryStream(c, "pdlab-" + pid + "-*")) {
+        try (DirectoryStream<Path> tops = Files.newDirectoryStream(c, glob)) {
           for (Path g : tops) {
             try (var walk = Files.walk(g)) {
               walk.filter(Files::isDirectory).forEach(groups::add);
@@ -242,7 +259,9 @@ public final class Reaper {
         } catch (IOException e) {
           continue;
         }
-        if (cmdline.contains(needle)) {
+        // "--flag=<dir>/..." or an argument of its own ("-address <dir>/...", as containerd's
+        // shims of a kubelet node's daemon take it)
+        if (cmdline.contains(needle) || cmdline.contains(" " + dir.toAbsolutePath() + "/")) {
           ProcessHandle.of(pid).ifPresent(victims::add);
         }
       }

@@ -140,6 +140,11 @@ class KubeletNodeIT {
     assertFalse(Commands.run(Duration.ofSeconds(10), null, List.of(NodeNetwork.bin("iptables"),
         "-S", "FORWARD")).output().contains("pdlab:" + ProcessHandle.current().pid()),
         "no rule of this JVM");
+    try (var cgroups = Files.list(Path.of("/sys/fs/cgroup/pids"))) {
+      assertEquals(List.of(), cgroups.map(p -> p.getFileName().toString()).filter(n -> n
+          .startsWith(KubeletNode.CGROUP_PREFIX + ProcessHandle.current().pid() + "-")).toList(),
+          "the nodes' cgroups are removed");
+    }
   }
 
   private static String ip(KubernetesClient c, String pod) {
