@@ -145,7 +145,12 @@ public final class RealWorld implements AutoCloseable {
       }
       String role = pod.spec().containers().get(0).role();
       boolean member = role.equals("etcd") || role.equals("pd");
-      launches.put(l.pod(), l);
+      io.pdlab.real.node.PodLaunch previous = launches.put(l.pod(), l);
+      if (previous != null && previous != l) {
+        // The pod's next container asks before the end of the last one was handled here: that
+        // one ended (a pod runs one container at a time), and its end is handled now.
+        k8s.kubeletContainerEnded(key);
+      }
       if (member) {
         ((io.pdlab.real.node.KubeletEtcdBackend) backend).attach(l);
       }

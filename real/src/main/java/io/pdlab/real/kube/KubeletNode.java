@@ -405,28 +405,61 @@ public final class KubeletNode implements AutoCloseable {
     return lost;
   }
 
+  /**
+   * Stops the kubelet, removes the containers, stops the daemon and the DNS: each step whatever
+   * the others did, then whatever still runs under the node's directory (the daemon's
+   * containerd and shims) is killed.
+   */
   private void stopAll() {
-    if (kubelet != null) {
-      kubelet.stop();
-    }
-    launches.close();
-    if (dockerd != null && dockerd.alive()) {
-      Commands.Result ids = Commands.run(DOCKER_CMD, null, docker("ps", "-aq"));
-      List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-      for (String id : ids.output().split("\\s+")) {
-        if (!id.isBlank()) {
-          rm.add(id);
+    RuntimeException first = null;
+    for (Runnable step : List.<Runnable>of(
+        () -> {
+          if (kubelet != null) {
+            kubelet.stop();
+          }
+        },
+        launches::close,
+        () -> {
+          if (dockerd != null && dockerd.alive()) {
+            Commands.Result ids = Commands.run(DOCKER_CMD, null, docker("ps", "-aq"));
+            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+            for (String id : ids.output().split("\\s+")) {
+              if (!id.isBlank()) {
+                rm.add(id);
+              }
+            }
+            if (rm.size() > 2) {
+              Commands.run(DOCKER_CMD, null, docker(rm.toArray(String[]::new)));
+            }
+          }
+        },
+        () -> {
+          if (dockerd != null) {
+            dockerd.stop();
+          }
+        },
+        dns::close,
+        () -> io.pdlab.real.node.Reaper.killProcessesUnder(dir))) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
         }
       }
-      if (rm.size() > 2) {
-        Commands.run(DOCKER_CMD, null, docker(rm.toArray(String[]::new)));
-      }
-      dockerd.stop();
     }
-    dns.close();
+    if (first != null) {
+      throw first;
+    }
   }
 
-  /** Stops everything of the node and removes its directory, bridge and rules. Idempotent. */
+  /**
+   * Stops everything of the node, unmounts what it mounted and removes its bridge, rules, cgroup
+   * and pod logs (its directory goes with the run's, which the control plane removes).
+   * Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -435,9 +468,7 @@ public final class KubeletNode implements AutoCloseable {
     closed = true;
     RuntimeException first = null;
     try {
-      if (!lost) {
-        stopAll();
-      }
+      stopAll(); // again after a loss: whatever that left
     } catch (RuntimeException e) {
       first = e;
     }

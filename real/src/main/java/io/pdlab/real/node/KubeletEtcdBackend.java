@@ -169,6 +169,10 @@ public final class KubeletEtcdBackend implements EtcdBackend {
     private PodLaunch pending;
 
     synchronized void attach(PodLaunch l) {
+      if (running != null && running != l) {
+        running = null; // a pod runs one container at a time: the last one is gone
+        paused = false;
+      }
       launch = l;
       pending = l;
     }

@@ -238,7 +238,7 @@ public final class Reaper {
    * and so on), i.e. the processes of that run, and waits for them to be gone. A process that
    * merely names a file there ({@code tail -f <dir>/...}) is left alone.
    */
-  static List<Long> killProcessesUnder(Path dir) {
+  public static List<Long> killProcessesUnder(Path dir) {
     String needle = "=" + dir.toAbsolutePath() + "/";
     List<ProcessHandle> victims = new ArrayList<>();
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {

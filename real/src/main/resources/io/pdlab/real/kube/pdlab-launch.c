@@ -8,7 +8,8 @@
  * Protocol (one TCP connection to PDLAB_DRIVER, "a.b.c.d:port", baked into the image):
  *   -> "pdlab-launch 1 <HOSTNAME>\n"
  *   <- "exec <n>\n" then n lines, the argv of the program to exec (argv[0] a path), or
- *   <- "wait\n": the container runs no protocol process; stay up until the driver hangs up.
+ *   <- "wait\n": the container runs no protocol process; stay up until the driver hangs up
+ *      (then exit 1, as a process that ended).
  * A hang-up before either answer is the model's process exiting: exit 1 (the kubelet's restart
  * policy applies). The connection is NOT closed on exec: the exec'd program inherits it, so the
  * driver sees the container end (killed, crashed, its node lost) as the connection closing.
@@ -18,6 +19,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,14 @@ static int read_line(char *out, size_t cap) {
   }
 }
 
+/* PID 1 ignores signals it has no handler for: stop promptly when the kubelet stops it. */
+static void on_term(int sig) {
+  _exit(128 + sig);
+}
+
 int main(void) {
+  signal(SIGTERM, on_term); /* exec resets it: etcd handles its own */
+  signal(SIGINT, on_term);
   const char *driver = getenv("PDLAB_DRIVER");
   const char *host = getenv("HOSTNAME");
   if (driver == NULL || strchr(driver, ':') == NULL) {
@@ -104,7 +113,7 @@ int main(void) {
     for (;;) {
       ssize_t r = read(fd, &c, 1);
       if (r == 0 || (r < 0 && errno != EINTR)) {
-        return 0;
+        return 1; /* pdlab hung up: the model's process ended */
       }
     }
   }

@@ -266,16 +266,22 @@ class K8sBackendIT {
       real[0] = p == null ? "no pod" : p.status().phase();
       real[1] = p == null ? "" : p.status().reason();
     });
+    assertEquals("Pending", real[0]);
+    assertTrue(real[1].startsWith("0/5 nodes are available"), real[1]);
+    assertEquals(modelPodReason(s, "basic/basic-pd-3", 25_000_000), real[1],
+        "the model's scheduler message differs");
+  }
+
+  /** The reason the model's kubelet and scheduler give pod {@code key} after {@code us}. */
+  static String modelPodReason(Scenario s, String key, long us) {
     io.pdlab.k8s.controllers.K8sWorld model = new io.pdlab.k8s.controllers.K8sWorld(s.seed(),
-        io.pdlab.sim.Budget.of(ScenarioRunner.MAX_EVENTS, 25_000_001), false);
+        io.pdlab.sim.Budget.of(ScenarioRunner.MAX_EVENTS, us + 1), false);
     ScenarioRunner.buildInfra(model, s);
     model.measures().startMeasuring();
     ScenarioRunner.install(model, s, null);
-    model.sim().runUntil(25_000_000);
-    io.pdlab.k8s.api.Pod m = model.store().get(io.pdlab.k8s.api.Kind.POD, "basic/basic-pd-3");
-    assertEquals("Pending", real[0]);
-    assertTrue(real[1].startsWith("0/5 nodes are available"), real[1]);
-    assertEquals(m.status().reason(), real[1], "the model's scheduler message differs");
+    model.sim().runUntil(us);
+    return model.store().<io.pdlab.k8s.api.Pod>get(io.pdlab.k8s.api.Kind.POD, key).status()
+        .reason();
   }
 
   /**

@@ -157,14 +157,7 @@ public final class K8sWorld implements PodEnv {
     if (neverStart.contains(name)) {
       return false;
     }
-    Container c = pod.spec().containers().get(0);
-    if (!sim.hasProcess(name)) {
-      sim.addProcess(name, pod.spec().nodeName(), n -> runtime.create(currentPod(name), c));
-    }
-    podOfProcess.put(name, key);
-    if (c.role().equals("etcd") || c.role().equals("pd")) {
-      tracker.expect(name);
-    }
+    attachContainer(pod, key);
     long delayUs = extraStartDelayUs.getOrDefault(name, 0L);
     long createdUs = pod.meta().createdUs();
     Runnable start = () -> {
@@ -474,6 +467,22 @@ public final class K8sWorld implements PodEnv {
     if (node == null || !node.ready() || lostNodes.contains(node.meta().name())) {
       return; // the node is gone: the pod cannot start there
     }
+    attachContainer(pod, key);
+    startedUs.put(name, sim.nowUs());
+    // Running first: a container that exits during its own start must leave Failed or
+    // CrashLoopBackOff behind, not be overwritten by this.
+    modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
+    if (sim.state(name) == ProcessState.DOWN) {
+      sim.start(name);
+    }
+  }
+
+  /**
+   * The pod's container is this process from now on (made on first use, on the pod's node); a
+   * member is expected by the measures.
+   */
+  private void attachContainer(Pod pod, String key) {
+    String name = pod.meta().name();
     Container c = pod.spec().containers().get(0);
     if (!sim.hasProcess(name)) {
       sim.addProcess(name, pod.spec().nodeName(), n -> runtime.create(currentPod(name), c));
@@ -481,13 +490,6 @@ public final class K8sWorld implements PodEnv {
     podOfProcess.put(name, key);
     if (c.role().equals("etcd") || c.role().equals("pd")) {
       tracker.expect(name);
-    }
-    startedUs.put(name, sim.nowUs());
-    // Running first: a container that exits during its own start must leave Failed or
-    // CrashLoopBackOff behind, not be overwritten by this.
-    modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
-    if (sim.state(name) == ProcessState.DOWN) {
-      sim.start(name);
     }
   }
 
