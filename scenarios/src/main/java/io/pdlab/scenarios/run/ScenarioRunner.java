@@ -191,7 +191,7 @@ public final class ScenarioRunner {
     for (ClusterDef c : s.clusters()) {
       boolean pinned = false;
       for (WorkerGroupDef g : s.infra().workerGroups()) {
-        if (g.name().equals("pd") || g.name().equals(c.name() + "-pd")) {
+        if (pinsMembers(g, c)) {
           groups.add(g.name());
           pinned = true;
         }
@@ -374,6 +374,11 @@ public final class ScenarioRunner {
     throw new IllegalArgumentException("unknown cluster '" + cluster + "'");
   }
 
+  /** Whether worker group {@code g} is where cluster {@code c}'s members are pinned. */
+  static boolean pinsMembers(WorkerGroupDef g, ClusterDef c) {
+    return g.name().equals("pd") || g.name().equals(c.name() + "-pd");
+  }
+
   /** Each cluster in its own namespace; with worker groups, pinned to the group named after it. */
   static ClusterSpec placement(Scenario s, ClusterDef c) {
     String timing = c.timing().getOrDefault("profile", c.strategy().equals("discovery")
@@ -381,7 +386,7 @@ public final class ScenarioRunner {
     TreeMap<String, String> selector = new TreeMap<>();
     List<Toleration> tolerations = new ArrayList<>();
     for (WorkerGroupDef g : s.infra().workerGroups()) {
-      if (g.name().equals("pd") || g.name().equals(c.name() + "-pd")) {
+      if (pinsMembers(g, c)) {
         selector.putAll(g.labels());
         for (String t : g.taints()) {
           Taint taint = Taint.parse(t);
