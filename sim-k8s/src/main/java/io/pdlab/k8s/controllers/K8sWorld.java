@@ -127,6 +127,9 @@ public final class K8sWorld implements PodEnv {
    */
   private final TreeSet<String> kubeletNodes = new TreeSet<>();
 
+  /** What the trace says (a note of the pod) when a real kubelet started a container of it. */
+  public static final String KUBELET_STARTED = "kubelet started its container";
+
   /** Why a process stopped when its container, run by a real kubelet, ended. */
   public static final String CONTAINER_ENDED = "container ended";
 
@@ -154,6 +157,7 @@ public final class K8sWorld implements PodEnv {
       return false;
     }
     String name = pod.meta().name();
+    sim.note(name, KUBELET_STARTED);
     if (neverStart.contains(name)) {
       return false;
     }
