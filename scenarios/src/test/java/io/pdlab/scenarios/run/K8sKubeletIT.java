@@ -107,7 +107,7 @@ class K8sKubeletIT {
   void aCrashLoopingPdBacksOffAsItsKubeletDoesAndTheModelAlike() {
     assumeKubelets();
     Scenario real = scenario("discovery", 3, 3,
-        "faults:\n  - {at: 40s, kind: crash, member: 1, wipe: true}", "115s", "");
+        "faults:\n  - {at: 40s, kind: crash, member: 1, wipe: true}", "160s", "");
     TraceBuffer trace = new TraceBuffer();
     String[] status = new String[1];
     RealRunner.run(real, real.seed(), trace, false, w -> {
