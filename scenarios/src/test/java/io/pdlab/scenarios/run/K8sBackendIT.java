@@ -156,7 +156,7 @@ class K8sBackendIT {
     Scenario s = scenario("discovery", 3, "", """
         faults:
           - {at: 0s, kind: late-start, member: 2, delay: 5s}
-          - {at: 1s, kind: discovery-restart}
+          - {at: 3s, kind: discovery-restart}
           - {at: 12s, kind: pause, member: 0, for: 3s}
           - {at: 17s, kind: crash, member: 1, restartAfter: 2s}
           - {at: 21s, kind: operator-restart, restartAfter: 2s}""", "26s", "");
@@ -171,7 +171,7 @@ class K8sBackendIT {
         && t.node().startsWith("basic-discovery-") && t.detail().startsWith("started"))
         .map(TraceRecord::node).distinct().toList();
     assertEquals(2, discovery.size(), "a second discovery pod: " + discovery);
-    near(t0 + 1, times(trace, discovery.get(0), "crashed").get(0), "discovery deleted");
+    near(t0 + 3, times(trace, discovery.get(0), "crashed").get(0), "discovery deleted");
     double pd0 = times(trace, "basic-pd-0", "started").get(0);
     near(pd0 + 5, times(trace, "basic-pd-2", "started").get(0), "basic-pd-2's late start");
     near(t0 + 12, times(trace, "basic-pd-0", "paused").get(0), "pause");
