@@ -411,8 +411,7 @@ public final class KubeletNode implements AutoCloseable {
    * containerd and shims) is killed.
    */
   private void stopAll() {
-    RuntimeException first = null;
-    for (Runnable step : List.<Runnable>of(
+    runEach(List.<Runnable>of(
         () -> {
           if (kubelet != null) {
             kubelet.stop();
@@ -439,7 +438,16 @@ public final class KubeletNode implements AutoCloseable {
           }
         },
         dns::close,
-        () -> io.pdlab.real.node.Reaper.killProcessesUnder(dir))) {
+        () -> io.pdlab.real.node.Reaper.killProcessesUnder(dir)));
+  }
+
+  /**
+   * Runs every step, whatever the others did; then throws the first failure, the later ones
+   * suppressed in it.
+   */
+  static void runEach(List<Runnable> steps) {
+    RuntimeException first = null;
+    for (Runnable step : steps) {
       try {
         step.run();
       } catch (RuntimeException e) {
@@ -466,35 +474,13 @@ public final class KubeletNode implements AutoCloseable {
       return;
     }
     closed = true;
-    RuntimeException first = null;
-    try {
-      stopAll(); // again after a loss: whatever that left
-    } catch (RuntimeException e) {
-      first = e;
-    }
-    try {
-      io.pdlab.real.node.Reaper.killCgroups(cgroupParent().substring(1)); // left empty by dockerd
-    } catch (RuntimeException e) {
-      first = first == null ? e : first;
-    }
-    try {
-      Mounts.unmountUnder(dir);
-    } catch (RuntimeException e) {
-      first = first == null ? e : first;
-    }
-    try {
-      io.pdlab.real.node.PodLogs.removeFor(dir.resolve("kubelet").resolve("pods"));
-    } catch (RuntimeException e) {
-      first = first == null ? e : first;
-    }
-    try {
-      net.close();
-    } catch (RuntimeException e) {
-      first = first == null ? e : first;
-    }
-    if (first != null) {
-      throw first;
-    }
+    runEach(List.of(
+        this::stopAll, // again after a loss: whatever that left
+        // the cgroup parent, left empty by dockerd
+        () -> io.pdlab.real.node.Reaper.killCgroups(cgroupParent().substring(1)),
+        () -> Mounts.unmountUnder(dir),
+        () -> io.pdlab.real.node.PodLogs.removeFor(dir.resolve("kubelet").resolve("pods")),
+        net::close));
   }
 
   private synchronized void spawn(KubeProcess p) {

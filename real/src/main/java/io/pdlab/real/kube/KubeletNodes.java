@@ -241,20 +241,6 @@ public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.Kub
       return;
     }
     closed = true;
-    RuntimeException first = null;
-    for (KubeletNode n : nodes.values()) {
-      try {
-        n.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    KubeletNode.runEach(nodes.values().stream().<Runnable>map(n -> n::close).toList());
   }
 }
