@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -113,7 +114,7 @@ final class KubeProcess {
     startedAt = Instant.now();
     try {
       Files.writeString(log, "==== pdlab: " + Instant.now() + ": " + String.join(" ", command)
-          + "\n", StandardCharsets.UTF_8);
+          + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       process = new ProcessBuilder(command).directory(log.getParent().toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -132,7 +133,8 @@ final class KubeProcess {
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited with code " + process.exitValue()
-            + " before it was healthy; the end of its log (" + log + "):\n" + logTail(15));
+            + " before it was healthy (" + fatalLine() + "); the end of its log (" + log + "):\n"
+            + logTail(15));
       }
       seen = probe.check();
       if (seen == null) {
@@ -173,6 +175,29 @@ final class KubeProcess {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * The last line of the log that says why a Go component died: a klog fatal ({@code F1203
+   * 09:58:01.123 ...}, which exits 255 after dumping every goroutine, so the log's tail shows only
+   * stacks), a {@code panic:} or a {@code fatal error:}; else "no fatal line in its log".
+   */
+  String fatalLine() {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      for (int i = all.size() - 1; i >= 0; i--) {
+        String l = all.get(i);
+        if (FATAL.matcher(l).find()) {
+          return l.strip();
+        }
+      }
+      return "no fatal line in its log";
+    } catch (IOException | UncheckedIOException e) {
+      return "cannot read " + log + ": " + e.getMessage();
+    }
+  }
+
+  private static final java.util.regex.Pattern FATAL =
+      java.util.regex.Pattern.compile("^(F\\d{4} \\d\\d:|panic: |fatal error: )");
 
   /** The last {@code lines} lines of the log. */
   String logTail(int lines) {

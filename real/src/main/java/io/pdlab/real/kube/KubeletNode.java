@@ -45,6 +45,16 @@ public final class KubeletNode implements AutoCloseable {
   public static final String PAUSE_IMAGE = "k8s.gcr.io/pause:3.2";
   /** The tag of pdlab's member image in each node's daemon. */
   static final String MEMBER_IMAGE = "pdlab/member:local";
+  /**
+   * How long systemd waits before starting an exited kubelet again: {@code RestartSec=10} with
+   * {@code Restart=always} in kubernetes/release
+   * {@code cmd/kubepkg/templates/latest/deb/kubelet/lib/systemd/system/kubelet.service}, the unit
+   * the kubeadm packages install.
+   */
+  static final Duration KUBELET_RESTART_SEC = Duration.ofSeconds(10);
+  /** Starts of a kubelet that keeps exiting before its node is Ready, before the node fails. */
+  static final int KUBELET_STARTS = 3;
+
   /** How long the node's daemon gets to answer, and its kubelet to report the node Ready. */
   public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DOCKER_CMD = Duration.ofSeconds(60);
@@ -114,7 +124,7 @@ public final class KubeletNode implements AutoCloseable {
       n.startDaemon();
       n.loadImages(image, images);
       n.startKubelet(cp, bin);
-      n.awaitReady(cp);
+      n.superviseUntilReady(cp);
       n.readyAfter = Duration.between(begin, Instant.now());
       LOG.log(System.Logger.Level.INFO, "kubelet node " + name + " Ready in "
           + n.readyAfter.toMillis() + " ms (" + net + ")");
@@ -260,7 +270,38 @@ public final class KubeletNode implements AutoCloseable {
         dir.resolve("kubelet.log"),
         KubeProcess.Probe.http("http://127.0.0.1:" + healthz + "/healthz", null, "ok"));
     spawn(kubelet);
-    kubelet.awaitHealthy(START_TIMEOUT);
+  }
+
+  /**
+   * Waits until the kubelet is healthy and has reported the node Ready, starting it again, as its
+   * systemd unit does, when it exits first. The 1.20.2 kubelet exits with {@code klog.Fatalf} when
+   * a module that starts once the runtime is up fails ("rely on the babysitter to retry starting
+   * kubelet", {@code pkg/kubelet/kubelet.go} {@code initializeRuntimeDependentModules}); a fresh CI
+   * machine saw it do so once. The restarts are bounded: {@link #KUBELET_STARTS} starts in all.
+   */
+  private void superviseUntilReady(KubeControlPlane cp) {
+    for (int start = 1; ; start++) {
+      try {
+        kubelet.awaitHealthy(START_TIMEOUT);
+        awaitReady(cp);
+        return;
+      } catch (IllegalStateException e) {
+        if (kubelet.alive() || start >= KUBELET_STARTS) {
+          throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, "the kubelet of node " + name + " exited ("
+            + kubelet.fatalLine() + "); starting it again in " + KUBELET_RESTART_SEC.toSeconds()
+            + " s, as its systemd unit does (start " + (start + 1) + " of " + KUBELET_STARTS
+            + ")");
+        pause(KUBELET_RESTART_SEC);
+        synchronized (this) {
+          if (closed) {
+            throw new IllegalStateException("node " + name + " was closed while it started", e);
+          }
+          kubelet.start();
+        }
+      }
+    }
   }
 
   /** Waits until the kubelet has reported the node (its version set) and Ready. */
