@@ -60,10 +60,18 @@ final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "first seed (1)")
   long seed;
 
-  @Option(names = "--timing", defaultValue = "etcd",
-      description = "etcd: operator cadence and pod delays zero (default); model: the model's"
-          + " defaults")
+  @Option(names = "--timing",
+      description = "etcd: operator cadence and pod delays zero (the default on etcd and"
+          + " etcd-containers); model: the model's defaults (the default on k8s, whose pods"
+          + " real kubelets start)")
   String timing;
+
+  @Option(names = "--cases", split = ",", defaultValue = "none,ordered-ready,events",
+      description = "with --backend k8s, what to run besides each strategy's plain start"
+          + " (none): ordered-ready (static with podManagementPolicy OrderedReady), events"
+          + " (discovery at 3 members: a PD crash-looping, a 4th PD Pending, a pd node lost);"
+          + " default all three")
+  List<String> cases;
 
   @Option(names = "--duration", defaultValue = "120s",
       description = "longest time of one run (120s)")
@@ -100,10 +108,17 @@ final class CalibrateCommand implements Callable<Integer> {
     int runs = this.runs == null ? DEFAULT_RUNS : this.runs;
     List<Callable<RunRecord>> simWork = new ArrayList<>();
     List<Callable<RunRecord>> realWork = new ArrayList<>();
-    for (String strategy : strategies) {
-      for (int n : members) {
-        simWork.addAll(work(Backend.SIM, strategy, n, runs * 10, durationUs, overrides));
-        realWork.addAll(work(real(), strategy, n, runs, durationUs, overrides));
+    if (backend.equals("k8s")) {
+      for (KubeCase c : kubeCases()) {
+        simWork.addAll(kubeWork(Backend.SIM, c, runs * 10, durationUs, overrides));
+        realWork.addAll(kubeWork(Backend.K8S, c, runs, durationUs, overrides));
+      }
+    } else {
+      for (String strategy : strategies) {
+        for (int n : members) {
+          simWork.addAll(work(Backend.SIM, strategy, n, runs * 10, durationUs, overrides));
+          realWork.addAll(work(real(), strategy, n, runs, durationUs, overrides));
+        }
       }
     }
     System.err.println("simulator: " + simWork.size() + " runs");
@@ -138,35 +153,47 @@ final class CalibrateCommand implements Callable<Integer> {
     List<RunRecord> recorded = Results.merge(parts).records();
     List<Callable<RunRecord>> simWork = new ArrayList<>();
     List<RunRecord> real = new ArrayList<>();
-    for (String strategy : strategies) {
-      for (int n : members) {
-        Scenario probe = CompareCommand.scenario(Backend.SIM, strategy, n, "none", seed,
-            durationUs, overrides);
-        Map<String, String> params = Records.params(probe);
-        List<RunRecord> found = new ArrayList<>();
-        int otherParams = 0;
-        for (RunRecord r : recorded) {
-          if (r.backend().equals(backend) && r.strategy().equals(strategy) && r.members() == n
-              && r.fault().equals("none")) {
-            if (r.params().equals(params)) {
-              found.add(r);
-            } else {
-              otherParams++;
-            }
+    List<KubeCase> cells = new ArrayList<>();
+    if (backend.equals("k8s")) {
+      cells.addAll(kubeCases());
+    } else {
+      for (String strategy : strategies) {
+        for (int n : members) {
+          cells.add(new KubeCase(strategy, n, "none"));
+        }
+      }
+    }
+    for (KubeCase c : cells) {
+      boolean kube = backend.equals("k8s");
+      Scenario probe = kube ? kubeScenario(Backend.SIM, c, seed, durationUs, overrides)
+          : CompareCommand.scenario(Backend.SIM, c.strategy(), c.members(), "none", seed,
+              durationUs, overrides);
+      Map<String, String> params = Records.params(probe);
+      List<RunRecord> found = new ArrayList<>();
+      int otherParams = 0;
+      for (RunRecord r : recorded) {
+        if (r.backend().equals(backend) && r.strategy().equals(c.strategy())
+            && r.members() == c.members() && r.fault().equals(c.name())) {
+          if (r.params().equals(params)) {
+            found.add(r);
+          } else {
+            otherParams++;
           }
         }
-        if (found.isEmpty()) {
-          throw new BadInputException("--real-from: no " + backend + " runs of " + strategy
-              + " with " + n + " member(s), fault none and params " + params + " in "
-              + realFrom + (otherParams == 0 ? "" : " (" + otherParams + " with other params)"));
-        }
-        System.err.printf(Locale.ROOT, "%s %d: %d %s runs recorded%s%n", strategy, n,
-            found.size(), backend, otherParams == 0 ? ""
-                : " (" + otherParams + " more with other params, left out)");
-        real.addAll(found);
-        simWork.addAll(work(Backend.SIM, strategy, n, found.size() * 10, durationUs,
-            overrides));
       }
+      if (found.isEmpty()) {
+        throw new BadInputException("--real-from: no " + backend + " runs of " + c.strategy()
+            + " with " + c.members() + " member(s), " + (kube ? "case " : "fault ") + c.name()
+            + " and params " + params + " in " + realFrom
+            + (otherParams == 0 ? "" : " (" + otherParams + " with other params)"));
+      }
+      System.err.printf(Locale.ROOT, "%s %d %s: %d %s runs recorded%s%n", c.strategy(),
+          c.members(), c.name(), found.size(), backend, otherParams == 0 ? ""
+              : " (" + otherParams + " more with other params, left out)");
+      real.addAll(found);
+      simWork.addAll(kube ? kubeWork(Backend.SIM, c, found.size() * 10, durationUs, overrides)
+          : work(Backend.SIM, c.strategy(), c.members(), found.size() * 10, durationUs,
+              overrides));
     }
     System.err.println("simulator: " + simWork.size() + " runs");
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
@@ -187,6 +214,99 @@ final class CalibrateCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * One kind of run of {@code --backend k8s}: a strategy at a size, its case ({@code none},
+   * {@code ordered-ready}, {@code events}) being the record's fault.
+   */
+  record KubeCase(String strategy, int members, String name) {}
+
+  /** What {@code --backend k8s} runs: every strategy and size plain, and the asked cases. */
+  List<KubeCase> kubeCases() {
+    List<KubeCase> out = new ArrayList<>();
+    for (String strategy : strategies) {
+      for (int n : members) {
+        if (cases.contains("none")) {
+          out.add(new KubeCase(strategy, n, "none"));
+        }
+        if (cases.contains("ordered-ready") && strategy.equals("static")) {
+          out.add(new KubeCase(strategy, n, "ordered-ready"));
+        }
+      }
+    }
+    if (cases.contains("events") && strategies.contains("discovery")) {
+      out.add(new KubeCase("discovery", EVENTS_MEMBERS, "events"));
+    }
+    return out;
+  }
+
+  /** The size of the {@code events} case: three PDs on three pd nodes. */
+  static final int EVENTS_MEMBERS = 3;
+
+  /**
+   * The {@code events} case's faults: member 1's volume wiped at 40 s, after the bootstrap (PD
+   * then cannot join again, "missing data or join a duplicated pd", and crash-loops); a fourth PD
+   * asked for at 45 s, Pending with three pd nodes (tidb-scheduler's one PD per node); and node
+   * pd-0 lost at 110 s (its PD deleted once the node is, and Pending again on its local volume).
+   */
+  static final String EVENTS_FAULTS = """
+      faults:
+        - {at: 40s, kind: crash, member: 1, wipe: true}
+        - {at: 45s, kind: set-replicas, cluster: basic, replicas: 4}
+        - {at: 110s, kind: node-loss, node: pd-0}
+      """;
+
+  /** How long an {@code events} run lasts: the node loss and the replacement's wait included. */
+  static final String EVENTS_DURATION = "170s";
+
+  /**
+   * The scenario of {@code c} on {@code on}: a pd worker group of one tainted node per member
+   * (m5d, with local volumes) and one other node for discovery; on k8s the pd nodes are real
+   * kubelets ({@code infra.nodes} default). The same text on both backends but its name.
+   */
+  static Scenario kubeScenario(Backend on, KubeCase c, long seed, long durationUs,
+      Map<String, String> timing) {
+    TreeMap<String, String> t = new TreeMap<>(timing);
+    if (c.name().equals("ordered-ready")) {
+      t.put("podManagementPolicy", "OrderedReady");
+    }
+    StringBuilder timingYaml = new StringBuilder();
+    t.forEach((k, v) -> timingYaml.append(timingYaml.length() == 0 ? "" : ", ").append(k)
+        .append(": ").append(v));
+    boolean events = c.name().equals("events");
+    String text = """
+        name: calibrate-k8s-%s-%d-%s
+        backend: %s
+        seed: %d
+        infra:
+          workerGroups:
+            - {name: pd, count: %d, instanceType: m5d.xlarge, labels: {dedicated: pd}, taints: ["dedicated=pd:NoSchedule"]}
+            - {name: other, count: 1, instanceType: m5.xlarge}
+        clusters:
+          - name: basic
+            strategy: %s
+            pd: {replicas: %d}
+            timing: {%s}
+        %s
+        duration: %s
+        """.formatted(c.strategy(), c.members(), c.name(), on.label(), seed, c.members(),
+        c.strategy(), c.members(), timingYaml, events ? EVENTS_FAULTS : "",
+        events ? EVENTS_DURATION : (durationUs / 1_000) + "ms");
+    return io.pdlab.scenarios.yaml.ScenarioParser.parse(text, "calibrate-k8s-" + c.strategy()
+        + "-" + c.members() + "-" + c.name() + ".yaml");
+  }
+
+  /** {@code count} runs of {@code c} on {@code on}, seeds from --seed up, pod times kept. */
+  private List<Callable<RunRecord>> kubeWork(Backend on, KubeCase c, int count, long durationUs,
+      TreeMap<String, String> overrides) {
+    List<Callable<RunRecord>> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Scenario sc = kubeScenario(on, c, seed + i, durationUs, overrides);
+      out.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), c.strategy(),
+          c.members(), c.name(), true));
+    }
+    return out;
+  }
+
   /** The real backend of --backend (checked by validate). */
   private Backend real() {
     return Backend.of(backend).orElseThrow();
@@ -198,6 +318,7 @@ final class CalibrateCommand implements Callable<Integer> {
     Report.write(out, results);
     Calibration cal = Calibration.of(results);
     print(cal);
+    printKube(io.pdlab.reports.KubeCalibration.of(results));
     System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html")
         + " and " + out.resolve("report.md"));
     return 0;
@@ -234,6 +355,34 @@ final class CalibrateCommand implements Callable<Integer> {
         + " real times differ (KS p < " + Report.KS_LEVEL + ")");
   }
 
+  private static void printKube(io.pdlab.reports.KubeCalibration k) {
+    if (k.isEmpty()) {
+      return;
+    }
+    System.out.println();
+    System.out.println("Kubernetes: member pods' times from the install, simulator against real"
+        + " kubelets");
+    System.out.printf("%-18s %3s %-13s %-20s %9s %9s %7s %7s %11s %7s %s%n", "strategy", "n",
+        "case", "time of", "sim p50", "real p50", "runs", "ratio", "95% range", "KS p",
+        "band if real=sim");
+    for (io.pdlab.reports.KubeCalibration.Row kr : k.rows()) {
+      Calibration.Row r = kr.stats();
+      System.out.printf(Locale.ROOT, "%-18s %3d %-13s %-20s %9s %9s %7s %7s %11s %7s %s%n",
+          r.strategy(), r.members(), r.fault(), kr.measure(), s(r.sim().medianMs()),
+          s(r.real().medianMs()), r.sim().bootstrapped() + "/" + r.real().bootstrapped(),
+          r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+          r.ratioLow() == null || r.ratioHigh() == null ? "-"
+              : String.format(Locale.ROOT, "%.2f-%.2f", r.ratioLow(), r.ratioHigh()),
+          r.ksP() == null ? "-" : Report.pValue(r.ksP()),
+          r.chanceInBand() == null ? "-" : Math.round(100 * r.chanceInBand()) + "%");
+    }
+    for (io.pdlab.reports.KubeCalibration.Message m : k.messages()) {
+      System.out.println("Pending " + m.strategy() + " " + m.members() + " " + m.fault() + " "
+          + m.pod() + (m.same() ? " (same text)" : " (DIFFERENT)") + ": sim " + m.sim()
+          + " | real " + m.real());
+    }
+  }
+
   private static String s(Long ms) {
     return ms == null ? "never" : String.format(Locale.ROOT, "%.2fs", ms / 1000.0);
   }
@@ -254,6 +403,24 @@ final class CalibrateCommand implements Callable<Integer> {
     }
     if (realFrom != null && realFrom.isEmpty()) {
       throw new BadInputException("--real-from needs at least one results file or directory");
+    }
+    if (timing == null) {
+      timing = backend.equals("k8s") ? "model" : "etcd";
+    }
+    for (String c : cases) {
+      if (!List.of("none", "ordered-ready", "events").contains(c)) {
+        throw new BadInputException("--cases: unknown case '" + c + "' (known: none,"
+            + " ordered-ready, events)");
+      }
+    }
+    if (backend.equals("k8s")) {
+      for (int n : members) {
+        if (n > ScenarioRunner.MAX_KUBELET_NODES) {
+          throw new BadInputException("--members " + n + ": calibrate --backend k8s runs each"
+              + " member on a real kubelet node of its own, and at most "
+              + ScenarioRunner.MAX_KUBELET_NODES + " fit here");
+        }
+      }
     }
     if (!timing.equals("etcd") && !timing.equals("model")) {
       throw new BadInputException("--timing must be etcd or model, got '" + timing + "'");

@@ -62,7 +62,11 @@ public final class Calibration {
 
     /** The side of {@code runs}, all of them on {@code backend}. */
     static Side of(String backend, List<RunRecord> runs) {
-      List<Long> times = Analysis.bootstrapTimes(runs);
+      return of(backend, runs.size(), Analysis.bootstrapTimes(runs));
+    }
+
+    /** The side of {@code runs} runs on {@code backend}, of which {@code times} happened. */
+    static Side of(String backend, int runs, List<Long> times) {
       Integer[] counts = new Integer[SECOND_BUCKETS];
       java.util.Arrays.fill(counts, 0);
       for (long ms : times) {
@@ -70,12 +74,12 @@ public final class Calibration {
         counts[k]++;
       }
       if (times.isEmpty()) {
-        return new Side(backend, runs.size(), 0, null, null, null, null, null,
+        return new Side(backend, runs, 0, null, null, null, null, null,
             List.of(counts));
       }
       long[] sorted = Percentiles.sorted(times);
       long[] ci = Percentiles.medianInterval95(sorted);
-      return new Side(backend, runs.size(), sorted.length, Percentiles.nearestRank(sorted, 50),
+      return new Side(backend, runs, sorted.length, Percentiles.nearestRank(sorted, 50),
           Percentiles.nearestRank(sorted, 10), Percentiles.nearestRank(sorted, 90),
           ci == null ? null : ci[0], ci == null ? null : ci[1], List.of(counts));
     }
@@ -175,26 +179,36 @@ public final class Calibration {
           if (simRuns == null) {
             return;
           }
-          Side sim = Side.of(Ordering.SIM, simRuns);
-          long[] simTimes = Percentiles.sorted(Analysis.bootstrapTimes(simRuns));
           byBackend.forEach((backend, realRuns) -> {
-            if (backend.equals(Ordering.SIM)) {
-              return;
+            if (!backend.equals(Ordering.SIM)) {
+              out.add(compare(k.strategy(), k.members(), k.fault(), backend, simRuns,
+                  Analysis.bootstrapTimes(simRuns), realRuns, Analysis.bootstrapTimes(realRuns)));
             }
-            Side real = Side.of(backend, realRuns);
-            long[] realTimes = Percentiles.sorted(Analysis.bootstrapTimes(realRuns));
-            boolean both = simTimes.length > 0 && realTimes.length > 0;
-            Double ratio = ratio(sim.medianMs(), real.medianMs());
-            out.add(new Row(k.strategy(), k.members(), k.fault(), backend, sim, real, ratio,
-                inBand(ratio), paramsDiffer(simRuns, realRuns),
-                ratio(sim.medianLowMs(), real.medianHighMs()),
-                ratio(sim.medianHighMs(), real.medianLowMs()),
-                both ? TwoSample.ksPValue(simTimes, realTimes) : null,
-                both ? TwoSample.chanceInBand(simTimes, simTimes.length, realTimes.length)
-                    : null));
           });
         });
     return new Calibration(out);
+  }
+
+  /**
+   * One row: the simulator's {@code simRuns}, of which {@code simTimes} are the times that
+   * happened, against {@code realRuns} on {@code backend} with {@code realTimes}. The same
+   * statistics for any time a run measures (the bootstrap here, a pod's start in
+   * {@link KubeCalibration}).
+   */
+  static Row compare(String strategy, int members, String fault, String backend,
+      List<RunRecord> simRuns, List<Long> simTimes, List<RunRecord> realRuns,
+      List<Long> realTimes) {
+    Side sim = Side.of(Ordering.SIM, simRuns.size(), simTimes);
+    Side real = Side.of(backend, realRuns.size(), realTimes);
+    long[] simSorted = Percentiles.sorted(simTimes);
+    long[] realSorted = Percentiles.sorted(realTimes);
+    boolean both = simSorted.length > 0 && realSorted.length > 0;
+    Double ratio = ratio(sim.medianMs(), real.medianMs());
+    return new Row(strategy, members, fault, backend, sim, real, ratio, inBand(ratio),
+        paramsDiffer(simRuns, realRuns), ratio(sim.medianLowMs(), real.medianHighMs()),
+        ratio(sim.medianHighMs(), real.medianLowMs()),
+        both ? TwoSample.ksPValue(simSorted, realSorted) : null,
+        both ? TwoSample.chanceInBand(simSorted, simSorted.length, realSorted.length) : null);
   }
 
   /**

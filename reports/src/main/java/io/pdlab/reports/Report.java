@@ -193,6 +193,7 @@ public final class Report {
 
     summaryTable(d, results);
     calibrationSection(d, Calibration.of(results));
+    kubeCalibrationSection(d, KubeCalibration.of(results));
     bootstrapSection(d, a);
     joinSection(d, a);
     windowSection(d, a);
@@ -367,6 +368,83 @@ public final class Report {
       d.table(List.of("strategy", "n", "fault", "backend", "sim: runs by second",
           "real: runs by second"), split);
     }
+  }
+
+  private static void kubeCalibrationSection(Doc d, KubeCalibration k) {
+    if (k.isEmpty()) {
+      return;
+    }
+    d.heading(2, "kube-calibration", "Calibration: the Kubernetes model against real kubelets");
+    d.para("What the Kubernetes half decides, timed on both sides by the same watcher of the "
+        + "API (the model's store in the simulator, the real API server on k8s, where the pods "
+        + "of the members' nodes are run by real kubelets): for the k-th member pod to appear, "
+        + "when it was bound to a node (scheduled), first Running (started) and first Ready, in "
+        + "seconds from the strategy's install; for the crash-looping PD of the events case, "
+        + "when it restarted the first time and, for each later restart, how long after the one "
+        + "before (the kubelet's back-off with its rounding to the pod worker's resync); and "
+        + "when a pod lost with its node appeared again. The statistics are the bootstrap "
+        + "calibration's: medians, the ratio with its 95% range, KS p, and how often a row of "
+        + "that many runs would be in band if the real times came from the simulator's. The "
+        + "fault column is the case: none (a plain start), ordered-ready (the StatefulSet's "
+        + "podManagementPolicy OrderedReady instead of Parallel), events.");
+    List<List<Doc.Cell>> rows = new ArrayList<>();
+    int outside = 0;
+    int differ = 0;
+    for (KubeCalibration.Row kr : k.rows()) {
+      Calibration.Row r = kr.stats();
+      if (r.ratio() != null && !r.withinBand()) {
+        outside++;
+      }
+      boolean differs = r.ksP() != null && r.ksP() < KS_LEVEL;
+      differ += differs ? 1 : 0;
+      rows.add(List.of(Doc.Cell.of(r.strategy()), Doc.Cell.of(String.valueOf(r.members())),
+          Doc.Cell.of(r.fault()), Doc.Cell.of(kr.measure()),
+          Doc.Cell.of(seconds(r.sim().medianMs())), Doc.Cell.of(spread(r.sim())),
+          Doc.Cell.of(seconds(r.real().medianMs())), Doc.Cell.of(spread(r.real())),
+          Doc.Cell.of(counted(r.sim()) + " / " + counted(r.real())),
+          Doc.Cell.of(r.ratio() == null ? "-" : ratioText(r.ratio(), r.withinBand())),
+          Doc.Cell.of(r.ratioLow() == null || r.ratioHigh() == null ? "-"
+              : String.format(Locale.ROOT, "%.2f–%.2f", r.ratioLow(), r.ratioHigh())),
+          r.ratio() == null ? Doc.Cell.of("-")
+              : r.withinBand() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
+              : new Doc.Cell("no", "o-" + Outcomes.STUCK),
+          r.ksP() == null ? Doc.Cell.of("-") : new Doc.Cell(pValue(r.ksP()),
+              differs ? "o-" + Outcomes.STUCK : "o-" + Outcomes.OK),
+          Doc.Cell.of(r.chanceInBand() == null ? "-"
+              : Math.round(100 * r.chanceInBand()) + "%")));
+    }
+    if (!rows.isEmpty()) {
+      d.table(List.of("strategy", "n", "case", "time of", "sim median (s)", "sim p10–p90 (s)",
+          "real median (s)", "real p10–p90 (s)", "runs with it sim/real", "ratio sim/real",
+          "ratio 95% range", "in band", "KS p", "in band if real = sim"), rows);
+      d.para("Outside the band: " + outside + " of " + rows.size() + " rows; the two sides "
+          + "differ (KS p < " + plain(KS_LEVEL) + ") in " + differ + ".");
+    }
+    if (!k.messages().isEmpty()) {
+      List<List<Doc.Cell>> msgs = new ArrayList<>();
+      for (KubeCalibration.Message m : k.messages()) {
+        msgs.add(List.of(Doc.Cell.of(m.strategy()), Doc.Cell.of(String.valueOf(m.members())),
+            Doc.Cell.of(m.fault()), Doc.Cell.of(m.pod()), Doc.Cell.of(reasons(m.sim())),
+            Doc.Cell.of(reasons(m.real())), m.same() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
+                : new Doc.Cell("no", "o-" + Outcomes.STUCK)));
+      }
+      d.para("Why pods were last Pending, on each side (the scheduler's message, text for text; "
+          + "in brackets how many runs showed it):");
+      d.table(List.of("strategy", "n", "case", "pod", "sim", "real", "same text"), msgs);
+    }
+  }
+
+  private static String counted(Calibration.Side s) {
+    return s.bootstrapped() + (s.bootstrapped() == s.runs() ? "" : " of " + s.runs());
+  }
+
+  private static String reasons(java.util.Map<String, Integer> r) {
+    if (r.isEmpty()) {
+      return "-";
+    }
+    List<String> parts = new ArrayList<>();
+    r.forEach((text, n) -> parts.add(text + " (" + n + ")"));
+    return String.join("; ", parts);
   }
 
   /** The KS p-value below which the report says a row's two sides differ. */

@@ -39,11 +39,13 @@ import java.util.TreeMap;
  * @param nodes how many Nodes of each kind the cluster had at the end of the run: {@code model}
  *     (the simulator's kubelet), {@code agent} (pdlab's node agent under a real control plane);
  *     may be empty (records written before it existed)
+ * @param pods the member pods' times ({@link PodTime}), recorded by {@code pdlab calibrate
+ *     --backend k8s}; empty (and left out of the JSON) elsewhere
  */
 @JsonPropertyOrder({
   "scenario", "backend", "strategy", "members", "seed", "fault", "outcome", "bootstrapMs",
   "unavailableMs", "zeroToleranceMs", "etcdClusterIds", "pdClusterIds", "events", "params",
-  "timeline", "joinCosts", "nodes"
+  "timeline", "joinCosts", "nodes", "pods"
 })
 public record RunRecord(
     @JsonProperty(value = "scenario", required = true) String scenario,
@@ -62,7 +64,9 @@ public record RunRecord(
     @JsonProperty(value = "params", required = true) SortedMap<String, String> params,
     @JsonProperty("timeline") List<String> timeline,
     @JsonProperty("joinCosts") List<JoinCost> joinCosts,
-    @JsonProperty("nodes") SortedMap<String, Integer> nodes) {
+    @JsonProperty("nodes") SortedMap<String, Integer> nodes,
+    @JsonProperty("pods") @com.fasterxml.jackson.annotation.JsonInclude(
+        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<PodTime> pods) {
 
   /** Checks every field (a bad value names the field) and takes immutable copies. */
   public RunRecord {
@@ -99,6 +103,18 @@ public record RunRecord(
           "nodes['" + k + "']", Check.notNull("nodes['" + k + "']", v))));
     }
     nodes = Collections.unmodifiableSortedMap(kinds);
+    pods = pods == null ? List.of() : copy("pods", pods);
+  }
+
+  /** A record without its member pods' times. */
+  public RunRecord(String scenario, String backend, String strategy, int members, long seed,
+      String fault, String outcome, Long bootstrapMs, long unavailableMs, long zeroToleranceMs,
+      List<String> etcdClusterIds, List<String> pdClusterIds, long events,
+      SortedMap<String, String> params, List<String> timeline, List<JoinCost> joinCosts,
+      SortedMap<String, Integer> nodes) {
+    this(scenario, backend, strategy, members, seed, fault, outcome, bootstrapMs, unavailableMs,
+        zeroToleranceMs, etcdClusterIds, pdClusterIds, events, params, timeline, joinCosts,
+        nodes, null);
   }
 
   /** A record that does not say which kinds of node ran it. */
@@ -108,7 +124,7 @@ public record RunRecord(
       SortedMap<String, String> params, List<String> timeline, List<JoinCost> joinCosts) {
     this(scenario, backend, strategy, members, seed, fault, outcome, bootstrapMs, unavailableMs,
         zeroToleranceMs, etcdClusterIds, pdClusterIds, events, params, timeline, joinCosts,
-        null);
+        null, null);
   }
 
   private static <T> List<T> copy(String field, List<T> list) {

@@ -124,7 +124,7 @@ public final class RealRunner {
       List<String> applied = eks == null ? List.of()
           : real.call(w -> ScenarioRunner.applyTimeline(eks));
       return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m), applied,
-          real.call(w -> w.nodeKinds()));
+          real.call(w -> w.nodeKinds()), real.call(w -> w.podTimes().lives()));
     }
   }
 

@@ -20,8 +20,10 @@ import java.util.TreeMap;
  *     real etcd members) or {@code agent} (pdlab's node agent on a real control plane)
  */
 public record ScenarioResult(Scenario scenario, long seed, RunMeasures measures, long events,
-    List<String> failures, List<String> provisioning, SortedMap<String, String> nodes) {
+    List<String> failures, List<String> provisioning, SortedMap<String, String> nodes,
+    List<io.pdlab.k8s.controllers.PodTimes.Life> pods) {
   public ScenarioResult {
+    pods = List.copyOf(pods);
     failures = List.copyOf(failures);
     provisioning = List.copyOf(provisioning);
     nodes = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(nodes));

@@ -116,7 +116,7 @@ public final class ScenarioRunner {
     }
     RunMeasures m = w.measures().measures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m), List.of(),
-        w.nodeKinds());
+        w.nodeKinds(), w.podTimes().lives());
   }
 
   /**
@@ -262,6 +262,7 @@ public final class ScenarioRunner {
       installed.add(new Installed(c, strategy, spec));
     }
     scheduleFaults(w, s, installed, real);
+    w.podTimes().startAt();
     for (Installed i : installed) {
       i.strategy.install(w, i.spec);
     }
@@ -345,7 +346,7 @@ public final class ScenarioRunner {
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
     RunMeasures m = w.measures().measures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m),
-        applyTimeline(e), w.nodeKinds());
+        applyTimeline(e), w.nodeKinds(), w.podTimes().lives());
   }
 
   /**

@@ -71,6 +71,7 @@ public final class ScenarioParser {
   private static final List<String> TAINT_EFFECTS =
       List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
   private static final List<String> PROFILES = List.of("etcd", "pd");
+  private static final List<String> POD_MANAGEMENT_POLICIES = List.of("Parallel", "OrderedReady");
 
   /** RFC 1123 label, as Kubernetes object names (kubernetes apimachinery IsDNS1123Label). */
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -425,6 +426,7 @@ public final class ScenarioParser {
           yield b == null ? null : b.toString();
         }
         case "profile" -> oneOf(v, p, PROFILES);
+        case "podManagementPolicy" -> oneOf(v, p, POD_MANAGEMENT_POLICIES);
         default -> throw new IllegalStateException("timing key without a check: " + key);
       };
       if (value != null) {

@@ -217,15 +217,19 @@ class ScenarioParserErrorTest {
               electionMs: 200
               containerStartMs: -1
               strictReconfigCheck: [true]
+              podManagementPolicy: Ordered
         """,
         "s.yaml:6:39: clusters[0].timing.electionMs 250 must be a multiple of tickMs 100",
         "s.yaml:6:53: clusters[0].timing.preVote must be true or false, got 'yes'",
         "s.yaml:6:67: clusters[0].timing.profile must be one of etcd, pd, got 'raft'",
         "s.yaml:6:73: unknown key 'heartbeatMs' in clusters[0].timing (known: tickMs, "
-            + "electionMs, preVote, strictReconfigCheck, profile, containerStartMs, reconcileMs)",
+            + "electionMs, preVote, strictReconfigCheck, profile, containerStartMs, reconcileMs,"
+            + " podManagementPolicy)",
         "s.yaml:12:19: clusters[1].timing.electionMs 200 must be at least 3 ticks (tickMs 100)",
         "s.yaml:13:25: clusters[1].timing.containerStartMs must be a non-negative integer, got -1",
-        "s.yaml:14:28: clusters[1].timing.strictReconfigCheck must be true or false, got a list");
+        "s.yaml:14:28: clusters[1].timing.strictReconfigCheck must be true or false, got a list",
+        "s.yaml:15:28: clusters[1].timing.podManagementPolicy must be one of Parallel,"
+            + " OrderedReady, got 'Ordered'");
   }
 
   @Test

@@ -3,9 +3,37 @@ package io.pdlab.k8s.api;
 /**
  * A container of a pod template. {@code role} says which simulated process the kubelet runs for
  * it (the model's stand-in for the image's entrypoint); {@code args} are its flags.
+ * {@code readinessProbe} is {@link #NO_PROBE} (the container is Ready once it runs, as kubelet
+ * 1.20 {@code prober_manager.go} {@code UpdatePodStatus} has it for a container without a probe:
+ * none of the operators' PD and etcd pods declares one) or {@link #ETCD_HEALTH}.
  */
-public record Container(String name, String image, String role, java.util.List<String> args) {
+public record Container(String name, String image, String role, java.util.List<String> args,
+    String readinessProbe) {
+  /** No readiness probe. */
+  public static final String NO_PROBE = "";
+
+  /**
+   * An HTTP GET of etcd's {@code /health} on its client port 2379, every 10 s: 200 only while
+   * the member knows a leader (etcd 3.4 {@code etcdserver/api/etcdhttp/metrics.go}
+   * {@code checkHealth}), so a quorum-gated readiness probe.
+   */
+  public static final String ETCD_HEALTH = "etcd-health";
+
   public Container {
     args = java.util.List.copyOf(args);
+    if (!readinessProbe.equals(NO_PROBE) && !readinessProbe.equals(ETCD_HEALTH)) {
+      throw new IllegalArgumentException("readinessProbe must be none or " + ETCD_HEALTH
+          + ", got " + readinessProbe);
+    }
+  }
+
+  /** A container without a readiness probe. */
+  public Container(String name, String image, String role, java.util.List<String> args) {
+    this(name, image, role, args, NO_PROBE);
+  }
+
+  /** Whether it declares a readiness probe (else it is Ready whenever it runs). */
+  public boolean probed() {
+    return !readinessProbe.equals(NO_PROBE);
   }
 }

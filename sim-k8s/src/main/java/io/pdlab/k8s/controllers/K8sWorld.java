@@ -34,8 +34,9 @@ import java.util.function.UnaryOperator;
  * A simulated Kubernetes cluster: the object store, kube-scheduler, the StatefulSet and Deployment
  * controllers, a kubelet per node
  * (containers run as simulated processes on the node's host, so losing a node takes its pods'
- * processes down; restarts back off 10 s doubling to 5 min; readiness is probed every 10 s), DNS for
- * pods under headless Services, and Services routing to ready pods. It is the {@link PodEnv} of the
+ * processes down; restarts back off 10 s doubling to 5 min; a container is Ready once it runs,
+ * or, with a readiness probe, when its probe passes, probed every 10 s), DNS for pods under
+ * headless Services, and Services routing to ready pods. It is the {@link PodEnv} of the
  * PD and discovery pods, and measures the etcd members it runs with an {@link EtcdWorld}.
  */
 public final class K8sWorld implements PodEnv {
@@ -50,6 +51,7 @@ public final class K8sWorld implements PodEnv {
   /** The kubelet's restart back-off of each container (by process name). */
   private final io.pdlab.pd.run.RestartBackOff backOff = new io.pdlab.pd.run.RestartBackOff();
   private final TreeSet<String> starting = new TreeSet<>();
+  private final PodTimes podTimes;
   private final TreeSet<String> pendingSets = new TreeSet<>();
   private long containerStartMs = K8sConstants.CONTAINER_START_MS;
 
@@ -93,6 +95,7 @@ public final class K8sWorld implements PodEnv {
       java.util.function.Function<K8sWorld, ContainerRuntime> runtime, ObjectStore api,
       java.util.function.Consumer<String> nodeLoss) {
     this.sim = kernel;
+    this.podTimes = new PodTimes(kernel::nowUs);
     this.modelControlPlane = api == null;
     this.nodeLoss = nodeLoss;
     this.store = api != null ? api : new MemoryStore(sim, K8sConstants.WATCH_DELAY_US);
@@ -112,6 +115,7 @@ public final class K8sWorld implements PodEnv {
       store.watch(Kind.DEPLOYMENT, e -> reconcileDeploymentLater(e.object().meta().key()));
     }
     store.watch(Kind.POD, this::onPod);
+    store.watch(Kind.POD, podTimes::onPod);
     sim.addExitListener(this::onContainerExit);
     sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
     if (modelControlPlane) {
@@ -217,6 +221,11 @@ public final class K8sWorld implements PodEnv {
 
   public ObjectStore store() {
     return store;
+  }
+
+  /** When the member pods were scheduled, started and Ready, as a watcher of the store saw it. */
+  public PodTimes podTimes() {
+    return podTimes;
   }
 
   /** The simulator's measures; only for a simulated world. */
@@ -475,7 +484,9 @@ public final class K8sWorld implements PodEnv {
     startedUs.put(name, sim.nowUs());
     // Running first: a container that exits during its own start must leave Failed or
     // CrashLoopBackOff behind, not be overwritten by this.
-    modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
+    boolean readyNow = !pod.spec().containers().get(0).probed();
+    modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")
+        .withReady(readyNow)));
     if (sim.state(name) == ProcessState.DOWN) {
       sim.start(name);
     }
@@ -517,7 +528,7 @@ public final class K8sWorld implements PodEnv {
     long delayUs = backOff.delayUs(process, exitUs);
     modify(Kind.POD, key, (Pod p) -> p.withStatus(new PodStatus("Running", false,
         delayUs == 0 ? "" : "CrashLoopBackOff: back-off " + delayUs / 1_000_000 + "s ("
-            + reason + ")", p.status().restarts() + 1)));
+            + reason + ")", p.status().restarts())));
     long podCreatedUs = pod.meta().createdUs();
     if (kubelet == null) {
       kubelet = sim.stream("kubelet");
@@ -529,9 +540,12 @@ public final class K8sWorld implements PodEnv {
           && podOfProcess.containsKey(process) && sim.state(process) == ProcessState.DOWN
           && !lostNodes.contains(now.spec().nodeName())) {
         backOff.restarted(process, exitUs, sim.nowUs());
-        if (delayUs > 0) {
-          modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")));
-        }
+        // The restart count goes up when the next container is created (kubelet 1.20
+        // kuberuntime_container.go: restartCount = the dead container's count + 1), not when
+        // the last one exits; one without a readiness probe is Ready again at once.
+        boolean readyNow = !now.spec().containers().get(0).probed();
+        modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")
+            .withRestarts(p.status().restarts() + 1).withReady(readyNow)));
         sim.start(process);
       }
     });
@@ -540,8 +554,8 @@ public final class K8sWorld implements PodEnv {
   private void probeAll() {
     for (Map.Entry<String, String> e : new TreeMap<>(podOfProcess).entrySet()) {
       Pod pod = store.get(Kind.POD, e.getValue());
-      if (pod == null || onKubeletNode(pod)) {
-        continue; // (a real kubelet reports its pods' readiness)
+      if (pod == null || onKubeletNode(pod) || !pod.spec().containers().get(0).probed()) {
+        continue; // (a real kubelet reports its pods' readiness; unprobed: Ready when running)
       }
       Process p = sim.instance(e.getKey());
       boolean ready = p != null && sim.state(e.getKey()) == ProcessState.RUNNING
@@ -558,20 +572,23 @@ public final class K8sWorld implements PodEnv {
   /** A node is lost: its pods' processes die with it; it is NotReady. */
   public void loseNode(String nodeName) {
     if (modelControlPlane) {
+      // The node lifecycle controller marks the node NotReady and its pods not Ready
+      // (node_lifecycle_controller.go MarkPodsNotReady): no kubelet reports them any more.
       modify(Kind.NODE, nodeName, (Node n) -> n.withReady(false));
+      for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> nodeName.equals(p.spec().nodeName())
+          && p.status().ready())) {
+        modify(Kind.POD, p.meta().key(), (Pod x) -> x.withStatus(x.status().withReady(false)));
+      }
     }
     for (String p : sim.processesOn(nodeName)) {
       if (sim.state(p) != ProcessState.DOWN) {
         sim.crash(p);
       }
     }
-    if (!modelControlPlane) {
-      // The agent of a lost machine runs nothing more. (The model's kubelet still restarts the
-      // crashed containers there; that gap is the Kubernetes calibration's to close.)
-      lostNodes.add(nodeName);
-      if (nodeLoss != null) {
-        nodeLoss.accept(nodeName);
-      }
+    // The kubelet of a lost machine runs nothing more: no restart of its containers.
+    lostNodes.add(nodeName);
+    if (!modelControlPlane && nodeLoss != null) {
+      nodeLoss.accept(nodeName);
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * What the kubelet runs for a container: the simulated process behind an image's entrypoint,
- * chosen by the container's role, and how its readiness probe answers.
+ * chosen by the container's role, and how its readiness probe answers (asked only for a container
+ * that declares one, {@link Container#ETCD_HEALTH}; the others are Ready when running).
  *
  * <ul>
  *   <li>{@code etcd}: an {@link EtcdMember} from the container's etcd flags; ready when it has

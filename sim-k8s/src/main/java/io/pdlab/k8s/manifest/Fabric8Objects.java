@@ -370,6 +370,17 @@ final class Fabric8Objects {
       out.setPorts(new ArrayList<>(List.of(containerPort("client", CLIENT_PORT),
           containerPort("peer", PEER_PORT))));
     }
+    if (c.readinessProbe().equals(Container.ETCD_HEALTH)) {
+      io.fabric8.kubernetes.api.model.Probe probe = new io.fabric8.kubernetes.api.model.Probe();
+      io.fabric8.kubernetes.api.model.HTTPGetAction get =
+          new io.fabric8.kubernetes.api.model.HTTPGetAction();
+      get.setPath(HEALTH_PATH);
+      get.setPort(new io.fabric8.kubernetes.api.model.IntOrString(CLIENT_PORT));
+      probe.setHttpGet(get);
+      probe.setPeriodSeconds((int) (io.pdlab.k8s.controllers.K8sConstants.READINESS_PERIOD_MS
+          / 1_000));
+      out.setReadinessProbe(probe);
+    }
     LinkedHashMap<String, Quantity> req = requests(requests);
     if (!req.isEmpty()) {
       ResourceRequirements rr = new ResourceRequirements();
@@ -378,6 +389,9 @@ final class Fabric8Objects {
     }
     return out;
   }
+
+  /** The path of {@link Container#ETCD_HEALTH}. */
+  static final String HEALTH_PATH = "/health";
 
   static ContainerPort containerPort(String name, int port) {
     ContainerPort p = new ContainerPort();

@@ -352,8 +352,11 @@ public final class ModelObjects {
     List<io.fabric8.kubernetes.api.model.Container> fcs = nonNull(s.getContainers());
     for (int i = 0; i < fcs.size(); i++) {
       io.fabric8.kubernetes.api.model.Container c = fcs.get(i);
+      boolean health = c.getReadinessProbe() != null && c.getReadinessProbe().getHttpGet() != null
+          && Fabric8Objects.HEALTH_PATH.equals(c.getReadinessProbe().getHttpGet().getPath());
       containers.add(new Container(c.getName(), c.getImage(),
-          i < roleList.size() ? roleList.get(i) : "", nonNull(c.getArgs())));
+          i < roleList.size() ? roleList.get(i) : "", nonNull(c.getArgs()),
+          health ? Container.ETCD_HEALTH : Container.NO_PROBE));
       if (c.getResources() != null) {
         requests = requests.plus(resources(c.getResources().getRequests(), RoundingMode.CEILING));
       }

@@ -37,9 +37,19 @@ public final class Strategies {
                   "--initial-cluster-state=new", "--initial-cluster-token=" + c.name(),
                   "--timing=" + c.timing()))), "Always", null, null);
       world.store().create(new StatefulSet(ObjectMeta.of(c.namespace(), c.name()),
-          c.members(), "Parallel", c.name(), new PodTemplate(EtcdPods.labels(c), spec), null));
+          c.members(), podManagementPolicy(world, c.namespace()), c.name(),
+          new PodTemplate(EtcdPods.labels(c), spec), null));
     }
   };
+
+  /**
+   * The StatefulSet's pod management policy: Parallel (etcd's own recipe; tidb-operator v1.5
+   * {@code ComponentAccessor.PodManagementPolicy()} defaults to it), or what a scenario's
+   * {@code timing: {podManagementPolicy: OrderedReady}} asks for.
+   */
+  public static String podManagementPolicy(K8sWorld world, String namespace) {
+    return world.timingOverrides(namespace).getOrDefault("podManagementPolicy", "Parallel");
+  }
 
   /** S2: coreos/etcd-operator's seed plus voting joins. */
   public static final BootstrapStrategy SEED_JOIN = operator("seed-join", false);

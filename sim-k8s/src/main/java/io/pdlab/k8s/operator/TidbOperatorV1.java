@@ -170,7 +170,8 @@ public final class TidbOperatorV1 implements Process {
       pdSpec = new PodSpec(null, pdSpec.nodeSelector(), pdSpec.tolerations(), pdSpec.requests(),
           "app.kubernetes.io/component", List.of(), pdSpec.containers(), "Always", null, null);
       world.store().create(new StatefulSet(ObjectMeta.of(ns, name + "-pd").withLabels(pl),
-          pd.replicas(), "Parallel", name + "-pd-peer", new PodTemplate(pl, pdSpec),
+          pd.replicas(), Strategies.podManagementPolicy(world, ns), name + "-pd-peer",
+          new PodTemplate(pl, pdSpec),
           claim(ns, "pd", pd)));
     } else {
       // PDStsDesiredReplicas: spec replicas plus the failure members already deleted.

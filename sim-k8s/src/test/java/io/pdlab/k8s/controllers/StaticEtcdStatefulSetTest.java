@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class StaticEtcdStatefulSetTest {
   static K8sWorld world(String policy, int replicas) {
+    return world(policy, replicas, Container.ETCD_HEALTH);
+  }
+
+  static K8sWorld world(String policy, int replicas, String probe) {
     K8sWorld w = new K8sWorld(3, Budget.of(2_000_000, 600_000_000L), false);
     for (int i = 0; i < replicas; i++) {
       w.store().create(new Node(ObjectMeta.of("", "n" + i), List.of(),
@@ -45,7 +49,7 @@ class StaticEtcdStatefulSetTest {
     PodSpec spec = new PodSpec(null, new TreeMap<>(), List.of(), new Resources(500, 1_024), null,
         List.of(), List.of(new Container("etcd", "etcd:3.4", "etcd", List.of(
             "--initial-cluster=" + ic, "--initial-cluster-state=new",
-            "--initial-cluster-token=tok"))), "Always", null, null);
+            "--initial-cluster-token=tok"), probe)), "Always", null, null);
     w.store().create(new StatefulSet(ObjectMeta.of("ns", "etcd"), replicas, policy, "etcd",
         new PodTemplate(labels, spec), null));
     return w;
@@ -79,6 +83,24 @@ class StaticEtcdStatefulSetTest {
     RunMeasures m = w.measures().measures();
     assertEquals(Outcome.STUCK, m.outcome(), m.describe());
     assertEquals(-1, m.bootstrapUs());
+  }
+
+  /**
+   * Without a readiness probe a running pod is Ready (kubelet 1.20), so OrderedReady creates the
+   * next pod once the one before runs, and the cluster bootstraps when the last starts: each pod
+   * pays for its container's start in turn.
+   */
+  @Test
+  void orderedReadyWithoutAProbeCreatesThePodsOneAfterAnotherAndBootstraps() {
+    K8sWorld w = world("OrderedReady", 3, Container.NO_PROBE);
+    w.measures().startMeasuring();
+    w.sim().runUntil(60_000_000);
+    RunMeasures m = w.measures().measures();
+    assertEquals(Outcome.OK, m.outcome(), m.describe());
+    assertEquals(3, w.store().count(Kind.POD));
+    long start = K8sConstants.CONTAINER_START_MS * 1_000;
+    assertTrue(m.bootstrapUs() > 3 * start && m.bootstrapUs() < 3 * start + 2_000_000,
+        m.describe());
   }
 
   @Test
