@@ -187,8 +187,8 @@ final class CalibrateCommand implements Callable<Integer> {
             + " and params " + params + " in " + realFrom
             + (otherParams == 0 ? "" : " (" + otherParams + " with other params)"));
       }
-      System.err.printf(Locale.ROOT, "%s %d %s: %d %s runs recorded%s%n", c.strategy(),
-          c.members(), c.name(), found.size(), backend, otherParams == 0 ? ""
+      System.err.printf(Locale.ROOT, "%s %d%s: %d %s runs recorded%s%n", c.strategy(),
+          c.members(), kube ? " " + c.name() : "", found.size(), backend, otherParams == 0 ? ""
               : " (" + otherParams + " more with other params, left out)");
       real.addAll(found);
       simWork.addAll(kube ? kubeWork(Backend.SIM, c, found.size() * 10, durationUs, overrides)

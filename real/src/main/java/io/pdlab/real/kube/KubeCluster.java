@@ -1,17 +1,9 @@
 package io.pdlab.real.kube;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pdlab.k8s.store.ObjectStore;
 import io.pdlab.sim.Scheduler;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code k8s} backend's cluster for one run: a private control plane ({@link
@@ -20,28 +12,15 @@ import java.util.concurrent.TimeUnit;
  * {@link ObjectStore} over its API ({@link KubeApiStore}).
  *
  * <p>A lost node ({@link #nodeLost}) stops heartbeating; once the node lifecycle controller has
- * marked it NotReady (after its 40 s grace period) the Node is deleted, as EKS's cloud node
- * lifecycle controller deletes the Node of a terminated instance (the controller-manager here runs
- * without a cloud provider, so pdlab plays that part). The pod garbage collector then deletes the
- * pods bound to it, and a StatefulSet's replacement pod stays Pending where its volume is local
- * to the lost node.
+ * marked it NotReady (after its 40 s grace period) the Node is deleted by the model's
+ * {@code CloudNodeLifecycle}, the same rule as in the simulator, as EKS's cloud node lifecycle
+ * controller deletes the Node of a terminated instance (the controller-manager here runs without
+ * a cloud provider). The pod garbage collector then deletes the pods bound to it, and a
+ * StatefulSet's replacement pod stays Pending where its volume is local to the lost node.
  */
 public final class KubeCluster implements AutoCloseable {
-  /**
-   * How often the cloud node lifecycle controller looks at NotReady nodes: its {@code
-   * nodeMonitorPeriod}, 5 s (k8s.io/cloud-provider controllers/nodelifecycle, Kubernetes 1.20,
-   * from the controller-manager's {@code --node-monitor-period} default).
-   */
-  public static final Duration CLOUD_NODE_MONITOR_PERIOD = Duration.ofSeconds(5);
-
   private final KubeControlPlane cp;
   private final NodeHeartbeats beats;
-  private final Set<String> terminated = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService cloud = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "pdlab-cloud-node-lifecycle");
-    t.setDaemon(true);
-    return t;
-  });
   private KubeApiStore store;
   private KubeletNodes kubelets;
   private boolean closed;
@@ -49,9 +28,6 @@ public final class KubeCluster implements AutoCloseable {
   private KubeCluster(KubeControlPlane cp) {
     this.cp = cp;
     this.beats = new NodeHeartbeats(cp.client());
-    long every = CLOUD_NODE_MONITOR_PERIOD.toMillis();
-    cloud.scheduleWithFixedDelay(this::deleteTerminatedNodes, every, every,
-        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -145,31 +121,6 @@ public final class KubeCluster implements AutoCloseable {
     if (k != null) {
       k.node(node).ifPresent(KubeletNode::lose);
     }
-    terminated.add(node);
-  }
-
-  private void deleteTerminatedNodes() {
-    for (String name : List.copyOf(terminated)) {
-      try {
-        Node n = cp.client().nodes().withName(name).get();
-        if (n == null) {
-          terminated.remove(name);
-        } else if (notReady(n)) {
-          cp.client().nodes().withName(name).delete();
-          terminated.remove(name);
-        }
-      } catch (KubernetesClientException | IllegalStateException e) {
-        // the control plane is going away, or a transient error: the next round tries again
-      }
-    }
-  }
-
-  private static boolean notReady(Node n) {
-    if (n.getStatus() == null || n.getStatus().getConditions() == null) {
-      return false;
-    }
-    return n.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
-        && !"True".equals(c.getStatus()));
   }
 
   /** Stops the store's informers, the heartbeats and the control plane. Idempotent. */
@@ -179,7 +130,6 @@ public final class KubeCluster implements AutoCloseable {
       return;
     }
     closed = true;
-    cloud.shutdownNow();
     try {
       if (store != null) {
         store.close();

@@ -52,6 +52,9 @@ public final class K8sWorld implements PodEnv {
   private final io.pdlab.pd.run.RestartBackOff backOff = new io.pdlab.pd.run.RestartBackOff();
   private final TreeSet<String> starting = new TreeSet<>();
   private final PodTimes podTimes;
+  /** The model's node lifecycle controller and pod GC (null on a real control plane). */
+  private final NodeLifecycle nodeLifecycle;
+  private final CloudNodeLifecycle cloud;
   private final TreeSet<String> pendingSets = new TreeSet<>();
   private long containerStartMs = K8sConstants.CONTAINER_START_MS;
 
@@ -120,7 +123,11 @@ public final class K8sWorld implements PodEnv {
     sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
     if (modelControlPlane) {
       new io.pdlab.k8s.sched.SchedulerController(sim, store).start();
+      nodeLifecycle = new NodeLifecycle(sim, store, this::markPodsReady);
+    } else {
+      nodeLifecycle = null;
     }
+    cloud = new CloudNodeLifecycle(sim, store);
   }
 
   /**
@@ -569,17 +576,14 @@ public final class K8sWorld implements PodEnv {
 
   // ------------------------------------------------------------------ nodes
 
-  /** A node is lost: its pods' processes die with it; it is NotReady. */
+  /**
+   * A node is lost (its instance terminated): its pods' processes die with it and its kubelet
+   * does nothing more. The node lifecycle controller marks it NotReady after its grace period
+   * (the model's {@link NodeLifecycle}, or a real control plane's own), the cloud's controller
+   * then deletes the Node ({@link CloudNodeLifecycle}, on both), and the pod garbage collector
+   * its pods, which their StatefulSet creates again.
+   */
   public void loseNode(String nodeName) {
-    if (modelControlPlane) {
-      // The node lifecycle controller marks the node NotReady and its pods not Ready
-      // (node_lifecycle_controller.go MarkPodsNotReady): no kubelet reports them any more.
-      modify(Kind.NODE, nodeName, (Node n) -> n.withReady(false));
-      for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> nodeName.equals(p.spec().nodeName())
-          && p.status().ready())) {
-        modify(Kind.POD, p.meta().key(), (Pod x) -> x.withStatus(x.status().withReady(false)));
-      }
-    }
     for (String p : sim.processesOn(nodeName)) {
       if (sim.state(p) != ProcessState.DOWN) {
         sim.crash(p);
@@ -587,8 +591,19 @@ public final class K8sWorld implements PodEnv {
     }
     // The kubelet of a lost machine runs nothing more: no restart of its containers.
     lostNodes.add(nodeName);
-    if (!modelControlPlane && nodeLoss != null) {
+    if (modelControlPlane) {
+      nodeLifecycle.kubeletStopped(nodeName);
+    } else if (nodeLoss != null) {
       nodeLoss.accept(nodeName);
+    }
+    cloud.terminated(nodeName);
+  }
+
+  /** Sets the Ready of every pod bound to node {@code nodeName} (MarkPodsNotReady). */
+  private void markPodsReady(String nodeName, boolean ready) {
+    for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> nodeName.equals(p.spec().nodeName())
+        && p.status().ready() != ready)) {
+      modify(Kind.POD, p.meta().key(), (Pod x) -> x.withStatus(x.status().withReady(ready)));
     }
   }
 

@@ -32,7 +32,11 @@ class StaticEtcdStatefulSetTest {
   }
 
   static K8sWorld world(String policy, int replicas, String probe) {
-    K8sWorld w = new K8sWorld(3, Budget.of(2_000_000, 600_000_000L), false);
+    return world(policy, replicas, probe, 3);
+  }
+
+  static K8sWorld world(String policy, int replicas, String probe, long seed) {
+    K8sWorld w = new K8sWorld(seed, Budget.of(2_000_000, 600_000_000L), false);
     for (int i = 0; i < replicas; i++) {
       w.store().create(new Node(ObjectMeta.of("", "n" + i), List.of(),
           new Resources(4_000, 16_384), List.of(), "us-west-2a", true, false));

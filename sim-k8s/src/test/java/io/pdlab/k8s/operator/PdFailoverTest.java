@@ -42,14 +42,16 @@ class PdFailoverTest {
         "the new ordinal joined: " + replacement);
     // The lost member was removed from PD and pd-3 joined through discovery: three voters, all
     // started. The StatefulSet re-created pd-1 with a new, empty volume, but no node is left for
-    // it (one lost, one PD per node): it stays Pending, as provisioning.md section 5 warns.
+    // it (the lost one's Node deleted, as the cloud's controller does for a terminated instance;
+    // one PD per node): it stays Pending, as provisioning.md section 5 warns.
     var pd0 = w.measures().etcd("basic-pd-0");
     assertEquals(3, pd0.raft().voters().size(), pd0.membership().toString());
     assertTrue(pd0.membership().members().values().stream().allMatch(m -> m.started()),
         pd0.membership().toString());
     Pod recreated = w.store().get(Kind.POD, "ns/basic-pd-1");
     assertEquals("Pending", recreated.status().phase());
-    assertTrue(recreated.status().reason().startsWith("0/5 nodes are available"),
+    assertTrue(w.store().get(Kind.NODE, victim.spec().nodeName()) == null, "the lost Node");
+    assertTrue(recreated.status().reason().startsWith("0/4 nodes are available"),
         recreated.status().reason());
   }
 }
