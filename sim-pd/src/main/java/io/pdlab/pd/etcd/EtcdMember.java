@@ -72,6 +72,14 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   /** Serve the client requests that waited for the member to be ready. */
   record ServeWaiting() implements Timer {}
 
+  /**
+   * The publish request number {@code seq} timed out: etcd 3.4 {@code publish()} waits on each
+   * attempt for the request timeout ({@link EtcdTiming#requestTimeoutMs}) and tries again until
+   * it is applied (etcdserver/server.go; the v2 path ignores a dropped proposal and waits), so a
+   * forwarded publish the leader never got is sent again.
+   */
+  record PublishTimeout(int seq) implements Timer {}
+
   /** A client request that arrived before the member served clients. */
   private record Waiting(String client, long requestId, ClientOp op) {}
 
@@ -126,6 +134,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   private final TreeMap<String, String> kv = new TreeMap<>();
   private boolean ready;
   private boolean publishInFlight;
+  private int publishSeq;
   private boolean exited;
   /** Replaying the WAL at start: the observer sees the membership once, after the replay. */
   private boolean replaying;
@@ -412,6 +421,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     }
     EntryData.Publish p = new EntryData.Publish(memberId, cfg.name(), List.of(cfg.clientUrl()));
     publishInFlight = raft.propose(p);
+    if (publishInFlight) {
+      ctx.setTimer(timing.requestTimeoutMs() * 1_000, new PublishTimeout(++publishSeq));
+    }
   }
 
   // ------------------------------------------------------------------ transport
@@ -868,6 +880,14 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       } else if ((long) p.attempt() * EtcdConstants.TICK_ADVANCE_POLL_MS
           < EtcdConstants.CONN_READ_TIMEOUT_MS) {
         ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(p.attempt() + 1));
+      }
+    } else if (tag instanceof PublishTimeout t) {
+      if (!ready && publishInFlight && t.seq() == publishSeq) {
+        if (ctx.tracing()) {
+          ctx.log("etcd: publish timed out; trying again");
+        }
+        publishInFlight = false;
+        publish();
       }
     } else if (tag instanceof ServeWaiting) {
       List<Waiting> now = new ArrayList<>(waiting);
