@@ -27,7 +27,8 @@ public final class EtcdConstants {
 
   /**
    * A joining member asks each peer URL once, in sorted order, for the cluster with this timeout
-   * (etcdserver/cluster_util.go GetClusterFromRemotePeers: 10 s per request, no retry).
+   * (etcdserver/cluster_util.go GetClusterFromRemotePeers: 10 s per request, no retry); a URL
+   * whose connection is refused is left at once.
    */
   public static final long REMOTE_MEMBERS_TIMEOUT_MS = 10_000;
 

@@ -850,6 +850,11 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     } else if (message instanceof io.pdlab.sim.process.Refusable.Refused f
         && f.message() instanceof BootstrapCheck c && c.attempt() == checking) {
       checkBootstrapped(c.attempt() + 1); // connection refused: nothing runs there yet
+    } else if (message instanceof io.pdlab.sim.process.Refusable.Refused f
+        && f.message() instanceof MembersRequest r && raft == null && r.requestId() == asking) {
+      // The HTTP GET failed at once (connection refused): the next URL, without waiting out
+      // the request's 10 s (etcd 3.4 getClusterFromRemotePeers: any error moves on).
+      askRemoteMembers(asking + 1);
     } else if (message instanceof ClientRequest r) {
       serve(from, r.requestId(), r.op());
     } else if (message instanceof Forwarded f) {

@@ -54,8 +54,11 @@ public final class EtcdMessages {
     }
   }
 
-  /** GET /members on a peer URL, asked by a member joining with state existing. */
-  public record MembersRequest(long requestId) {}
+  /**
+   * GET /members on a peer URL, asked by a member joining with state existing: a new HTTP
+   * connection, refused at once where nothing listens.
+   */
+  public record MembersRequest(long requestId) implements io.pdlab.sim.process.Refusable {}
 
   /** The cluster a peer serves: its ID and members. */
   public record MembersReply(long requestId, long clusterId, List<Member> members) {
