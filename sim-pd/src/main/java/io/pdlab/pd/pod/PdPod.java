@@ -267,18 +267,27 @@ public final class PdPod implements Process, EtcdHolder {
         return;
       }
     } else if (!requestInFlight && pdClusterId == 0) {
-      // etcdutil.InitOrGetClusterID: (unix seconds << 32) + rand.Uint32(), created if absent.
+      // server.go startServer -> initClusterID, once etcd is ready: a Get of the key, then
+      // etcdutil.InitOrGetClusterID's Txn creating (unix seconds << 32) + rand.Uint32() if
+      // absent, each bounded by DefaultRequestTimeout (10 s). An error ends Run() and pd-server
+      // exits ("run server failed"), so its container restarts. (The model's Create is the Get
+      // and the Txn in one request, bounded once.)
       long unix = io.pdlab.pd.etcd.EtcdConstants.EPOCH_UNIX_SECONDS + ctx.nowUs() / 1_000_000;
       long candidate = (unix << 32) + ctx.rng().nextLong(1L << 32);
       requestInFlight = true;
       call(List.of(clientUrl()), new ClientOp.Create(PdConstants.CLUSTER_ID_KEY,
-          Long.toUnsignedString(candidate)), timing.requestTimeoutMs(), r -> {
+          Long.toUnsignedString(candidate)), PdConstants.ETCD_REQUEST_TIMEOUT_MS, r -> {
             requestInFlight = false;
             if (r.ok()) {
               pdClusterId = Long.parseUnsignedLong((String) r.value());
               ctx.log("pd: cluster id " + Long.toUnsignedString(pdClusterId)
                   + (pdClusterId == candidate ? " created" : " found"));
               env.pdClusterId(name, pdClusterId);
+            } else {
+              String why = "run server failed: init cluster ID: " + r.error().message();
+              ctx.log("pd: exit: " + why);
+              observer.onExit(name, why, ctx.nowUs());
+              ctx.exit(why);
             }
           });
     } else if (pdClusterId != 0 && !requestInFlight) {
