@@ -231,17 +231,54 @@ public final class PdPod implements Process, EtcdHolder {
   }
 
   /**
-   * An etcd client call to the first endpoint of {@code urls}, bounded by {@code timeoutMs}. A URL
-   * naming a Service (tidb-operator v2 joins through {@code <tc>-pd}) goes to a pod it routes to.
+   * An etcd client call (clientv3 3.4) over the endpoints {@code urls}, bounded by
+   * {@code timeoutMs} (its context). The client waits for a ready connection
+   * ({@code FailFast(false)}) and its balancer goes round the endpoints: an endpoint that refuses
+   * the connection is left for the next at once, and after a round of refusals the client waits
+   * {@link #RECONNECT_BACKOFF_MS} before the next round, until the context ends (then the call
+   * fails as timed out). Other answers, errors included, are the call's. A URL naming a Service
+   * (tidb-operator v2 joins through {@code <tc>-pd}) goes to a pod it routes to.
    */
   private void call(List<String> urls, ClientOp op, long timeoutMs,
       Consumer<ClientResponse> then) {
     long id = nextCallId++;
     calls.put(id, then);
-    String viaService = env.serviceEndpoint(Http.host(urls.get(0)).split("\\.")[0]);
-    ctx.send(viaService != null ? viaService : EtcdConfig.endpointOf(urls.get(0)),
-        new ClientRequest(id, op));
+    attempts.put(id, new Attempt(List.copyOf(urls), op, 0));
+    send(id);
     ctx.setTimer(timeoutMs * 1_000, new CallTimeout(id));
+  }
+
+  /**
+   * grpc-go's reconnect back-off before a connection is tried again: {@code BaseDelay} 1 s
+   * (grpc-go {@code backoff.DefaultConfig}, the etcd 3.4 client's grpc 1.26).
+   */
+  static final long RECONNECT_BACKOFF_MS = 1_000;
+
+  /** A call's endpoints, its request, and how many endpoints it has tried. */
+  private record Attempt(List<String> urls, ClientOp op, int tried) {}
+
+  private final TreeMap<Long, Attempt> attempts = new TreeMap<>();
+
+  private record Retry(long id) {}
+
+  private void send(long id) {
+    Attempt a = attempts.get(id);
+    String url = a.urls().get(a.tried() % a.urls().size());
+    String viaService = env.serviceEndpoint(Http.host(url).split("\\.")[0]);
+    ctx.send(viaService != null ? viaService : EtcdConfig.endpointOf(url),
+        new ClientRequest(id, a.op()));
+  }
+
+  /** A refused connection: the next endpoint, or after a whole round the back-off first. */
+  private void refused(long id) {
+    Attempt a = attempts.get(id);
+    Attempt next = new Attempt(a.urls(), a.op(), a.tried() + 1);
+    attempts.put(id, next);
+    if (next.tried() % a.urls().size() == 0) {
+      ctx.setTimer(RECONNECT_BACKOFF_MS * 1_000, new Retry(id));
+    } else {
+      send(id);
+    }
   }
 
   private void startEtcd(String initialCluster, EtcdConfig.State state) {
@@ -321,7 +358,12 @@ public final class PdPod implements Process, EtcdHolder {
         script(script.onHttpResult(nowMs(), new HttpResult.Response(r.status(), r.body())));
       }
     } else if (message instanceof ClientResponse r) {
+      if (r.error() == EtcdError.CONNECTION_REFUSED && calls.containsKey(r.requestId())) {
+        refused(r.requestId());
+        return;
+      }
       Consumer<ClientResponse> then = calls.remove(r.requestId());
+      attempts.remove(r.requestId());
       if (then != null) {
         then.accept(r);
       }
@@ -354,7 +396,12 @@ public final class PdPod implements Process, EtcdHolder {
       }
     } else if (tag instanceof JoinSleep) {
       join(join.onSleepDone());
+    } else if (tag instanceof Retry r) {
+      if (calls.containsKey(r.id())) {
+        send(r.id());
+      }
     } else if (tag instanceof CallTimeout t) {
+      attempts.remove(t.id());
       Consumer<ClientResponse> then = calls.remove(t.id());
       if (then != null) {
         then.accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
