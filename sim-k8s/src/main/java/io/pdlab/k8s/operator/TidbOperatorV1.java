@@ -49,6 +49,8 @@ public final class TidbOperatorV1 implements Process {
 
   private record FailoverTimeout(long id) {}
 
+  private record ScaleInTimeout(long id) {}
+
   private final K8sWorld world;
   private final String key;
   private ProcessContext ctx;
@@ -61,6 +63,9 @@ public final class TidbOperatorV1 implements Process {
   private String failingOver;
   /** Request ID of the failover's MemberRemove (negative: never equal to a sync's). */
   private long failoverCall;
+  /** The PD member being deleted before the set shrinks, and its call's id. */
+  private String scalingIn;
+  private long scaleInCall;
 
   public TidbOperatorV1(K8sWorld world, String namespace, String tcName) {
     this.world = world;
@@ -73,6 +78,7 @@ public final class TidbOperatorV1 implements Process {
     // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
     syncCall = (long) ctx.incarnation() << 32;
     failoverCall = -((long) ctx.incarnation() << 32);
+    scaleInCall = failoverCall - (1L << 31);
     // The store cannot take a watch back: one of a crashed incarnation stays, and ignores
     // events from then on (it must not reconcile for a process that is down or restarted).
     String self = ctx.name();
@@ -96,6 +102,8 @@ public final class TidbOperatorV1 implements Process {
       ctx.setTimer(RESYNC_MS * 1_000, tag);
     } else if (tag instanceof FailoverTimeout t && t.id() == failoverCall && failingOver != null) {
       finishFailover(false);
+    } else if (tag instanceof ScaleInTimeout t && t.id() == scaleInCall && scalingIn != null) {
+      finishScaleIn(false);
     } else if (tag instanceof SyncTimeout t && t.id() == syncCall && syncInFlight) {
       syncInFlight = false;
       writeStatus(false, List.of());
@@ -122,6 +130,9 @@ public final class TidbOperatorV1 implements Process {
     } else if (message instanceof ClientResponse r && failingOver != null
         && r.requestId() == failoverCall) {
       finishFailover(r.ok() || r.error() == io.pdlab.pd.etcd.EtcdError.MEMBER_NOT_FOUND);
+    } else if (message instanceof ClientResponse r && scalingIn != null
+        && r.requestId() == scaleInCall) {
+      finishScaleIn(r.ok() || r.error() == io.pdlab.pd.etcd.EtcdError.MEMBER_NOT_FOUND);
     }
   }
 
@@ -177,10 +188,11 @@ public final class TidbOperatorV1 implements Process {
       // PDStsDesiredReplicas: spec replicas plus the failure members already deleted.
       int desired = pd.replicas() + tc.status().pdFailureMembers().size();
       // pd_scaler.go: scale out only when Synced; scale in also requires Synced (one at a time)
-      if (pdSet.replicas() != desired && tc.status().pdSynced()) {
-        int step = desired > pdSet.replicas() ? 1 : -1;
+      if (pdSet.replicas() < desired && tc.status().pdSynced()) {
         world.modify(Kind.STATEFUL_SET, pdSet.meta().key(),
-            (StatefulSet s) -> s.withReplicas(s.replicas() + step));
+            (StatefulSet s) -> s.withReplicas(s.replicas() + 1));
+      } else if (pdSet.replicas() > desired && tc.status().pdSynced() && scalingIn == null) {
+        scaleIn(tc, name + "-pd-" + (pdSet.replicas() - 1));
       }
     }
     syncPdStatus(tc);
@@ -293,6 +305,46 @@ public final class TidbOperatorV1 implements Process {
         new TidbCluster.Status(t.status().pdSynced(), t.status().pdMembers(),
             t.status().pdLeader(), failures, t.status().tikvStoresUp(), t.status().tidbReady(),
             t.status().pdPhase())));
+  }
+
+  /**
+   * pd_scaler.go ScaleIn (v1.5.1): the highest ordinal's PD member is deleted through PD's API
+   * first ({@code DeleteMember}), and only then is the StatefulSet shrunk by one; an error leaves
+   * it for the next sync. (Upstream first moves PD leadership off that member when it leads and
+   * requeues; the model's removal of a leading member makes etcd elect another instead.)
+   */
+  private void scaleIn(TidbCluster tc, String pod) {
+    Long id = memberIds.get(pod);
+    String ep = world.serviceEndpoint(tc.meta().name() + "-pd");
+    if (id == null) {
+      shrinkPdSet(tc); // never a member: nothing to delete from PD
+      return;
+    }
+    if (ep == null) {
+      return;
+    }
+    scalingIn = pod;
+    scaleInCall--;
+    if (ctx.tracing()) {
+      ctx.log("operator: PD scale in: delete member " + pod);
+    }
+    ctx.send(ep, new ClientRequest(scaleInCall, new ClientOp.MemberRemove(id)));
+    ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new ScaleInTimeout(scaleInCall));
+  }
+
+  private void finishScaleIn(boolean deleted) {
+    String pod = scalingIn;
+    scalingIn = null;
+    TidbCluster tc = world.store().get(Kind.TIDB_CLUSTER, key);
+    if (deleted && tc != null) {
+      memberIds.remove(pod);
+      shrinkPdSet(tc);
+    }
+  }
+
+  private void shrinkPdSet(TidbCluster tc) {
+    world.modify(Kind.STATEFUL_SET, tc.meta().namespace() + "/" + tc.meta().name() + "-pd",
+        (StatefulSet s) -> s.withReplicas(s.replicas() - 1));
   }
 
   /** Asks PD's members API through the {@code <tc>-pd} Service; the answer becomes status. */
