@@ -320,8 +320,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       return; // late
     }
     checking = -1;
+    // etcd 3.4 isMemberBootstrapped: this member's ID (from its peer URL and the cluster token)
+    // in the remote cluster, with client URLs, means bootstrapped; a member with the same peer
+    // URL but another ID (another token, or added at runtime) does not count.
+    long self = MemberIds.memberId(List.of(cfg.peerUrl()), cfg.token());
     for (Member m : r.members()) {
-      if (m.peerUrls().contains(cfg.peerUrl()) && !m.clientUrls().isEmpty()) {
+      if (m.id() == self && !m.clientUrls().isEmpty()) {
         exit("member " + cfg.name() + " has already been bootstrapped");
         return;
       }
