@@ -408,13 +408,13 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
           new ServePeers());
     }
     dialAll();
-    if (timing.initialElectionTickAdvance()) {
-      int clusterN = Math.max(membership.size(), remote.size());
-      if (clusterN == 1) {
-        raft.advanceTicks(timing.electionTicks() - 1);
-      } else if (clusterN > 1) {
-        ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(1));
-      }
+    // etcd 3.4 adjustTicks: a single-member cluster always advances to one tick before its
+    // election; more members only with initial-election-tick-advance (the default).
+    int clusterN = Math.max(membership.size(), remote.size());
+    if (clusterN == 1) {
+      raft.advanceTicks(timing.electionTicks() - 1);
+    } else if (clusterN > 1 && timing.initialElectionTickAdvance()) {
+      ctx.setTimer(EtcdConstants.TICK_ADVANCE_POLL_MS * 1_000, new AdvancePoll(1));
     }
     publish();
   }
