@@ -212,6 +212,17 @@ public final class Raft {
     electionElapsed++;
     if (promotable() && electionElapsed >= randomizedElectionTimeout) {
       electionElapsed = 0;
+      // etcd raft 3.4 Step(MsgHup): no campaign while committed configuration changes wait to
+      // be applied.
+      if (storage.commit > applied) {
+        for (Entry e : storage.slice(applied, storage.commit)) {
+          if (e.data() instanceof ConfChange) {
+            host.log("cannot campaign at term " + storage.term + " since there are still"
+                + " pending configuration changes to apply");
+            return;
+          }
+        }
+      }
       campaign(preVote);
     }
   }
@@ -289,7 +300,10 @@ public final class Raft {
   private void campaign(boolean pre) {
     long voteTerm;
     if (pre) {
-      reset(storage.term);
+      // etcd raft 3.4 becomePreCandidate changes the step function and state only: no reset,
+      // so the randomized election timeout, the progress and the term stay as they were.
+      lead = NONE;
+      votes.clear();
       role = Role.PRE_CANDIDATE;
       voteTerm = storage.term + 1;
       host.roleChanged(role, storage.term, NONE);
