@@ -125,8 +125,10 @@ final class CalibrateCommand implements Callable<Integer> {
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
     CompareCommand.warmUp(real(), durationUs, overrides, System.err);
     System.err.println(backend + ": " + realWork.size() + " runs, one at a time");
-    records.addAll(CompareCommand.execute(realWork, System.err, 1));
-    return finish(records, "");
+    List<String> failed = new ArrayList<>();
+    records.addAll(CompareCommand.executeReal(realWork, System.err, failed));
+    int code = finish(records, "");
+    return code != 0 ? code : CompareCommand.reportFailures(failed, realWork.size(), System.err);
   }
 
   /**

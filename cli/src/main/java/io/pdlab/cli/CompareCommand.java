@@ -126,13 +126,15 @@ final class CompareCommand implements Callable<Integer> {
     if (real()) {
       warmUp(on, durationUs, Map.of(), System.err);
     }
-    List<RunRecord> records = execute(work, System.err, real() ? 1 : threads);
+    List<String> failed = new ArrayList<>();
+    List<RunRecord> records = real() ? executeReal(work, System.err, failed)
+        : execute(work, System.err, threads);
     Results results = Results.of("pdlab compare", records);
     Report.write(out, results);
     printSummary(results, System.out);
     System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html")
         + " and " + out.resolve("report.md"));
-    return 0;
+    return reportFailures(failed, work.size(), System.err);
   }
 
   private void validate() {
@@ -224,6 +226,42 @@ final class CompareCommand implements Callable<Integer> {
       }
       default -> List.of();
     };
+  }
+
+  /**
+   * Runs {@code work} one at a time on a real backend: a run that fails (a component that did not
+   * start, a write the API server refused) is reported and left out, and the others go on, so
+   * that one failure does not throw away an hour of real runs. The failures' messages are added
+   * to {@code failed}.
+   */
+  static List<RunRecord> executeReal(List<Callable<RunRecord>> work, PrintStream progress,
+      List<String> failed) throws InterruptedException {
+    List<RunRecord> out = new ArrayList<>();
+    Progress bar = new Progress(progress, work.size());
+    for (Callable<RunRecord> c : work) {
+      try {
+        out.add(c.call());
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        failed.add(String.valueOf(e.getMessage()));
+        progress.println();
+        progress.println("a run failed and is left out: " + e.getMessage());
+      }
+      bar.step();
+    }
+    bar.done();
+    return out;
+  }
+
+  /** After the results are written: what failed, and the exit code (0 if nothing did). */
+  static int reportFailures(List<String> failed, int total, PrintStream err) {
+    if (failed.isEmpty()) {
+      return 0;
+    }
+    err.println(failed.size() + " of " + total + " real runs failed and are not in the results:");
+    failed.forEach(f -> err.println("  " + f));
+    return 1;
   }
 
   static List<RunRecord> execute(List<Callable<RunRecord>> work, PrintStream progress,

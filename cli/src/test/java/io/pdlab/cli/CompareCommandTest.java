@@ -48,4 +48,26 @@ class CompareCommandTest {
     assertEquals(CompareCommand.preset("partition-member", 3), s.faults());
     assertFalse(CompareCommand.BACKENDS.contains(Backend.K3S), "k3s cannot run here");
   }
+
+  @Test
+  void aFailedRealRunIsReportedAndLeftOutAndTheOthersGoOn() throws Exception {
+    io.pdlab.reports.RunRecord ok = new io.pdlab.reports.RunRecord("s", "etcd", "static", 1, 1,
+        "none", "ok", 100L, 0, 0, List.of(), List.of(), 1, new java.util.TreeMap<>(), List.of(),
+        List.of());
+    java.util.List<java.util.concurrent.Callable<io.pdlab.reports.RunRecord>> work = List.of(
+        () -> ok, () -> {
+          throw new IllegalStateException("s.yaml: the run failed on backend 'k8s': boom");
+        }, () -> ok);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = new java.io.PrintStream(bytes, true,
+        java.nio.charset.StandardCharsets.UTF_8);
+    List<String> failed = new java.util.ArrayList<>();
+    assertEquals(List.of(ok, ok), CompareCommand.executeReal(work, err, failed));
+    assertEquals(List.of("s.yaml: the run failed on backend 'k8s': boom"), failed);
+    assertEquals(1, CompareCommand.reportFailures(failed, 3, err));
+    String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertTrue(text.contains("1 of 3 real runs failed and are"
+        + " not in the results:\n  s.yaml: the run failed on backend 'k8s': boom"), text);
+    assertEquals(0, CompareCommand.reportFailures(List.of(), 3, err));
+  }
 }

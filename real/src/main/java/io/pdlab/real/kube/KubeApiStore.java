@@ -311,6 +311,19 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
       if (result != null) {
         remember(k, result); // the first half went through
       }
+      if (e.getCode() == 409) {
+        // Someone wrote in between and the watch has not brought it yet: read it from the
+        // server, as client-go's RetryOnConflict callers GET before they try again, so that
+        // the caller's next read is not the same stale version.
+        try {
+          GenericKubernetesResource fresh = r.get();
+          if (fresh != null) {
+            remember(k, fresh);
+          }
+        } catch (KubernetesClientException again) {
+          e.addSuppressed(again);
+        }
+      }
       throw translate(e, k, key);
     }
     writes++;
