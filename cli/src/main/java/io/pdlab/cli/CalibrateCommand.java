@@ -248,17 +248,18 @@ final class CalibrateCommand implements Callable<Integer> {
    * The {@code events} case's faults: member 1's volume wiped at 40 s, after the bootstrap (PD
    * then cannot join again, "missing data or join a duplicated pd", and crash-loops); a fourth PD
    * asked for at 45 s, Pending with three pd nodes (tidb-scheduler's one PD per node); and node
-   * pd-0 lost at 110 s (its PD deleted once the node is, and Pending again on its local volume).
+   * pd-0 lost at 100 s (NotReady about 40 s later, then deleted; its PD collected by the pod GC
+   * 40-60 s after that, created again and Pending on its local volume).
    */
   static final String EVENTS_FAULTS = """
       faults:
         - {at: 40s, kind: crash, member: 1, wipe: true}
         - {at: 45s, kind: set-replicas, cluster: basic, replicas: 4}
-        - {at: 110s, kind: node-loss, node: pd-0}
+        - {at: 100s, kind: node-loss, node: pd-0}
       """;
 
   /** How long an {@code events} run lasts: the node loss and the replacement's wait included. */
-  static final String EVENTS_DURATION = "170s";
+  static final String EVENTS_DURATION = "230s";
 
   /**
    * The scenario of {@code c} on {@code on}: a pd worker group of one tainted node per member
