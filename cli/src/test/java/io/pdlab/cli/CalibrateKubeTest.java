@@ -32,6 +32,13 @@ class CalibrateKubeTest {
           p.toString());
       // No readiness probe on a PD (tidb-operator v1.5 sets none by default): Ready when Running.
       assertEquals(p.startedMs(), p.readyMs(), p.toString());
+      // Its local volume is bound first, and the scheduler's PreBind polls for that every 1 s.
+      assertTrue(p.scheduledMs() - p.createdMs() >= 1_000, p.toString());
+      // Bound, the kubelet says ContainerCreating until the container runs.
+      assertEquals("ContainerCreating", p.pendingReason(), p.toString());
+    }
+    for (PodTime p : run("static", 3, "none").pods()) {
+      assertTrue(p.scheduledMs() - p.createdMs() < 100, "no volume to bind: " + p);
     }
   }
 

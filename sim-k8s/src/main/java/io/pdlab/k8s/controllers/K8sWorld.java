@@ -52,6 +52,8 @@ public final class K8sWorld implements PodEnv {
   private final io.pdlab.pd.run.RestartBackOff backOff = new io.pdlab.pd.run.RestartBackOff();
   private final TreeSet<String> starting = new TreeSet<>();
   private final PodTimes podTimes;
+  /** The reason a bound pod is Pending with while its container is being created. */
+  public static final String CONTAINER_CREATING = "ContainerCreating";
   /** The model's node lifecycle controller and pod GC (null on a real control plane). */
   private final NodeLifecycle nodeLifecycle;
   private final CloudNodeLifecycle cloud;
@@ -471,6 +473,12 @@ public final class K8sWorld implements PodEnv {
       modify(Kind.POD, pod.meta().key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
           "ImagePullBackOff")));
       return;
+    }
+    // Until it runs, the kubelet reports the container waiting as ContainerCreating (kubelet
+    // 1.20 kubelet_pods.go convertToAPIContainerStatuses' default waiting reason).
+    if ("Pending".equals(current.status().phase()) && current.status().reason().isEmpty()) {
+      modify(Kind.POD, pod.meta().key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+          CONTAINER_CREATING)));
     }
     sim.schedule(containerStartMs * 1_000 + extraStartDelayUs.getOrDefault(name, 0L),
         () -> startContainer(pod.meta().key()));

@@ -254,6 +254,10 @@ public final class SchedulerController {
       forget(q.key);
       return;
     }
+    if (binding.contains(q.key)) {
+      forget(q.key); // its volumes are being bound; the pod's own binding follows
+      return;
+    }
     q.spec = pod.spec();
     SchedulingDecision d = scheduler.schedule(pod, volumes);
     if (d instanceof SchedulingDecision.Unschedulable u) {
@@ -281,6 +285,7 @@ public final class SchedulerController {
   /** Carries out a Bound decision; false if a write failed (the pod is then retried). */
   private boolean bind(Pod pod, SchedulingDecision.Bound b) {
     try {
+      boolean volumesWritten = false;
       for (VolumeBinding vb : b.volumeBindings()) {
         PersistentVolume pv = store.get(Kind.PERSISTENT_VOLUME, vb.volume());
         if (pv == null || (pv.claim() != null && !pv.claim().equals(vb.claim()))) {
@@ -288,6 +293,7 @@ public final class SchedulerController {
         }
         if (pv.claim() == null) {
           pv = store.update(pv.withClaim(vb.claim()));
+          volumesWritten = true;
         }
         cache.addVolume(pv);
         PersistentVolumeClaim pvc = store.get(Kind.PERSISTENT_VOLUME_CLAIM, vb.claim());
@@ -296,6 +302,7 @@ public final class SchedulerController {
         }
         if (pvc.volume() == null) {
           store.update(pvc.withVolume(vb.volume()));
+          volumesWritten = true;
         }
       }
       for (String claim : b.claimsToProvision()) {
@@ -306,20 +313,65 @@ public final class SchedulerController {
         if (!b.nodeName().equals(pvc.meta().annotations().get(SELECTED_NODE_ANNOTATION))) {
           store.update(pvc.withMeta(
               pvc.meta().withAnnotation(SELECTED_NODE_ANNOTATION, b.nodeName())));
+          volumesWritten = true;
         }
       }
-      Pod current = store.get(Kind.POD, pod.meta().key());
+      if (volumesWritten) {
+        // volumebinding PreBind -> BindPodVolumes: after its API writes it waits for the PV
+        // controller with wait.Poll(time.Second, ...), whose first check comes after a second
+        // (kubernetes 1.20 pkg/controller/volume/scheduling/scheduler_binder.go). The pod is
+        // assumed on its node meanwhile.
+        cache.addPod(pod.withSpec(pod.spec().withNodeName(b.nodeName())));
+        String key = pod.meta().key();
+        binding.add(key);
+        sim.schedule(VOLUME_BIND_POLL_US, () -> {
+          binding.remove(key);
+          boolean bound;
+          try {
+            bound = bindPod(key, b.nodeName());
+          } catch (ObjectStore.ConflictException | ObjectStore.NotFoundException ex) {
+            bound = false;
+          }
+          if (!bound) {
+            cache.removePod(key);
+            Pod again = store.get(Kind.POD, key);
+            if (again != null && !again.scheduled()) {
+              bindFailures++;
+              podSeen(again); // scheduled once more
+              requestDrain();
+            }
+          }
+        });
+        return true;
+      }
+      return bindPod(pod.meta().key(), b.nodeName());
+    } catch (ObjectStore.ConflictException | ObjectStore.NotFoundException ex) {
+      return false;
+    }
+  }
+
+  /**
+   * The interval of BindPodVolumes' wait for the PV controller: 1 s (kubernetes 1.20
+   * scheduler_binder.go, {@code wait.Poll(time.Second, b.bindTimeout, ...)}).
+   */
+  static final long VOLUME_BIND_POLL_US = 1_000_000;
+
+  /** Pods whose volumes were bound and whose own binding waits for the poll. */
+  private final java.util.TreeSet<String> binding = new java.util.TreeSet<>();
+
+  /** The pod's own binding: its node name, and the Pending reason cleared. */
+  private boolean bindPod(String podKey, String nodeName) {
+    {
+      Pod current = store.get(Kind.POD, podKey);
       if (current == null || current.scheduled()) {
         return false;
       }
       // One write: the node name, and the Pending reason cleared (the kubelet takes over).
       PodStatus status = current.status() == null ? PodStatus.PENDING : current.status();
-      Pod bound = store.update(current.withSpec(current.spec().withNodeName(b.nodeName()))
+      Pod bound = store.update(current.withSpec(current.spec().withNodeName(nodeName))
           .withStatus(status.withPhase(status.phase(), "")));
       cache.addPod(bound);
       return true;
-    } catch (ObjectStore.ConflictException | ObjectStore.NotFoundException ex) {
-      return false;
     }
   }
 
