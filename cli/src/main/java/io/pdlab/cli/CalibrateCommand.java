@@ -108,18 +108,9 @@ final class CalibrateCommand implements Callable<Integer> {
     int runs = this.runs == null ? DEFAULT_RUNS : this.runs;
     List<Callable<RunRecord>> simWork = new ArrayList<>();
     List<Callable<RunRecord>> realWork = new ArrayList<>();
-    if (backend.equals("k8s")) {
-      for (KubeCase c : kubeCases()) {
-        simWork.addAll(kubeWork(Backend.SIM, c, runs * 10, durationUs, overrides));
-        realWork.addAll(kubeWork(Backend.K8S, c, runs, durationUs, overrides));
-      }
-    } else {
-      for (String strategy : strategies) {
-        for (int n : members) {
-          simWork.addAll(work(Backend.SIM, strategy, n, runs * 10, durationUs, overrides));
-          realWork.addAll(work(real(), strategy, n, runs, durationUs, overrides));
-        }
-      }
+    for (KubeCase c : cells()) {
+      simWork.addAll(work(Backend.SIM, c, runs * 10, durationUs, overrides));
+      realWork.addAll(work(real(), c, runs, durationUs, overrides));
     }
     System.err.println("simulator: " + simWork.size() + " runs");
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
@@ -155,21 +146,9 @@ final class CalibrateCommand implements Callable<Integer> {
     List<RunRecord> recorded = Results.merge(parts).records();
     List<Callable<RunRecord>> simWork = new ArrayList<>();
     List<RunRecord> real = new ArrayList<>();
-    List<KubeCase> cells = new ArrayList<>();
-    if (backend.equals("k8s")) {
-      cells.addAll(kubeCases());
-    } else {
-      for (String strategy : strategies) {
-        for (int n : members) {
-          cells.add(new KubeCase(strategy, n, "none"));
-        }
-      }
-    }
-    for (KubeCase c : cells) {
-      boolean kube = backend.equals("k8s");
-      Scenario probe = kube ? kubeScenario(Backend.SIM, c, seed, durationUs, overrides)
-          : CompareCommand.scenario(Backend.SIM, c.strategy(), c.members(), "none", seed,
-              durationUs, overrides);
+    boolean kube = backend.equals("k8s");
+    for (KubeCase c : cells()) {
+      Scenario probe = scenario(Backend.SIM, c, seed, durationUs, overrides);
       Map<String, String> params = Records.params(probe);
       List<RunRecord> found = new ArrayList<>();
       int otherParams = 0;
@@ -193,9 +172,7 @@ final class CalibrateCommand implements Callable<Integer> {
           c.members(), kube ? " " + c.name() : "", found.size(), backend, otherParams == 0 ? ""
               : " (" + otherParams + " more with other params, left out)");
       real.addAll(found);
-      simWork.addAll(kube ? kubeWork(Backend.SIM, c, found.size() * 10, durationUs, overrides)
-          : work(Backend.SIM, c.strategy(), c.members(), found.size() * 10, durationUs,
-              overrides));
+      simWork.addAll(work(Backend.SIM, c, found.size() * 10, durationUs, overrides));
     }
     System.err.println("simulator: " + simWork.size() + " runs");
     List<RunRecord> records = new ArrayList<>(CompareCommand.execute(simWork, System.err, 0));
@@ -204,21 +181,9 @@ final class CalibrateCommand implements Callable<Integer> {
         .collect(Collectors.joining(",")));
   }
 
-  /** {@code count} runs of (strategy, n) without fault on {@code on}, seeds from --seed up. */
-  private List<Callable<RunRecord>> work(Backend on, String strategy, int n, int count,
-      long durationUs, TreeMap<String, String> overrides) {
-    List<Callable<RunRecord>> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      Scenario sc = CompareCommand.scenario(on, strategy, n, "none", seed + i, durationUs,
-          overrides);
-      out.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n, "none"));
-    }
-    return out;
-  }
-
   /**
-   * One kind of run of {@code --backend k8s}: a strategy at a size, its case ({@code none},
-   * {@code ordered-ready}, {@code events}) being the record's fault.
+   * One cell of a calibration: a strategy at a size, its case ({@code none}, and on k8s
+   * {@code ordered-ready} or {@code events}) being the record's fault.
    */
   record KubeCase(String strategy, int members, String name) {}
 
@@ -298,17 +263,46 @@ final class CalibrateCommand implements Callable<Integer> {
         + "-" + c.members() + "-" + c.name() + ".yaml");
   }
 
-  /** {@code count} runs of {@code c} on {@code on}, seeds from --seed up, pod times kept. */
-  private List<Callable<RunRecord>> kubeWork(Backend on, KubeCase c, int count, long durationUs,
+  /**
+   * What this calibration runs, one cell per (strategy, size, case): on k8s
+   * {@link #kubeCases}, elsewhere every strategy and size without fault.
+   */
+  private List<KubeCase> cells() {
+    if (backend.equals("k8s")) {
+      return kubeCases();
+    }
+    List<KubeCase> out = new ArrayList<>();
+    for (String strategy : strategies) {
+      for (int n : members) {
+        out.add(new KubeCase(strategy, n, "none"));
+      }
+    }
+    return out;
+  }
+
+  /** The scenario of cell {@code c} on {@code on}: the k8s calibration's, or compare's. */
+  private Scenario scenario(Backend on, KubeCase c, long s, long durationUs,
+      Map<String, String> overrides) {
+    return backend.equals("k8s") ? kubeScenario(on, c, s, durationUs, overrides)
+        : CompareCommand.scenario(on, c.strategy(), c.members(), c.name(), s, durationUs,
+            overrides);
+  }
+
+  /**
+   * {@code count} runs of cell {@code c} on {@code on}, seeds from --seed up; on k8s with the
+   * member pods' times, and the events case for its whole duration (a run that bootstrapped
+   * would otherwise end 30 s after its last fault, before a lost node's pod is collected and
+   * created again).
+   */
+  private List<Callable<RunRecord>> work(Backend on, KubeCase c, int count, long durationUs,
       TreeMap<String, String> overrides) {
+    boolean kube = backend.equals("k8s");
+    boolean stopEarly = !c.name().equals("events");
     List<Callable<RunRecord>> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Scenario sc = kubeScenario(on, c, seed + i, durationUs, overrides);
-      // The events case runs its whole duration: a run that bootstrapped would otherwise end
-      // 30 s after its last fault, before a lost node's pod is collected and created again.
-      boolean stopEarly = !c.name().equals("events");
+      Scenario sc = scenario(on, c, seed + i, durationUs, overrides);
       out.add(() -> Records.of(ScenarioRunner.run(sc, null, null, stopEarly), c.strategy(),
-          c.members(), c.name(), true));
+          c.members(), c.name(), kube));
     }
     return out;
   }

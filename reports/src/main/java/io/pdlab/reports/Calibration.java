@@ -169,11 +169,31 @@ public final class Calibration {
   /** The calibration rows of {@code results}; empty unless it has sim and real records alike. */
   public static Calibration of(Results results) {
     List<Row> out = new ArrayList<>();
-    Analysis.group(results.records(), r -> Analysis.key("", r.strategy(), r.members(), r.fault()))
+    eachSimAndReal(results.records(), r -> true, (k, backend, simRuns, realRuns) ->
+        out.add(compare(k.strategy(), k.members(), k.fault(), backend, simRuns,
+            Analysis.bootstrapTimes(simRuns), realRuns, Analysis.bootstrapTimes(realRuns))));
+    return new Calibration(out);
+  }
+
+  /** What {@link #eachSimAndReal} hands over: a group, a real backend and both sides' runs. */
+  interface SimAndReal {
+    void accept(Ordering.Group group, String realBackend, List<RunRecord> simRuns,
+        List<RunRecord> realRuns);
+  }
+
+  /**
+   * For every (strategy, members, fault) in {@link Ordering} order whose {@code keep} runs ran on
+   * the simulator, each real backend that ran it too, in backend order, with both sides' runs.
+   */
+  static void eachSimAndReal(List<RunRecord> records,
+      java.util.function.Predicate<RunRecord> keep, SimAndReal then) {
+    Analysis.group(records, r -> Analysis.key("", r.strategy(), r.members(), r.fault()))
         .forEach((k, runs) -> {
           Map<String, List<RunRecord>> byBackend = new TreeMap<>(Ordering.BACKEND);
           for (RunRecord r : runs) {
-            byBackend.computeIfAbsent(r.backend(), b -> new ArrayList<>()).add(r);
+            if (keep.test(r)) {
+              byBackend.computeIfAbsent(r.backend(), b -> new ArrayList<>()).add(r);
+            }
           }
           List<RunRecord> simRuns = byBackend.get(Ordering.SIM);
           if (simRuns == null) {
@@ -181,12 +201,10 @@ public final class Calibration {
           }
           byBackend.forEach((backend, realRuns) -> {
             if (!backend.equals(Ordering.SIM)) {
-              out.add(compare(k.strategy(), k.members(), k.fault(), backend, simRuns,
-                  Analysis.bootstrapTimes(simRuns), realRuns, Analysis.bootstrapTimes(realRuns)));
+              then.accept(k, backend, simRuns, realRuns);
             }
           });
         });
-    return new Calibration(out);
   }
 
   /**

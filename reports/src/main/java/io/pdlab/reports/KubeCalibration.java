@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -70,39 +71,22 @@ public final class KubeCalibration {
   public static KubeCalibration of(Results results) {
     List<Row> rows = new ArrayList<>();
     List<Message> messages = new ArrayList<>();
-    Analysis.group(results.records(), r -> Analysis.key("", r.strategy(), r.members(), r.fault()))
-        .forEach((k, runs) -> {
-          Map<String, List<RunRecord>> byBackend = new TreeMap<>(Ordering.BACKEND);
-          for (RunRecord r : runs) {
-            if (!r.pods().isEmpty()) {
-              byBackend.computeIfAbsent(r.backend(), b -> new ArrayList<>()).add(r);
-            }
+    Calibration.eachSimAndReal(results.records(), r -> !r.pods().isEmpty(),
+        (k, backend, simRuns, realRuns) -> {
+          for (String m : measures(simRuns, realRuns)) {
+            rows.add(new Row(m, Calibration.compare(k.strategy(), k.members(), k.fault(),
+                backend, simRuns, times(simRuns, m), realRuns, times(realRuns, m))));
           }
-          List<RunRecord> simRuns = byBackend.get(Ordering.SIM);
-          if (simRuns == null) {
-            return;
-          }
-          byBackend.forEach((backend, realRuns) -> {
-            if (backend.equals(Ordering.SIM)) {
-              return;
-            }
-            for (String m : measures(simRuns, realRuns)) {
-              rows.add(new Row(m, Calibration.compare(k.strategy(), k.members(), k.fault(),
-                  backend, simRuns, times(simRuns, m), realRuns, times(realRuns, m))));
-            }
-            TreeMap<String, Boolean> pending = new TreeMap<>();
-            for (RunRecord r : simRuns) {
-              r.pods().forEach(p -> pending.put(p.pod(), true));
-            }
-            pending.keySet().removeIf(pod -> reasons(simRuns, pod).isEmpty()
-                && reasons(realRuns, pod).isEmpty());
-            for (String pod : pending.keySet()) {
-              Map<String, Integer> sim = reasons(simRuns, pod);
-              Map<String, Integer> real = reasons(realRuns, pod);
+          TreeSet<String> pods = new TreeSet<>();
+          simRuns.forEach(r -> r.pods().forEach(p -> pods.add(p.pod())));
+          for (String pod : pods) {
+            Map<String, Integer> sim = reasons(simRuns, pod);
+            Map<String, Integer> real = reasons(realRuns, pod);
+            if (!sim.isEmpty() || !real.isEmpty()) {
               messages.add(new Message(k.strategy(), k.members(), k.fault(), pod, sim, real,
                   sim.keySet().equals(real.keySet())));
             }
-          });
+          }
         });
     return new KubeCalibration(rows, messages);
   }
@@ -123,7 +107,7 @@ public final class KubeCalibration {
   static List<String> measures(List<RunRecord> sim, List<RunRecord> real) {
     int pods = 0;
     int restarts = 0;
-    TreeMap<Integer, Boolean> recreated = new TreeMap<>();
+    TreeSet<Integer> recreated = new TreeSet<>();
     for (List<RunRecord> side : List.of(sim, real)) {
       for (RunRecord r : side) {
         List<PodTime> first = firstLives(r);
@@ -131,7 +115,7 @@ public final class KubeCalibration {
         restarts = Math.max(restarts, Math.min(RESTARTS, crashLooping(r).size()));
         for (int i = 0; i < first.size(); i++) {
           if (secondLife(r, first.get(i).pod()) != null) {
-            recreated.put(i + 1, true);
+            recreated.add(i + 1);
           }
         }
       }
@@ -145,7 +129,7 @@ public final class KubeCalibration {
     for (int k = 1; k <= restarts; k++) {
       out.add("restart " + k);
     }
-    recreated.keySet().forEach(k -> out.add("pod " + k + " re-created"));
+    recreated.forEach(k -> out.add("pod " + k + " re-created"));
     return out;
   }
 

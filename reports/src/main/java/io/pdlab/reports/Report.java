@@ -300,11 +300,8 @@ public final class Report {
           Doc.Cell.of(seconds(r.real().medianMs())), Doc.Cell.of(spread(r.real())),
           Doc.Cell.of(runs(r.sim()) + " / " + runs(r.real())),
           new Doc.Cell(ratio, r.paramsMatch() ? null : "o-" + Outcomes.DEGRADED),
-          Doc.Cell.of(r.ratioLow() == null || r.ratioHigh() == null ? "-"
-              : String.format(Locale.ROOT, "%.2f–%.2f", r.ratioLow(), r.ratioHigh())),
-          r.ratio() == null ? Doc.Cell.of("-")
-              : r.withinBand() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
-              : new Doc.Cell("no", "o-" + Outcomes.STUCK)));
+          rangeCell(r),
+          bandCell(r)));
     }
     d.table(List.of("strategy", "n", "fault", "backend", "sim median (s)", "sim p10–p90 (s)",
         "real median (s)", "real p10–p90 (s)", "runs sim/real", "ratio sim/real",
@@ -403,11 +400,8 @@ public final class Report {
           Doc.Cell.of(seconds(r.real().medianMs())), Doc.Cell.of(spread(r.real())),
           Doc.Cell.of(counted(r.sim()) + " / " + counted(r.real())),
           Doc.Cell.of(r.ratio() == null ? "-" : ratioText(r.ratio(), r.withinBand())),
-          Doc.Cell.of(r.ratioLow() == null || r.ratioHigh() == null ? "-"
-              : String.format(Locale.ROOT, "%.2f–%.2f", r.ratioLow(), r.ratioHigh())),
-          r.ratio() == null ? Doc.Cell.of("-")
-              : r.withinBand() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
-              : new Doc.Cell("no", "o-" + Outcomes.STUCK),
+          rangeCell(r),
+          bandCell(r),
           r.ksP() == null ? Doc.Cell.of("-") : new Doc.Cell(pValue(r.ksP()),
               differs ? "o-" + Outcomes.STUCK : "o-" + Outcomes.OK),
           Doc.Cell.of(r.chanceInBand() == null ? "-"
@@ -432,6 +426,19 @@ public final class Report {
           + "in brackets how many runs showed it):");
       d.table(List.of("strategy", "n", "case", "pod", "sim", "real", "same text"), msgs);
     }
+  }
+
+  /** A row's ratio 95% range, or "-" where a side has no interval. */
+  private static Doc.Cell rangeCell(Calibration.Row r) {
+    return Doc.Cell.of(r.ratioLow() == null || r.ratioHigh() == null ? "-"
+        : String.format(Locale.ROOT, "%.2f–%.2f", r.ratioLow(), r.ratioHigh()));
+  }
+
+  /** Whether a row's ratio is in band: yes, no, or "-" without a ratio. */
+  private static Doc.Cell bandCell(Calibration.Row r) {
+    return r.ratio() == null ? Doc.Cell.of("-")
+        : r.withinBand() ? new Doc.Cell("yes", "o-" + Outcomes.OK)
+        : new Doc.Cell("no", "o-" + Outcomes.STUCK);
   }
 
   private static String counted(Calibration.Side s) {

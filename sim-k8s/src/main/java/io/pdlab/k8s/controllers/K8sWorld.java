@@ -125,7 +125,7 @@ public final class K8sWorld implements PodEnv {
     sim.schedule(K8sConstants.READINESS_PERIOD_MS * 1_000, this::probeAll);
     if (modelControlPlane) {
       new io.pdlab.k8s.sched.SchedulerController(sim, store).start();
-      nodeLifecycle = new NodeLifecycle(sim, store, this::markPodsReady);
+      nodeLifecycle = new NodeLifecycle(sim, store, this::markPodsNotReady);
     } else {
       nodeLifecycle = null;
     }
@@ -607,11 +607,11 @@ public final class K8sWorld implements PodEnv {
     cloud.terminated(nodeName);
   }
 
-  /** Sets the Ready of every pod bound to node {@code nodeName} (MarkPodsNotReady). */
-  private void markPodsReady(String nodeName, boolean ready) {
+  /** Every pod bound to node {@code nodeName} is not Ready (MarkPodsNotReady). */
+  private void markPodsNotReady(String nodeName) {
     for (Pod p : store.<Pod>list(Kind.POD, (Pod p) -> nodeName.equals(p.spec().nodeName())
-        && p.status().ready() != ready)) {
-      modify(Kind.POD, p.meta().key(), (Pod x) -> x.withStatus(x.status().withReady(ready)));
+        && p.status().ready())) {
+      modify(Kind.POD, p.meta().key(), (Pod x) -> x.withStatus(x.status().withReady(false)));
     }
   }
 

@@ -7,7 +7,7 @@ import io.pdlab.k8s.store.ObjectStore;
 import io.pdlab.k8s.store.WatchEvent;
 import io.pdlab.sim.Rng;
 import io.pdlab.sim.World;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The model's kube-controller-manager parts that act on a lost node (a real control plane runs the
@@ -43,16 +43,16 @@ final class NodeLifecycle {
 
   private final World world;
   private final ObjectStore store;
-  private final BiConsumer<String, Boolean> markPodsReady;
+  private final Consumer<String> markPodsNotReady;
   private Rng rng;
 
   /**
-   * @param markPodsReady sets the Ready of every pod bound to a node (its name) to the value
+   * @param markPodsNotReady marks every pod bound to a node (its name) not Ready
    */
-  NodeLifecycle(World world, ObjectStore store, BiConsumer<String, Boolean> markPodsReady) {
+  NodeLifecycle(World world, ObjectStore store, Consumer<String> markPodsNotReady) {
     this.world = world;
     this.store = store;
-    this.markPodsReady = markPodsReady;
+    this.markPodsNotReady = markPodsNotReady;
     store.watch(Kind.NODE, this::onNode);
   }
 
@@ -80,7 +80,7 @@ final class NodeLifecycle {
       Node n = store.get(Kind.NODE, name);
       if (n != null && n.ready()) {
         store.update(n.withReady(false));
-        markPodsReady.accept(name, false);
+        markPodsNotReady.accept(name);
       }
     });
   }

@@ -63,7 +63,8 @@ public final class PdPod implements Process, EtcdHolder {
   private EtcdEngine etcd;
   private long etcdStartedUs;
   private long nextCallId = 1;
-  private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
+  /** Calls in flight, by id: what answers them, their endpoints, and how many were tried. */
+  private final TreeMap<Long, Call> calls = new TreeMap<>();
   private long pdClusterId;
   private boolean pdLeader;
   private boolean requestInFlight;
@@ -242,8 +243,7 @@ public final class PdPod implements Process, EtcdHolder {
   private void call(List<String> urls, ClientOp op, long timeoutMs,
       Consumer<ClientResponse> then) {
     long id = nextCallId++;
-    calls.put(id, then);
-    attempts.put(id, new Attempt(List.copyOf(urls), op, 0));
+    calls.put(id, new Call(then, List.copyOf(urls), op, 0));
     send(id);
     ctx.setTimer(timeoutMs * 1_000, new CallTimeout(id));
   }
@@ -254,15 +254,13 @@ public final class PdPod implements Process, EtcdHolder {
    */
   static final long RECONNECT_BACKOFF_MS = 1_000;
 
-  /** A call's endpoints, its request, and how many endpoints it has tried. */
-  private record Attempt(List<String> urls, ClientOp op, int tried) {}
-
-  private final TreeMap<Long, Attempt> attempts = new TreeMap<>();
+  /** A call: what takes its answer, its endpoints, its request, how many endpoints it tried. */
+  private record Call(Consumer<ClientResponse> then, List<String> urls, ClientOp op, int tried) {}
 
   private record Retry(long id) {}
 
   private void send(long id) {
-    Attempt a = attempts.get(id);
+    Call a = calls.get(id);
     String url = a.urls().get(a.tried() % a.urls().size());
     String viaService = env.serviceEndpoint(Http.host(url).split("\\.")[0]);
     ctx.send(viaService != null ? viaService : EtcdConfig.endpointOf(url),
@@ -271,9 +269,9 @@ public final class PdPod implements Process, EtcdHolder {
 
   /** A refused connection: the next endpoint, or after a whole round the back-off first. */
   private void refused(long id) {
-    Attempt a = attempts.get(id);
-    Attempt next = new Attempt(a.urls(), a.op(), a.tried() + 1);
-    attempts.put(id, next);
+    Call a = calls.get(id);
+    Call next = new Call(a.then(), a.urls(), a.op(), a.tried() + 1);
+    calls.put(id, next);
     if (next.tried() % a.urls().size() == 0) {
       ctx.setTimer(RECONNECT_BACKOFF_MS * 1_000, new Retry(id));
     } else {
@@ -362,10 +360,9 @@ public final class PdPod implements Process, EtcdHolder {
         refused(r.requestId());
         return;
       }
-      Consumer<ClientResponse> then = calls.remove(r.requestId());
-      attempts.remove(r.requestId());
-      if (then != null) {
-        then.accept(r);
+      Call call = calls.remove(r.requestId());
+      if (call != null) {
+        call.then().accept(r);
       }
     } else if (message instanceof ClientRequest r && etcd == null) {
       // pd-server is not serving yet: the connection is refused at once.
@@ -401,10 +398,9 @@ public final class PdPod implements Process, EtcdHolder {
         send(r.id());
       }
     } else if (tag instanceof CallTimeout t) {
-      attempts.remove(t.id());
-      Consumer<ClientResponse> then = calls.remove(t.id());
-      if (then != null) {
-        then.accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
+      Call call = calls.remove(t.id());
+      if (call != null) {
+        call.then().accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
       }
     } else if (tag instanceof LeaderLoop) {
       leaderLoop();
