@@ -596,21 +596,37 @@ public final class ScenarioRunner {
     if (e == null) {
       return out;
     }
-    if (e.outcome() != null && !e.outcome().equals(m.outcome().label())) {
-      out.add("outcome: expected " + e.outcome() + ", got " + m.outcome().label());
+    if (e.outcomes() != null && !e.outcomes().contains(m.outcome().label())) {
+      out.add("outcome: expected " + (e.outcomes().size() == 1 ? e.outcomes().get(0)
+          : "one of " + String.join(", ", e.outcomes())) + ", got " + m.outcome().label());
     }
     if (e.clusterIds() != null && e.clusterIds() != m.clusterIds().size()) {
       out.add("clusterIds: expected " + e.clusterIds() + ", got " + m.clusterIds().size());
     }
+    if (e.pdClusterIds() != null && e.pdClusterIds() != m.pdClusterIds().size()) {
+      out.add("pdClusterIds: expected " + e.pdClusterIds() + ", got "
+          + m.pdClusterIds().size());
+    }
+    String bootstrap = m.bootstrapUs() < 0 ? "never" : TraceRecord.formatTime(m.bootstrapUs())
+        + "s";
     if (e.bootstrapWithinUs() != null && (m.bootstrapUs() < 0
         || m.bootstrapUs() > e.bootstrapWithinUs())) {
       out.add("bootstrapWithin: expected at most " + TraceRecord.formatTime(e.bootstrapWithinUs())
-          + "s, got " + (m.bootstrapUs() < 0 ? "never" : TraceRecord.formatTime(m.bootstrapUs())
-          + "s"));
+          + "s, got " + bootstrap);
+    }
+    if (e.bootstrapAfterUs() != null && (m.bootstrapUs() < 0
+        || m.bootstrapUs() < e.bootstrapAfterUs())) {
+      out.add("bootstrapAfter: expected a bootstrap at " + TraceRecord.formatTime(
+          e.bootstrapAfterUs()) + "s or later, got " + bootstrap);
     }
     if (e.unavailableAtMostUs() != null && m.unavailableUs() > e.unavailableAtMostUs()) {
       out.add("unavailableAtMost: expected at most "
           + TraceRecord.formatTime(e.unavailableAtMostUs()) + "s, got "
+          + TraceRecord.formatTime(m.unavailableUs()) + "s");
+    }
+    if (e.unavailableAtLeastUs() != null && m.unavailableUs() < e.unavailableAtLeastUs()) {
+      out.add("unavailableAtLeast: expected at least "
+          + TraceRecord.formatTime(e.unavailableAtLeastUs()) + "s, got "
           + TraceRecord.formatTime(m.unavailableUs()) + "s");
     }
     return out;

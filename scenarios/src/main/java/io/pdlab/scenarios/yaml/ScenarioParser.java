@@ -67,7 +67,8 @@ public final class ScenarioParser {
       List.of("name", "strategy", "pd", "tikv", "tidb", "timing");
   private static final List<String> REPLICAS_KEYS = List.of("replicas");
   private static final List<String> EXPECT_KEYS =
-      List.of("outcome", "clusterIds", "bootstrapWithin", "unavailableAtMost");
+      List.of("outcome", "clusterIds", "pdClusterIds", "bootstrapWithin", "bootstrapAfter",
+          "unavailableAtMost", "unavailableAtLeast");
   private static final List<String> TAINT_EFFECTS =
       List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
   private static final List<String> PROFILES = List.of("etcd", "pd");
@@ -453,18 +454,59 @@ public final class ScenarioParser {
     }
     m.allowOnly(EXPECT_KEYS);
     Node outcomeNode = m.optional("outcome");
-    String outcome = outcomeNode == null ? null
-        : oneOf(outcomeNode, "expect.outcome", Scenario.OUTCOMES);
+    List<String> outcomes = outcomeNode == null ? null : outcomes(outcomeNode);
     Node idsNode = m.optional("clusterIds");
     Integer clusterIds = idsNode == null ? null
         : intInRange(idsNode, "expect.clusterIds", 0, Integer.MAX_VALUE);
+    Node pdIdsNode = m.optional("pdClusterIds");
+    Integer pdClusterIds = pdIdsNode == null ? null
+        : intInRange(pdIdsNode, "expect.pdClusterIds", 0, Integer.MAX_VALUE);
     Node withinNode = m.optional("bootstrapWithin");
     Long within = withinNode == null ? null
         : durationAtLeast(withinNode, "expect.bootstrapWithin", 1);
+    Node afterNode = m.optional("bootstrapAfter");
+    Long after = afterNode == null ? null
+        : durationAtLeast(afterNode, "expect.bootstrapAfter", 0);
+    if (within != null && after != null && after > within) {
+      problems.at(afterNode, "expect.bootstrapAfter (" + Durations.format(after)
+          + ") is later than expect.bootstrapWithin (" + Durations.format(within)
+          + "): no run can meet both");
+    }
     Node unavailableNode = m.optional("unavailableAtMost");
     Long unavailable = unavailableNode == null ? null
         : durationAtLeast(unavailableNode, "expect.unavailableAtMost", 0);
-    return new Expect(outcome, clusterIds, within, unavailable);
+    Node atLeastNode = m.optional("unavailableAtLeast");
+    Long atLeast = atLeastNode == null ? null
+        : durationAtLeast(atLeastNode, "expect.unavailableAtLeast", 0);
+    if (unavailable != null && atLeast != null && atLeast > unavailable) {
+      problems.at(atLeastNode, "expect.unavailableAtLeast (" + Durations.format(atLeast)
+          + ") is more than expect.unavailableAtMost (" + Durations.format(unavailable)
+          + "): no run can meet both");
+    }
+    return new Expect(outcomes, clusterIds, pdClusterIds, within, after, unavailable, atLeast);
+  }
+
+  /** {@code outcome:} one outcome, or a non-empty list of distinct ones (any of them will do). */
+  private List<String> outcomes(Node node) {
+    if (!(node instanceof SequenceNode)) {
+      String one = oneOf(node, "expect.outcome", Scenario.OUTCOMES);
+      return one == null ? null : List.of(one);
+    }
+    List<Node> items = list(node, "expect.outcome");
+    if (items.isEmpty()) {
+      problems.at(node, "expect.outcome must name at least one outcome (one of "
+          + String.join(", ", Scenario.OUTCOMES) + "), got an empty list");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String o = oneOf(items.get(i), "expect.outcome[" + i + "]", Scenario.OUTCOMES);
+      if (o != null && out.contains(o)) {
+        problems.at(items.get(i), "expect.outcome[" + i + "] '" + o + "' is listed twice");
+      }
+      out.add(o);
+    }
+    return out.contains(null) ? null : out;
   }
 
   // ------------------------------------------------------------------------------- faults

@@ -32,15 +32,38 @@ class ScenarioRunnerTest {
   @Test
   void aHealthyStaticClusterMeetsItsExpectations() {
     ScenarioResult r = ScenarioRunner.run(scenario("static", 3, List.of(),
-        new Expect("ok", 1, 10_000_000L, 0L)), null, null);
+        Expect.of("ok", 1, 10_000_000L, 0L)), null, null);
     assertTrue(r.passed(), r.failures().toString());
     assertEquals(Outcome.OK, r.measures().outcome());
+  }
+
+  /** Each expectation holds exactly on its side of its bound, and says what it got. */
+  @Test
+  void everyExpectationIsCheckedAgainstTheMeasures() {
+    io.pdlab.pd.run.RunMeasures m = new io.pdlab.pd.run.RunMeasures(20_000_000L, 3_000_000L, 0,
+        List.of(7L), List.of(1L, 2L), List.of(), List.of(), Outcome.DEGRADED, List.of());
+    assertEquals(List.of(), ScenarioRunner.check(new Expect(List.of("stuck", "degraded"), 1, 2,
+        20_000_000L, 20_000_000L, 3_000_000L, 3_000_000L), m));
+    assertEquals(List.of("outcome: expected one of ok, stuck, got degraded",
+        "clusterIds: expected 2, got 1", "pdClusterIds: expected 1, got 2",
+        "bootstrapWithin: expected at most 19.999999s, got 20.000000s",
+        "bootstrapAfter: expected a bootstrap at 20.000001s or later, got 20.000000s",
+        "unavailableAtMost: expected at most 2.999999s, got 3.000000s",
+        "unavailableAtLeast: expected at least 3.000001s, got 3.000000s"),
+        ScenarioRunner.check(new Expect(List.of("ok", "stuck"), 2, 1, 19_999_999L, 20_000_001L,
+            2_999_999L, 3_000_001L), m));
+    io.pdlab.pd.run.RunMeasures never = new io.pdlab.pd.run.RunMeasures(-1, 0, 0, List.of(),
+        List.of(), List.of(), List.of(), Outcome.STUCK, List.of());
+    assertEquals(List.of("outcome: expected ok, got stuck",
+        "bootstrapAfter: expected a bootstrap at 1.000000s or later, got never"),
+        ScenarioRunner.check(new Expect(List.of("ok"), null, null, null, 1_000_000L, null, null),
+            never));
   }
 
   @Test
   void aSeedJoinWhoseFirstJoinerNeverStartsIsStuckForGood() {
     ScenarioResult r = ScenarioRunner.run(scenario("seed-join", 3, List.of(neverStart(1)),
-        new Expect("ok", null, null, null)), null, null);
+        Expect.of("ok", null, null, null)), null, null);
     assertEquals(Outcome.STUCK, r.measures().outcome(), r.measures().describe());
     assertEquals(List.of("outcome: expected ok, got stuck"), r.failures());
   }

@@ -314,7 +314,37 @@ class ScenarioParserErrorTest {
         "s.yaml:7:22: expect.unavailableAtMost: '5' has no unit: a duration needs one, "
             + "e.g. '5s' (units: ms, s, m, h)",
         "s.yaml:8:3: unknown key 'leaders' in expect (known: outcome, clusterIds, "
-            + "bootstrapWithin, unavailableAtMost)");
+            + "pdClusterIds, bootstrapWithin, bootstrapAfter, unavailableAtMost, "
+            + "unavailableAtLeast)");
+  }
+
+  @Test
+  void expectedOutcomeSetsAndBoundsThatCannotHoldAreRefused() {
+    assertProblems("""
+        name: t
+        clusters: [{name: c, strategy: static, pd: {replicas: 3}}]
+        expect:
+          outcome: [stuck, fine, stuck]
+          pdClusterIds: x
+          bootstrapWithin: 10s
+          bootstrapAfter: 20s
+          unavailableAtMost: 1s
+          unavailableAtLeast: 2s
+        """,
+        "s.yaml:4:20: expect.outcome[1] must be one of ok, degraded, stuck, split-brain, "
+            + "data-loss, got 'fine'",
+        "s.yaml:4:26: expect.outcome[2] 'stuck' is listed twice",
+        "s.yaml:5:17: expect.pdClusterIds must be an integer, got 'x'",
+        "s.yaml:7:19: expect.bootstrapAfter (20s) is later than expect.bootstrapWithin (10s): "
+            + "no run can meet both",
+        "s.yaml:9:23: expect.unavailableAtLeast (2s) is more than expect.unavailableAtMost "
+            + "(1s): no run can meet both");
+    assertProblems("""
+        name: t
+        clusters: [{name: c, strategy: static, pd: {replicas: 3}}]
+        expect: {outcome: []}
+        """, "s.yaml:3:19: expect.outcome must name at least one outcome (one of ok, degraded, "
+            + "stuck, split-brain, data-loss), got an empty list");
   }
 
   // ------------------------------------------------------------------ faults

@@ -96,7 +96,15 @@ class ScenarioParserTest {
     }
     assertEquals(expected.size(), s.faults().size());
     assertEquals(300 * S, s.durationUs());
-    assertEquals(new Expect("ok", 1, 60 * S, 5 * S), s.expect());
+    assertEquals(Expect.of("ok", 1, 60 * S, 5 * S), s.expect());
+    Scenario all = ScenarioParser.parse("""
+        name: t
+        clusters: [{name: c, strategy: static, pd: {replicas: 3}}]
+        expect: {outcome: [stuck, degraded], pdClusterIds: 2, bootstrapWithin: 60s,
+                 bootstrapAfter: 30s, unavailableAtMost: 10s, unavailableAtLeast: 1s}
+        """, "s.yaml");
+    assertEquals(new Expect(List.of("stuck", "degraded"), null, 2, 60 * S, 30 * S, 10 * S, S),
+        all.expect());
   }
 
   @Test
@@ -148,7 +156,7 @@ class ScenarioParserTest {
         """, "m.yaml");
 
     assertEquals(new Infra(true, List.of()), s.infra());
-    assertEquals(new Expect(null, null, null, null), s.expect());
+    assertEquals(Expect.of(null, null, null, null), s.expect());
   }
 
   @Test
