@@ -45,8 +45,8 @@ import java.util.function.LongSupplier;
  * with a name), at the resolution of one poll.
  *
  * <p>The expected set is live: the directory is asked on every tick, so there is no
- * {@code expect}/{@code unexpect}; a name never expected before resets the bootstrap time, as
- * {@code EtcdWorld.expect} does.
+ * {@code expect}/{@code unexpect}; the bootstrap time follows {@code ClusterClassifier}'s rule
+ * (with a desired size, members added after bootstrap do not move it), as in {@code EtcdWorld}.
  *
  * <p>Thread-safe: every method may be called from any thread. {@link #measures()} blocks for the
  * lost-write reads (at most about two {@link Settings#readDeadlineMs}); the rest does not block

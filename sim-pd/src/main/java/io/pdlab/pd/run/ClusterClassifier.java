@@ -37,11 +37,13 @@ import java.util.TreeSet;
  *       expected, no learners, and all of them healthy; every expected member answering, in the
  *       leader's cluster, with a distinct member ID among the leader's voters; and, when
  *       {@code requirePdClusterId}, a PD cluster ID written in that cluster. The <b>bootstrap
- *       time</b> is the first observation at which this held, and it stays: members added
- *       later (a scale-out, a failover member) do not move it (issue 16: a failover member added
- *       at 450 s moved one run's bootstrap from 29.6 s to 473.6 s). Until then, members added
- *       and a changed desired size count (bootstrap means all of the members expected when it
- *       first holds). Whether the cluster is whole at the end is its outcome (DEGRADED).
+ *       time</b> is the first observation at which this held. With a {@code desiredSize}, it
+ *       stays: members added later (a scale-out, a failover member) do not move it (issue 16: a
+ *       failover member added at 450 s moved one run's bootstrap from 29.6 s to 473.6 s);
+ *       whether the grown cluster is whole at the end is its outcome (DEGRADED). Without one
+ *       (0: the target is whatever is expected), a name never expected before goes on moving it
+ *       (bootstrap means all of them); a name that leaves and comes back (a restarting member)
+ *       does not.
  *   <li><b>unavailable / zero tolerance</b>: after the first formation, the driver accounts spans
  *       of time ({@link #account}) as available or not (the simulator: a serving leader; the real
  *       backends: acknowledged probe writes). A span counts as unavailable if it was not
@@ -83,6 +85,8 @@ public final class ClusterClassifier {
   private long firstFormedUs = -1;
   private final TreeMap<Long, TreeSet<Long>> pdIdsByCluster = new TreeMap<>();
   private final TreeSet<Long> pdClusterIds = new TreeSet<>();
+  /** Every name ever expected; without a desired size a new one resets the bootstrap time. */
+  private final Set<String> everExpected = new LinkedHashSet<>();
   private long bootstrappedAtUs = -1;
   private boolean bootstrappedNow;
   private Health health = Health.NONE;
@@ -103,7 +107,7 @@ public final class ClusterClassifier {
 
   // ------------------------------------------------------------------ inputs
 
-  /** The size the cluster is meant to reach (a bootstrap time once set is kept). */
+  /** The size the cluster is meant to reach (0: whatever is expected). */
   public void desiredSize(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("desiredSize must be >= 0, was " + n);
@@ -137,6 +141,11 @@ public final class ClusterClassifier {
    * @param latest each member's latest view (a missing one counts as not answering)
    */
   public void observe(long nowUs, List<String> expected, Map<String, ? extends MemberView> latest) {
+    for (String name : expected) {
+      if (everExpected.add(name) && desiredSize == 0) {
+        bootstrappedAtUs = -1;
+      }
+    }
     List<MemberView> answering = new ArrayList<>(expected.size());
     for (String name : expected) {
       MemberView v = latest.get(name);
