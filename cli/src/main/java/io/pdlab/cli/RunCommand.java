@@ -40,6 +40,8 @@ final class RunCommand implements Callable<Integer> {
         ? " (seed " + r.seed() + ", " + r.events() + " events)"
         : " (backend " + s.backend() + ", seed " + r.seed() + ")"));
     System.out.println(m.describe());
+    r.clusters().forEach((name, c) -> System.out.println("cluster " + name + ": "
+        + c.describe().replace("\n", "\n  ")));
     System.out.println("nodes: " + String.join(", ", r.nodeKinds().entrySet().stream()
         .map(e -> e.getValue() + " " + e.getKey()).toList()));
     for (String t : m.timeline()) {

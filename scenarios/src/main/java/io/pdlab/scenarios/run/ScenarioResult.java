@@ -18,15 +18,26 @@ import java.util.TreeMap;
  *     when the run ended first; empty otherwise
  * @param nodes each Node's name and kind at the end of the run, {@code model} (the simulator's kubelet, also under
  *     real etcd members) or {@code agent} (pdlab's node agent on a real control plane)
+ * @param pods each member pod's times ({@code PodTimes})
+ * @param clusters in a run of several clusters, each one's measures by name ({@code measures}
+ *     combines them: {@code RunMeasures.ofClusters}); empty for a run of one
  */
 public record ScenarioResult(Scenario scenario, long seed, RunMeasures measures, long events,
     List<String> failures, List<String> provisioning, SortedMap<String, String> nodes,
-    List<io.pdlab.k8s.controllers.PodTimes.Life> pods) {
+    List<io.pdlab.k8s.controllers.PodTimes.Life> pods, SortedMap<String, RunMeasures> clusters) {
   public ScenarioResult {
+    clusters = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(clusters));
     pods = List.copyOf(pods);
     failures = List.copyOf(failures);
     provisioning = List.copyOf(provisioning);
     nodes = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(nodes));
+  }
+
+  /** A run measured as one cluster ({@code clusters} empty). */
+  public ScenarioResult(Scenario scenario, long seed, RunMeasures measures, long events,
+      List<String> failures, List<String> provisioning, SortedMap<String, String> nodes,
+      List<io.pdlab.k8s.controllers.PodTimes.Life> pods) {
+    this(scenario, seed, measures, events, failures, provisioning, nodes, pods, new TreeMap<>());
   }
 
   /** How many nodes of each kind ran the run's pods. */

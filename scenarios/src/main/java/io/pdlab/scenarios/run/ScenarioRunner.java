@@ -34,6 +34,7 @@ import io.pdlab.sim.trace.TraceSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -103,6 +104,7 @@ public final class ScenarioRunner {
     w.measures().startMeasuring();
     w.measures().expectSize(desiredSize(s));
     w.measures().requirePdClusterId(runsPd(s));
+    measureClusters(w, s);
     List<Installed> installed = install(w, s, null);
     if (stopEarly) {
       long quiet = quietUs(s);
@@ -115,8 +117,57 @@ public final class ScenarioRunner {
       w.sim().runUntil(s.durationUs());
     }
     RunMeasures m = w.measures().measures();
-    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m), List.of(),
-        w.nodeKinds(), w.podTimes().lives());
+    SortedMap<String, RunMeasures> perCluster = w.measures().clusterMeasures();
+    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m, perCluster),
+        List.of(), w.nodeKinds(), w.podTimes().lives(), perCluster);
+  }
+
+  /**
+   * A run of several clusters is measured cluster by cluster (two clusters are two cluster IDs,
+   * not a split-brain): each meant to reach its own PD replicas, with a PD cluster ID if its
+   * strategy runs PD.
+   */
+  static void measureClusters(K8sWorld w, Scenario s) {
+    if (s.clusters().size() < 2) {
+      return;
+    }
+    for (ClusterDef c : s.clusters()) {
+      w.measures().measureCluster(c.name(), c.pdReplicas(), runsPd(c),
+          member -> clusterOf(s, member));
+    }
+  }
+
+  /**
+   * The cluster whose member {@code member} is: every strategy names its members after the
+   * cluster ({@code <cluster>-<i>}, tidb-operator {@code <cluster>-pd-<i>}); the longest such
+   * name wins. Null for a name of no cluster.
+   */
+  static String clusterOf(Scenario s, String member) {
+    String best = null;
+    for (ClusterDef c : s.clusters()) {
+      if (member != null && member.startsWith(c.name() + "-")
+          && (best == null || c.name().length() > best.length())) {
+        best = c.name();
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The expectations that did not hold: of the run, or with several clusters of each cluster,
+   * each message prefixed with the cluster's name.
+   */
+  static List<String> check(Expect e, RunMeasures m, SortedMap<String, RunMeasures> perCluster) {
+    if (perCluster.isEmpty()) {
+      return check(e, m);
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, RunMeasures> c : perCluster.entrySet()) {
+      for (String f : check(e, c.getValue())) {
+        out.add("cluster " + c.getKey() + ": " + f);
+      }
+    }
+    return out;
   }
 
   /**
@@ -226,9 +277,14 @@ public final class ScenarioRunner {
   static boolean runsPd(Scenario s) {
     boolean pd = false;
     for (ClusterDef c : s.clusters()) {
-      pd |= c.strategy().equals("discovery") || c.strategy().equals("v2-static");
+      pd |= runsPd(c);
     }
     return pd;
+  }
+
+  /** Whether cluster {@code c}'s members are PD (tidb-operator's strategies). */
+  static boolean runsPd(ClusterDef c) {
+    return c.strategy().equals("discovery") || c.strategy().equals("v2-static");
   }
 
   /** How many members the scenario's clusters should reach together. */
@@ -341,12 +397,14 @@ public final class ScenarioRunner {
     K8sWorld w = e.world();
     w.measures().expectSize(desiredSize(s));
     w.measures().requirePdClusterId(true); // provisioning installs PD clusters (discovery)
+    measureClusters(w, s);
     prepareProvisioned(w, s, p, null);
     e.start();
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
     RunMeasures m = w.measures().measures();
-    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m),
-        applyTimeline(e), w.nodeKinds(), w.podTimes().lives());
+    SortedMap<String, RunMeasures> perCluster = w.measures().clusterMeasures();
+    return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m, perCluster),
+        applyTimeline(e), w.nodeKinds(), w.podTimes().lives(), perCluster);
   }
 
   /**

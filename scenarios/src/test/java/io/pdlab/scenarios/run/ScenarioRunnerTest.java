@@ -37,6 +37,46 @@ class ScenarioRunnerTest {
     assertEquals(Outcome.OK, r.measures().outcome());
   }
 
+  /**
+   * Two clusters in one run are measured each on its own: two cluster IDs are not a
+   * split-brain, each bootstraps to its own size, and an expectation is checked per cluster.
+   */
+  @Test
+  void aRunOfTwoClustersIsMeasuredClusterByCluster() {
+    String yaml = """
+        name: two
+        seed: 1
+        clusters:
+          - {name: small, strategy: static, pd: {replicas: 1}}
+          - {name: big, strategy: discovery, pd: {replicas: 3}}
+        %s
+        duration: 120s
+        expect: {outcome: ok, clusterIds: 1, bootstrapWithin: 60s}
+        """;
+    ScenarioResult ok = ScenarioRunner.run(ScenarioParser.parse(yaml.formatted(""), "two.yaml"),
+        null, null);
+    assertEquals(List.of(), ok.failures(), ok.measures().describe());
+    assertEquals(List.of("big", "small"), List.copyOf(ok.clusters().keySet()));
+    assertEquals(Outcome.OK, ok.measures().outcome());
+    assertEquals(2, ok.measures().clusterIds().size());
+    assertEquals(1, ok.clusters().get("big").pdClusterIds().size());
+    assertEquals(0, ok.clusters().get("small").pdClusterIds().size());
+    assertEquals(Math.max(ok.clusters().get("big").bootstrapUs(),
+        ok.clusters().get("small").bootstrapUs()), ok.measures().bootstrapUs());
+
+    ScenarioResult stuck = ScenarioRunner.run(ScenarioParser.parse(yaml.formatted(
+        "faults: [{at: 0s, kind: never-start, cluster: small, member: 0}]"), "two.yaml"),
+        null, null);
+    assertEquals(Outcome.STUCK, stuck.clusters().get("small").outcome());
+    assertEquals(Outcome.OK, stuck.clusters().get("big").outcome());
+    assertEquals(Outcome.STUCK, stuck.measures().outcome(), "the worst of the clusters");
+    assertEquals(-1, stuck.measures().bootstrapUs());
+    assertEquals(List.of("cluster small: outcome: expected ok, got stuck",
+        "cluster small: clusterIds: expected 1, got 0",
+        "cluster small: bootstrapWithin: expected at most 60.000000s, got never"),
+        stuck.failures());
+  }
+
   /** Each expectation holds exactly on its side of its bound, and says what it got. */
   @Test
   void everyExpectationIsCheckedAgainstTheMeasures() {

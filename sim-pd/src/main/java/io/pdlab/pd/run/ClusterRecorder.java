@@ -250,6 +250,12 @@ public final class ClusterRecorder implements EtcdObserver {
     return out;
   }
 
+  /** The first member elected leader in {@code clusterId}, or null if none was. */
+  public String firstLeader(long clusterId) {
+    TreeMap<Long, String> byTerm = leaders.get(clusterId);
+    return byTerm == null ? null : byTerm.firstEntry().getValue();
+  }
+
   /** Clusters in which a leader was elected, with the time of their first leader. */
   public Map<Long, Long> formedAtUs() {
     return Collections.unmodifiableMap(formedAtUs);

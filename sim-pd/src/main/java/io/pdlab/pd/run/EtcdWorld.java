@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A simulated world of etcd (or PD) members with a client, a recorder and the measures of
@@ -41,6 +44,13 @@ public final class EtcdWorld implements MemberTracker {
   private final EtcdClient client = new EtcdClient(CLIENT_TIMEOUT_US);
   /** The measures' rules, shared with the real backends; fed views of the model's members. */
   private final ClusterClassifier classifier = new ClusterClassifier(0, false);
+  /**
+   * A run of several clusters: each cluster's own classifier, by cluster name (empty: the run is
+   * one cluster, {@link #classifier}). Two clusters are two cluster IDs, not a split-brain.
+   */
+  private final TreeMap<String, ClusterClassifier> perCluster = new TreeMap<>();
+  /** Which cluster a member belongs to (null: none of them); only with {@link #perCluster}. */
+  private Function<String, String> clusterOf = n -> null;
   private long startUs = -1;
   private boolean sampling;
 
@@ -99,7 +109,10 @@ public final class EtcdWorld implements MemberTracker {
   public void pdClusterId(String pod, long id) {
     recorder.onPdClusterId(id);
     EtcdMember e = etcd(pod);
-    classifier.pdClusterId(e == null ? 0 : e.clusterId(), id);
+    ClusterClassifier c = perCluster.isEmpty() ? classifier : perCluster.get(clusterOf.apply(pod));
+    if (c != null) {
+      c.pdClusterId(e == null ? 0 : e.clusterId(), id);
+    }
     stale = true;
   }
 
@@ -165,6 +178,19 @@ public final class EtcdWorld implements MemberTracker {
     stale = true;
   }
 
+  /**
+   * Measures a run of several clusters cluster by cluster: {@code cluster} is meant to reach
+   * {@code desiredSize} members and, with {@code requirePdClusterId}, a PD cluster ID; {@code
+   * of} names the cluster of each member (the same function for every call). A run that never
+   * calls this is measured as one cluster ({@link #expectSize}, {@link #requirePdClusterId}).
+   */
+  public void measureCluster(String cluster, int desiredSize, boolean requirePdClusterId,
+      Function<String, String> of) {
+    perCluster.put(cluster, new ClusterClassifier(desiredSize, requirePdClusterId));
+    clusterOf = of;
+    stale = true;
+  }
+
   /** PD runs: bootstrap also needs the PD cluster ID written. */
   public void requirePdClusterId(boolean on) {
     classifier.requirePdClusterId(on);
@@ -197,16 +223,32 @@ public final class EtcdWorld implements MemberTracker {
 
   private void sample() {
     observe();
-    ClusterClassifier.Health h = classifier.health();
-    classifier.account(SAMPLE_INTERVAL_US, h.serving(), h.tolerant());
+    for (ClusterClassifier c : perCluster.isEmpty() ? List.of(classifier) : perCluster.values()) {
+      ClusterClassifier.Health h = c.health();
+      c.account(SAMPLE_INTERVAL_US, h.serving(), h.tolerant());
+    }
     if (sampling) {
       sim.schedule(SAMPLE_INTERVAL_US, sampler);
     }
   }
 
-  /** When the world first bootstrapped, from the start of measuring; -1 if not (yet). */
+  /**
+   * When the world first bootstrapped, from the start of measuring; -1 if not (yet). With
+   * several clusters, when the last of them did.
+   */
   public long bootstrappedAtUs() {
-    // Once set, only a new expectation (which makes the views stale) can reset it.
+    if (!perCluster.isEmpty()) {
+      observe();
+      long last = 0;
+      for (ClusterClassifier c : perCluster.values()) {
+        if (c.bootstrappedAtUs() < 0) {
+          return -1;
+        }
+        last = Math.max(last, c.bootstrappedAtUs());
+      }
+      return last;
+    }
+    // Once set, it stays (ClusterClassifier); until then observe at each ask.
     if (stale || classifier.bootstrappedAtUs() < 0) {
       observe();
     }
@@ -254,7 +296,11 @@ public final class EtcdWorld implements MemberTracker {
     }
     if (recorder.formedAtUs().size() != formationsFed) {
       for (Map.Entry<Long, Long> f : recorder.formedAtUs().entrySet()) {
-        classifier.formed(f.getKey(), Math.max(0, f.getValue() - startUs));
+        ClusterClassifier c = perCluster.isEmpty() ? classifier
+            : perCluster.get(clusterOf.apply(recorder.firstLeader(f.getKey())));
+        if (c != null) {
+          c.formed(f.getKey(), Math.max(0, f.getValue() - startUs));
+        }
       }
       formationsFed = recorder.formedAtUs().size();
     }
@@ -262,7 +308,13 @@ public final class EtcdWorld implements MemberTracker {
     for (String name : expected) {
       views.put(name, view(name));
     }
-    classifier.observe(sim.nowUs() - startUs, expected, views);
+    if (perCluster.isEmpty()) {
+      classifier.observe(sim.nowUs() - startUs, expected, views);
+    } else {
+      for (Map.Entry<String, ClusterClassifier> c : perCluster.entrySet()) {
+        c.getValue().observe(sim.nowUs() - startUs, expectedIn(c.getKey()), views);
+      }
+    }
     observedRecorderChanges = recorder.changes();
     observedWorldChanges = sim.changes();
     stale = false;
@@ -352,16 +404,33 @@ public final class EtcdWorld implements MemberTracker {
     }
   }
 
-  /** The health at the last observation ({@link ClusterClassifier#health}). */
-  public ClusterClassifier.Health health() {
-    observe();
-    return classifier.health();
+  /** The expected members of {@code cluster}, in the order they were added. */
+  private List<String> expectedIn(String cluster) {
+    List<String> out = new ArrayList<>();
+    for (String name : expected) {
+      if (cluster.equals(clusterOf.apply(name))) {
+        out.add(name);
+      }
+    }
+    return out;
   }
 
-  /** Whether the expected members are bootstrapped now ({@link ClusterClassifier}). */
+  /**
+   * The health at the last observation ({@link ClusterClassifier#health}); with several
+   * clusters, the first cluster's.
+   */
+  public ClusterClassifier.Health health() {
+    observe();
+    return (perCluster.isEmpty() ? classifier : perCluster.firstEntry().getValue()).health();
+  }
+
+  /** Whether the expected members (of every cluster) are bootstrapped now. */
   public boolean bootstrapped() {
     observe();
-    return classifier.bootstrappedNow();
+    if (perCluster.isEmpty()) {
+      return classifier.bootstrappedNow();
+    }
+    return perCluster.values().stream().allMatch(ClusterClassifier::bootstrappedNow);
   }
 
   /**
@@ -370,15 +439,32 @@ public final class EtcdWorld implements MemberTracker {
    * member's disk still holds it (a crash keeps logs; a wipe loses them).
    */
   public List<String> lostWrites() {
+    observe();
+    if (perCluster.isEmpty()) {
+      return lostWrites(classifier.health(), expected, a -> true);
+    }
     List<String> lost = new ArrayList<>();
-    ClusterClassifier.Health h = health();
+    for (Map.Entry<String, ClusterClassifier> c : perCluster.entrySet()) {
+      lost.addAll(lostWrites(c.getValue().health(), expectedIn(c.getKey()),
+          a -> c.getKey().equals(clusterOf.apply(a.member()))));
+    }
+    return lost;
+  }
+
+  /** The writes acknowledged by members {@code ofCluster} accepts that are gone. */
+  private List<String> lostWrites(ClusterClassifier.Health h, List<String> members,
+      java.util.function.Predicate<ClusterRecorder.Ack> ofCluster) {
+    List<String> lost = new ArrayList<>();
     List<String> holders = new ArrayList<>();
     if (h.serving()) {
       holders.add(h.leaderName());
     } else {
-      holders.addAll(expected);
+      holders.addAll(members);
     }
     for (ClusterRecorder.Ack a : recorder.acks()) {
+      if (!ofCluster.test(a)) {
+        continue;
+      }
       Entry want = a.entry();
       boolean found = false;
       for (String name : holders) {
@@ -400,7 +486,25 @@ public final class EtcdWorld implements MemberTracker {
   /** The measures and outcome of the run so far. */
   public RunMeasures measures() {
     observe();
-    return classifier.measures(lostWrites(), recorder.timeline(), recorder.joins());
+    if (perCluster.isEmpty()) {
+      return classifier.measures(lostWrites(), recorder.timeline(), recorder.joins());
+    }
+    return RunMeasures.ofClusters(clusterMeasures(), recorder.timeline(), recorder.joins());
+  }
+
+  /**
+   * Each cluster's measures, by cluster name, in a run of several ({@link #measureCluster});
+   * empty for a run of one. The timeline and joins are the whole run's.
+   */
+  public SortedMap<String, RunMeasures> clusterMeasures() {
+    observe();
+    TreeMap<String, RunMeasures> out = new TreeMap<>();
+    for (Map.Entry<String, ClusterClassifier> c : perCluster.entrySet()) {
+      List<String> lost = lostWrites(c.getValue().health(), expectedIn(c.getKey()),
+          a -> c.getKey().equals(clusterOf.apply(a.member())));
+      out.put(c.getKey(), c.getValue().measures(lost, recorder.timeline(), recorder.joins()));
+    }
+    return out;
   }
 
   /** One line per expected member: state, role, term, cluster, commit, membership view. */

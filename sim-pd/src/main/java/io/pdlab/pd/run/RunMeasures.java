@@ -31,6 +31,37 @@ public record RunMeasures(long bootstrapUs, long unavailableUs, long zeroToleran
     timeline = List.copyOf(timeline);
   }
 
+  /**
+   * The measures of a run of several clusters, from each cluster's: the worst outcome of them
+   * ({@link Outcome}'s order), bootstrapped when the last of them bootstrapped (never if one
+   * never did), the longest unavailable and zero-tolerance times of any one cluster, every
+   * cluster's IDs and lost writes; the timeline and joins are the whole run's.
+   */
+  public static RunMeasures ofClusters(java.util.SortedMap<String, RunMeasures> clusters,
+      List<String> timeline, List<ClusterRecorder.Join> joins) {
+    if (clusters.isEmpty()) {
+      throw new IllegalArgumentException("no clusters to combine");
+    }
+    long bootstrap = 0;
+    long unavailable = 0;
+    long zeroTolerance = 0;
+    List<Long> ids = new ArrayList<>();
+    List<Long> pdIds = new ArrayList<>();
+    List<String> lost = new ArrayList<>();
+    Outcome worst = Outcome.OK;
+    for (RunMeasures m : clusters.values()) {
+      bootstrap = bootstrap < 0 || m.bootstrapUs < 0 ? -1 : Math.max(bootstrap, m.bootstrapUs);
+      unavailable = Math.max(unavailable, m.unavailableUs);
+      zeroTolerance = Math.max(zeroTolerance, m.zeroToleranceUs);
+      ids.addAll(m.clusterIds);
+      pdIds.addAll(m.pdClusterIds);
+      lost.addAll(m.lostWrites);
+      worst = m.outcome.compareTo(worst) > 0 ? m.outcome : worst;
+    }
+    return new RunMeasures(bootstrap, unavailable, zeroTolerance, ids, pdIds, lost, timeline,
+        worst, joins);
+  }
+
   /** A stable multi-line summary. */
   public String describe() {
     List<String> ids = new ArrayList<>();
