@@ -196,8 +196,10 @@ public final class ScenarioParser {
     if (faultsNode != null) {
       List<Node> items = list(faultsNode, "faults");
       if (items != null) {
+        List<Resize> resizes = resizes(items, infos);
         for (int i = 0; i < items.size(); i++) {
-          faults.add(fault(items.get(i), "faults[" + i + "]", infos, durationUs, durationText));
+          faults.add(fault(items.get(i), "faults[" + i + "]", infos, resizes, durationUs,
+              durationText));
         }
       }
     }
@@ -515,8 +517,44 @@ public final class ScenarioParser {
    * One fault. The kinds and the keys each takes are {@link FaultKind}'s; the record is built only
    * when the file has no problem so far (with one, it is refused and nothing is built).
    */
-  private FaultDef fault(Node node, String path, List<ClusterInfo> clusters, Long durationUs,
-      String durationText) {
+  /** A {@code set-replicas} fault: cluster {@code cluster} has {@code replicas} from {@code atUs}. */
+  private record Resize(String cluster, long atUs, int replicas) {}
+
+  /**
+   * The well-formed {@code set-replicas} faults of the list, read before the faults themselves,
+   * so that a fault may name a member that a resize earlier in time (anywhere in the list)
+   * creates. The faults' own parse reports what is wrong with them.
+   */
+  private static List<Resize> resizes(List<Node> items, List<ClusterInfo> clusters) {
+    List<Resize> out = new ArrayList<>();
+    for (Node item : items) {
+      if (!(item instanceof MappingNode map)) {
+        continue;
+      }
+      TreeMap<String, String> scalars = new TreeMap<>();
+      for (var t : map.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+          scalars.put(k.getValue(), v.getValue());
+        }
+      }
+      if (!FaultKind.SET_REPLICAS.label().equals(scalars.get("kind"))
+          || scalars.get("replicas") == null || scalars.get("at") == null) {
+        continue;
+      }
+      try {
+        String cluster = scalars.getOrDefault("cluster",
+            clusters.isEmpty() ? null : clusters.get(0).name());
+        out.add(new Resize(cluster, Durations.parseUs(scalars.get("at")),
+            Integer.parseInt(scalars.get("replicas"))));
+      } catch (IllegalArgumentException e) {
+        // malformed: reported when the fault itself is read
+      }
+    }
+    return out;
+  }
+
+  private FaultDef fault(Node node, String path, List<ClusterInfo> clusters,
+      List<Resize> resizes, Long durationUs, String durationText) {
     YamlMap m = map(node, path);
     if (m == null) {
       return null;
@@ -580,7 +618,7 @@ public final class ScenarioParser {
     Integer member = null;
     Node memberNode = takes.contains("member") ? m.get("member") : null;
     if (memberNode != null) {
-      member = ordinal(memberNode, m.child("member"), target);
+      member = ordinal(memberNode, m.child("member"), grown(target, resizes, atUs));
     }
     boolean wipe = false;
     Node wipeNode = takes.contains("wipe") ? m.optional("wipe") : null;
@@ -599,7 +637,7 @@ public final class ScenarioParser {
     List<List<Integer>> groups = List.of();
     Node groupsNode = takes.contains("groups") ? m.get("groups") : null;
     if (groupsNode != null) {
-      groups = groups(groupsNode, m.child("groups"), target);
+      groups = groups(groupsNode, m.child("groups"), grown(target, resizes, atUs));
     }
     String nodeName = null;
     Node nodeNode = takes.contains("node") ? m.get("node") : null;
@@ -651,6 +689,24 @@ public final class ScenarioParser {
     return us == null ? OptionalLong.empty() : OptionalLong.of(us);
   }
 
+  /**
+   * {@code target} with the most PD replicas it has at any time up to {@code atUs}: its own, or
+   * a {@code set-replicas} at or before then (a member it creates can be faulted after it).
+   */
+  private static ClusterInfo grown(ClusterInfo target, List<Resize> resizes, Long atUs) {
+    if (target == null || target.name() == null || atUs == null) {
+      return target;
+    }
+    int most = target.pdReplicas();
+    for (Resize r : resizes) {
+      if (target.name().equals(r.cluster()) && r.atUs() <= atUs) {
+        most = Math.max(most, r.replicas());
+      }
+    }
+    return most == target.pdReplicas() ? target
+        : new ClusterInfo(target.name(), target.strategy(), most);
+  }
+
   /** A PD member ordinal of {@code target} (range unchecked when the cluster is unknown). */
   private Integer ordinal(Node node, String path, ClusterInfo target) {
     Long v = integer(node, path);
@@ -663,7 +719,8 @@ public final class ScenarioParser {
     }
     if (target != null && target.pdReplicas() > 0 && v >= target.pdReplicas()) {
       problems.at(node, path + " " + v + " is out of range: cluster '" + target.name() + "' has "
-          + target.pdReplicas() + " PD replica" + (target.pdReplicas() == 1 ? "" : "s"));
+          + target.pdReplicas() + " PD replica" + (target.pdReplicas() == 1 ? "" : "s")
+          + " by then");
       return null;
     }
     if (v >= MAX_PD_REPLICAS) {

@@ -77,7 +77,7 @@ class ScenarioParserErrorTest {
             kind: never-start
             member: 2
           - {member: 5, at: 1s, kind: crash}
-        """, "s.yaml:12:14: faults[1].member 5 is out of range: cluster 'basic' has 3 PD replicas");
+        """, "s.yaml:12:14: faults[1].member 5 is out of range: cluster 'basic' has 3 PD replicas by then");
   }
 
   // ------------------------------------------------------------------ the document
@@ -318,6 +318,25 @@ class ScenarioParserErrorTest {
             + "unavailableAtLeast)");
   }
 
+  /** A member a set-replicas creates can be faulted from the resize's time on, not before. */
+  @Test
+  void aMemberIsInRangeFromTheResizeThatCreatesIt() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: discovery, pd: {replicas: 3}}]
+        faults:
+          - {at: 80s, kind: crash, member: 3, wipe: true}
+          - {at: 10s, kind: pause, member: 3, for: 1s}
+          - {at: 40s, kind: set-replicas, replicas: 4}
+          - {at: 90s, kind: partition, groups: [[0, 1], [2, 3]], for: 5s}
+          - {at: 90s, kind: crash, member: 4}
+        duration: 120s
+        """, "s.yaml:5:36: faults[1].member 3 is out of range: cluster 'basic' has 3 PD "
+            + "replicas by then",
+        "s.yaml:8:36: faults[4].member 4 is out of range: cluster 'basic' has 4 PD replicas "
+            + "by then");
+  }
+
   @Test
   void expectedOutcomeSetsAndBoundsThatCannotHoldAreRefused() {
     assertProblems("""
@@ -468,7 +487,7 @@ class ScenarioParserErrorTest {
         "s.yaml:7:45: faults[2].groups[1] must not be empty: a group lists member ordinals",
         "s.yaml:7:49: faults[2].groups[2] must be a list, got '2'",
         "s.yaml:8:46: faults[3].groups[1][0] 3 is out of range: cluster 'basic' has 3 PD "
-            + "replicas",
+            + "replicas by then",
         "s.yaml:9:39: faults[4].groups must be a list, got a map");
   }
 
@@ -514,8 +533,8 @@ class ScenarioParserErrorTest {
             + "two)",
         "s.yaml:9:20: faults[3]: discovery-restart needs a cluster with strategy discovery, but "
             + "cluster 'one' uses static",
-        "s.yaml:11:35: faults[5].member 1 is out of range: cluster 'one' has 1 PD replica",
-        "s.yaml:13:49: faults[7].member 5 is out of range: cluster 'two' has 5 PD replicas",
+        "s.yaml:11:35: faults[5].member 1 is out of range: cluster 'one' has 1 PD replica by then",
+        "s.yaml:13:49: faults[7].member 5 is out of range: cluster 'two' has 5 PD replicas by then",
         "s.yaml:14:20: faults[8]: operator-restart needs a cluster with an operator (seed-join, "
             + "seed-join-learner, discovery, v2-static), but cluster 'one' uses static");
   }
@@ -553,7 +572,8 @@ class ScenarioParserErrorTest {
     List<String> expected = List.of(
         "s.yaml:1:19: expect.outcome must be one of ok, degraded, stuck, split-brain, data-loss, "
             + "got 'maybe'",
-        "s.yaml:3:35: faults[0].member 3 is out of range: cluster 'basic' has 3 PD replicas",
+        "s.yaml:3:35: faults[0].member 3 is out of range: cluster 'basic' has 3 PD replicas "
+            + "by then",
         "s.yaml:5:7: seed must be an integer, got '1.5'",
         "s.yaml:7:73: clusters[0].tikv.replicas must be between 0 and 20, got -1",
         "s.yaml:8:11: duration: 'forever' is not a duration: write a number and a unit, "
