@@ -192,7 +192,7 @@ class K8sKubeletIT {
     // starts its pod's container at its own time).
     for (String pod : List.of("basic-pd-0", "basic-pd-2")) {
       double asked = trace.records().stream().filter(t -> t.kind()
-          == io.pdlab.sim.trace.TraceKind.NOTE && t.node().equals(pod) && t.detail().equals(
+          == io.pdlab.sim.trace.TraceKind.NOTE && t.node().equals(pod) && t.detail().startsWith(
           io.pdlab.k8s.controllers.K8sWorld.KUBELET_STARTED)).findFirst().orElseThrow()
           .timeUs() / 1e6;
       double started = times(trace, pod, "started").get(0);
@@ -207,19 +207,49 @@ class K8sKubeletIT {
     near(t0 + 70, paused.get(0), "pause");
     near(t0 + 73, times(trace, "basic-pd-0", "resumed").get(0), "resume");
     near(t0 + 83, times(trace, "basic-pd-1", "crashed").get(0), "crash");
+    // The real scheduler decides which PD lands on the lost node pd-0; when it is basic-pd-1 and
+    // its kubelet had not restarted it by the loss (a back-off left by earlier exits), that
+    // kubelet went with its node and nothing restarts it (CI saw this).
+    String onLostNode = trace.records().stream().filter(t -> t.kind()
+        == io.pdlab.sim.trace.TraceKind.NOTE && t.detail().equals(
+        io.pdlab.k8s.controllers.K8sWorld.KUBELET_STARTED + " on pd-0")).map(t -> t.node())
+        .findFirst().orElseThrow(() -> new AssertionError("no PD started on node pd-0"));
     List<Double> pd1 = times(trace, "basic-pd-1", "started");
-    // at once, or after the back-off its earlier exits left (10 s) and the next resync
-    assertTrue(pd1.stream().anyMatch(t -> t > t0 + 83 && t < t0 + 83 + 30), "the kubelet"
-        + " restarted basic-pd-1: " + pd1);
+    boolean upAtLoss = !onLostNode.equals("basic-pd-1")
+        || pd1.stream().anyMatch(t -> t > t0 + 83 && t < t0 + 90);
+    if (upAtLoss) {
+      // At once, or after the back-off its earlier restarts left (RestartBackOff: 10 s after
+      // one, doubling), found by a pod worker sync up to one relist and one jittered requeue
+      // after the back-off's end; then the container is created and asks (up to 10 s on a
+      // loaded machine).
+      long earlier = pd1.stream().filter(t -> t < t0 + 83).count() - 1;
+      double backOff = earlier <= 0 ? 0 : Math.min(RestartBackOff.INITIAL_MS << (earlier - 1),
+          RestartBackOff.MAX_MS) / 1e3;
+      double within = backOff + (RestartBackOff.RELIST_MS + RestartBackOff.INITIAL_MS
+          * (1 + RestartBackOff.REQUEUE_JITTER)) / 1e3 + 10;
+      assertTrue(pd1.stream().anyMatch(t -> t > t0 + 83 && t < t0 + 83 + within), "the kubelet"
+          + " restarted basic-pd-1 within " + within + " s of its crash at " + (t0 + 83) + ": "
+          + pd1);
+      assertTrue(seen.stream().anyMatch(l -> l.startsWith("basic-pd-1 ") && !l.contains(" 0 ")),
+          "basic-pd-1's container was restarted by its kubelet: " + seen);
+    } else {
+      assertTrue(pd1.stream().noneMatch(t -> t > t0 + 83), "basic-pd-1's node was lost while"
+          + " it waited out its back-off; nothing could restart it: " + pd1);
+    }
     List<Double> lost = new ArrayList<>();
     for (String pod : List.of("basic-pd-0", "basic-pd-1", "basic-pd-2")) {
       lost.addAll(times(trace, pod, "crashed").stream().filter(t -> t > t0 + 89).toList());
     }
-    assertEquals(1, lost.size(), "the member on the lost node went down with it: " + lost);
-    near(t0 + 90, lost.get(0), "node loss");
+    if (upAtLoss) {
+      assertEquals(List.of(onLostNode), List.of("basic-pd-0", "basic-pd-1", "basic-pd-2")
+          .stream().filter(p -> times(trace, p, "crashed").stream().anyMatch(t -> t > t0 + 89))
+          .toList(), "the member on the lost node went down with it: " + lost);
+      assertEquals(1, lost.size(), "the member on the lost node went down with it: " + lost);
+      near(t0 + 90, lost.get(0), "node loss");
+    } else {
+      assertEquals(List.of(), lost, "the lost node's member was already down: " + lost);
+    }
     assertFalse(seen.get(0).contains("pd-0="), "the lost node is gone: " + seen);
-    assertTrue(seen.stream().anyMatch(l -> l.startsWith("basic-pd-1 ") && !l.contains(" 0 ")),
-        "basic-pd-1's container was restarted by its kubelet: " + seen);
     assertEquals(List.of(), r.failures());
   }
 

@@ -140,7 +140,10 @@ public final class K8sWorld implements PodEnv {
    */
   private final TreeSet<String> kubeletNodes = new TreeSet<>();
 
-  /** What the trace says (a note of the pod) when a real kubelet started a container of it. */
+  /**
+   * What the trace says (a note of the pod, followed by " on " and its node) when a real kubelet
+   * started a container of it.
+   */
   public static final String KUBELET_STARTED = "kubelet started its container";
 
   /** Why a process stopped when its container, run by a real kubelet, ended. */
@@ -170,7 +173,7 @@ public final class K8sWorld implements PodEnv {
       return false;
     }
     String name = pod.meta().name();
-    sim.note(name, KUBELET_STARTED);
+    sim.note(name, KUBELET_STARTED + " on " + pod.spec().nodeName());
     if (neverStart.contains(name)) {
       return false;
     }
