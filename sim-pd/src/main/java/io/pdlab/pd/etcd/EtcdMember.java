@@ -660,7 +660,11 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       if (!replaying) {
         observer.onMembership(cfg.name(), clusterId, membership, ctx.nowUs());
       }
-      if (p.memberId() == memberId && !ready) {
+      // Ready when this incarnation's own publish is applied (etcd 3.4.23 etcdserver/server.go
+      // publish(): readych is closed when its s.Do returns), not when a restart replays the
+      // publish of an earlier one from the WAL: a restarted member serves no client until its
+      // cluster has a leader again.
+      if (p.memberId() == memberId && !ready && !replaying) {
         ready = true;
         publishInFlight = false;
         if (ctx.tracing()) {
