@@ -37,7 +37,11 @@ public final class RealWorld implements AutoCloseable {
   private final EtcdBackend backend;
   private final RealContext rc;
   private final Tracker tracker = new Tracker();
-  private final ExternalMeasures measures;
+  /**
+   * The measures, one per cluster by name in a run of several ({@link Goal}); in a run measured
+   * as one, a single entry under "".
+   */
+  private final java.util.TreeMap<String, ExternalMeasures> measures = new java.util.TreeMap<>();
   private final K8sWorld k8s;
   private final KubeCluster kube;
   private boolean closed;
@@ -61,11 +65,33 @@ public final class RealWorld implements AutoCloseable {
    */
   public RealWorld(long seed, EtcdBackend backend, int desiredSize, boolean requirePdClusterId,
       TraceSink sink, KubeCluster kube) {
+    this(seed, backend, new java.util.TreeMap<>(Map.of("", new Goal(desiredSize,
+        requirePdClusterId))), n -> "", sink, kube);
+  }
+
+  /**
+   * What one cluster of a run is meant to reach: its size and, for PD, a PD cluster ID.
+   *
+   * @param desiredSize how many members (as {@code EtcdWorld.expectSize})
+   * @param requirePdClusterId bootstrap needs the PD cluster ID written
+   */
+  public record Goal(int desiredSize, boolean requirePdClusterId) {}
+
+  /**
+   * As above, a run of several clusters measured cluster by cluster (as the simulator's {@code
+   * EtcdWorld.measureCluster}): {@code clusters} by name, {@code clusterOf} naming the cluster of
+   * each member. Each cluster has its own {@link ExternalMeasures} (its polls and probe writes go
+   * to its own members only).
+   */
+  public RealWorld(long seed, EtcdBackend backend, java.util.SortedMap<String, Goal> clusters,
+      java.util.function.Function<String, String> clusterOf, TraceSink sink, KubeCluster kube) {
+    if (clusters.isEmpty()) {
+      throw new IllegalArgumentException("a run measures at least one cluster");
+    }
     this.backend = backend;
     this.kube = kube;
     RealTimeRuntime rt = null;
     RealContext ctx = null;
-    ExternalMeasures m = null;
     try {
       rt = new RealTimeRuntime(seed, sink != null);
       World kernel = rt.call(w -> w);
@@ -77,8 +103,20 @@ public final class RealWorld implements AutoCloseable {
       if (backend instanceof io.pdlab.real.node.KubeletEtcdBackend kb) {
         kb.bindModelUrls(rcRef::modelPeerUrl, rcRef::modelClientUrl);
       }
-      m = new ExternalMeasures(tracker, desiredSize, requirePdClusterId, this::nowUs);
-      ExternalMeasures mRef = m;
+      for (Map.Entry<String, Goal> c : clusters.entrySet()) {
+        String name = c.getKey();
+        io.pdlab.real.client.MemberDirectory d = clusters.size() == 1 ? tracker : () -> {
+          Map<String, String> mine = new LinkedHashMap<>();
+          tracker.endpoints().forEach((member, url) -> {
+            if (name.equals(clusterOf.apply(member))) {
+              mine.put(member, url);
+            }
+          });
+          return mine;
+        };
+        measures.put(name, new ExternalMeasures(d, c.getValue().desiredSize(),
+            c.getValue().requirePdClusterId(), this::nowUs));
+      }
       this.k8s = rt.call(w -> {
         w.addLifecycleListener(new Faults(rcRef, launches));
         if (kube == null) {
@@ -90,9 +128,7 @@ public final class RealWorld implements AutoCloseable {
             kube::nodeLost);
       });
     } catch (RuntimeException e) {
-      if (m != null) {
-        m.close();
-      }
+      measures.values().forEach(ExternalMeasures::close);
       if (ctx != null) {
         ctx.drainIo(DRAIN_MS);
         ctx.ops().close();
@@ -109,7 +145,6 @@ public final class RealWorld implements AutoCloseable {
     }
     this.runtime = rt;
     this.rc = ctx;
-    this.measures = m;
   }
 
   /** The container of each pod on a kubelet node that asked last (by pod name). */
@@ -199,16 +234,54 @@ public final class RealWorld implements AutoCloseable {
     }
     measuring = true;
     originUs = runtime.nowUs();
-    measures.start();
+    measures.values().forEach(ExternalMeasures::start);
   }
 
-  /** When the cluster bootstrapped, from the start of measuring; -1 if not (yet). */
+  /**
+   * When the cluster bootstrapped, from the start of measuring; -1 if not (yet). With several
+   * clusters, when the last of them did.
+   */
   public long bootstrappedAtUs() {
-    return measures.bootstrappedAtUs();
+    long last = 0;
+    for (ExternalMeasures m : measures.values()) {
+      long b = m.bootstrappedAtUs();
+      if (b < 0) {
+        return -1;
+      }
+      last = Math.max(last, b);
+    }
+    return last;
   }
 
+  /** The run's measures; with several clusters, theirs combined ({@code RunMeasures.ofClusters}). */
   public RunMeasures measures() {
-    return measures.measures();
+    if (measures.size() == 1) {
+      return measures.firstEntry().getValue().measures();
+    }
+    return combine(clusterMeasures());
+  }
+
+  /**
+   * The measures of a run from its clusters' ({@link #clusterMeasures}): {@code
+   * RunMeasures.ofClusters}, with the clusters' timelines and joins one after the other.
+   */
+  public static RunMeasures combine(java.util.SortedMap<String, RunMeasures> each) {
+    List<String> timeline = new ArrayList<>();
+    List<io.pdlab.pd.run.ClusterRecorder.Join> joins = new ArrayList<>();
+    each.values().forEach(m -> {
+      timeline.addAll(m.timeline());
+      joins.addAll(m.joins());
+    });
+    return RunMeasures.ofClusters(each, timeline, joins);
+  }
+
+  /** Each cluster's measures by name in a run of several; empty in a run measured as one. */
+  public java.util.SortedMap<String, RunMeasures> clusterMeasures() {
+    java.util.TreeMap<String, RunMeasures> out = new java.util.TreeMap<>();
+    if (measures.size() > 1) {
+      measures.forEach((name, m) -> out.put(name, m.measures()));
+    }
+    return out;
   }
 
   public EtcdBackend backend() {
@@ -263,7 +336,7 @@ public final class RealWorld implements AutoCloseable {
     closed = true;
     rc.close();
     try {
-      measures.close();
+      measures.values().forEach(ExternalMeasures::close);
     } finally {
       try {
         runtime.run(w -> rc.stopAll());

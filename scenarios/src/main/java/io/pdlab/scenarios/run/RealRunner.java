@@ -72,8 +72,18 @@ public final class RealRunner {
       case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
           + s.backend() + "' is not a real backend (etcd, etcd-containers, k8s)");
     };
-    try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.desiredSize(s), pd,
-        trace, kube)) {
+    java.util.TreeMap<String, RealWorld.Goal> goals = new java.util.TreeMap<>();
+    if (s.clusters().size() < 2) {
+      goals.put("", new RealWorld.Goal(ScenarioRunner.desiredSize(s), pd));
+    } else {
+      // Measured cluster by cluster, as the simulator does (ScenarioRunner.measureClusters).
+      for (ClusterDef c : s.clusters()) {
+        goals.put(c.name(), new RealWorld.Goal(c.pdReplicas(), ScenarioRunner.runsPd(c)));
+      }
+    }
+    try (RealWorld real = new RealWorld(seed, backend, goals,
+        member -> s.clusters().size() < 2 ? "" : ScenarioRunner.clusterOf(s, member), trace,
+        kube)) {
       checkPartitions(s, real);
       real.run(w -> {
         w.kernel().note("-", "scenario " + s.name() + " seed=" + seed + " backend="
@@ -119,12 +129,14 @@ public final class RealRunner {
         throw new IllegalStateException(s.source() + ": the run failed on backend '"
             + s.backend() + "': " + e.getMessage(), e);
       }
-      RunMeasures m = real.measures();
+      java.util.SortedMap<String, RunMeasures> perCluster = real.clusterMeasures();
+      RunMeasures m = perCluster.isEmpty() ? real.measures() : RealWorld.combine(perCluster);
       real.run(atEnd);
       List<String> applied = eks == null ? List.of()
           : real.call(w -> ScenarioRunner.applyTimeline(eks));
-      return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m), applied,
-          real.call(w -> w.nodeKinds()), real.call(w -> w.podTimes().lives()));
+      return new ScenarioResult(s, seed, m, 0, ScenarioRunner.check(s.expect(), m, perCluster),
+          applied, real.call(w -> w.nodeKinds()), real.call(w -> w.podTimes().lives()),
+          perCluster);
     }
   }
 

@@ -101,6 +101,35 @@ class RealBackendsIT {
     }));
   }
 
+  /**
+   * Two clusters on real etcd are measured each on its own, as in the simulator: two cluster
+   * IDs, not a split-brain; a never-started member of one leaves the other ok.
+   */
+  @Test
+  void aRunOfTwoClustersIsMeasuredClusterByCluster() {
+    assumeBackend("etcd");
+    ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("""
+        name: two
+        backend: etcd
+        clusters:
+          - {name: small, strategy: static, pd: {replicas: 1},
+             timing: {reconcileMs: 0, containerStartMs: 0}}
+          - {name: big, strategy: seed-join, pd: {replicas: 3},
+             timing: {reconcileMs: 0, containerStartMs: 0}}
+        faults: [{at: 0s, kind: never-start, cluster: big, member: 1}]
+        duration: 20s
+        expect: {outcome: ok, clusterIds: 1}
+        """, "two.yaml"), null, null, false);
+    String why = r.measures().describe() + "\n" + r.clusters();
+    assertEquals(List.of("big", "small"), List.copyOf(r.clusters().keySet()), why);
+    assertEquals("ok", r.clusters().get("small").outcome().label(), why);
+    assertEquals(1, r.clusters().get("small").clusterIds().size(), why);
+    assertEquals("stuck", r.clusters().get("big").outcome().label(), why);
+    assertEquals("stuck", r.measures().outcome().label(), why);
+    assertEquals(2, r.measures().clusterIds().size(), why);
+    assertEquals(List.of("cluster big: outcome: expected ok, got stuck"), r.failures(), why);
+  }
+
   @Test
   void aPartitionedMinorityRejoinsAfterHeal() {
     assumeBackend("etcd-containers");
