@@ -104,6 +104,35 @@ class ScenarioRunnerTest {
     }
   }
 
+  /**
+   * tidb-operator v2.0.0: the API server refuses a PD group's replicas change while it is not
+   * bootstrapped (pd_types.go: "replicas cannot be changed when bootstrapped is false"), so a
+   * set-replicas at 1 s is refused and never acted on; one after bootstrap adds a PD that joins.
+   */
+  @Test
+  void v2RefusesAReplicasChangeBeforeBootstrapAndJoinsOneAfter() {
+    Scenario s = ScenarioParser.parse("""
+        name: v2-resize
+        clusters:
+          - {name: basic, strategy: v2-static, pd: {replicas: 3}}
+        faults:
+          - {at: 1s, kind: set-replicas, replicas: 4}
+          - {at: 60s, kind: set-replicas, replicas: 4}
+        duration: 120s
+        expect: {outcome: ok, clusterIds: 1}
+        """, "v2-resize.yaml");
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(s, null, trace);
+    assertTrue(r.passed(), r.failures() + " " + r.measures().describe());
+    assertEquals(List.of("set-replicas 4 refused by the API server: replicas cannot be changed"
+        + " when bootstrapped is false"), details(trace, "set-replicas"));
+    List<String> pd3 = times(trace, "basic-pd-3", "started");
+    assertEquals(1, pd3.size(), pd3.toString());
+    assertTrue(Double.parseDouble(pd3.get(0)) >= 60, "the fourth PD only after 60 s: " + pd3);
+    assertEquals(List.of("pd: exec pd-server --join=http://basic-pd.basic:2379"),
+        details(trace, "pd: exec pd-server --join"));
+  }
+
   /** The etcd-operator is down when spec.size grows; started again, it reads the new size. */
   @Test
   void aSizeWrittenWhileTheOperatorIsDownIsReadWhenItComesBack() {
