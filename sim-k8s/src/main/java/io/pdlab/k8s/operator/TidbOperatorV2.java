@@ -52,7 +52,7 @@ public final class TidbOperatorV2 implements Process {
   public static final String INSTANCES = "pdlab.io/pd-instances";
   /** tidb-operator v2 requeues a group that is not yet ready (controller-runtime requeue). */
   public static final long REQUEUE_MS = 5_000;
-  /** The PD client's request timeout: {@code pdRequestTimeout} = 10 s (timanager/pd/pd.go, v2.0.0). */
+  /** The PD client's request timeout: {@code pdRequestTimeout} = 10 s (timanager/pd/pd.go). */
   public static final long PD_REQUEST_TIMEOUT_MS = 10_000;
   /**
    * The PD client cache's first list is a client-go reflector's: a failed list is tried again
@@ -92,7 +92,8 @@ public final class TidbOperatorV2 implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
-    syncCall = (long) ctx.incarnation() << 32; // a reply to a crashed incarnation's call never matches
+    // Request IDs of this incarnation only: a reply to a crashed one's call never matches.
+    syncCall = (long) ctx.incarnation() << 32;
     reconcile();
     ctx.setTimer(REQUEUE_MS * 1_000, new Requeue());
   }
@@ -182,7 +183,8 @@ public final class TidbOperatorV2 implements Process {
     }
     for (String e : v.split(",")) {
       int eq = e.indexOf('=');
-      out.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? null : Integer.valueOf(e.substring(eq + 1)));
+      out.put(eq < 0 ? e : e.substring(0, eq),
+          eq < 0 ? null : Integer.valueOf(e.substring(eq + 1)));
     }
     return out;
   }
@@ -228,7 +230,9 @@ public final class TidbOperatorV2 implements Process {
         }
         Pod p = world.store().get(Kind.POD, ns + "/" + e.getKey());
         if (p == null || !p.status().ready()) {
-          break; // "wait until pd %s is ready"
+          // "wait until pd %s is ready": v2.0.0 keeps the stamps from the first PD not ready
+          // on (v2.2.0-alpha.6's boot.go takes none off until every stamped PD is ready)
+          break;
         }
         unstamped.put(e.getKey(), null); // delBootAnnotation
       }
