@@ -17,6 +17,7 @@ import io.pdlab.k8s.operator.BootstrapStrategy;
 import io.pdlab.k8s.operator.ClusterSpec;
 import io.pdlab.k8s.operator.SeedJoinOperator;
 import io.pdlab.k8s.operator.Strategies;
+import io.pdlab.k8s.operator.TidbOperatorV2;
 import io.pdlab.pd.run.RunMeasures;
 import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
@@ -630,6 +631,18 @@ public final class ScenarioRunner {
     switch (t.strategy.name()) {
       case "static" -> w.modify(Kind.STATEFUL_SET, key, (StatefulSet s) -> s.withReplicas(n));
       case "seed-join", "seed-join-learner" -> SeedJoinOperator.setSize(w, t.spec, n);
+      case "v2-static" -> {
+        // The API server validates the PD group's replicas against its bootstrapped flag.
+        TidbCluster tc = w.store().get(Kind.TIDB_CLUSTER, key);
+        String refusal = tc == null ? null : TidbOperatorV2.refusesReplicasChange(tc, n);
+        if (refusal != null) {
+          w.kernel().note(Strategies.operatorProcess(t.strategy, t.spec),
+              "set-replicas " + n + " refused by the API server: " + refusal);
+        } else {
+          w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster c) -> c.withSpec(
+              c.spec().withPd(c.spec().pd().withReplicas(n))));
+        }
+      }
       default -> w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withSpec(
           tc.spec().withPd(tc.spec().pd().withReplicas(n))));
     }

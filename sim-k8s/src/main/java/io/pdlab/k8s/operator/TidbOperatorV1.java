@@ -116,14 +116,10 @@ public final class TidbOperatorV1 implements Process {
     if (message instanceof ClientResponse r && r.requestId() == syncCall && syncInFlight) {
       syncInFlight = false;
       List<String> names = new ArrayList<>();
-      if (r.ok()) {
-        @SuppressWarnings("unchecked")
-        List<Member> members = (List<Member>) r.value();
-        for (Member m : members) {
-          names.add(m.name());
-          if (!m.name().isEmpty()) {
-            memberIds.put(m.name(), m.id());
-          }
+      for (Member m : PdApi.members(r)) {
+        names.add(m.name());
+        if (!m.name().isEmpty()) {
+          memberIds.put(m.name(), m.id());
         }
       }
       writeStatus(r.ok(), names);
@@ -352,15 +348,13 @@ public final class TidbOperatorV1 implements Process {
     if (syncInFlight) {
       return;
     }
-    String ep = world.serviceEndpoint(tc.meta().name() + "-pd");
-    if (ep == null) {
+    if (!PdApi.askMembers(ctx, world, tc.meta().name(), syncCall + 1, PD_API_TIMEOUT_MS,
+        new SyncTimeout(syncCall + 1))) {
       writeStatus(false, List.of());
       return;
     }
     syncCall++;
     syncInFlight = true;
-    ctx.send(ep, new ClientRequest(syncCall, new ClientOp.MemberList()));
-    ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new SyncTimeout(syncCall));
   }
 
   private void writeStatus(boolean synced, List<String> pdMembers) {
