@@ -55,6 +55,8 @@ public sealed interface FaultDef {
     R nodeLoss(NodeLoss f);
 
     R operatorRestart(OperatorRestart f);
+
+    R addTimeout(AddTimeout f);
   }
 
   /**
@@ -248,6 +250,32 @@ public sealed interface FaultDef {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.discoveryRestart(this);
+    }
+  }
+
+  /**
+   * {@code add-timeout}: the first successful MemberAdd answer a client of the cluster (its
+   * operator, or a joining PD) gets from {@code at} on is lost: etcd applied the add, the client
+   * times out (clientv3's context deadline) and acts on that.
+   */
+  record AddTimeout(long atUs, String cluster, int line) implements FaultDef {
+    public AddTimeout {
+      atLeast("at", atUs, 0);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.ADD_TIMEOUT;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.addTimeout(this);
     }
   }
 

@@ -49,7 +49,13 @@ public enum FaultKind {
    * restartAfter} later (at once when absent).
    */
   OPERATOR_RESTART("operator-restart", "restart an operator", Means.MODEL, List.of(),
-      List.of("cluster", "restartAfter"));
+      List.of("cluster", "restartAfter")),
+  /**
+   * The first successful MemberAdd answer a client of the cluster gets from {@code at} on is
+   * lost: the add is applied, the client times out.
+   */
+  ADD_TIMEOUT("add-timeout", "lose a MemberAdd's answer", Means.MODEL, List.of(),
+      List.of("cluster"));
 
   /**
    * Every key any kind takes, in the order messages list them (those about a key no kind takes).

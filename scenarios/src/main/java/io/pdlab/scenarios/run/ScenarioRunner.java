@@ -592,6 +592,12 @@ public final class ScenarioRunner {
     }
 
     @Override
+    public Runnable addTimeout(FaultDef.AddTimeout f) {
+      Installed t = find(installed, f.cluster());
+      return () -> w.loseNextAddAnswer(t.spec.name());
+    }
+
+    @Override
     public Runnable operatorRestart(FaultDef.OperatorRestart f) {
       Installed t = find(installed, f.cluster());
       String op = Strategies.operatorProcess(t.strategy, t.spec);

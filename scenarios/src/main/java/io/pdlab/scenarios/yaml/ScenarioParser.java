@@ -653,6 +653,12 @@ public final class ScenarioParser {
           + ": discovery-restart needs a cluster with strategy discovery, but cluster '"
           + target.name() + "' uses " + target.strategy());
     }
+    if (kind == FaultKind.ADD_TIMEOUT && target != null && "static".equals(target.strategy())) {
+      problems.at(clusterNode != null ? clusterNode : kindNode, path
+          + ": add-timeout needs a cluster whose members are added at runtime (seed-join,"
+          + " seed-join-learner, discovery, v2-static), but cluster '" + target.name()
+          + "' uses static (its members all start from one list)");
+    }
     if (kind == FaultKind.OPERATOR_RESTART && target != null
         && "static".equals(target.strategy())) {
       problems.at(clusterNode != null ? clusterNode : kindNode, path
@@ -676,6 +682,7 @@ public final class ScenarioParser {
       case NODE_LOSS -> new FaultDef.NodeLoss(at, nodeName, line);
       case OPERATOR_RESTART -> new FaultDef.OperatorRestart(at, cluster,
           restartAfterUs == null ? 0 : restartAfterUs, line);
+      case ADD_TIMEOUT -> new FaultDef.AddTimeout(at, cluster, line);
     };
   }
 

@@ -32,7 +32,8 @@ class FaultDefTest {
       new FaultDef.DiscoveryRestart(2_000_000, "c", 7),
       new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(20_000_000), 8),
       new FaultDef.NodeLoss(0, "pd-1", 9),
-      new FaultDef.OperatorRestart(4_000_000, "c", 6_000_000, 10));
+      new FaultDef.OperatorRestart(4_000_000, "c", 6_000_000, 10),
+      new FaultDef.AddTimeout(1_000_000, "c", 11));
 
   /** Names the kind by the visitor method that was called, not by the fault's own kind(). */
   private static final FaultDef.Visitor<FaultKind> CALLED = new FaultDef.Visitor<>() {
@@ -64,6 +65,11 @@ class FaultDefTest {
     @Override
     public FaultKind setReplicas(FaultDef.SetReplicas f) {
       return FaultKind.SET_REPLICAS;
+    }
+
+    @Override
+    public FaultKind addTimeout(FaultDef.AddTimeout f) {
+      return FaultKind.ADD_TIMEOUT;
     }
 
     @Override
@@ -103,8 +109,8 @@ class FaultDefTest {
   @Test
   void kindsAreNamedAsInScenarioFiles() {
     assertEquals(List.of("never-start", "late-start", "crash", "pause", "partition",
-        "set-replicas", "discovery-restart", "tc-write", "node-loss", "operator-restart"),
-        FaultKind.labels());
+        "set-replicas", "discovery-restart", "tc-write", "node-loss", "operator-restart",
+        "add-timeout"), FaultKind.labels());
     for (FaultKind k : FaultKind.values()) {
       assertEquals(Optional.of(k), FaultKind.of(k.label()));
       assertEquals(k.label(), k.toString());
@@ -127,6 +133,7 @@ class FaultDefTest {
     takes.put(FaultKind.TC_WRITE, List.of("at", "kind", "every", "cluster", "for"));
     takes.put(FaultKind.NODE_LOSS, List.of("at", "kind", "node"));
     takes.put(FaultKind.OPERATOR_RESTART, List.of("at", "kind", "cluster", "restartAfter"));
+    takes.put(FaultKind.ADD_TIMEOUT, List.of("at", "kind", "cluster"));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(takes.get(k), k.takes(), k.label());
     }
@@ -157,6 +164,7 @@ class FaultDefTest {
     expected.put(FaultKind.TC_WRITE, model);
     expected.put(FaultKind.NODE_LOSS, model);
     expected.put(FaultKind.OPERATOR_RESTART, model);
+    expected.put(FaultKind.ADD_TIMEOUT, model);
     for (FaultKind k : FaultKind.values()) {
       assertEquals(expected.get(k), k.backends(), k.label());
       for (Backend b : Backend.values()) {
@@ -200,7 +208,7 @@ class FaultDefTest {
   @Test
   void playingOutCountsTheLastScheduledChange() {
     List<Long> expected = List.of(0L, 20_000_000L, 10_000_000L, 10_000_000L, 0L, 0L, 0L,
-        20_000_000L, 0L, 6_000_000L);
+        20_000_000L, 0L, 6_000_000L, 0L);
     for (int i = 0; i < ONE_OF_EACH.size(); i++) {
       assertEquals(expected.get(i), ONE_OF_EACH.get(i).playsOutAfterUs(),
           ONE_OF_EACH.get(i).toString());

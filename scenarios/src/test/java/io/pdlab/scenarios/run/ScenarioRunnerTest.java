@@ -77,6 +77,35 @@ class ScenarioRunnerTest {
         stuck.failures());
   }
 
+  /**
+   * An add-timeout fault loses the first successful MemberAdd answer: etcd applied the add, the
+   * client (etcd-operator; a joining PD) timed out, and the member it added never starts.
+   */
+  @Test
+  void aLostMemberAddAnswerLeavesAMemberThatNeverStarts() {
+    for (String strategy : List.of("seed-join", "discovery")) {
+      TraceBuffer trace = new TraceBuffer();
+      ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("""
+          name: lost-add
+          seed: 1
+          clusters: [{name: basic, strategy: %s, pd: {replicas: 3}}]
+          faults: [{at: 0s, kind: add-timeout}]
+          duration: 120s
+          """.formatted(strategy), "lost-add.yaml"), null, trace);
+      assertEquals(Outcome.STUCK, r.measures().outcome(), strategy + ": "
+          + r.measures().describe());
+      List<String> notes = trace.records().stream().filter(t -> t.kind() == TraceKind.NOTE
+          && t.detail().startsWith("add-timeout: a MemberAdd answer")).map(t -> t.detail())
+          .toList();
+      assertEquals(1, notes.size(), strategy + ": one answer lost: " + notes);
+      String refusal = strategy.equals("seed-join")
+          ? "re-configuration failed due to not enough started members"
+          : "there is a member that has not joined successfully";
+      assertTrue(trace.records().stream().anyMatch(t -> t.detail().contains(refusal)),
+          strategy + ": later adds are refused with '" + refusal + "'");
+    }
+  }
+
   /** Each expectation holds exactly on its side of its bound, and says what it got. */
   @Test
   void everyExpectationIsCheckedAgainstTheMeasures() {

@@ -318,6 +318,20 @@ class ScenarioParserErrorTest {
             + "unavailableAtLeast)");
   }
 
+  @Test
+  void anAddTimeoutNeedsMembersAddedAtRuntime() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: static, pd: {replicas: 3}}]
+        faults:
+          - {at: 1s, kind: add-timeout, member: 1}
+        """, "s.yaml:4:20: faults[0]: add-timeout needs a cluster whose members are added at "
+            + "runtime (seed-join, seed-join-learner, discovery, v2-static), but cluster 'basic' "
+            + "uses static (its members all start from one list)",
+        "s.yaml:4:33: key 'member' does not apply to kind add-timeout in faults[0] "
+            + "(add-timeout takes: at, kind, cluster)");
+  }
+
   /** A member a set-replicas creates can be faulted from the resize's time on, not before. */
   @Test
   void aMemberIsInRangeFromTheResizeThatCreatesIt() {
@@ -376,7 +390,7 @@ class ScenarioParserErrorTest {
         """,
         "s.yaml:5:20: faults[0].kind must be one of never-start, late-start, crash, pause, "
             + "partition, set-replicas, discovery-restart, tc-write, node-loss, operator-restart, "
-            + "got 'explode'",
+            + "add-timeout, got 'explode'",
         "s.yaml:5:41: unknown key 'power' in faults[0] (known: at, kind, cluster, member, wipe, "
             + "restartAfter, delay, for, groups, replicas, every, node)",
         "s.yaml:6:5: missing required key 'kind' in faults[1]");

@@ -149,6 +149,29 @@ public final class K8sWorld implements PodEnv {
   /** Why a process stopped when its container, run by a real kubelet, ended. */
   public static final String CONTAINER_ENDED = "container ended";
 
+  /** Clusters whose next successful MemberAdd answer is lost ({@link #loseAddAnswer}). */
+  private final TreeSet<String> lostAddAnswers = new TreeSet<>();
+
+  /**
+   * An {@code add-timeout} fault: the next successful MemberAdd answer a client of {@code
+   * cluster} gets (its operator, or a joining PD) is lost; etcd applied the add.
+   */
+  public void loseNextAddAnswer(String cluster) {
+    lostAddAnswers.add(cluster);
+    sim.note(cluster, "add-timeout: the next MemberAdd answer of cluster " + cluster
+        + " will be lost");
+  }
+
+  @Override
+  public boolean loseAddAnswer(String cluster) {
+    if (!lostAddAnswers.remove(cluster)) {
+      return false;
+    }
+    sim.note(cluster, "add-timeout: a MemberAdd answer of cluster " + cluster + " is lost;"
+        + " its client will time out");
+    return true;
+  }
+
   /** Says which nodes real kubelets run (real control plane only). */
   public void runByKubelet(java.util.Collection<String> nodes) {
     if (modelControlPlane) {

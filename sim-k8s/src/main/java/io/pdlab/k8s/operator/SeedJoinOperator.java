@@ -156,6 +156,10 @@ public final class SeedJoinOperator implements Process {
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
     if (message instanceof ClientResponse r) {
+      if (r.ok() && r.value() instanceof AddResult && calls.containsKey(r.requestId())
+          && world.loseAddAnswer(spec.name())) {
+        return; // applied, but the answer is lost: the call times out
+      }
       Consumer<ClientResponse> then = calls.remove(r.requestId());
       if (then != null) {
         then.accept(r);

@@ -360,6 +360,11 @@ public final class PdPod implements Process, EtcdHolder {
         refused(r.requestId());
         return;
       }
+      Call pending = calls.get(r.requestId());
+      if (pending != null && r.ok() && pending.op() instanceof ClientOp.MemberAdd
+          && env.loseAddAnswer(tcName)) {
+        return; // applied, but the answer is lost: the call times out
+      }
       Call call = calls.remove(r.requestId());
       if (call != null) {
         call.then().accept(r);

@@ -18,4 +18,13 @@ public interface PodEnv {
 
   /** PD wrote (or found) a PD cluster ID. */
   void pdClusterId(String pod, long id);
+
+  /**
+   * Whether the successful MemberAdd answer a client of cluster {@code cluster} just got is lost
+   * (an {@code add-timeout} fault): true once per fault, and the client then waits out its
+   * timeout as if the answer never came. Worlds without that fault never lose one.
+   */
+  default boolean loseAddAnswer(String cluster) {
+    return false;
+  }
 }
