@@ -102,6 +102,20 @@ class RealBackendsIT {
   }
 
   /**
+   * A MemberAdd that real etcd applied but whose answer etcd-operator lost (add-timeout): the
+   * member it added never starts, and real etcd refuses every later add for too few started
+   * members, as in the simulator.
+   */
+  @Test
+  void aLostMemberAddAnswerLeavesASeedJoinStuck() {
+    assumeBackend("etcd");
+    ScenarioResult r = ScenarioRunner.run(scenario("etcd", "seed-join", 3,
+        "faults: [{at: 0s, kind: add-timeout}]", "25s", ""), null, null, false);
+    assertEquals("stuck", r.measures().outcome().label(), r.measures().describe() + "\n"
+        + String.join("\n", r.measures().timeline()));
+  }
+
+  /**
    * Two clusters on real etcd are measured each on its own, as in the simulator: two cluster
    * IDs, not a split-brain; a never-started member of one leaves the other ok.
    */
