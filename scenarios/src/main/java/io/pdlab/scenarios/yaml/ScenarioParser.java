@@ -463,29 +463,30 @@ public final class ScenarioParser {
     Node pdIdsNode = m.optional("pdClusterIds");
     Integer pdClusterIds = pdIdsNode == null ? null
         : intInRange(pdIdsNode, "expect.pdClusterIds", 0, Integer.MAX_VALUE);
-    Node withinNode = m.optional("bootstrapWithin");
-    Long within = withinNode == null ? null
-        : durationAtLeast(withinNode, "expect.bootstrapWithin", 1);
-    Node afterNode = m.optional("bootstrapAfter");
-    Long after = afterNode == null ? null
-        : durationAtLeast(afterNode, "expect.bootstrapAfter", 0);
-    if (within != null && after != null && after > within) {
-      problems.at(afterNode, "expect.bootstrapAfter (" + Durations.format(after)
-          + ") is later than expect.bootstrapWithin (" + Durations.format(within)
-          + "): no run can meet both");
-    }
-    Node unavailableNode = m.optional("unavailableAtMost");
-    Long unavailable = unavailableNode == null ? null
-        : durationAtLeast(unavailableNode, "expect.unavailableAtMost", 0);
-    Node atLeastNode = m.optional("unavailableAtLeast");
-    Long atLeast = atLeastNode == null ? null
-        : durationAtLeast(atLeastNode, "expect.unavailableAtLeast", 0);
-    if (unavailable != null && atLeast != null && atLeast > unavailable) {
-      problems.at(atLeastNode, "expect.unavailableAtLeast (" + Durations.format(atLeast)
-          + ") is more than expect.unavailableAtMost (" + Durations.format(unavailable)
-          + "): no run can meet both");
-    }
+    Long within = expectDuration(m, "bootstrapWithin", 1);
+    Long after = expectDuration(m, "bootstrapAfter", 0);
+    bothCanHold(m, "bootstrapAfter", after, "is later than", "bootstrapWithin", within);
+    Long unavailable = expectDuration(m, "unavailableAtMost", 0);
+    Long atLeast = expectDuration(m, "unavailableAtLeast", 0);
+    bothCanHold(m, "unavailableAtLeast", atLeast, "is more than", "unavailableAtMost",
+        unavailable);
     return new Expect(outcomes, clusterIds, pdClusterIds, within, after, unavailable, atLeast);
+  }
+
+  /** {@code expect.<key>}, a duration of at least {@code minUs}; null when absent or invalid. */
+  private Long expectDuration(YamlMap m, String key, long minUs) {
+    Node node = m.optional(key);
+    return node == null ? null : durationAtLeast(node, "expect." + key, minUs);
+  }
+
+  /** Reports a lower bound {@code low} above its upper bound {@code high}: no run meets both. */
+  private void bothCanHold(YamlMap m, String lowKey, Long low, String relation, String highKey,
+      Long high) {
+    if (low != null && high != null && low > high) {
+      problems.at(m.optional(lowKey), "expect." + lowKey + " (" + Durations.format(low) + ") "
+          + relation + " expect." + highKey + " (" + Durations.format(high)
+          + "): no run can meet both");
+    }
   }
 
   /** {@code outcome:} one outcome, or a non-empty list of distinct ones (any of them will do). */
