@@ -185,6 +185,14 @@ public final class ScenarioRunner {
       out.add("infra.provision: the EKS provisioning graph runs on the simulated backend and on"
           + " k8s (its steps after EKS against the real control plane)");
     }
+    if (backend != Backend.SIM) {
+      for (ClusterDef c : s.clusters()) {
+        if ("3.5".equals(c.timing().get("etcdVersion"))) {
+          out.add("clusters '" + c.name() + "': timing.etcdVersion 3.5: the real backends run"
+              + " etcd 3.4.23 (Debian's etcd-server); 3.5's defaults are the simulator's only");
+        }
+      }
+    }
     boolean kubelets = backend == Backend.K8S && !kubeletNodes(s).isEmpty();
     for (FaultDef f : s.faults()) {
       FaultKind.Refusal refusal = f.kind().refusal(backend);

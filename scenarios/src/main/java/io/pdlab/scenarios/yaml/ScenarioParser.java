@@ -69,6 +69,8 @@ public final class ScenarioParser {
   private static final List<String> EXPECT_KEYS =
       List.of("outcome", "clusterIds", "pdClusterIds", "bootstrapWithin", "bootstrapAfter",
           "unavailableAtMost", "unavailableAtLeast");
+  /** The etcd versions whose defaults a cluster's members may take ({@code EtcdTiming}). */
+  private static final List<String> ETCD_VERSIONS = List.of("3.4", "3.5");
   private static final List<String> TAINT_EFFECTS =
       List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
   private static final List<String> PROFILES = List.of("etcd", "pd");
@@ -430,6 +432,7 @@ public final class ScenarioParser {
         }
         case "profile" -> oneOf(v, p, PROFILES);
         case "podManagementPolicy" -> oneOf(v, p, POD_MANAGEMENT_POLICIES);
+        case "etcdVersion" -> oneOf(v, p, ETCD_VERSIONS);
         default -> throw new IllegalStateException("timing key without a check: " + key);
       };
       if (value != null) {

@@ -224,7 +224,7 @@ class ScenarioParserErrorTest {
         "s.yaml:6:67: clusters[0].timing.profile must be one of etcd, pd, got 'raft'",
         "s.yaml:6:73: unknown key 'heartbeatMs' in clusters[0].timing (known: tickMs, "
             + "electionMs, preVote, strictReconfigCheck, profile, containerStartMs, reconcileMs,"
-            + " podManagementPolicy)",
+            + " podManagementPolicy, etcdVersion)",
         "s.yaml:12:19: clusters[1].timing.electionMs 200 must be at least 3 ticks (tickMs 100)",
         "s.yaml:13:25: clusters[1].timing.containerStartMs must be a non-negative integer, got -1",
         "s.yaml:14:28: clusters[1].timing.strictReconfigCheck must be true or false, got a list",
@@ -316,6 +316,15 @@ class ScenarioParserErrorTest {
         "s.yaml:8:3: unknown key 'leaders' in expect (known: outcome, clusterIds, "
             + "pdClusterIds, bootstrapWithin, bootstrapAfter, unavailableAtMost, "
             + "unavailableAtLeast)");
+  }
+
+  @Test
+  void etcdVersionIsOneThatTheModelKnows() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: static, pd: {replicas: 3},
+                    timing: {etcdVersion: 3.6}}]
+        """, "s.yaml:3:35: clusters[0].timing.etcdVersion must be one of 3.4, 3.5, got '3.6'");
   }
 
   @Test

@@ -78,11 +78,14 @@ public final class SimContainerRuntime implements ContainerRuntime {
 
   /**
    * The container's timing profile ({@code --timing=etcd|pd}) with a scenario's overrides of
-   * profile, tickMs, electionMs, preVote and strictReconfigCheck.
+   * profile, etcdVersion (3.4 or 3.5: the etcd profile's defaults), tickMs, electionMs, preVote
+   * and strictReconfigCheck.
    */
   public static EtcdTiming timing(Container c, Map<String, String> overrides) {
     String profile = overrides.getOrDefault("profile", flag(c.args(), "timing", "etcd"));
-    EtcdTiming t = profile.equals("pd") ? EtcdTiming.PD_PROFILE : EtcdTiming.ETCD_DEFAULTS;
+    EtcdTiming t = profile.equals("pd") ? EtcdTiming.PD_PROFILE
+        : "3.5".equals(overrides.get("etcdVersion")) ? EtcdTiming.ETCD_3_5_DEFAULTS
+        : EtcdTiming.ETCD_DEFAULTS;
     if (overrides.containsKey("tickMs") || overrides.containsKey("electionMs")) {
       t = t.withTicks(Long.parseLong(overrides.getOrDefault("tickMs", Long.toString(t.tickMs()))),
           Long.parseLong(overrides.getOrDefault("electionMs", Long.toString(t.electionMs()))));

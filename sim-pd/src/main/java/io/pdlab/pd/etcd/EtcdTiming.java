@@ -18,6 +18,14 @@ public record EtcdTiming(long tickMs, long electionMs, boolean preVote,
   public static final EtcdTiming ETCD_DEFAULTS = new EtcdTiming(100, 1_000, false, true, true);
 
   /**
+   * etcd 3.5 turned pre-vote on by default (v3.5.0 server/embed/config.go NewConfig: {@code
+   * PreVote: true}; v3.4.23 embed/config.go: {@code PreVote: false, // TODO: enable by default in
+   * v3.5}). The other defaults the model uses (ticks, strict reconfig check, tick advance) are
+   * the same in both.
+   */
+  public static final EtcdTiming ETCD_3_5_DEFAULTS = ETCD_DEFAULTS.withPreVote(true);
+
+  /**
    * PD's embedded etcd: 500 ms tick, 3000 ms election, pre-vote on (tikv/pd
    * server/config/config.go defaultTickInterval, defaultElectionInterval; PreVote = true).
    */
