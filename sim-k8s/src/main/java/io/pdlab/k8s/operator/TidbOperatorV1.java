@@ -29,9 +29,10 @@ import java.util.TreeMap;
  * Service, PD's client and headless peer Services, the PD StatefulSet (Parallel) whose pods run
  * the start script against discovery, then TiKV once PD is available (healthy members at least
  * replicas/2+1) and TiDB once a TiKV store is Up. Reconciles every 30 s (informer resync) and on
- * every TidbCluster change. Status.PD.Synced means PD's API answered; the operator writes the
- * status only when it changed, and every write changes the TidbCluster's resourceVersion, which
- * resets discovery's count. Scale-out of PD is gated on Synced.
+ * every TidbCluster change. Status.PD.Synced means PD's health API answered (members and their
+ * health); the operator writes the status only when it changed, and every write changes the
+ * TidbCluster's resourceVersion, which resets discovery's count. Scaling of PD is gated on Synced;
+ * after it, PD failover and recovery follow {@link PdFailover}.
  */
 public final class TidbOperatorV1 implements Process {
   /** tidb-operator controller resync period: 30 s (cmd/controller-manager, informer resync). */
@@ -232,9 +233,10 @@ public final class TidbOperatorV1 implements Process {
       }
     }
     syncPdStatus(tc);
-    // TiKV once PD is available; TiDB once a TiKV store is Up.
-    int healthy = tc.status().pdMembers().size();
-    if (tc.status().pdSynced() && healthy >= pd.replicas() / 2 + 1) {
+    // TiKV once PD is available; TiDB once a TiKV store is Up. (The model counts the members;
+    // upstream's PDIsAvailable counts the healthy ones and the set's ready replicas.)
+    int members = tc.status().pdMembers().size();
+    if (tc.status().pdSynced() && members >= pd.replicas() / 2 + 1) {
       ensureSimpleSet(tc, "tikv", tc.spec().tikv(), "tikv");
     }
     if (tc.status().tikvStoresUp() > 0) {
@@ -287,11 +289,12 @@ public final class TidbOperatorV1 implements Process {
       if (ctx.tracing()) {
         ctx.log("operator: PD failover: mark " + m.failure().podName() + " failed");
       }
-      List<TidbCluster.PdFailureMember> failures = new ArrayList<>(tc.status()
-          .pdFailureMembers());
-      failures.add(m.failure());
-      world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(
-          t.status().withPdFailureMembers(failures)));
+      world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> {
+        List<TidbCluster.PdFailureMember> failures = new ArrayList<>(t.status()
+            .pdFailureMembers());
+        failures.add(m.failure());
+        return t.withStatus(t.status().withPdFailureMembers(failures));
+      });
     } else if (step instanceof PdFailover.Step.Delete d) {
       String ep = world.serviceEndpoint(tc.meta().name() + "-pd");
       if (ep == null) {
