@@ -13,10 +13,9 @@ import org.junit.jupiter.api.Test;
  * Regression: tidb-operator's PD failover deletes and re-creates a PD pod while the kubelet's
  * back-off restart of its old container is pending; that restart used to start the new pod's
  * process with no pod behind it (NullPointerException at 360 s). The run that showed it (7 PDs,
- * seed 58, a PD unready for 5 minutes) no longer fails over since failover follows tidb-operator
- * v1.5.1 (only named, unhealthy PD members); here PD 1 loses its disk at 60 s, exits at every
- * start ("missing data or join a duplicated pd") with a growing back-off, and is failed over at
- * 390 s with its next restart still pending.
+ * seed 58, a PD unready for 5 minutes) no longer fails over after later model fixes; here PD 1
+ * loses its disk at 60 s, exits at every start ("missing data or join a duplicated pd") with a
+ * growing back-off, and is failed over at 390 s with its next restart still pending.
  */
 class FailoverDuringBackOffTest {
   @Test
