@@ -1,5 +1,6 @@
 package io.pdlab.k8s.api;
 
+import io.pdlab.pd.tidb.TidbClusterView;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -37,17 +38,69 @@ public record TidbCluster(ObjectMeta meta, Spec spec, Status status) implements 
   }
 
   /**
-   * TidbClusterStatus as the model uses it: PD synced (health, cluster and leader APIs answered),
-   * its members and leader, failure members, TiKV stores Up, TiDB ready, phases.
+   * One entry of {@code status.pd.members} (tidb-operator v1.5.1 {@code types.go} PDMember): a
+   * named PD member, its member ID, whether PD's health API found it healthy, and when that
+   * health last changed (virtual microseconds; the time it was first listed when it never
+   * changed), as {@code pd_member_manager.go} syncTidbClusterStatus keeps it.
    */
-  public record Status(boolean pdSynced, List<String> pdMembers, String pdLeader,
-      List<String> pdFailureMembers, int tikvStoresUp, int tidbReady, String pdPhase) {
+  public record PdMember(String name, long id, boolean health, long lastTransitionUs) {}
+
+  /**
+   * One entry of {@code status.pd.failureMembers} (tidb-operator v1.5.1 {@code types.go}
+   * PDFailureMember): the failed pod, its PD member ID, whether the member (with its pod and PVC)
+   * has been deleted, and when it was marked (virtual microseconds).
+   */
+  public record PdFailureMember(String podName, long memberId, boolean memberDeleted,
+      long createdAtUs) {
+    public PdFailureMember deleted() {
+      return new PdFailureMember(podName, memberId, true, createdAtUs);
+    }
+  }
+
+  /**
+   * TidbClusterStatus as the model uses it: PD synced (health, cluster and leader APIs answered),
+   * its members with their health and leader, failure members, TiKV stores Up, TiDB ready,
+   * phases. Members and failure members are kept in name order (upstream keeps maps).
+   */
+  public record Status(boolean pdSynced, List<PdMember> pdMembers, String pdLeader,
+      List<PdFailureMember> pdFailureMembers, int tikvStoresUp, int tidbReady, String pdPhase) {
     public static final Status EMPTY = new Status(false, List.of(), "", List.of(), 0, 0, "Normal");
 
     public Status {
-      pdMembers = List.copyOf(pdMembers);
-      pdFailureMembers = List.copyOf(pdFailureMembers);
+      pdMembers = pdMembers.stream().sorted(java.util.Comparator.comparing(PdMember::name))
+          .toList();
+      pdFailureMembers = pdFailureMembers.stream()
+          .sorted(java.util.Comparator.comparing(PdFailureMember::podName)).toList();
     }
+
+    public Status withPdFailureMembers(List<PdFailureMember> f) {
+      return new Status(pdSynced, pdMembers, pdLeader, f, tikvStoresUp, tidbReady, pdPhase);
+    }
+
+    /** The names of the PD members in {@code status.pd.members}. */
+    public List<String> pdMemberNames() {
+      return pdMembers.stream().map(PdMember::name).toList();
+    }
+
+    /** GetPDDeletedFailureReplicas (tidb-operator v1.5.1 {@code tidbcluster.go}). */
+    public int pdDeletedFailureReplicas() {
+      return (int) pdFailureMembers.stream().filter(PdFailureMember::memberDeleted).count();
+    }
+  }
+
+  /** What tidb-operator's discovery reads of this object ({@link TidbClusterView}). */
+  public TidbClusterView discoveryView() {
+    return new TidbClusterView(Long.toString(meta.resourceVersion()), spec.pd().replicas(),
+        status.pdDeletedFailureReplicas(), false);
+  }
+
+  /**
+   * PDStsDesiredReplicas (tidb-operator v1.5.1 {@code tidbcluster.go}), the rule written once in
+   * {@link TidbClusterView#desiredPdReplicas}: the operator sizes the PD StatefulSet by it and
+   * discovery counts registrants against it.
+   */
+  public int pdStsDesiredReplicas() {
+    return discoveryView().desiredPdReplicas();
   }
 
   @Override

@@ -18,7 +18,6 @@ import io.pdlab.pd.run.EtcdWorld;
 import io.pdlab.pd.run.MemberTracker;
 import io.pdlab.sim.World;
 import io.pdlab.pd.tidb.TidbClusterRead;
-import io.pdlab.pd.tidb.TidbClusterView;
 import io.pdlab.sim.Budget;
 import io.pdlab.sim.Simulation;
 import io.pdlab.sim.process.Process;
@@ -540,6 +539,17 @@ public final class K8sWorld implements PodEnv {
   private void attachContainer(Pod pod, String key) {
     String name = pod.meta().name();
     Container c = pod.spec().containers().get(0);
+    // The process's disk is the pod's volume: a pod re-created under the same name with another
+    // volume (tidb-operator's failover deletes the pod and its PVC; the new claim binds a new
+    // PV) starts on an empty disk, not on the data of the volume it no longer has.
+    String volume = volumeOf(pod);
+    String had = volumeOfProcess.get(name);
+    if (sim.hasProcess(name) && volume != null && had != null && !volume.equals(had)) {
+      sim.wipe(name);
+    }
+    if (volume != null) {
+      volumeOfProcess.put(name, volume);
+    }
     if (!sim.hasProcess(name)) {
       sim.addProcess(name, pod.spec().nodeName(), n -> runtime.create(currentPod(name), c));
     }
@@ -547,6 +557,18 @@ public final class K8sWorld implements PodEnv {
     if (c.role().equals("etcd") || c.role().equals("pd")) {
       tracker.expect(name);
     }
+  }
+
+  /** The volume each pod process's disk last was: the PV bound to its pod's first claim. */
+  private final TreeMap<String, String> volumeOfProcess = new TreeMap<>();
+
+  private String volumeOf(Pod pod) {
+    if (pod.spec().claims().isEmpty()) {
+      return null;
+    }
+    io.pdlab.k8s.api.PersistentVolumeClaim pvc = store.get(Kind.PERSISTENT_VOLUME_CLAIM,
+        pod.meta().namespace() + "/" + pod.spec().claims().get(0));
+    return pvc == null ? null : pvc.volume();
   }
 
   private Pod currentPod(String name) {
@@ -671,9 +693,7 @@ public final class K8sWorld implements PodEnv {
     if (tc == null) {
       return new TidbClusterRead.Failed("tidbclusters.pingcap.com \"" + name + "\" not found");
     }
-    return new TidbClusterRead.Found(new TidbClusterView(
-        Long.toString(tc.meta().resourceVersion()), tc.spec().pd().replicas(),
-        tc.status().pdFailureMembers().size(), false));
+    return new TidbClusterRead.Found(tc.discoveryView());
   }
 
   /**

@@ -757,9 +757,16 @@ final class Fabric8Objects {
     return out;
   }
 
+  /** A model time (microseconds) as an RFC 3339 timestamp with microseconds. */
+  static String time(long us) {
+    return java.time.Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L),
+        Math.floorMod(us, 1_000_000L) * 1_000L).toString();
+  }
+
   /**
-   * TidbClusterStatus: pd {synced, phase, members, leader, failureMembers}, tikv {stores}, tidb
-   * {statefulSet.readyReplicas}. A PD member listed as a failure member is reported unhealthy.
+   * TidbClusterStatus: pd {synced, phase, members (name, id, health, lastTransitionTime), leader,
+   * failureMembers (podName, memberID, memberDeleted, createdAt)}, tikv {stores}, tidb
+   * {statefulSet.readyReplicas}. Times are RFC 3339 with microseconds, as metav1.Time parses them.
    */
   static LinkedHashMap<String, Object> tidbStatus(TidbCluster.Status s) {
     LinkedHashMap<String, Object> pd = new LinkedHashMap<>();
@@ -767,11 +774,13 @@ final class Fabric8Objects {
     putIfSet(pd, "phase", s.pdPhase());
     if (!s.pdMembers().isEmpty()) {
       LinkedHashMap<String, Object> members = new LinkedHashMap<>();
-      for (String m : s.pdMembers()) {
+      for (TidbCluster.PdMember m : s.pdMembers()) {
         LinkedHashMap<String, Object> member = new LinkedHashMap<>();
-        member.put("name", m);
-        member.put("health", !s.pdFailureMembers().contains(m));
-        members.put(m, member);
+        member.put("name", m.name());
+        member.put("id", Long.toUnsignedString(m.id()));
+        member.put("health", m.health());
+        member.put("lastTransitionTime", time(m.lastTransitionUs()));
+        members.put(m.name(), member);
       }
       pd.put("members", members);
     }
@@ -783,10 +792,13 @@ final class Fabric8Objects {
     }
     if (!s.pdFailureMembers().isEmpty()) {
       LinkedHashMap<String, Object> failures = new LinkedHashMap<>();
-      for (String m : s.pdFailureMembers()) {
+      for (TidbCluster.PdFailureMember m : s.pdFailureMembers()) {
         LinkedHashMap<String, Object> f = new LinkedHashMap<>();
-        f.put("podName", m);
-        failures.put(m, f);
+        f.put("podName", m.podName());
+        f.put("memberID", Long.toUnsignedString(m.memberId()));
+        f.put("memberDeleted", m.memberDeleted());
+        f.put("createdAt", time(m.createdAtUs()));
+        failures.put(m.podName(), f);
       }
       pd.put("failureMembers", failures);
     }

@@ -619,21 +619,25 @@ public final class ModelObjects {
    */
   static TidbCluster.Status tidbStatus(Map<String, Object> s) {
     Map<String, Object> pd = orEmpty(map(s.get("pd"), "status.pd"));
-    List<String> members = new ArrayList<>();
+    List<TidbCluster.PdMember> members = new ArrayList<>();
     Map<String, Object> ms = map(pd.get("members"), "status.pd.members");
     if (ms != null) {
       for (Map.Entry<String, Object> e : ms.entrySet()) {
         Map<String, Object> m = orEmpty(map(e.getValue(), "status.pd.members." + e.getKey()));
-        members.add(orElse(string(m, "name"), e.getKey()));
+        members.add(new TidbCluster.PdMember(orElse(string(m, "name"), e.getKey()),
+            unsigned(string(m, "id")), Boolean.TRUE.equals(m.get("health")),
+            micros(string(m, "lastTransitionTime"))));
       }
     }
-    List<String> failures = new ArrayList<>();
+    List<TidbCluster.PdFailureMember> failures = new ArrayList<>();
     Map<String, Object> fs = map(pd.get("failureMembers"), "status.pd.failureMembers");
     if (fs != null) {
       for (Map.Entry<String, Object> e : fs.entrySet()) {
         Map<String, Object> f = orEmpty(map(e.getValue(), "status.pd.failureMembers."
             + e.getKey()));
-        failures.add(orElse(string(f, "podName"), e.getKey()));
+        failures.add(new TidbCluster.PdFailureMember(orElse(string(f, "podName"), e.getKey()),
+            unsigned(string(f, "memberID")), Boolean.TRUE.equals(f.get("memberDeleted")),
+            micros(string(f, "createdAt"))));
       }
     }
     String leader = string(orEmpty(map(pd.get("leader"), "status.pd.leader")), "name");
@@ -652,6 +656,20 @@ public final class ModelObjects {
         "readyReplicas");
     return new TidbCluster.Status(Boolean.TRUE.equals(pd.get("synced")), members, leader,
         failures, storesUp, tidbReady, string(pd, "phase"));
+  }
+
+  /** A decimal member ID as tidb-operator writes it (unsigned 64-bit); 0 when absent. */
+  private static long unsigned(String v) {
+    return v == null || v.isEmpty() ? 0 : Long.parseUnsignedLong(v);
+  }
+
+  /** An RFC 3339 timestamp as model microseconds (inverse of Fabric8Objects.time); 0 if absent. */
+  private static long micros(String v) {
+    if (v == null || v.isEmpty()) {
+      return 0;
+    }
+    java.time.Instant t = java.time.Instant.parse(v);
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000L);
   }
 
   @SuppressWarnings("unchecked")

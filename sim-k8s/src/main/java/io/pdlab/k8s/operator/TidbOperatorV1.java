@@ -29,9 +29,10 @@ import java.util.TreeMap;
  * Service, PD's client and headless peer Services, the PD StatefulSet (Parallel) whose pods run
  * the start script against discovery, then TiKV once PD is available (healthy members at least
  * replicas/2+1) and TiDB once a TiKV store is Up. Reconciles every 30 s (informer resync) and on
- * every TidbCluster change. Status.PD.Synced means PD's API answered; the operator writes the
- * status only when it changed, and every write changes the TidbCluster's resourceVersion, which
- * resets discovery's count. Scale-out of PD is gated on Synced.
+ * every TidbCluster change. Status.PD.Synced means PD's health API answered (members and their
+ * health); the operator writes the status only when it changed, and every write changes the
+ * TidbCluster's resourceVersion, which resets discovery's count. Scaling of PD is gated on Synced;
+ * after it, PD failover and recovery follow {@link PdFailover}.
  */
 public final class TidbOperatorV1 implements Process {
   /** tidb-operator controller resync period: 30 s (cmd/controller-manager, informer resync). */
@@ -40,14 +41,19 @@ public final class TidbOperatorV1 implements Process {
   public static final long PD_API_TIMEOUT_MS = 5_000;
   /** The discovery service's port (pkg/discovery/server). */
   public static final int DISCOVERY_PORT = 10261;
-  /** tidb-operator {@code --pd-failover-period} default: 5 min unhealthy before failover. */
-  public static final long PD_FAILOVER_PERIOD_MS = 5 * 60_000;
+  /**
+   * How long PD's health API waits for each member's {@code /pd/api/v1/ping}: tikv/pd v7.1.0
+   * {@code server/cluster/cluster.go} CheckHealth, {@code clientTimeout = 3 * time.Second}.
+   */
+  public static final long PD_PING_TIMEOUT_MS = 3_000;
 
   private record Resync() {}
 
   private record SyncTimeout(long id) {}
 
   private record FailoverTimeout(long id) {}
+
+  private record HealthTimeout(long id) {}
 
   private record ScaleInTimeout(long id) {}
 
@@ -58,9 +64,15 @@ public final class TidbOperatorV1 implements Process {
   private boolean syncInFlight;
   /** PD member IDs by name, from the last members answer. */
   private final TreeMap<String, Long> memberIds = new TreeMap<>();
-  /** When each PD pod was first seen not ready while PD was Synced. */
-  private final TreeMap<String, Long> unhealthySinceUs = new TreeMap<>();
-  private String failingOver;
+  /** The named members of the sync's members answer, while their health is being asked. */
+  private List<Member> listed;
+  /** The health pings in flight: request ID to member name. */
+  private final TreeMap<Long, String> pings = new TreeMap<>();
+  /** Members that answered their ping at this sync. */
+  private final java.util.TreeSet<String> answered = new java.util.TreeSet<>();
+  private long pingCall;
+  /** The failure member being deleted from PD (phase 2), or null. */
+  private TidbCluster.PdFailureMember failingOver;
   /** Request ID of the failover's MemberRemove (negative: never equal to a sync's). */
   private long failoverCall;
   /** The PD member being deleted before the set shrinks, and its call's id. */
@@ -77,6 +89,7 @@ public final class TidbOperatorV1 implements Process {
     this.ctx = ctx;
     // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
     syncCall = (long) ctx.incarnation() << 32;
+    pingCall = syncCall + (1L << 31);
     failoverCall = -((long) ctx.incarnation() << 32);
     scaleInCall = failoverCall - (1L << 31);
     // The store cannot take a watch back: one of a crashed incarnation stays, and ignores
@@ -104,25 +117,42 @@ public final class TidbOperatorV1 implements Process {
       finishFailover(false);
     } else if (tag instanceof ScaleInTimeout t && t.id() == scaleInCall && scalingIn != null) {
       finishScaleIn(false);
+    } else if (tag instanceof HealthTimeout t && t.id() == syncCall && syncInFlight
+        && listed != null) {
+      finishHealth(); // members that did not answer their ping within 3 s are unhealthy
     } else if (tag instanceof SyncTimeout t && t.id() == syncCall && syncInFlight) {
-      syncInFlight = false;
-      writeStatus(false, List.of());
+      // pdapi's 5 s covers the whole health call, the pings included
+      endSync();
+      writeStatus(false, null);
     }
   }
 
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
-    if (message instanceof ClientResponse r && r.requestId() == syncCall && syncInFlight) {
-      syncInFlight = false;
-      List<String> names = new ArrayList<>();
+    if (message instanceof ClientResponse r && r.requestId() == syncCall && syncInFlight
+        && listed == null) {
+      if (!r.ok()) {
+        endSync();
+        writeStatus(false, null);
+        return;
+      }
+      listed = new ArrayList<>();
       for (Member m : PdApi.members(r)) {
-        names.add(m.name());
-        if (!m.name().isEmpty()) {
+        if (!m.name().isEmpty()) { // pd_member_manager.go skips members without a name
           memberIds.put(m.name(), m.id());
+          listed.add(m);
         }
       }
-      writeStatus(r.ok(), names);
+      askHealth();
+    } else if (message instanceof ClientResponse r && pings.containsKey(r.requestId())) {
+      String name = pings.remove(r.requestId());
+      if (r.ok()) {
+        answered.add(name);
+      }
+      if (pings.isEmpty()) {
+        finishHealth();
+      }
     } else if (message instanceof ClientResponse r && failingOver != null
         && r.requestId() == failoverCall) {
       finishFailover(r.ok() || r.error() == io.pdlab.pd.etcd.EtcdError.MEMBER_NOT_FOUND);
@@ -181,21 +211,32 @@ public final class TidbOperatorV1 implements Process {
           new PodTemplate(pl, pdSpec),
           claim(ns, "pd", pd)));
     } else {
-      // PDStsDesiredReplicas: spec replicas plus the failure members already deleted.
-      int desired = pd.replicas() + tc.status().pdFailureMembers().size();
-      // pd_scaler.go: scale out only when Synced; scale in also requires Synced (one at a time)
-      if (pdSet.replicas() < desired && tc.status().pdSynced()) {
-        world.modify(Kind.STATEFUL_SET, pdSet.meta().key(),
-            (StatefulSet s) -> s.withReplicas(s.replicas() + 1));
-      } else if (pdSet.replicas() > desired && tc.status().pdSynced() && scalingIn == null) {
-        scaleIn(tc, name + "-pd-" + (pdSet.replicas() - 1));
+      int desired = tc.pdStsDesiredReplicas();
+      // pd_scaler.go: scale out only when Synced; scale in also requires Synced (one at a time).
+      // An error of Scale ends the sync before failover (pd_member_manager.go), as does a
+      // scale-in whose member deletion is still in flight.
+      boolean scaled = true;
+      if (pdSet.replicas() < desired) {
+        scaled = tc.status().pdSynced();
+        if (scaled) {
+          world.modify(Kind.STATEFUL_SET, pdSet.meta().key(),
+              (StatefulSet s) -> s.withReplicas(s.replicas() + 1));
+        }
+      } else if (pdSet.replicas() > desired) {
+        scaled = false;
+        if (tc.status().pdSynced() && scalingIn == null) {
+          scaleIn(tc, name + "-pd-" + (pdSet.replicas() - 1));
+        }
+      }
+      if (scaled && scalingIn == null) {
+        failover(tc);
       }
     }
     syncPdStatus(tc);
-    failover(tc);
-    // TiKV once PD is available; TiDB once a TiKV store is Up.
-    int healthy = tc.status().pdMembers().size();
-    if (tc.status().pdSynced() && healthy >= pd.replicas() / 2 + 1) {
+    // TiKV once PD is available; TiDB once a TiKV store is Up. (The model counts the members;
+    // upstream's PDIsAvailable counts the healthy ones and the set's ready replicas.)
+    int members = tc.status().pdMembers().size();
+    if (tc.status().pdSynced() && members >= pd.replicas() / 2 + 1) {
       ensureSimpleSet(tc, "tikv", tc.spec().tikv(), "tikv");
     }
     if (tc.status().tikvStoresUp() > 0) {
@@ -233,74 +274,85 @@ public final class TidbOperatorV1 implements Process {
   }
 
   /**
-   * pd_failover.go: a PD pod not ready for {@link #PD_FAILOVER_PERIOD_MS} while PD is Synced (so a
-   * quorum can remove it) is deleted from PD's membership, then its pod and PVC are deleted and it
-   * is recorded as a deleted failure member, which raises the desired replicas by one. One at a
+   * Failover and Recover as tidb-operator v1.5.1 runs them after Scale at every sync
+   * ({@code pd_member_manager.go} 246-253): the step comes from {@link PdFailover#decide}; a
+   * mark or a recovery is a status write, a deletion goes through PD's API first. One step at a
    * time.
    */
   private void failover(TidbCluster tc) {
-    String ns = tc.meta().namespace();
-    long now = ctx.nowUs();
-    List<Pod> pdPods = world.store().listIn(Kind.POD, ns, (Pod p) -> "pd".equals(p.meta()
-        .labels().get("app.kubernetes.io/component")) && tc.meta().name().equals(p.meta()
-        .labels().get("app.kubernetes.io/instance")));
-    TreeMap<String, Long> seen = new TreeMap<>();
-    for (Pod p : pdPods) {
-      String name = p.meta().name();
-      if (!p.status().ready() && tc.status().pdSynced()) {
-        seen.put(name, unhealthySinceUs.getOrDefault(name, now));
-      }
-    }
-    unhealthySinceUs.clear();
-    unhealthySinceUs.putAll(seen);
     if (failingOver != null) {
-      return;
+      return; // the member deletion is in flight
     }
-    for (var e : unhealthySinceUs.entrySet()) {
-      if (now - e.getValue() >= PD_FAILOVER_PERIOD_MS * 1_000
-          && !tc.status().pdFailureMembers().contains(e.getKey())) {
-        String ep = world.serviceEndpoint(tc.meta().name() + "-pd");
-        Long id = memberIds.get(e.getKey());
-        if (ep == null) {
-          return;
-        }
-        failingOver = e.getKey();
-        if (ctx.tracing()) {
-          ctx.log("operator: PD failover of " + failingOver + " after "
-              + (now - e.getValue()) / 1_000_000 + " s unhealthy");
-        }
-        if (id == null) {
-          finishFailover(true); // never joined PD: nothing to remove from its membership
-        } else {
-          failoverCall--;
-          ctx.send(ep, new ClientRequest(failoverCall, new ClientOp.MemberRemove(id)));
-          ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new FailoverTimeout(failoverCall));
-        }
-        return;
+    List<Pod> pdPods = pdPods(tc);
+    PdFailover.Step step = PdFailover.decide(tc, pdPods, ctx.nowUs());
+    if (step instanceof PdFailover.Step.Mark m) {
+      if (ctx.tracing()) {
+        ctx.log("operator: PD failover: mark " + m.failure().podName() + " failed");
       }
+      world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> {
+        List<TidbCluster.PdFailureMember> failures = new ArrayList<>(t.status()
+            .pdFailureMembers());
+        failures.add(m.failure());
+        return t.withStatus(t.status().withPdFailureMembers(failures));
+      });
+    } else if (step instanceof PdFailover.Step.Delete d) {
+      String ep = world.serviceEndpoint(tc.meta().name() + "-pd");
+      if (ep == null) {
+        return; // DeleteMemberByID fails: tried again at the next sync
+      }
+      failingOver = d.failure();
+      if (ctx.tracing()) {
+        ctx.log("operator: PD failover: delete member " + failingOver.podName());
+      }
+      failoverCall--;
+      ctx.send(ep, new ClientRequest(failoverCall,
+          new ClientOp.MemberRemove(failingOver.memberId())));
+      ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new FailoverTimeout(failoverCall));
+    } else if (step instanceof PdFailover.Step.Recover) {
+      if (ctx.tracing()) {
+        ctx.log("operator: PD failover: recover, clear " + tc.status().pdFailureMembers().size()
+            + " failure members");
+      }
+      world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(
+          t.status().withPdFailureMembers(List.of())));
     }
   }
 
+  /** The pods of the PD StatefulSet (their count is the set's {@code status.replicas}). */
+  private List<Pod> pdPods(TidbCluster tc) {
+    return world.store().listIn(Kind.POD, tc.meta().namespace(), (Pod p) -> "pd".equals(p.meta()
+        .labels().get("app.kubernetes.io/component")) && tc.meta().name().equals(p.meta()
+        .labels().get("app.kubernetes.io/instance")));
+  }
+
+  /**
+   * tryToDeleteAFailureMember after DeleteMemberByID answered (a member already gone counts as
+   * deleted, as pdapi's DeleteMemberByID returns nil for an absent ID): delete the failure pod
+   * and its PVC (deletePodAndPvcs; no pod, nothing to delete) and set MemberDeleted.
+   */
   private void finishFailover(boolean removed) {
-    String pod = failingOver;
+    TidbCluster.PdFailureMember f = failingOver;
     failingOver = null;
-    if (!removed) {
-      return; // retried at the next reconcile
-    }
     TidbCluster tc = world.store().get(Kind.TIDB_CLUSTER, key);
-    String ns = tc.meta().namespace();
-    world.deletePod(ns + "/" + pod);
-    if (world.store().get(Kind.PERSISTENT_VOLUME_CLAIM, ns + "/pd-" + pod) != null) {
-      world.store().delete(Kind.PERSISTENT_VOLUME_CLAIM, ns + "/pd-" + pod);
+    if (!removed || tc == null) {
+      return; // retried at the next sync
     }
-    unhealthySinceUs.remove(pod);
+    String ns = tc.meta().namespace();
+    String pod = f.podName();
+    if (world.store().get(Kind.POD, ns + "/" + pod) != null) {
+      world.deletePod(ns + "/" + pod);
+      if (world.store().get(Kind.PERSISTENT_VOLUME_CLAIM, ns + "/pd-" + pod) != null) {
+        world.store().delete(Kind.PERSISTENT_VOLUME_CLAIM, ns + "/pd-" + pod);
+      }
+    }
     memberIds.remove(pod);
-    List<String> failures = new ArrayList<>(tc.status().pdFailureMembers());
-    failures.add(pod);
-    world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(
-        new TidbCluster.Status(t.status().pdSynced(), t.status().pdMembers(),
-            t.status().pdLeader(), failures, t.status().tikvStoresUp(), t.status().tidbReady(),
-            t.status().pdPhase())));
+    world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> {
+      List<TidbCluster.PdFailureMember> failures = new ArrayList<>();
+      for (TidbCluster.PdFailureMember m : t.status().pdFailureMembers()) {
+        failures.add(m.podName().equals(pod) ? m.deleted() : m);
+      }
+      return t.withStatus(t.status().withPdFailureMembers(failures));
+    });
   }
 
   /**
@@ -343,35 +395,82 @@ public final class TidbOperatorV1 implements Process {
         (StatefulSet s) -> s.withReplicas(s.replicas() - 1));
   }
 
-  /** Asks PD's members API through the {@code <tc>-pd} Service; the answer becomes status. */
+  /**
+   * PD's health API (pd_member_manager.go syncTidbClusterStatus calls GetHealth): the members
+   * through the {@code <tc>-pd} Service, then each named member pinged at its own client URL
+   * with PD's 3 s timeout (tikv/pd v7.1.0 {@code server/api/health.go}, CheckHealth); a member
+   * that answers is healthy. The answer becomes status. PD pings the members one after another;
+   * the model asks them together, so several dead members cost 3 s, not 3 s each.
+   */
   private void syncPdStatus(TidbCluster tc) {
     if (syncInFlight) {
       return;
     }
     if (!PdApi.askMembers(ctx, world, tc.meta().name(), syncCall + 1, PD_API_TIMEOUT_MS,
         new SyncTimeout(syncCall + 1))) {
-      writeStatus(false, List.of());
+      writeStatus(false, null);
       return;
     }
     syncCall++;
     syncInFlight = true;
   }
 
-  private void writeStatus(boolean synced, List<String> pdMembers) {
+  private void askHealth() {
+    if (listed.isEmpty()) {
+      finishHealth();
+      return;
+    }
+    for (Member m : listed) {
+      pingCall++;
+      pings.put(pingCall, m.name());
+      ctx.send(m.name(), new ClientRequest(pingCall, new ClientOp.MemberList()));
+    }
+    ctx.setTimer(PD_PING_TIMEOUT_MS * 1_000, new HealthTimeout(syncCall));
+  }
+
+  private void finishHealth() {
+    List<Member> members = listed;
+    TreeMap<String, Boolean> health = new TreeMap<>();
+    for (Member m : members) {
+      health.put(m.name(), answered.contains(m.name()));
+    }
+    endSync();
+    writeStatus(true, health);
+  }
+
+  private void endSync() {
+    syncInFlight = false;
+    listed = null;
+    pings.clear();
+    answered.clear();
+  }
+
+  /**
+   * Writes the status when it changed. {@code health} is null when the health call failed: Synced
+   * turns false and the members stay as they were (syncTidbClusterStatus returns early). A
+   * member's LastTransitionTime is kept while its health stays, and is now otherwise.
+   */
+  private void writeStatus(boolean synced, TreeMap<String, Boolean> health) {
     TidbCluster tc = world.store().get(Kind.TIDB_CLUSTER, key);
     if (tc == null) {
       return;
     }
-    List<String> started = new ArrayList<>();
-    for (String m : pdMembers) {
-      if (!m.isEmpty()) {
-        started.add(m);
+    TidbCluster.Status old = tc.status();
+    List<TidbCluster.PdMember> members = old.pdMembers();
+    if (health != null) {
+      members = new ArrayList<>();
+      for (var e : health.entrySet()) {
+        TidbCluster.PdMember was = old.pdMembers().stream()
+            .filter(m -> m.name().equals(e.getKey())).findFirst().orElse(null);
+        long since = was != null && was.health() == e.getValue() ? was.lastTransitionUs()
+            : ctx.nowUs();
+        members.add(new TidbCluster.PdMember(e.getKey(), memberIds.getOrDefault(e.getKey(), 0L),
+            e.getValue(), since));
       }
     }
     int tikvUp = readyPods(tc, "tikv");
     int tidbReady = readyPods(tc, "tidb");
-    TidbCluster.Status old = tc.status();
-    TidbCluster.Status now = new TidbCluster.Status(synced, started, old.pdLeader(),
+    TidbCluster.Status now = new TidbCluster.Status(synced, members, old.pdLeader(),
         old.pdFailureMembers(), tikvUp, tidbReady, old.pdPhase());
     if (!now.equals(old)) {
       world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(now));

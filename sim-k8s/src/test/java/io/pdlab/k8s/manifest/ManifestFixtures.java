@@ -146,8 +146,12 @@ final class ManifestFixtures {
         component(3, "pingcap/pd:v7.5.0", 10, "pd"),
         component(3, "pingcap/tikv:v7.5.0", 100, "tikv"),
         component(2, "pingcap/tidb:v7.5.0", 0, "tidb"), "Retain", "UTC"),
-        new TidbCluster.Status(true, List.of("basic-pd-0", "basic-pd-1", "basic-pd-2"),
-            "basic-pd-0", List.of("basic-pd-2"), 3, 2, "Normal"));
+        new TidbCluster.Status(true, List.of(
+            new TidbCluster.PdMember("basic-pd-0", 1, true, 0),
+            new TidbCluster.PdMember("basic-pd-1", 2, true, 0),
+            new TidbCluster.PdMember("basic-pd-2", 3, false, 30_000_000)),
+            "basic-pd-0", List.of(new TidbCluster.PdFailureMember("basic-pd-2", 3, true,
+            330_000_000)), 3, 2, "Normal"));
   }
 
   /** One of every kind. */

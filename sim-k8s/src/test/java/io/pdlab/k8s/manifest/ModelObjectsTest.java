@@ -127,10 +127,9 @@ class ModelObjectsTest {
       return o;
     }
     TidbCluster.Status s = tc.status();
-    return tc.withStatus(new TidbCluster.Status(s.pdSynced(),
-        s.pdMembers().stream().sorted().toList(), s.pdLeader(),
-        s.pdFailureMembers().stream().sorted().toList(), s.tikvStoresUp(), s.tidbReady(),
-        s.pdPhase()));
+    // the Status record keeps members and failure members in name order itself
+    return tc.withStatus(new TidbCluster.Status(s.pdSynced(), s.pdMembers(), s.pdLeader(),
+        s.pdFailureMembers(), s.tikvStoresUp(), s.tidbReady(), s.pdPhase()));
   }
 
   // ---------------------------------------------------------------- 1. round trips
@@ -189,8 +188,13 @@ class ModelObjectsTest {
         new TidbCluster.Spec("tidb-scheduler", ManifestFixtures.component(3, "pingcap/pd:v7.5.0",
             10, "pd"), ManifestFixtures.component(3, "pingcap/tikv:v7.5.0", 100, "tikv"), null,
             "Retain", "UTC"),
-        new TidbCluster.Status(true, List.of("basic-pd-0", "basic-pd-1", "basic-pd-2"),
-            "basic-pd-1", List.of("basic-pd-2"), 3, 2, "Scale"));
+        new TidbCluster.Status(true, List.of(
+            new TidbCluster.PdMember("basic-pd-0", 11, true, 5_000_000),
+            new TidbCluster.PdMember("basic-pd-1", 0xfedcba9876543210L, true, 6_000_001),
+            new TidbCluster.PdMember("basic-pd-2", 33, false, 400_123_456)),
+            "basic-pd-1", List.of(
+            new TidbCluster.PdFailureMember("basic-pd-2", 33, false, 700_000_000)), 3, 2,
+            "Scale"));
     assertEquals(tc, ModelObjects.fromFabric8(Kind.TIDB_CLUSTER, served(tc)));
     assertEquals(tc, ModelObjects.fromFabric8(Kind.TIDB_CLUSTER,
         Manifests.fromYaml(Manifests.yamlOf(served(tc))).get(0)));
@@ -914,8 +918,12 @@ class ModelObjectsTest {
         new TidbCluster.ComponentSpec(3, "pingcap/tikv:v7.1.0", Resources.NONE, 100, "",
             new TreeMap<>(), List.of()),
         null, "Retain", "UTC"), tc.spec());
-    assertEquals(new TidbCluster.Status(true, List.of("basic-pd-0", "basic-pd-1"), "basic-pd-0",
-        List.of("basic-pd-2"), 2, 0, "Normal"), tc.status());
+    // members without a lastTransitionTime read as 0 (the model's start of time)
+    assertEquals(new TidbCluster.Status(true, List.of(
+        new TidbCluster.PdMember("basic-pd-0", 1111, true, 0),
+        new TidbCluster.PdMember("basic-pd-1", 2222, true, 0)), "basic-pd-0",
+        List.of(new TidbCluster.PdFailureMember("basic-pd-2", 1234, true,
+            1_614_835_800_000_000L)), 2, 0, "Normal"), tc.status());
 
     // before the operator's first status write: an empty status, not null
     ((GenericKubernetesResource) f).getAdditionalProperties().remove("status");
