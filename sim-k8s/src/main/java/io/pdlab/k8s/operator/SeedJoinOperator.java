@@ -38,10 +38,11 @@ public final class SeedJoinOperator implements Process {
   /** coreos/etcd-operator pkg/cluster/cluster.go: {@code reconcileInterval = 8 * time.Second}. */
   public static final long RECONCILE_INTERVAL_MS = 8_000;
   /**
-   * The learner operator's requeue: an assumption (etcd-io/etcd-operator's interval was not
-   * verified); the same cadence as the voting operator keeps the comparison about the protocol.
+   * The learner operator's requeue: etcd-io/etcd-operator v0.2.0
+   * internal/controller/etcdcluster_controller.go, {@code requeueDuration = 10 * time.Second},
+   * the {@code RequeueAfter} of every pass that changed something or waits for a learner.
    */
-  public static final long LEARNER_RECONCILE_INTERVAL_MS = 8_000;
+  public static final long LEARNER_RECONCILE_INTERVAL_MS = 10_000;
   /** coreos/etcd-operator pkg/util/constants: {@code DefaultRequestTimeout = 5 * time.Second}. */
   public static final long REQUEST_TIMEOUT_MS = 5_000;
 
