@@ -30,9 +30,10 @@ import java.util.function.Consumer;
  * {@code run()}: "On controller restore, we could have members == nil", then
  * {@code updateMembers}, which names members by their peer URLs).
  *
- * <p>Learner joins (S3, etcd-io/etcd-operator) add each member as a learner, create its pod, and
- * promote it (retrying until etcd agrees it has caught up) before the next add; one learner at a
- * time.
+ * <p>Learner joins (S3, etcd-io/etcd-operator v0.2.0 internal/controller) add each member as a
+ * learner, create its pod, and promote it (retrying until etcd agrees it has caught up) before
+ * the next add; one learner at a time. A pass that promotes goes on to add the next learner;
+ * passes are {@link #LEARNER_RECONCILE_INTERVAL_MS} apart.
  */
 public final class SeedJoinOperator implements Process {
   /** coreos/etcd-operator pkg/cluster/cluster.go: {@code reconcileInterval = 8 * time.Second}. */
@@ -347,6 +348,12 @@ public final class SeedJoinOperator implements Process {
       if (r.ok()) {
         promoting = null;
         note("promoted " + name);
+        // etcd-io/etcd-operator v0.2.0 etcdcluster_controller.go reconcileClusterState: a
+        // promotion that succeeds falls through to the scale-out in the same pass ("If there are
+        // no learners left, we can proceed to scale the cluster towards the desired size").
+        if (members.size() < size()) {
+          addOneMember(via);
+        }
       } else {
         note("promote " + name + " failed: " + r.error().message());
       }
