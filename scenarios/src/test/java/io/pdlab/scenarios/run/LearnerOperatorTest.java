@@ -1,7 +1,11 @@
 package io.pdlab.scenarios.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.k8s.operator.SeedJoinOperator;
+import io.pdlab.pd.etcd.EtcdMessages.StatusResult;
 import io.pdlab.pd.run.Outcome;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.yaml.ScenarioParser;
@@ -18,6 +22,15 @@ import org.junit.jupiter.api.Test;
 class LearnerOperatorTest {
   /** The operator's log lines of a healthy 3-member run, each as "{@code <seconds> <line>}". */
   static List<String> operatorLog(String extraYaml) {
+    TraceBuffer trace = new TraceBuffer();
+    run(extraYaml, trace);
+    return trace.records().stream().filter(t -> t.detail().startsWith("operator: "))
+        .map(t -> TraceRecord.formatTime(t.timeUs()) + " "
+            + t.detail().substring("operator: ".length()))
+        .toList();
+  }
+
+  static ScenarioResult run(String extraYaml, TraceBuffer trace) {
     Scenario s = ScenarioParser.parse("""
         name: learner
         seed: 1
@@ -27,13 +40,9 @@ class LearnerOperatorTest {
         duration: 180s
         expect: {outcome: ok, clusterIds: 1}
         """.formatted(extraYaml), "learner.yaml");
-    TraceBuffer trace = new TraceBuffer();
     ScenarioResult r = ScenarioRunner.run(s, null, trace);
     assertEquals(Outcome.OK, r.measures().outcome(), r.measures().describe());
-    return trace.records().stream().filter(t -> t.detail().startsWith("operator: "))
-        .map(t -> TraceRecord.formatTime(t.timeUs()) + " "
-            + t.detail().substring("operator: ".length()))
-        .toList();
+    return r;
   }
 
   /** When the operator first logged a line starting with {@code line}, in seconds. */
@@ -59,5 +68,41 @@ class LearnerOperatorTest {
     List<String> log = operatorLog("");
     double promoted = at(log, "promoted basic-0001");
     assertEquals(promoted, at(log, "added member basic-0002 as learner"), 0.05, log.toString());
+  }
+
+  /**
+   * healthCheck then IsLearnerReady: before each promotion the operator asks every member's
+   * status (the seed and the learner), and promotes only with both answers in hand.
+   */
+  @Test
+  void theOperatorReadsEveryMembersStatusBeforePromoting() {
+    TraceBuffer trace = new TraceBuffer();
+    run("", trace);
+    List<String> requests = trace.records().stream()
+        .filter(t -> t.detail().startsWith("etcd-operator-basic->"))
+        .map(t -> t.node() + " " + t.detail().replaceAll("Req#\\d+", "Req"))
+        .toList();
+    int promote = requests.indexOf("basic-0000 etcd-operator-basic->basic-0000 Req("
+        + "MemberPromote(" + requests.stream().filter(r -> r.contains("MemberPromote"))
+        .findFirst().orElseThrow(() -> new AssertionError(requests.toString()))
+        .replaceAll(".*MemberPromote\\((\\w+)\\).*", "$1") + "))");
+    List<String> before = requests.subList(0, promote);
+    assertTrue(before.contains("basic-0000 etcd-operator-basic->basic-0000 Req(Status())"),
+        requests.toString());
+    assertTrue(before.contains("basic-0001 etcd-operator-basic->basic-0001 Req(Status())"),
+        requests.toString());
+  }
+
+  /** etcdutils.go IsLearnerReady: {@code float64(learnerRev)/float64(leaderRev) >= 0.9}. */
+  @Test
+  void aLearnerIsReadyAtNineTenthsOfTheLeadersRevision() {
+    assertTrue(SeedJoinOperator.isLearnerReady(status(1, false), status(1, true)));
+    assertTrue(SeedJoinOperator.isLearnerReady(status(10, false), status(9, true)));
+    assertFalse(SeedJoinOperator.isLearnerReady(status(100, false), status(89, true)));
+    assertFalse(SeedJoinOperator.isLearnerReady(status(4, false), status(2, true)));
+  }
+
+  private static StatusResult status(long revision, boolean learner) {
+    return new StatusResult(learner ? 2 : 1, 1, revision, learner);
   }
 }

@@ -7,6 +7,7 @@ import io.pdlab.pd.etcd.EtcdMessages.AddResult;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.EtcdMessages.StatusResult;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
 import java.util.ArrayList;
@@ -44,6 +45,13 @@ public final class SeedJoinOperator implements Process {
    * the {@code RequeueAfter} of every pass that changed something or waits for a learner.
    */
   public static final long LEARNER_RECONCILE_INTERVAL_MS = 10_000;
+  /**
+   * The learner operator promotes a learner once its store's revision is this share of the
+   * leader's: etcd-io/etcd-operator v0.2.0 internal/etcdutils/etcdutils.go {@code IsLearnerReady}
+   * ({@code learnerReadyPercent >= 0.9}). etcd's own check at promote (match index against the
+   * leader's, {@code EtcdConstants.LEARNER_READY_PERCENT}) still applies after it.
+   */
+  public static final double LEARNER_READY_REVISION_SHARE = 0.9;
   /** coreos/etcd-operator pkg/util/constants: {@code DefaultRequestTimeout = 5 * time.Second}. */
   public static final long REQUEST_TIMEOUT_MS = 5_000;
 
@@ -283,7 +291,7 @@ public final class SeedJoinOperator implements Process {
     alive.retainAll(members.keySet());
     if (alive.size() == members.size()) {
       if (promoting != null) {
-        promote(alive.get(0));
+        checkLearner(alive);
       } else if (members.size() < size()) {
         addOneMember(alive.get(0));
       }
@@ -340,6 +348,77 @@ public final class SeedJoinOperator implements Process {
           CONNECTION_REFUSED -> false;
       default -> true;
     };
+  }
+
+  /**
+   * etcd-io/etcd-operator v0.2.0 {@code IsLearnerReady}: the learner's revision over the
+   * leader's is at least {@link #LEARNER_READY_REVISION_SHARE}.
+   */
+  public static boolean isLearnerReady(StatusResult leader, StatusResult learner) {
+    return (double) learner.revision() / leader.revision() >= LEARNER_READY_REVISION_SHARE;
+  }
+
+  /**
+   * etcd-io/etcd-operator v0.2.0 {@code healthCheck} (utils.go) and {@code reconcileClusterState}
+   * (etcdcluster_controller.go): ask every member for its status at once; any that does not
+   * answer fails the pass; the leader is the member that names itself leader, the learner the
+   * first that says it is one; promote it when {@link #isLearnerReady}, else wait for the next
+   * pass.
+   */
+  private void checkLearner(List<String> alive) {
+    TreeMap<String, ClientResponse> answers = new TreeMap<>();
+    for (String pod : alive) {
+      call(pod, new ClientOp.Status(), r -> {
+        answers.put(pod, r);
+        if (answers.size() == alive.size()) {
+          judgeLearner(alive.get(0), answers);
+        }
+      });
+    }
+  }
+
+  private void judgeLearner(String via, TreeMap<String, ClientResponse> answers) {
+    List<String> unhealthy = new ArrayList<>();
+    StatusResult leader = null;
+    StatusResult learner = null;
+    for (var e : answers.entrySet()) {
+      ClientResponse r = e.getValue();
+      if (!r.ok()) {
+        unhealthy.add(e.getKey() + ": " + r.error().message());
+        continue;
+      }
+      StatusResult st = (StatusResult) r.value();
+      if (leader == null && st.leader() == st.memberId()) {
+        leader = st;
+      }
+      if (learner == null && st.learner()) {
+        learner = st;
+      }
+    }
+    if (!unhealthy.isEmpty()) {
+      note("health check failed: " + unhealthy);
+      return;
+    }
+    if (leader == null) {
+      note("couldn't find leader, memberCnt: " + members.size());
+      return;
+    }
+    if (learner == null) {
+      // Promoted already (the answer to an earlier promote was lost): no learner left, so the
+      // pass goes on to the scale-out, as upstream's does.
+      note("no learner left: " + promoting + " is a voting member");
+      promoting = null;
+      if (members.size() < size()) {
+        addOneMember(via);
+      }
+      return;
+    }
+    if (!isLearnerReady(leader, learner)) {
+      note("the learner member isn't ready to be promoted yet: " + promoting + " at revision "
+          + learner.revision() + " of the leader's " + leader.revision());
+      return;
+    }
+    promote(via);
   }
 
   private void promote(String via) {
