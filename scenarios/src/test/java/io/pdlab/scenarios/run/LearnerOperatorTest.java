@@ -52,11 +52,55 @@ class LearnerOperatorTest {
         .orElseThrow(() -> new AssertionError("no '" + line + "' in " + log));
   }
 
-  /** {@code requeueDuration = 10 * time.Second}: the first learner is added 10 s after the seed. */
+  /**
+   * {@code requeueDuration = 10 * time.Second}: the pass that created the seed ends when its pod
+   * is Ready; the next, which adds the first learner, comes 10 s later.
+   */
   @Test
   void theOperatorRequeuesEveryTenSeconds() {
     List<String> log = operatorLog("");
-    assertEquals(10.0, at(log, "added member basic-0001 as learner"), 0.05, log.toString());
+    assertEquals(at(log, "pods are ready [basic-0000]") + 10.0,
+        at(log, "added member basic-0001 as learner"), 0.05, log.toString());
+  }
+
+  /**
+   * waitForStatefulSetReady: a look at once, then after 3, 6, 12 and 24 s. A pod is not Ready the
+   * moment it is created, so each wait ends at the 3 s look.
+   */
+  @Test
+  void eachScaleWaitsForThePodsWithBackOff() {
+    List<String> log = operatorLog("");
+    assertEquals(3.0, at(log, "pods are ready [basic-0000]"), 0.001, log.toString());
+    assertEquals(at(log, "added member basic-0001 as learner") + 3.0,
+        at(log, "pods are ready [basic-0000, basic-0001]"), 0.001, log.toString());
+  }
+
+  /**
+   * A learner whose pod never becomes Ready: the wait gives up after its fifth look, 3+6+12+24 =
+   * 45 s after the add, and the pass ends in an error, requeued by the rate limiter 5 ms later.
+   */
+  @Test
+  void aWaitForPodsThatNeverBecomeReadyEndsAfterFortyFiveSeconds() {
+    Scenario s = ScenarioParser.parse("""
+        name: learner-never-ready
+        seed: 1
+        clusters:
+          - {name: basic, strategy: seed-join-learner, pd: {replicas: 3}}
+        faults:
+          - {at: 0s, kind: never-start, member: 1}
+        duration: 120s
+        expect: {outcome: degraded, clusterIds: 1}
+        """, "never.yaml");
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(s, null, trace);
+    assertEquals(Outcome.DEGRADED, r.measures().outcome(), r.measures().describe());
+    List<String> log = trace.records().stream().filter(t -> t.detail().startsWith("operator: "))
+        .map(t -> TraceRecord.formatTime(t.timeUs()) + " "
+            + t.detail().substring("operator: ".length()))
+        .toList();
+    assertEquals(at(log, "added member basic-0001 as learner") + 45.0,
+        at(log, "pods did not become ready [basic-0001]: requeue after 5 ms"), 0.001,
+        log.toString());
   }
 
   /**

@@ -33,8 +33,9 @@ import java.util.function.Consumer;
  *
  * <p>Learner joins (S3, etcd-io/etcd-operator v0.2.0 internal/controller) add each member as a
  * learner, create its pod, and promote it (retrying until etcd agrees it has caught up) before
- * the next add; one learner at a time. A pass that promotes goes on to add the next learner;
- * passes are {@link #LEARNER_RECONCILE_INTERVAL_MS} apart.
+ * the next add; one learner at a time. A pass that promotes goes on to add the next learner; a
+ * pass that created a pod waits for the pods to be Ready ({@link #READY_WAIT_BACKOFF_MS}); the
+ * next pass comes {@link #LEARNER_RECONCILE_INTERVAL_MS} after a pass ends.
  */
 public final class SeedJoinOperator implements Process {
   /** coreos/etcd-operator pkg/cluster/cluster.go: {@code reconcileInterval = 8 * time.Second}. */
@@ -52,10 +53,31 @@ public final class SeedJoinOperator implements Process {
    * leader's, {@code EtcdConstants.LEARNER_READY_PERCENT}) still applies after it.
    */
   public static final double LEARNER_READY_REVISION_SHARE = 0.9;
+  /**
+   * The learner operator's {@code waitForStatefulSetReady} after each scale (etcd-io/etcd-operator
+   * v0.2.0 internal/controller/utils.go: {@code wait.Backoff{Duration: 3 * time.Second, Factor:
+   * 2.0, Steps: 5}} run by apimachinery's {@code ExponentialBackoffWithContext}, which checks at
+   * once and sleeps between checks): the waits before the 2nd to 5th check. The pass holds the
+   * operator's only worker while it waits; after the 5th check fails the pass ends in an error.
+   */
+  static final long[] READY_WAIT_BACKOFF_MS = {3_000, 6_000, 12_000, 24_000};
+  /**
+   * After a pass that ended in an error the controller requeues through its rate limiter,
+   * per item {@code 5 ms * 2^(failures-1)} up to 1000 s, reset by a pass that succeeds
+   * (controller-runtime v0.23.1 with client-go v0.35.2 workqueue
+   * {@code DefaultTypedControllerRateLimiter}: {@code NewTypedItemExponentialFailureRateLimiter(
+   * 5*time.Millisecond, 1000*time.Second)}).
+   */
+  static final long ERROR_REQUEUE_BASE_MS = 5;
+  /** See {@link #ERROR_REQUEUE_BASE_MS}. */
+  static final long ERROR_REQUEUE_MAX_MS = 1_000_000;
   /** coreos/etcd-operator pkg/util/constants: {@code DefaultRequestTimeout = 5 * time.Second}. */
   public static final long REQUEST_TIMEOUT_MS = 5_000;
 
   private record Reconcile() {}
+
+  /** The {@code check}-th (from 0) look at whether every member pod is Ready. */
+  private record ReadyCheck(int check) {}
 
   private record CallTimeout(long id) {}
 
@@ -75,6 +97,12 @@ public final class SeedJoinOperator implements Process {
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
   private ProcessContext ctx;
   private final List<String> log = new ArrayList<>();
+  /** The next pass, while no pass is waiting for pods to be ready. */
+  private io.pdlab.sim.TimerHandle nextPass;
+  /** Whether a pass is in {@code waitForStatefulSetReady}: no other pass runs meanwhile. */
+  private boolean waitingForReady;
+  /** Passes that ended in an error since the last that did not (the rate limiter's count). */
+  private int failures;
 
   public SeedJoinOperator(K8sWorld world, ClusterSpec spec, boolean learners) {
     this.world = world;
@@ -143,16 +171,62 @@ public final class SeedJoinOperator implements Process {
       world.store().create(EtcdPods.pod(spec, seed, EtcdPods.initialCluster(spec, List.of(seed)),
           "new", "Never", new TreeMap<>()));
       note("created seed member " + seed);
+      if (learners) {
+        waitForReady();
+        return;
+      }
     }
-    ctx.setTimer(interval(), new Reconcile());
+    nextPass = ctx.setTimer(interval(), new Reconcile());
+  }
+
+  /**
+   * etcd-io/etcd-operator v0.2.0 {@code waitForStatefulSetReady}: after the operator created a
+   * member's pod it looks at once whether every member pod is Ready, then again after each wait
+   * of {@link #READY_WAIT_BACKOFF_MS}; its next pass comes a requeue after the pods are Ready, or
+   * at the rate limiter's delay after the last look failed.
+   */
+  private void waitForReady() {
+    if (nextPass != null) {
+      nextPass.cancel();
+      nextPass = null;
+    }
+    waitingForReady = true;
+    ctx.setTimer(0, new ReadyCheck(0));
+  }
+
+  private void readyCheck(int check) {
+    List<String> notReady = new ArrayList<>();
+    for (String name : members.keySet()) {
+      Pod p = world.store().get(Kind.POD, spec.namespace() + "/" + name);
+      if (p == null || !p.status().ready()) {
+        notReady.add(name);
+      }
+    }
+    if (notReady.isEmpty()) {
+      waitingForReady = false;
+      note("pods are ready " + members.keySet());
+      failures = 0;
+      nextPass = ctx.setTimer(interval(), new Reconcile());
+    } else if (check < READY_WAIT_BACKOFF_MS.length) {
+      ctx.setTimer(READY_WAIT_BACKOFF_MS[check] * 1_000, new ReadyCheck(check + 1));
+    } else {
+      waitingForReady = false;
+      failures++;
+      long delayMs = Math.min(ERROR_REQUEUE_MAX_MS,
+          ERROR_REQUEUE_BASE_MS << Math.min(failures - 1, 30));
+      note("pods did not become ready " + notReady + ": requeue after " + delayMs + " ms");
+      nextPass = ctx.setTimer(delayMs * 1_000, new Reconcile());
+    }
   }
 
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
     if (tag instanceof Reconcile) {
+      nextPass = ctx.setTimer(interval(), tag);
       reconcile();
-      ctx.setTimer(interval(), tag);
+    } else if (tag instanceof ReadyCheck c) {
+      readyCheck(c.check());
     } else if (tag instanceof CallTimeout t) {
       Consumer<ClientResponse> then = calls.remove(t.id());
       if (then != null) {
@@ -332,6 +406,9 @@ public final class SeedJoinOperator implements Process {
         promoting = name;
       }
       note("added member " + name + (learners ? " as learner" : ""));
+      if (learners) {
+        waitForReady();
+      }
     });
   }
 
