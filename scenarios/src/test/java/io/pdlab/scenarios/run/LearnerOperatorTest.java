@@ -149,4 +149,29 @@ class LearnerOperatorTest {
   private static StatusResult status(long revision, boolean learner) {
     return new StatusResult(learner ? 2 : 1, 1, revision, learner);
   }
+
+  /**
+   * {@code reconcileMs} sets the operator's own timing, the looks at the pods included: at 0 (its
+   * 50 ms floor) a join costs what etcd and the pods cost, not 3 s looks.
+   */
+  @Test
+  void reconcileMsAlsoSetsTheLooksAtThePods() {
+    Scenario s = ScenarioParser.parse("""
+        name: learner-fast
+        seed: 1
+        clusters:
+          - {name: basic, strategy: seed-join-learner, pd: {replicas: 3},
+             timing: {reconcileMs: 0, containerStartMs: 0}}
+        duration: 60s
+        expect: {outcome: ok, clusterIds: 1}
+        """, "fast.yaml");
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(s, null, trace);
+    assertEquals(Outcome.OK, r.measures().outcome(), r.measures().describe());
+    List<String> log = trace.records().stream().filter(t -> t.detail().startsWith("operator: "))
+        .map(t -> TraceRecord.formatTime(t.timeUs()) + " "
+            + t.detail().substring("operator: ".length()))
+        .toList();
+    assertTrue(at(log, "pods are ready [basic-0000]") < 1.0, log.toString());
+  }
 }

@@ -152,6 +152,16 @@ public final class SeedJoinOperator implements Process {
     return (learners ? LEARNER_RECONCILE_INTERVAL_MS : RECONCILE_INTERVAL_MS) * 1_000;
   }
 
+  /**
+   * The wait before look {@code check + 1} at the pods: upstream's back-off, or, when a scenario
+   * sets {@code reconcileMs} (the operator's own timing), that interval, so that
+   * {@code reconcileMs: 0} still leaves no operator cadence on top of etcd's.
+   */
+  private long readyWaitUs(int check) {
+    return world.timingOverrides(spec.namespace()).containsKey("reconcileMs") ? interval()
+        : READY_WAIT_BACKOFF_MS[check] * 1_000;
+  }
+
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
@@ -208,7 +218,7 @@ public final class SeedJoinOperator implements Process {
       failures = 0;
       nextPass = ctx.setTimer(interval(), new Reconcile());
     } else if (check < READY_WAIT_BACKOFF_MS.length) {
-      ctx.setTimer(READY_WAIT_BACKOFF_MS[check] * 1_000, new ReadyCheck(check + 1));
+      ctx.setTimer(readyWaitUs(check), new ReadyCheck(check + 1));
     } else {
       waitingForReady = false;
       failures++;
