@@ -97,10 +97,11 @@ public final class SeedJoinOperator implements Process {
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
   private ProcessContext ctx;
   private final List<String> log = new ArrayList<>();
-  /** The next pass, while no pass is waiting for pods to be ready. */
+  /**
+   * The next pass; none while a pass waits for its pods (upstream's pass holds the controller's
+   * only worker in {@code waitForStatefulSetReady}).
+   */
   private io.pdlab.sim.TimerHandle nextPass;
-  /** Whether a pass is in {@code waitForStatefulSetReady}: no other pass runs meanwhile. */
-  private boolean waitingForReady;
   /** Passes that ended in an error since the last that did not (the rate limiter's count). */
   private int failures;
 
@@ -200,7 +201,6 @@ public final class SeedJoinOperator implements Process {
       nextPass.cancel();
       nextPass = null;
     }
-    waitingForReady = true;
     ctx.setTimer(0, new ReadyCheck(0));
   }
 
@@ -213,14 +213,12 @@ public final class SeedJoinOperator implements Process {
       }
     }
     if (notReady.isEmpty()) {
-      waitingForReady = false;
       note("pods are ready " + members.keySet());
       failures = 0;
       nextPass = ctx.setTimer(interval(), new Reconcile());
     } else if (check < READY_WAIT_BACKOFF_MS.length) {
       ctx.setTimer(readyWaitUs(check), new ReadyCheck(check + 1));
     } else {
-      waitingForReady = false;
       failures++;
       long delayMs = Math.min(ERROR_REQUEUE_MAX_MS,
           ERROR_REQUEUE_BASE_MS << Math.min(failures - 1, 30));
