@@ -231,8 +231,10 @@ public final class SeedJoinOperator implements Process {
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
     if (tag instanceof Reconcile) {
-      nextPass = ctx.setTimer(interval(), tag);
       reconcile();
+      // Armed after the pass's sends, as before, so coreos's seed-join keeps its event order; a
+      // learner pass that creates a pod cancels it later, from the call's answer.
+      nextPass = ctx.setTimer(interval(), tag);
     } else if (tag instanceof ReadyCheck c) {
       readyCheck(c.check());
     } else if (tag instanceof CallTimeout t) {
