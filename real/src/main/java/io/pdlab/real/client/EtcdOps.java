@@ -22,6 +22,7 @@ import io.pdlab.pd.etcd.EtcdError;
 import io.pdlab.pd.etcd.EtcdMessages.AddResult;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.EtcdMessages.StatusResult;
 import io.pdlab.pd.etcd.Member;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code Get}: the value, or null when the key is absent (linearizable);
  *   <li>{@code MemberList}, {@code MemberRemove}, {@code MemberPromote}: the member list
  *       ({@code List<Member>}), for remove and promote the list after the change;
- *   <li>{@code MemberAdd}: an {@link AddResult}, the added member and the list after the add.
+ *   <li>{@code MemberAdd}: an {@link AddResult}, the added member and the list after the add;
+ *   <li>{@code Status}: a {@link StatusResult}, through the HTTP gateway (see {@link #status}).
  * </ul>
  * Members carry model URLs: peer and client URLs pass through the {@link UrlMap} both ways.
  * jetcd 0.8.5 has no member-promote call, so promote goes to etcd's v3 HTTP gateway
@@ -320,6 +322,8 @@ public final class EtcdOps implements AutoCloseable {
           .thenApply(resp -> modelMembers(resp.getMembers()));
     } else if (op instanceof ClientOp.MemberPromote p) {
       return promote(endpoint, p.memberId(), timeoutMs);
+    } else if (op instanceof ClientOp.Status) {
+      return status(endpoint, timeoutMs);
     }
     throw new IllegalArgumentException("unsupported client op " + op);
   }
@@ -370,6 +374,45 @@ public final class EtcdOps implements AutoCloseable {
       }
       return parseMembers(resp.body());
     });
+  }
+
+  /**
+   * Maintenance Status through etcd's v3 HTTP gateway ({@code POST /v3/maintenance/status}):
+   * jetcd 0.8.5's {@code StatusResponse} does not carry {@code isLearner}, which the learner
+   * operator needs.
+   */
+  private CompletableFuture<Object> status(String endpoint, long timeoutMs) {
+    String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v3/maintenance/status"))
+        .timeout(Duration.ofMillis(Math.min(timeoutMs, settings.rpcDeadlineMs())))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+        .build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(resp -> {
+      if (resp.statusCode() != 200) {
+        throw new GatewayException(gatewayError(resp.statusCode(), resp.body()));
+      }
+      return parseStatus(resp.body());
+    });
+  }
+
+  /**
+   * A gateway Status answer (etcd 3.4.23: {"header":{"member_id":"...","revision":"1",...},
+   * "leader":"...","isLearner":true,...}; uint64 fields as strings, false and 0 left out).
+   */
+  static StatusResult parseStatus(String body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new GatewayException("unreadable status answer: " + body);
+    }
+    JsonNode header = root.path("header");
+    return new StatusResult(
+        Long.parseUnsignedLong(header.path("member_id").asText("0")),
+        Long.parseUnsignedLong(root.path("leader").asText("0")),
+        Long.parseUnsignedLong(header.path("revision").asText("0")),
+        root.path("isLearner").asBoolean(false));
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,6 +12,7 @@ import io.etcd.jetcd.api.TxnRequest;
 import io.pdlab.pd.etcd.EtcdError;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.EtcdMessages.StatusResult;
 import io.pdlab.pd.etcd.Member;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -100,6 +101,19 @@ class EtcdOpsTest {
           List.of("http://m-0.ns.svc:2380"), List.of("http://m-0.ns.svc:2379"), false), ms.get(0));
       assertEquals(new Member(5, "", List.of("http://127.0.77.9:1"), List.of(), true), ms.get(1));
     }
+  }
+
+  /** Status answers as etcd 3.4.23's gateway gives them (isLearner left out when false). */
+  @Test
+  void gatewayStatusIsReadWithRevisionLeaderAndLearnerFlag() {
+    assertEquals(new StatusResult(1762795073122030435L, 1762795073122030435L, 2, false),
+        EtcdOps.parseStatus("{\"header\":{\"cluster_id\":\"5815486743122531131\","
+            + "\"member_id\":\"1762795073122030435\",\"revision\":\"2\","
+            + "\"raft_term\":\"2\"},\"version\":\"3.4.23\",\"dbSize\":\"20480\","
+            + "\"leader\":\"1762795073122030435\",\"raftIndex\":\"5\"}"));
+    assertEquals(new StatusResult(Long.parseUnsignedLong("17806958839317969832"), 7, 1, true),
+        EtcdOps.parseStatus("{\"header\":{\"member_id\":\"17806958839317969832\","
+            + "\"revision\":\"1\"},\"leader\":\"7\",\"isLearner\":true}"));
   }
 
   @Test

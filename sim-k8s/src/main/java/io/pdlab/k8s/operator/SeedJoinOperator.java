@@ -7,6 +7,7 @@ import io.pdlab.pd.etcd.EtcdMessages.AddResult;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.EtcdMessages.StatusResult;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
 import java.util.ArrayList;
@@ -30,22 +31,53 @@ import java.util.function.Consumer;
  * {@code run()}: "On controller restore, we could have members == nil", then
  * {@code updateMembers}, which names members by their peer URLs).
  *
- * <p>Learner joins (S3, etcd-io/etcd-operator) add each member as a learner, create its pod, and
- * promote it (retrying until etcd agrees it has caught up) before the next add; one learner at a
- * time.
+ * <p>Learner joins (S3, etcd-io/etcd-operator v0.2.0 internal/controller) add each member as a
+ * learner, create its pod, and promote it (retrying until etcd agrees it has caught up) before
+ * the next add; one learner at a time. A pass that promotes goes on to add the next learner; a
+ * pass that created a pod waits for the pods to be Ready ({@link #READY_WAIT_BACKOFF_MS}); the
+ * next pass comes {@link #LEARNER_RECONCILE_INTERVAL_MS} after a pass ends.
  */
 public final class SeedJoinOperator implements Process {
   /** coreos/etcd-operator pkg/cluster/cluster.go: {@code reconcileInterval = 8 * time.Second}. */
   public static final long RECONCILE_INTERVAL_MS = 8_000;
   /**
-   * The learner operator's requeue: an assumption (etcd-io/etcd-operator's interval was not
-   * verified); the same cadence as the voting operator keeps the comparison about the protocol.
+   * The learner operator's requeue: etcd-io/etcd-operator v0.2.0
+   * internal/controller/etcdcluster_controller.go, {@code requeueDuration = 10 * time.Second},
+   * the {@code RequeueAfter} of every pass that changed something or waits for a learner.
    */
-  public static final long LEARNER_RECONCILE_INTERVAL_MS = 8_000;
+  public static final long LEARNER_RECONCILE_INTERVAL_MS = 10_000;
+  /**
+   * The learner operator promotes a learner once its store's revision is this share of the
+   * leader's: etcd-io/etcd-operator v0.2.0 internal/etcdutils/etcdutils.go {@code IsLearnerReady}
+   * ({@code learnerReadyPercent >= 0.9}). etcd's own check at promote (match index against the
+   * leader's, {@code EtcdConstants.LEARNER_READY_PERCENT}) still applies after it.
+   */
+  public static final double LEARNER_READY_REVISION_SHARE = 0.9;
+  /**
+   * The learner operator's {@code waitForStatefulSetReady} after each scale (etcd-io/etcd-operator
+   * v0.2.0 internal/controller/utils.go: {@code wait.Backoff{Duration: 3 * time.Second, Factor:
+   * 2.0, Steps: 5}} run by apimachinery's {@code ExponentialBackoffWithContext}, which checks at
+   * once and sleeps between checks): the waits before the 2nd to 5th check. The pass holds the
+   * operator's only worker while it waits; after the 5th check fails the pass ends in an error.
+   */
+  static final long[] READY_WAIT_BACKOFF_MS = {3_000, 6_000, 12_000, 24_000};
+  /**
+   * After a pass that ended in an error the controller requeues through its rate limiter,
+   * per item {@code 5 ms * 2^(failures-1)} up to 1000 s, reset by a pass that succeeds
+   * (controller-runtime v0.23.1 with client-go v0.35.2 workqueue
+   * {@code DefaultTypedControllerRateLimiter}: {@code NewTypedItemExponentialFailureRateLimiter(
+   * 5*time.Millisecond, 1000*time.Second)}).
+   */
+  static final long ERROR_REQUEUE_BASE_MS = 5;
+  /** See {@link #ERROR_REQUEUE_BASE_MS}. */
+  static final long ERROR_REQUEUE_MAX_MS = 1_000_000;
   /** coreos/etcd-operator pkg/util/constants: {@code DefaultRequestTimeout = 5 * time.Second}. */
   public static final long REQUEST_TIMEOUT_MS = 5_000;
 
   private record Reconcile() {}
+
+  /** The {@code check}-th (from 0) look at whether every member pod is Ready. */
+  private record ReadyCheck(int check) {}
 
   private record CallTimeout(long id) {}
 
@@ -65,6 +97,13 @@ public final class SeedJoinOperator implements Process {
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
   private ProcessContext ctx;
   private final List<String> log = new ArrayList<>();
+  /**
+   * The next pass; none while a pass waits for its pods (upstream's pass holds the controller's
+   * only worker in {@code waitForStatefulSetReady}).
+   */
+  private io.pdlab.sim.TimerHandle nextPass;
+  /** Passes that ended in an error since the last that did not (the rate limiter's count). */
+  private int failures;
 
   public SeedJoinOperator(K8sWorld world, ClusterSpec spec, boolean learners) {
     this.world = world;
@@ -114,6 +153,16 @@ public final class SeedJoinOperator implements Process {
     return (learners ? LEARNER_RECONCILE_INTERVAL_MS : RECONCILE_INTERVAL_MS) * 1_000;
   }
 
+  /**
+   * The wait before look {@code check + 1} at the pods: upstream's back-off, or, when a scenario
+   * sets {@code reconcileMs} (the operator's own timing), that interval, so that
+   * {@code reconcileMs: 0} still leaves no operator cadence on top of etcd's.
+   */
+  private long readyWaitUs(int check) {
+    return world.timingOverrides(spec.namespace()).containsKey("reconcileMs") ? interval()
+        : READY_WAIT_BACKOFF_MS[check] * 1_000;
+  }
+
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
@@ -133,8 +182,49 @@ public final class SeedJoinOperator implements Process {
       world.store().create(EtcdPods.pod(spec, seed, EtcdPods.initialCluster(spec, List.of(seed)),
           "new", "Never", new TreeMap<>()));
       note("created seed member " + seed);
+      if (learners) {
+        waitForReady();
+        return;
+      }
     }
-    ctx.setTimer(interval(), new Reconcile());
+    nextPass = ctx.setTimer(interval(), new Reconcile());
+  }
+
+  /**
+   * etcd-io/etcd-operator v0.2.0 {@code waitForStatefulSetReady}: after the operator created a
+   * member's pod it looks at once whether every member pod is Ready, then again after each wait
+   * of {@link #READY_WAIT_BACKOFF_MS}; its next pass comes a requeue after the pods are Ready, or
+   * at the rate limiter's delay after the last look failed.
+   */
+  private void waitForReady() {
+    if (nextPass != null) {
+      nextPass.cancel();
+      nextPass = null;
+    }
+    ctx.setTimer(0, new ReadyCheck(0));
+  }
+
+  private void readyCheck(int check) {
+    List<String> notReady = new ArrayList<>();
+    for (String name : members.keySet()) {
+      Pod p = world.store().get(Kind.POD, spec.namespace() + "/" + name);
+      if (p == null || !p.status().ready()) {
+        notReady.add(name);
+      }
+    }
+    if (notReady.isEmpty()) {
+      note("pods are ready " + members.keySet());
+      failures = 0;
+      nextPass = ctx.setTimer(interval(), new Reconcile());
+    } else if (check < READY_WAIT_BACKOFF_MS.length) {
+      ctx.setTimer(readyWaitUs(check), new ReadyCheck(check + 1));
+    } else {
+      failures++;
+      long delayMs = Math.min(ERROR_REQUEUE_MAX_MS,
+          ERROR_REQUEUE_BASE_MS << Math.min(failures - 1, 30));
+      note("pods did not become ready " + notReady + ": requeue after " + delayMs + " ms");
+      nextPass = ctx.setTimer(delayMs * 1_000, new Reconcile());
+    }
   }
 
   @Override
@@ -142,7 +232,11 @@ public final class SeedJoinOperator implements Process {
     this.ctx = ctx;
     if (tag instanceof Reconcile) {
       reconcile();
-      ctx.setTimer(interval(), tag);
+      // Armed after the pass's sends, as before, so coreos's seed-join keeps its event order; a
+      // learner pass that creates a pod cancels it later, from the call's answer.
+      nextPass = ctx.setTimer(interval(), tag);
+    } else if (tag instanceof ReadyCheck c) {
+      readyCheck(c.check());
     } else if (tag instanceof CallTimeout t) {
       Consumer<ClientResponse> then = calls.remove(t.id());
       if (then != null) {
@@ -285,7 +379,7 @@ public final class SeedJoinOperator implements Process {
     alive.retainAll(members.keySet());
     if (alive.size() == members.size()) {
       if (promoting != null) {
-        promote(alive.get(0));
+        checkLearner(alive);
       } else if (members.size() < size()) {
         addOneMember(alive.get(0));
       }
@@ -326,6 +420,9 @@ public final class SeedJoinOperator implements Process {
         promoting = name;
       }
       note("added member " + name + (learners ? " as learner" : ""));
+      if (learners) {
+        waitForReady();
+      }
     });
   }
 
@@ -344,12 +441,89 @@ public final class SeedJoinOperator implements Process {
     };
   }
 
+  /**
+   * etcd-io/etcd-operator v0.2.0 {@code IsLearnerReady}: the learner's revision over the
+   * leader's is at least {@link #LEARNER_READY_REVISION_SHARE}.
+   */
+  public static boolean isLearnerReady(StatusResult leader, StatusResult learner) {
+    return (double) learner.revision() / leader.revision() >= LEARNER_READY_REVISION_SHARE;
+  }
+
+  /**
+   * etcd-io/etcd-operator v0.2.0 {@code healthCheck} (utils.go) and {@code reconcileClusterState}
+   * (etcdcluster_controller.go): ask every member for its status at once; any that does not
+   * answer fails the pass; the leader is the member that names itself leader, the learner the
+   * first that says it is one; promote it when {@link #isLearnerReady}, else wait for the next
+   * pass.
+   */
+  private void checkLearner(List<String> alive) {
+    TreeMap<String, ClientResponse> answers = new TreeMap<>();
+    for (String pod : alive) {
+      call(pod, new ClientOp.Status(), r -> {
+        answers.put(pod, r);
+        if (answers.size() == alive.size()) {
+          judgeLearner(alive.get(0), answers);
+        }
+      });
+    }
+  }
+
+  private void judgeLearner(String via, TreeMap<String, ClientResponse> answers) {
+    List<String> unhealthy = new ArrayList<>();
+    StatusResult leader = null;
+    StatusResult learner = null;
+    for (var e : answers.entrySet()) {
+      ClientResponse r = e.getValue();
+      if (!r.ok()) {
+        unhealthy.add(e.getKey() + ": " + r.error().message());
+        continue;
+      }
+      StatusResult st = (StatusResult) r.value();
+      if (leader == null && st.leader() == st.memberId()) {
+        leader = st;
+      }
+      if (learner == null && st.learner()) {
+        learner = st;
+      }
+    }
+    if (!unhealthy.isEmpty()) {
+      note("health check failed: " + unhealthy);
+      return;
+    }
+    if (leader == null) {
+      note("couldn't find leader, memberCnt: " + members.size());
+      return;
+    }
+    if (learner == null) {
+      // Promoted already (the answer to an earlier promote was lost): no learner left, so the
+      // pass goes on to the scale-out, as upstream's does.
+      note("no learner left: " + promoting + " is a voting member");
+      promoting = null;
+      if (members.size() < size()) {
+        addOneMember(via);
+      }
+      return;
+    }
+    if (!isLearnerReady(leader, learner)) {
+      note("the learner member isn't ready to be promoted yet: " + promoting + " at revision "
+          + learner.revision() + " of the leader's " + leader.revision());
+      return;
+    }
+    promote(via);
+  }
+
   private void promote(String via) {
     String name = promoting;
     call(via, new ClientOp.MemberPromote(members.get(name)), r -> {
       if (r.ok()) {
         promoting = null;
         note("promoted " + name);
+        // etcd-io/etcd-operator v0.2.0 etcdcluster_controller.go reconcileClusterState: a
+        // promotion that succeeds falls through to the scale-out in the same pass ("If there are
+        // no learners left, we can proceed to scale the cluster towards the desired size").
+        if (members.size() < size()) {
+          addOneMember(via);
+        }
       } else {
         note("promote " + name + " failed: " + r.error().message());
       }

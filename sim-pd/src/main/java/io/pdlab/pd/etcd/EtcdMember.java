@@ -132,6 +132,11 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
    */
   private Membership remote = new Membership();
   private final TreeMap<String, String> kv = new TreeMap<>();
+  /**
+   * The key-value store's revision: 1 for an empty store, one more per applied write that
+   * changed it (etcd mvcc; a txn that only reads does not count).
+   */
+  private long revision = 1;
   private boolean ready;
   private boolean publishInFlight;
   private int publishSeq;
@@ -679,6 +684,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       boolean written = !p.ifAbsent() || !kv.containsKey(p.key());
       if (written) {
         kv.put(p.key(), p.value());
+        revision++;
       }
       if (p.origin() == memberId) {
         Pending req = pending.remove(p.requestId());
@@ -967,6 +973,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     if (op instanceof ClientOp.MemberList) {
       ctx.send(client, new ClientResponse(clientRequestId, null,
           List.copyOf(membership.members().values())));
+      return;
+    }
+    if (op instanceof ClientOp.Status) {
+      Member self = membership.get(memberId);
+      ctx.send(client, new ClientResponse(clientRequestId, null, new EtcdMessages.StatusResult(
+          memberId, raft.lead(), revision, self != null && self.learner())));
       return;
     }
     EtcdError err = null;

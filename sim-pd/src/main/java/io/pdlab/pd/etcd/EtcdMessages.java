@@ -127,11 +127,40 @@ public final class EtcdMessages {
       }
     }
 
+    /**
+     * Maintenance Status: the member answers from its own state, learners too (etcd 3.4
+     * {@code maintenanceServer.Status}); what etcd-io/etcd-operator reads to judge a learner.
+     */
+    record Status() implements ClientOp {
+      @Override
+      public String toString() {
+        return "Status()";
+      }
+    }
+
     record MemberPromote(long memberId) implements ClientOp {
       @Override
       public String toString() {
         return "MemberPromote(" + MemberIds.hex(memberId) + ")";
       }
+    }
+  }
+
+  /**
+   * The answer to {@link ClientOp.Status}, the fields of etcd's {@code StatusResponse} a client
+   * judges members by.
+   *
+   * @param memberId {@code header.member_id}: the member that answered
+   * @param leader {@code leader}: the leader it knows, 0 for none
+   * @param revision {@code header.revision}: its key-value store's revision (1 when empty, one
+   *     more per applied write)
+   * @param learner {@code isLearner}
+   */
+  public record StatusResult(long memberId, long leader, long revision, boolean learner) {
+    @Override
+    public String toString() {
+      return "Status(" + MemberIds.hex(memberId) + " leader=" + MemberIds.hex(leader) + " rev="
+          + revision + (learner ? " learner)" : ")");
     }
   }
 

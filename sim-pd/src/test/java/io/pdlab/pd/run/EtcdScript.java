@@ -140,6 +140,9 @@ final class EtcdScript {
       case "members" -> {
         return call(via(o), new ClientOp.MemberList());
       }
+      case "member-status" -> {
+        return call(via(o), new ClientOp.Status());
+      }
       case "crash" -> a.forEach(world.sim()::crash);
       case "restart" -> {
         if (a.contains("wipe")) {
