@@ -107,6 +107,7 @@ public final class ScenarioRunner {
     w.measures().requirePdClusterId(runsPd(s));
     measureClusters(w, s);
     List<Installed> installed = install(w, s, null);
+    startClientWrites(w, s);
     if (stopEarly) {
       long quiet = quietUs(s);
       w.sim().run(() -> {
@@ -121,6 +122,40 @@ public final class ScenarioRunner {
     SortedMap<String, RunMeasures> perCluster = w.measures().clusterMeasures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m, perCluster),
         List.of(), w.nodeKinds(), w.podTimes().lives(), perCluster);
+  }
+
+  /**
+   * {@code timing.clientWritesPerSecond}: a client writes that many distinct keys a second to
+   * the cluster's members in turn (the simulator's; the real backends' measures write their probe
+   * key every 50 ms already). Each acknowledged write is one the run's lost-write check looks
+   * for at the end, so data loss shows for the etcd-only strategies too, not only through PD's
+   * own cluster-ID write.
+   */
+  static void startClientWrites(K8sWorld w, Scenario s) {
+    for (ClusterDef c : s.clusters()) {
+      String rate = c.timing().get("clientWritesPerSecond");
+      if (rate != null) {
+        long everyUs = 1_000_000 / Long.parseLong(rate);
+        w.kernel().schedule(everyUs, () -> clientWrite(w, s, c.name(), everyUs, new long[1]));
+      }
+    }
+  }
+
+  private static void clientWrite(K8sWorld w, Scenario s, String cluster, long everyUs,
+      long[] count) {
+    List<String> members = new ArrayList<>();
+    for (String m : w.measures().expected()) {
+      if (s.clusters().size() < 2 || cluster.equals(clusterOf(s, m))) {
+        members.add(m);
+      }
+    }
+    if (!members.isEmpty()) {
+      long n = count[0]++;
+      w.measures().client().send(members.get((int) (n % members.size())),
+          new io.pdlab.pd.etcd.EtcdMessages.ClientOp.Put("/pdlab/load/" + cluster + "/" + n,
+              Long.toString(n)));
+    }
+    w.kernel().schedule(everyUs, () -> clientWrite(w, s, cluster, everyUs, count));
   }
 
   /**

@@ -69,6 +69,11 @@ public final class ScenarioParser {
   private static final List<String> EXPECT_KEYS =
       List.of("outcome", "clusterIds", "pdClusterIds", "bootstrapWithin", "bootstrapAfter",
           "unavailableAtMost", "unavailableAtLeast");
+  /**
+   * The most client writes a second a scenario may ask for: enough to see every lost write of a
+   * fault, few enough that a 24 h run's acknowledged writes fit in memory.
+   */
+  private static final int MAX_CLIENT_WRITES_PER_SECOND = 100;
   /** The etcd versions whose defaults a cluster's members may take ({@code EtcdTiming}). */
   private static final List<String> ETCD_VERSIONS = List.of("3.4", "3.5");
   private static final List<String> TAINT_EFFECTS =
@@ -433,6 +438,10 @@ public final class ScenarioParser {
         case "profile" -> oneOf(v, p, PROFILES);
         case "podManagementPolicy" -> oneOf(v, p, POD_MANAGEMENT_POLICIES);
         case "etcdVersion" -> oneOf(v, p, ETCD_VERSIONS);
+        case "clientWritesPerSecond" -> {
+          Integer n = intInRange(v, p, 1, MAX_CLIENT_WRITES_PER_SECOND);
+          yield n == null ? null : n.toString();
+        }
         default -> throw new IllegalStateException("timing key without a check: " + key);
       };
       if (value != null) {

@@ -133,6 +133,37 @@ class ScenarioRunnerTest {
     assertEquals(List.of(), ScenarioRunner.unsupported(v34, Backend.ETCD_CONTAINERS));
   }
 
+  /**
+   * A client write load makes lost acknowledged writes visible for an etcd-only strategy: every
+   * member of a static cluster loses its volume and bootstraps the same cluster ID again, empty.
+   * Without writes of its own the run looks ok; with them it is data loss, each write named.
+   */
+  @Test
+  void aClientWriteLoadShowsTheWritesAWipedStaticClusterLost() {
+    String yaml = """
+        name: wiped
+        seed: 1
+        clusters: [{name: basic, strategy: static, pd: {replicas: 3}%s}]
+        faults:
+          - {at: 30s, kind: crash, member: 0, wipe: true, restartAfter: 1s}
+          - {at: 30s, kind: crash, member: 1, wipe: true, restartAfter: 1s}
+          - {at: 30s, kind: crash, member: 2, wipe: true, restartAfter: 1s}
+        duration: 60s
+        """;
+    ScenarioResult quiet = ScenarioRunner.run(ScenarioParser.parse(yaml.formatted(""),
+        "wiped.yaml"), null, null);
+    assertEquals(Outcome.OK, quiet.measures().outcome(), quiet.measures().describe());
+    ScenarioResult loaded = ScenarioRunner.run(ScenarioParser.parse(yaml.formatted(
+        ", timing: {clientWritesPerSecond: 10}"), "wiped.yaml"), null, null);
+    assertEquals(Outcome.DATA_LOSS, loaded.measures().outcome(), loaded.measures().describe());
+    assertEquals(1, loaded.measures().clusterIds().size());
+    // about 10 a second until the wipe at 30 s; writes after the cluster came back survive
+    int lost = loaded.measures().lostWrites().size();
+    assertTrue(lost >= 250 && lost <= 300, lost + " lost: " + loaded.measures().lostWrites());
+    assertTrue(loaded.measures().lostWrites().stream().allMatch(w -> w.startsWith(
+        "/pdlab/load/basic/")), loaded.measures().lostWrites().toString());
+  }
+
   /** Each expectation holds exactly on its side of its bound, and says what it got. */
   @Test
   void everyExpectationIsCheckedAgainstTheMeasures() {

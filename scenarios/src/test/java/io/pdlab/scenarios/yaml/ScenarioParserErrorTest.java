@@ -224,7 +224,7 @@ class ScenarioParserErrorTest {
         "s.yaml:6:67: clusters[0].timing.profile must be one of etcd, pd, got 'raft'",
         "s.yaml:6:73: unknown key 'heartbeatMs' in clusters[0].timing (known: tickMs, "
             + "electionMs, preVote, strictReconfigCheck, profile, containerStartMs, reconcileMs,"
-            + " podManagementPolicy, etcdVersion)",
+            + " podManagementPolicy, etcdVersion, clientWritesPerSecond)",
         "s.yaml:12:19: clusters[1].timing.electionMs 200 must be at least 3 ticks (tickMs 100)",
         "s.yaml:13:25: clusters[1].timing.containerStartMs must be a non-negative integer, got -1",
         "s.yaml:14:28: clusters[1].timing.strictReconfigCheck must be true or false, got a list",
@@ -316,6 +316,16 @@ class ScenarioParserErrorTest {
         "s.yaml:8:3: unknown key 'leaders' in expect (known: outcome, clusterIds, "
             + "pdClusterIds, bootstrapWithin, bootstrapAfter, unavailableAtMost, "
             + "unavailableAtLeast)");
+  }
+
+  @Test
+  void clientWritesPerSecondIsBounded() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: static, pd: {replicas: 3},
+                    timing: {clientWritesPerSecond: 0}}]
+        """, "s.yaml:3:45: clusters[0].timing.clientWritesPerSecond must be between 1 and 100, "
+            + "got 0");
   }
 
   @Test
