@@ -94,7 +94,12 @@ public final class StatefulSetController {
   }
 
   static int ordinalOf(StatefulSet set, String podName) {
-    String prefix = set.meta().name() + "-";
+    return ordinalOf(set.meta().name(), podName);
+  }
+
+  /** The ordinal of pod {@code podName} of StatefulSet {@code setName}, or -1 if not one. */
+  public static int ordinalOf(String setName, String podName) {
+    String prefix = setName + "-";
     if (!podName.startsWith(prefix)) {
       return -1;
     }

@@ -147,16 +147,9 @@ final class PdFailover {
     return st.pdMembers().stream().anyMatch(m -> m.name().equals(name) && m.health());
   }
 
-  /** The StatefulSet ordinal of a PD pod of this cluster, or -1. */
+  /** The StatefulSet ordinal of a PD pod of this cluster ({@code <tc>-pd-<i>}), or -1. */
   private static int ordinal(TidbCluster tc, String podName) {
-    String prefix = tc.meta().name() + "-pd-";
-    if (!podName.startsWith(prefix)) {
-      return -1;
-    }
-    try {
-      return Integer.parseInt(podName.substring(prefix.length()));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return io.pdlab.k8s.controllers.StatefulSetController.ordinalOf(tc.meta().name() + "-pd",
+        podName);
   }
 }
