@@ -42,15 +42,20 @@ public final class EtcdWorld implements MemberTracker {
   private final ClusterRecorder recorder = new ClusterRecorder();
   private final List<String> expected = new ArrayList<>();
   private final EtcdClient client = new EtcdClient(CLIENT_TIMEOUT_US);
-  /** The measures' rules, shared with the real backends; fed views of the model's members. */
-  private final ClusterClassifier classifier = new ClusterClassifier(0, false);
+  /** The name of the one cluster of a run measured as one. */
+  private static final String ONE = "";
   /**
-   * A run of several clusters: each cluster's own classifier, by cluster name (empty: the run is
-   * one cluster, {@link #classifier}). Two clusters are two cluster IDs, not a split-brain.
+   * The measures' rules, shared with the real backends, fed views of the model's members: one
+   * classifier per cluster, by cluster name; a run measured as one has a single one under
+   * {@link #ONE}. Two clusters are two cluster IDs, not a split-brain.
    */
-  private final TreeMap<String, ClusterClassifier> perCluster = new TreeMap<>();
-  /** Which cluster a member belongs to (null: none of them); only with {@link #perCluster}. */
-  private Function<String, String> clusterOf = n -> null;
+  private final TreeMap<String, ClusterClassifier> clusters = new TreeMap<>();
+
+  {
+    clusters.put(ONE, new ClusterClassifier(0, false));
+  }
+  /** Which cluster a member belongs to (null: none of them). */
+  private Function<String, String> clusterOf = n -> ONE;
   private long startUs = -1;
   private boolean sampling;
 
@@ -109,7 +114,7 @@ public final class EtcdWorld implements MemberTracker {
   public void pdClusterId(String pod, long id) {
     recorder.onPdClusterId(id);
     EtcdMember e = etcd(pod);
-    ClusterClassifier c = perCluster.isEmpty() ? classifier : perCluster.get(clusterOf.apply(pod));
+    ClusterClassifier c = clusters.get(clusterOf.apply(pod));
     if (c != null) {
       c.pdClusterId(e == null ? 0 : e.clusterId(), id);
     }
@@ -174,8 +179,18 @@ public final class EtcdWorld implements MemberTracker {
    * start, so without this a member that never starts would not count against bootstrap.
    */
   public void expectSize(int n) {
-    classifier.desiredSize(n);
+    one().desiredSize(n);
     stale = true;
+  }
+
+  /** The classifier of a run measured as one. */
+  private ClusterClassifier one() {
+    ClusterClassifier c = clusters.get(ONE);
+    if (c == null) {
+      throw new IllegalStateException("measured cluster by cluster: each cluster's size and PD"
+          + " requirement come with measureCluster");
+    }
+    return c;
   }
 
   /**
@@ -186,14 +201,15 @@ public final class EtcdWorld implements MemberTracker {
    */
   public void measureCluster(String cluster, int desiredSize, boolean requirePdClusterId,
       Function<String, String> of) {
-    perCluster.put(cluster, new ClusterClassifier(desiredSize, requirePdClusterId));
+    clusters.remove(ONE);
+    clusters.put(cluster, new ClusterClassifier(desiredSize, requirePdClusterId));
     clusterOf = of;
     stale = true;
   }
 
   /** PD runs: bootstrap also needs the PD cluster ID written. */
   public void requirePdClusterId(boolean on) {
-    classifier.requirePdClusterId(on);
+    one().requirePdClusterId(on);
     stale = true;
   }
 
@@ -223,7 +239,7 @@ public final class EtcdWorld implements MemberTracker {
 
   private void sample() {
     observe();
-    for (ClusterClassifier c : perCluster.isEmpty() ? List.of(classifier) : perCluster.values()) {
+    for (ClusterClassifier c : clusters.values()) {
       ClusterClassifier.Health h = c.health();
       c.account(SAMPLE_INTERVAL_US, h.serving(), h.tolerant());
     }
@@ -237,22 +253,23 @@ public final class EtcdWorld implements MemberTracker {
    * several clusters, when the last of them did.
    */
   public long bootstrappedAtUs() {
-    if (!perCluster.isEmpty()) {
+    // Once set, a bootstrap time stays unless an expectation changes (which makes the views
+    // stale); until every cluster has one, observe at each ask.
+    boolean ask = stale;
+    for (ClusterClassifier c : clusters.values()) {
+      ask |= c.bootstrappedAtUs() < 0;
+    }
+    if (ask) {
       observe();
-      long last = 0;
-      for (ClusterClassifier c : perCluster.values()) {
-        if (c.bootstrappedAtUs() < 0) {
-          return -1;
-        }
-        last = Math.max(last, c.bootstrappedAtUs());
+    }
+    long last = 0;
+    for (ClusterClassifier c : clusters.values()) {
+      if (c.bootstrappedAtUs() < 0) {
+        return -1;
       }
-      return last;
+      last = Math.max(last, c.bootstrappedAtUs());
     }
-    // Once set, it stays (ClusterClassifier); until then observe at each ask.
-    if (stale || classifier.bootstrappedAtUs() < 0) {
-      observe();
-    }
-    return classifier.bootstrappedAtUs();
+    return last;
   }
 
   /**
@@ -296,8 +313,7 @@ public final class EtcdWorld implements MemberTracker {
     }
     if (recorder.formedAtUs().size() != formationsFed) {
       for (Map.Entry<Long, Long> f : recorder.formedAtUs().entrySet()) {
-        ClusterClassifier c = perCluster.isEmpty() ? classifier
-            : perCluster.get(clusterOf.apply(recorder.firstLeader(f.getKey())));
+        ClusterClassifier c = clusters.get(clusterOf.apply(recorder.firstLeader(f.getKey())));
         if (c != null) {
           c.formed(f.getKey(), Math.max(0, f.getValue() - startUs));
         }
@@ -308,12 +324,8 @@ public final class EtcdWorld implements MemberTracker {
     for (String name : expected) {
       views.put(name, view(name));
     }
-    if (perCluster.isEmpty()) {
-      classifier.observe(sim.nowUs() - startUs, expected, views);
-    } else {
-      for (Map.Entry<String, ClusterClassifier> c : perCluster.entrySet()) {
-        c.getValue().observe(sim.nowUs() - startUs, expectedIn(c.getKey()), views);
-      }
+    for (Map.Entry<String, ClusterClassifier> c : clusters.entrySet()) {
+      c.getValue().observe(sim.nowUs() - startUs, expectedIn(c.getKey()), views);
     }
     observedRecorderChanges = recorder.changes();
     observedWorldChanges = sim.changes();
@@ -406,6 +418,9 @@ public final class EtcdWorld implements MemberTracker {
 
   /** The expected members of {@code cluster}, in the order they were added. */
   private List<String> expectedIn(String cluster) {
+    if (cluster.equals(ONE)) {
+      return expected; // a run measured as one: every member (no copy on the observation path)
+    }
     List<String> out = new ArrayList<>();
     for (String name : expected) {
       if (cluster.equals(clusterOf.apply(name))) {
@@ -421,16 +436,13 @@ public final class EtcdWorld implements MemberTracker {
    */
   public ClusterClassifier.Health health() {
     observe();
-    return (perCluster.isEmpty() ? classifier : perCluster.firstEntry().getValue()).health();
+    return clusters.firstEntry().getValue().health();
   }
 
   /** Whether the expected members (of every cluster) are bootstrapped now. */
   public boolean bootstrapped() {
     observe();
-    if (perCluster.isEmpty()) {
-      return classifier.bootstrappedNow();
-    }
-    return perCluster.values().stream().allMatch(ClusterClassifier::bootstrappedNow);
+    return clusters.values().stream().allMatch(ClusterClassifier::bootstrappedNow);
   }
 
   /**
@@ -440,29 +452,25 @@ public final class EtcdWorld implements MemberTracker {
    */
   public List<String> lostWrites() {
     observe();
-    if (perCluster.isEmpty()) {
-      return lostWrites(classifier.health(), expected, a -> true);
-    }
     List<String> lost = new ArrayList<>();
-    for (Map.Entry<String, ClusterClassifier> c : perCluster.entrySet()) {
-      lost.addAll(lostWrites(c.getValue().health(), expectedIn(c.getKey()),
-          a -> c.getKey().equals(clusterOf.apply(a.member()))));
+    for (String cluster : clusters.keySet()) {
+      lost.addAll(lostWrites(cluster));
     }
     return lost;
   }
 
-  /** The writes acknowledged by members {@code ofCluster} accepts that are gone. */
-  private List<String> lostWrites(ClusterClassifier.Health h, List<String> members,
-      java.util.function.Predicate<ClusterRecorder.Ack> ofCluster) {
+  /** The writes acknowledged by members of {@code cluster} that are gone. */
+  private List<String> lostWrites(String cluster) {
+    ClusterClassifier.Health h = clusters.get(cluster).health();
     List<String> lost = new ArrayList<>();
     List<String> holders = new ArrayList<>();
     if (h.serving()) {
       holders.add(h.leaderName());
     } else {
-      holders.addAll(members);
+      holders.addAll(expectedIn(cluster));
     }
     for (ClusterRecorder.Ack a : recorder.acks()) {
-      if (!ofCluster.test(a)) {
+      if (!cluster.equals(clusterOf.apply(a.member()))) {
         continue;
       }
       Entry want = a.entry();
@@ -486,8 +494,8 @@ public final class EtcdWorld implements MemberTracker {
   /** The measures and outcome of the run so far. */
   public RunMeasures measures() {
     observe();
-    if (perCluster.isEmpty()) {
-      return classifier.measures(lostWrites(), recorder.timeline(), recorder.joins());
+    if (clusters.containsKey(ONE)) {
+      return one().measures(lostWrites(ONE), recorder.timeline(), recorder.joins());
     }
     return RunMeasures.ofClusters(clusterMeasures(), recorder.timeline(), recorder.joins());
   }
@@ -499,10 +507,12 @@ public final class EtcdWorld implements MemberTracker {
   public SortedMap<String, RunMeasures> clusterMeasures() {
     observe();
     TreeMap<String, RunMeasures> out = new TreeMap<>();
-    for (Map.Entry<String, ClusterClassifier> c : perCluster.entrySet()) {
-      List<String> lost = lostWrites(c.getValue().health(), expectedIn(c.getKey()),
-          a -> c.getKey().equals(clusterOf.apply(a.member())));
-      out.put(c.getKey(), c.getValue().measures(lost, recorder.timeline(), recorder.joins()));
+    if (clusters.containsKey(ONE)) {
+      return out;
+    }
+    for (Map.Entry<String, ClusterClassifier> c : clusters.entrySet()) {
+      out.put(c.getKey(), c.getValue().measures(lostWrites(c.getKey()), recorder.timeline(),
+          recorder.joins()));
     }
     return out;
   }
