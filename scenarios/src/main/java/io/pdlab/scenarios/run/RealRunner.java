@@ -50,7 +50,6 @@ public final class RealRunner {
     // Judged before anything starts: a scenario it refuses must not leave a control plane.
     ScenarioRunner.Provisioning provisioning = s.infra().provision()
         ? ScenarioRunner.provisioning(s) : null;
-    boolean pd = ScenarioRunner.runsPd(s);
     KubeCluster kube = null;
     List<String> kubelets = s.backend() == Backend.K8S ? ScenarioRunner.kubeletNodes(s)
         : List.of();
@@ -72,18 +71,9 @@ public final class RealRunner {
       case SIM, K3S -> throw new IllegalArgumentException(s.source() + ": backend '"
           + s.backend() + "' is not a real backend (etcd, etcd-containers, k8s)");
     };
-    java.util.TreeMap<String, RealWorld.Goal> goals = new java.util.TreeMap<>();
-    if (s.clusters().size() < 2) {
-      goals.put("", new RealWorld.Goal(ScenarioRunner.desiredSize(s), pd));
-    } else {
-      // Measured cluster by cluster, as the simulator does (ScenarioRunner.measureClusters).
-      for (ClusterDef c : s.clusters()) {
-        goals.put(c.name(), new RealWorld.Goal(c.pdReplicas(), ScenarioRunner.runsPd(c)));
-      }
-    }
-    try (RealWorld real = new RealWorld(seed, backend, goals,
-        member -> s.clusters().size() < 2 ? "" : ScenarioRunner.clusterOf(s, member), trace,
-        kube)) {
+    // Measured as the simulator measures it (ScenarioRunner.measuredClusters).
+    try (RealWorld real = new RealWorld(seed, backend, ScenarioRunner.measuredClusters(s),
+        member -> ScenarioRunner.measuredClusterOf(s, member), trace, kube)) {
       checkPartitions(s, real);
       real.run(w -> {
         w.kernel().note("-", "scenario " + s.name() + " seed=" + seed + " backend="

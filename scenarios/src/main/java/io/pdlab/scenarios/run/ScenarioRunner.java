@@ -103,9 +103,7 @@ public final class ScenarioRunner {
     w.sim().note("-", "scenario " + s.name() + " seed=" + seed);
     buildInfra(w, s);
     w.measures().startMeasuring();
-    w.measures().expectSize(desiredSize(s));
-    w.measures().requirePdClusterId(runsPd(s));
-    measureClusters(w, s);
+    measure(w.measures(), s);
     List<Installed> installed = install(w, s, null);
     startClientWrites(w, s);
     if (stopEarly) {
@@ -159,18 +157,39 @@ public final class ScenarioRunner {
   }
 
   /**
-   * A run of several clusters is measured cluster by cluster (two clusters are two cluster IDs,
-   * not a split-brain): each meant to reach its own PD replicas, with a PD cluster ID if its
-   * strategy runs PD.
+   * How the run's measures are split, on every backend: a run of one cluster is measured as one
+   * (under ""), meant to reach its members, with a PD cluster ID if it runs PD; a run of several
+   * is measured cluster by cluster (two clusters are two cluster IDs, not a split-brain), each
+   * meant to reach its own PD replicas.
    */
-  static void measureClusters(K8sWorld w, Scenario s) {
+  static SortedMap<String, RealWorld.Goal> measuredClusters(Scenario s) {
+    TreeMap<String, RealWorld.Goal> goals = new TreeMap<>();
     if (s.clusters().size() < 2) {
+      goals.put("", new RealWorld.Goal(desiredSize(s), runsPd(s)));
+    } else {
+      for (ClusterDef c : s.clusters()) {
+        goals.put(c.name(), new RealWorld.Goal(c.pdReplicas(), runsPd(c)));
+      }
+    }
+    return goals;
+  }
+
+  /** The key of {@link #measuredClusters} that member {@code member}'s measures go under. */
+  static String measuredClusterOf(Scenario s, String member) {
+    return s.clusters().size() < 2 ? "" : clusterOf(s, member);
+  }
+
+  /** The simulator's measures split as {@link #measuredClusters} says. */
+  static void measure(io.pdlab.pd.run.EtcdWorld m, Scenario s) {
+    SortedMap<String, RealWorld.Goal> goals = measuredClusters(s);
+    RealWorld.Goal one = goals.get("");
+    if (one != null) {
+      m.expectSize(one.desiredSize());
+      m.requirePdClusterId(one.requirePdClusterId());
       return;
     }
-    for (ClusterDef c : s.clusters()) {
-      w.measures().measureCluster(c.name(), c.pdReplicas(), runsPd(c),
-          member -> clusterOf(s, member));
-    }
+    goals.forEach((name, g) -> m.measureCluster(name, g.desiredSize(), g.requirePdClusterId(),
+        member -> measuredClusterOf(s, member)));
   }
 
   /**
@@ -439,9 +458,7 @@ public final class ScenarioRunner {
     io.pdlab.k8s.eks.EksWorld e = new io.pdlab.k8s.eks.EksWorld(seed,
         Budget.of(MAX_EVENTS, s.durationUs() + 1), trace != null, p.params(), p.shape(), trace);
     K8sWorld w = e.world();
-    w.measures().expectSize(desiredSize(s));
-    w.measures().requirePdClusterId(true); // provisioning installs PD clusters (discovery)
-    measureClusters(w, s);
+    measure(w.measures(), s); // provisioning installs PD clusters (discovery)
     prepareProvisioned(w, s, p, null);
     e.start();
     w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
@@ -677,21 +694,19 @@ public final class ScenarioRunner {
 
   private static void setReplicas(K8sWorld w, Installed t, int n) {
     String key = t.spec.namespace() + "/" + t.spec.name();
+    if (t.strategy.name().equals("v2-static")) {
+      // The API server validates the PD group's replicas against its bootstrapped flag.
+      TidbCluster tc = w.store().get(Kind.TIDB_CLUSTER, key);
+      String refusal = tc == null ? null : TidbOperatorV2.refusesReplicasChange(tc, n);
+      if (refusal != null) {
+        w.kernel().note(Strategies.operatorProcess(t.strategy, t.spec),
+            "set-replicas " + n + " refused by the API server: " + refusal);
+        return;
+      }
+    }
     switch (t.strategy.name()) {
       case "static" -> w.modify(Kind.STATEFUL_SET, key, (StatefulSet s) -> s.withReplicas(n));
       case "seed-join", "seed-join-learner" -> SeedJoinOperator.setSize(w, t.spec, n);
-      case "v2-static" -> {
-        // The API server validates the PD group's replicas against its bootstrapped flag.
-        TidbCluster tc = w.store().get(Kind.TIDB_CLUSTER, key);
-        String refusal = tc == null ? null : TidbOperatorV2.refusesReplicasChange(tc, n);
-        if (refusal != null) {
-          w.kernel().note(Strategies.operatorProcess(t.strategy, t.spec),
-              "set-replicas " + n + " refused by the API server: " + refusal);
-        } else {
-          w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster c) -> c.withSpec(
-              c.spec().withPd(c.spec().pd().withReplicas(n))));
-        }
-      }
       default -> w.modify(Kind.TIDB_CLUSTER, key, (TidbCluster tc) -> tc.withSpec(
           tc.spec().withPd(tc.spec().pd().withReplicas(n))));
     }
