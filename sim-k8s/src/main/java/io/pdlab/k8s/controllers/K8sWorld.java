@@ -162,8 +162,10 @@ public final class K8sWorld implements PodEnv {
   }
 
   @Override
-  public boolean loseAddAnswer(String cluster) {
-    if (!lostAddAnswers.remove(cluster)) {
+  public boolean loseAddAnswer(String cluster,
+      io.pdlab.pd.etcd.EtcdMessages.ClientResponse answer) {
+    if (!answer.ok() || !(answer.value() instanceof io.pdlab.pd.etcd.EtcdMessages.AddResult)
+        || !lostAddAnswers.remove(cluster)) {
       return false;
     }
     sim.note(cluster, "add-timeout: a MemberAdd answer of cluster " + cluster + " is lost;"

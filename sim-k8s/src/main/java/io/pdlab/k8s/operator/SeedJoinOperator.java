@@ -250,8 +250,7 @@ public final class SeedJoinOperator implements Process {
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
     if (message instanceof ClientResponse r) {
-      if (r.ok() && r.value() instanceof AddResult && calls.containsKey(r.requestId())
-          && world.loseAddAnswer(spec.name())) {
+      if (calls.containsKey(r.requestId()) && world.loseAddAnswer(spec.name(), r)) {
         return; // applied, but the answer is lost: the call times out
       }
       Consumer<ClientResponse> then = calls.remove(r.requestId());
@@ -498,10 +497,7 @@ public final class SeedJoinOperator implements Process {
       // Promoted already (the answer to an earlier promote was lost): no learner left, so the
       // pass goes on to the scale-out, as upstream's does.
       note("no learner left: " + promoting + " is a voting member");
-      promoting = null;
-      if (members.size() < size()) {
-        addOneMember(via);
-      }
+      promoted(via);
       return;
     }
     if (!isLearnerReady(leader, learner)) {
@@ -512,18 +508,24 @@ public final class SeedJoinOperator implements Process {
     promote(via);
   }
 
+  /**
+   * No learner is left: etcd-io/etcd-operator v0.2.0 etcdcluster_controller.go
+   * reconcileClusterState falls through to the scale-out in the same pass ("If there are no
+   * learners left, we can proceed to scale the cluster towards the desired size").
+   */
+  private void promoted(String via) {
+    promoting = null;
+    if (members.size() < size()) {
+      addOneMember(via);
+    }
+  }
+
   private void promote(String via) {
     String name = promoting;
     call(via, new ClientOp.MemberPromote(members.get(name)), r -> {
       if (r.ok()) {
-        promoting = null;
         note("promoted " + name);
-        // etcd-io/etcd-operator v0.2.0 etcdcluster_controller.go reconcileClusterState: a
-        // promotion that succeeds falls through to the scale-out in the same pass ("If there are
-        // no learners left, we can proceed to scale the cluster towards the desired size").
-        if (members.size() < size()) {
-          addOneMember(via);
-        }
+        promoted(via);
       } else {
         note("promote " + name + " failed: " + r.error().message());
       }

@@ -360,9 +360,7 @@ public final class PdPod implements Process, EtcdHolder {
         refused(r.requestId());
         return;
       }
-      Call pending = calls.get(r.requestId());
-      if (pending != null && r.ok() && pending.op() instanceof ClientOp.MemberAdd
-          && env.loseAddAnswer(tcName)) {
+      if (calls.containsKey(r.requestId()) && env.loseAddAnswer(tcName, r)) {
         return; // applied, but the answer is lost: the call times out
       }
       Call call = calls.remove(r.requestId());

@@ -20,11 +20,12 @@ public interface PodEnv {
   void pdClusterId(String pod, long id);
 
   /**
-   * Whether the successful MemberAdd answer a client of cluster {@code cluster} just got is lost
-   * (an {@code add-timeout} fault): true once per fault, and the client then waits out its
-   * timeout as if the answer never came. Worlds without that fault never lose one.
+   * Whether {@code answer}, which a client of cluster {@code cluster} just got, is lost: the
+   * first successful MemberAdd answer after an {@code add-timeout} fault is; the client then
+   * waits out its timeout as if it never came. Worlds without that fault never lose one.
    */
-  default boolean loseAddAnswer(String cluster) {
+  default boolean loseAddAnswer(String cluster,
+      io.pdlab.pd.etcd.EtcdMessages.ClientResponse answer) {
     return false;
   }
 }
