@@ -9,6 +9,10 @@ import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.FaultKind;
 import io.pdlab.scenarios.model.Infra;
+import io.pdlab.scenarios.engine.Engine;
+import io.pdlab.scenarios.engine.Engines;
+import io.pdlab.scenarios.engine.SerialFunction;
+import io.pdlab.scenarios.engine.ThreadEngine;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.run.ScenarioRunner;
 import io.pdlab.scenarios.yaml.ScenarioParser;
@@ -20,10 +24,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -81,6 +81,16 @@ final class CompareCommand implements Callable<Integer> {
       description = "worker threads (default: one per core)")
   int threads;
 
+  @Option(names = "--engine", defaultValue = "threads",
+      description = "where simulated runs execute: threads (default: this JVM's threads) or"
+          + " spark (Apache Spark; ./pdlab adds Spark to the class path, see --master)")
+  String engine;
+
+  @Option(names = "--master", description = "with --engine spark: the Spark master (default"
+      + " local[*], or what spark-submit configured), e.g. local-cluster[2,1,1024] or"
+      + " spark://host:7077")
+  String master;
+
   @Option(names = "--out", defaultValue = "reports/out", description = "output directory")
   Path out;
 
@@ -107,7 +117,7 @@ final class CompareCommand implements Callable<Integer> {
       throw new BadInputException("--duration: must be positive, got " + duration);
     }
     Backend on = Backend.of(backend).orElseThrow();
-    List<Callable<RunRecord>> work = new ArrayList<>();
+    List<CompareRun> work = new ArrayList<>();
     for (String strategy : strategies) {
       for (int n : members) {
         for (String fault : faults) {
@@ -115,10 +125,7 @@ final class CompareCommand implements Callable<Integer> {
             continue; // a one-member cluster has no other member to lose or cut off
           }
           for (int i = 0; i < runs; i++) {
-            long s = seed + i;
-            Scenario sc = scenario(on, strategy, n, fault, s, durationUs, Map.of());
-            work.add(() -> Records.of(ScenarioRunner.run(sc, null, null, true), strategy, n,
-                fault));
+            work.add(new CompareRun(on, strategy, n, fault, seed + i, durationUs));
           }
         }
       }
@@ -127,8 +134,16 @@ final class CompareCommand implements Callable<Integer> {
       warmUp(on, durationUs, Map.of(), System.err);
     }
     List<String> failed = new ArrayList<>();
-    List<RunRecord> records = real() ? executeReal(work, System.err, failed)
-        : execute(work, System.err, threads);
+    List<RunRecord> records;
+    if (real()) {
+      List<Callable<RunRecord>> calls = new ArrayList<>();
+      work.forEach(w -> calls.add(w::run));
+      records = executeReal(calls, System.err, failed);
+    } else {
+      try (Engine e = Engines.open(engine, master, threads, "pdlab compare")) {
+        records = execute(e, work, CompareRun::run, System.err);
+      }
+    }
     Results results = Results.of("pdlab compare", records);
     Report.write(out, results);
     printSummary(results, System.out);
@@ -173,6 +188,29 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     Checks.runs(runs);
+    if (!Engines.NAMES.contains(engine)) {
+      throw new BadInputException("--engine: unknown engine '" + engine + "' (known: "
+          + String.join(", ", Engines.NAMES) + ")");
+    }
+    if (real() && !engine.equals("threads")) {
+      throw new BadInputException("--engine " + engine + ": real backends run on this machine,"
+          + " one run at a time; --engine spark is for --backend sim");
+    }
+    if (master != null && engine.equals("threads")) {
+      throw new BadInputException("--master " + master + " needs --engine spark");
+    }
+  }
+
+  /**
+   * One simulated or real run of a compare: what it is, and {@link #run} to do it. Serializable,
+   * so that a cluster engine can run it in another JVM.
+   */
+  record CompareRun(Backend backend, String strategy, int members, String fault, long seed,
+      long durationUs) implements java.io.Serializable {
+    RunRecord run() {
+      Scenario sc = scenario(backend, strategy, members, fault, seed, durationUs, Map.of());
+      return Records.of(ScenarioRunner.run(sc, null, null, true), strategy, members, fault);
+    }
   }
 
   /**
@@ -264,25 +302,43 @@ final class CompareCommand implements Callable<Integer> {
     return 1;
   }
 
+  /** Runs {@code work} on this JVM's threads (0: one per core) with a progress bar, in order. */
   static List<RunRecord> execute(List<Callable<RunRecord>> work, PrintStream progress,
-      int threads) throws InterruptedException, ExecutionException {
-    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    ExecutorService pool = Executors.newFixedThreadPool(n);
+      int threads) {
+    List<Integer> indices = new ArrayList<>();
+    for (int i = 0; i < work.size(); i++) {
+      indices.add(i);
+    }
+    try (ThreadEngine e = new ThreadEngine(threads)) {
+      return execute(e, indices, i -> {
+        try {
+          return work.get(i).call();
+        } catch (RuntimeException x) {
+          throw x;
+        } catch (Exception x) {
+          throw new IllegalStateException(x.getMessage(), x);
+        }
+      }, progress);
+    }
+  }
+
+  /**
+   * Runs {@code work} on {@code engine} with a progress bar; the results come back in the order
+   * of {@code work} whatever the engine, so the same options give the same results.json.
+   */
+  static <T extends java.io.Serializable, R extends java.io.Serializable> List<R> execute(
+      Engine engine, List<T> work, SerialFunction<T, R> f, PrintStream progress) {
+    Progress bar = new Progress(progress, work.size());
     try {
-      List<Future<RunRecord>> futures = new ArrayList<>();
-      for (Callable<RunRecord> c : work) {
-        futures.add(pool.submit(c));
-      }
-      List<RunRecord> out = new ArrayList<>();
-      Progress bar = new Progress(progress, futures.size());
-      for (Future<RunRecord> f : futures) {
-        out.add(f.get());
-        bar.step();
-      }
-      bar.done();
-      return out;
+      return engine.map(work, f, k -> {
+        synchronized (bar) {
+          for (int i = 0; i < k; i++) {
+            bar.step();
+          }
+        }
+      });
     } finally {
-      pool.shutdownNow();
+      bar.done();
     }
   }
 

@@ -17,7 +17,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 public record JoinCost(
     @JsonProperty(value = "member", required = true) String member,
     @JsonProperty(value = "ms", required = true) long ms,
-    @JsonProperty(value = "breakdown", required = true) String breakdown) {
+    @JsonProperty(value = "breakdown", required = true) String breakdown)
+    implements java.io.Serializable {
 
   /** Checks the fields; a bad value names the field. */
   public JoinCost {

@@ -31,7 +31,8 @@ public record PodTime(
     @JsonProperty(value = "startedMs", required = true) Long startedMs,
     @JsonProperty(value = "readyMs", required = true) Long readyMs,
     @JsonProperty(value = "restartsMs", required = true) List<Long> restartsMs,
-    @JsonProperty(value = "pendingReason", required = true) String pendingReason) {
+    @JsonProperty(value = "pendingReason", required = true) String pendingReason)
+    implements java.io.Serializable {
 
   /** Checks the fields; a bad value names the field. */
   public PodTime {

@@ -66,7 +66,8 @@ public record RunRecord(
     @JsonProperty("joinCosts") List<JoinCost> joinCosts,
     @JsonProperty("nodes") SortedMap<String, Integer> nodes,
     @JsonProperty("pods") @com.fasterxml.jackson.annotation.JsonInclude(
-        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<PodTime> pods) {
+        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<PodTime> pods)
+    implements java.io.Serializable {
 
   /** Checks every field (a bad value names the field) and takes immutable copies. */
   public RunRecord {
