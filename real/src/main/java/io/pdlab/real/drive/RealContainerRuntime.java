@@ -7,6 +7,7 @@ import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.k8s.controllers.SimContainerRuntime;
 import io.pdlab.pd.pod.DiscoveryPod;
 import io.pdlab.pd.pod.PdPod;
+import io.pdlab.pd.tidb.TidbOperatorVersion;
 import io.pdlab.sim.process.Process;
 
 /**
@@ -36,7 +37,8 @@ public final class RealContainerRuntime implements ContainerRuntime {
           "app.kubernetes.io/instance", ""), SimContainerRuntime.timing(c,
           world.timingOverrides(ns)), world, world.tracker().observer(),
           c.args().contains("--direct") ? c.args() : null, (cfg, observer) -> new RealEtcd(cfg, rc));
-      case "discovery" -> new RealDiscovery(new DiscoveryPod(ns, world), rc);
+      case "discovery" -> new RealDiscovery(new DiscoveryPod(ns, world,
+          TidbOperatorVersion.of(world.timingOverrides(ns))), rc);
       case "simple" -> new SimContainerRuntime.Simple();
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
           + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");

@@ -18,5 +18,5 @@ public record ClusterDef(String name, String strategy, int pdReplicas, int tikvR
   /** The model parameters a scenario may override. */
   public static final java.util.List<String> TIMING_KEYS = java.util.List.of("tickMs",
       "electionMs", "preVote", "strictReconfigCheck", "profile", "containerStartMs", "reconcileMs",
-      "podManagementPolicy", "etcdVersion", "clientWritesPerSecond");
+      "podManagementPolicy", "etcdVersion", "clientWritesPerSecond", "tidbOperatorVersion");
 }

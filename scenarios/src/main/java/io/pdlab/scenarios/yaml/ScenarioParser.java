@@ -1,5 +1,6 @@
 package io.pdlab.scenarios.yaml;
 
+import io.pdlab.pd.tidb.TidbOperatorVersion;
 import io.pdlab.scenarios.model.Backend;
 import io.pdlab.scenarios.model.ClusterDef;
 import io.pdlab.scenarios.model.Expect;
@@ -379,7 +380,7 @@ public final class ScenarioParser {
     Integer tidb = replicas(m, "tidb", false, 0, MAX_OTHER_REPLICAS);
     Node timingNode = m.optional("timing");
     TreeMap<String, String> timing = timingNode == null ? new TreeMap<>()
-        : timing(timingNode, m.child("timing"));
+        : timing(timingNode, m.child("timing"), strategy);
     infos.add(new ClusterInfo(name, strategy, pd == null ? -1 : pd));
     return new ClusterDef(name, strategy, pd == null ? 0 : pd, tikv == null ? 0 : tikv,
         tidb == null ? 0 : tidb, timing);
@@ -400,7 +401,8 @@ public final class ScenarioParser {
     return r == null ? null : intInRange(r, m.child("replicas"), min, max);
   }
 
-  private TreeMap<String, String> timing(Node node, String path) {
+  /** A cluster's {@code timing:}; {@code strategy} is null when it was invalid. */
+  private TreeMap<String, String> timing(Node node, String path, String strategy) {
     TreeMap<String, String> timing = new TreeMap<>();
     YamlMap m = map(node, path);
     if (m == null) {
@@ -438,6 +440,15 @@ public final class ScenarioParser {
         case "profile" -> oneOf(v, p, PROFILES);
         case "podManagementPolicy" -> oneOf(v, p, POD_MANAGEMENT_POLICIES);
         case "etcdVersion" -> oneOf(v, p, ETCD_VERSIONS);
+        case TidbOperatorVersion.TIMING_KEY -> {
+          String version = oneOf(v, p, TidbOperatorVersion.labels());
+          if (version != null && strategy != null && !"discovery".equals(strategy)) {
+            problems.at(v, p + " chooses tidb-operator v1's discovery service, so it needs"
+                + " strategy discovery, got '" + strategy + "'");
+            version = null;
+          }
+          yield version;
+        }
         case "clientWritesPerSecond" -> {
           Integer n = intInRange(v, p, 1, MAX_CLIENT_WRITES_PER_SECOND);
           yield n == null ? null : n.toString();

@@ -116,6 +116,41 @@ class RealBackendsIT {
   }
 
   /**
+   * tidb-operator v1.0's discovery (timing.tidbOperatorVersion "1.0") on real etcd: it answers
+   * --join with the members' peer URLs (port 2380, v1.0.0 pkg/discovery/discovery.go); PD's join
+   * client lists and adds through them, as real etcd serves its v3 API on the peer port too
+   * (etcd 3.4 embed/etcd.go servePeers), and the three members form one cluster.
+   */
+  @TestFactory
+  Stream<DynamicTest> discoveryOfTidbOperatorV10BootstrapsThroughPeerUrls() {
+    return BACKENDS.stream().map(backend -> DynamicTest.dynamicTest(backend, () -> {
+      assumeBackend(backend);
+      Scenario s = ScenarioParser.parse("""
+          name: v10-%s
+          backend: %s
+          clusters:
+            - name: basic
+              strategy: discovery
+              pd: {replicas: 3}
+              timing: {reconcileMs: 0, containerStartMs: 0, tidbOperatorVersion: "1.0"}
+          duration: 120s
+          expect: {outcome: ok, clusterIds: 1, pdClusterIds: 1}
+          """.formatted(backend, backend), "v10-" + backend + ".yaml");
+      List<String> joins = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ScenarioResult r = ScenarioRunner.run(s, null, t -> {
+        String x = t.toString();
+        if (x.contains("discovery: 200 --join=")) {
+          joins.add(x);
+        }
+      }, true);
+      assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe() + "\n"
+          + String.join("\n", r.measures().timeline()));
+      assertTrue(!joins.isEmpty() && joins.stream().allMatch(j -> j.contains(":2380")
+          && !j.contains(":2379")), joins.toString());
+    }));
+  }
+
+  /**
    * Two clusters on real etcd are measured each on its own, as in the simulator: two cluster
    * IDs, not a split-brain; a never-started member of one leaves the other ok.
    */

@@ -164,6 +164,52 @@ class ScenarioRunnerTest {
         "/pdlab/load/basic/")), loaded.measures().lostWrites().toString());
   }
 
+  /**
+   * tidbOperatorVersion reaches the discovery pod through the cluster's timing: with "1.0" a PD
+   * that lost its volume after a scale-out is told to join through every member's peer URL, its
+   * own included (v1.0.0 pkg/discovery/discovery.go); v1.5.1 gives the others' client URLs. PD
+   * takes its own URL in the list (its join-self check compares the whole --join with its client
+   * URL, tikv/pd server/join.go), lists the members through the others and exits on finding its
+   * own name, as with v1.5: the same outcome. Both versions run on every backend.
+   */
+  @Test
+  void v10TellsAWipedPdToJoinThroughItsOwnPeerUrlAndPdStillRefusesTheDuplicate() {
+    String yaml = """
+        name: wiped
+        seed: 1
+        clusters:
+          - {name: basic, strategy: discovery, pd: {replicas: 3}, timing: {%s}}
+        faults:
+          - {at: 40s, kind: set-replicas, replicas: 4}
+          - {at: 80s, kind: crash, member: 3, wipe: true}
+        duration: 200s
+        """;
+    java.util.Map<String, List<String>> lines = new TreeMap<>();
+    for (String v : List.of("tidbOperatorVersion: \"1.0\"", "")) {
+      Scenario s = ScenarioParser.parse(yaml.formatted(v), "wiped.yaml");
+      List<String> pd3 = new java.util.ArrayList<>();
+      ScenarioResult r = ScenarioRunner.run(s, null, t -> {
+        String x = t.toString();
+        if (x.contains("STATE basic-pd-3 pd: ") && t.timeUs() > 80_000_000L) {
+          pd3.add(x.substring(x.indexOf("pd: ")));
+        }
+      });
+      assertEquals(Outcome.DEGRADED, r.measures().outcome(), v + ": " + r.measures().describe());
+      assertEquals(List.of(), ScenarioRunner.unsupported(s, Backend.ETCD), v);
+      lines.put(v.isEmpty() ? "1.5" : "1.0", pd3);
+    }
+    String own = "http://basic-pd-3.basic-pd-peer.basic.svc:2380";
+    List<String> v10 = lines.get("1.0");
+    assertTrue(v10.size() >= 2 && v10.get(0).startsWith("pd: exec pd-server --join=")
+        && v10.get(0).contains(own)
+        && v10.get(0).contains("http://basic-pd-0.basic-pd-peer.basic.svc:2380"), v10.toString());
+    assertEquals("pd: exit: missing data or join a duplicated pd", v10.get(1));
+    List<String> v15 = lines.get("1.5");
+    assertTrue(v15.size() >= 2 && !v15.get(0).contains("basic-pd-3.")
+        && v15.get(0).contains("http://basic-pd-0.basic-pd-peer.basic.svc:2379"), v15.toString());
+    assertEquals("pd: exit: missing data or join a duplicated pd", v15.get(1));
+  }
+
   /** Each expectation holds exactly on its side of its bound, and says what it got. */
   @Test
   void everyExpectationIsCheckedAgainstTheMeasures() {

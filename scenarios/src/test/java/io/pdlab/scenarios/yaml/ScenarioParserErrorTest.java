@@ -224,7 +224,7 @@ class ScenarioParserErrorTest {
         "s.yaml:6:67: clusters[0].timing.profile must be one of etcd, pd, got 'raft'",
         "s.yaml:6:73: unknown key 'heartbeatMs' in clusters[0].timing (known: tickMs, "
             + "electionMs, preVote, strictReconfigCheck, profile, containerStartMs, reconcileMs,"
-            + " podManagementPolicy, etcdVersion, clientWritesPerSecond)",
+            + " podManagementPolicy, etcdVersion, clientWritesPerSecond, tidbOperatorVersion)",
         "s.yaml:12:19: clusters[1].timing.electionMs 200 must be at least 3 ticks (tickMs 100)",
         "s.yaml:13:25: clusters[1].timing.containerStartMs must be a non-negative integer, got -1",
         "s.yaml:14:28: clusters[1].timing.strictReconfigCheck must be true or false, got a list",
@@ -326,6 +326,20 @@ class ScenarioParserErrorTest {
                     timing: {clientWritesPerSecond: 0}}]
         """, "s.yaml:3:45: clusters[0].timing.clientWritesPerSecond must be between 1 and 100, "
             + "got 0");
+  }
+
+  @Test
+  void tidbOperatorVersionIsOneThatTheModelKnowsOnADiscoveryCluster() {
+    assertProblems("""
+        name: t
+        clusters:
+          - {name: a, strategy: discovery, pd: {replicas: 3}, timing: {tidbOperatorVersion: "1.1"}}
+          - {name: b, strategy: static, pd: {replicas: 3}, timing: {tidbOperatorVersion: "1.0"}}
+          - {name: c, strategy: discovery, pd: {replicas: 3}, timing: {tidbOperatorVersion: 1.0}}
+        """,
+        "s.yaml:3:85: clusters[0].timing.tidbOperatorVersion must be one of 1.0, 1.5, got '1.1'",
+        "s.yaml:4:82: clusters[1].timing.tidbOperatorVersion chooses tidb-operator v1's discovery"
+            + " service, so it needs strategy discovery, got 'static'");
   }
 
   @Test

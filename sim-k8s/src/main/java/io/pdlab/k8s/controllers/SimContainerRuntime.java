@@ -7,6 +7,7 @@ import io.pdlab.pd.etcd.EtcdMember;
 import io.pdlab.pd.etcd.EtcdTiming;
 import io.pdlab.pd.pod.DiscoveryPod;
 import io.pdlab.pd.pod.PdPod;
+import io.pdlab.pd.tidb.TidbOperatorVersion;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Map;
  *   <li>{@code pd}: a {@link PdPod} (tidb-operator v1's start script, or with {@code --direct}
  *       pd-server run with its flags as v2 does; join, embedded etcd); ready once PD has its
  *       cluster ID;
- *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}; ready when running;
+ *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}, of the release the cluster's
+ *       {@code tidbOperatorVersion} names (v1.5 by default); ready when running;
  *   <li>{@code simple}: a process with no protocol (TiKV, TiDB, monitor stand-ins); ready when
  *       running.
  * </ul>
@@ -46,7 +48,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
           world.tracker().observer(),
           c.args().contains("--direct") ? c.args() : null);
-      case "discovery" -> new DiscoveryPod(ns, world);
+      case "discovery" -> new DiscoveryPod(ns, world,
+          TidbOperatorVersion.of(world.timingOverrides(ns)));
       case "simple" -> new Simple();
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
           + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");

@@ -8,6 +8,7 @@ import io.pdlab.pd.tidb.DiscoveryAction;
 import io.pdlab.pd.tidb.DiscoveryService;
 import io.pdlab.pd.tidb.PdMember;
 import io.pdlab.pd.tidb.PdMembersResult;
+import io.pdlab.pd.tidb.TidbOperatorVersion;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
 import java.util.ArrayDeque;
@@ -33,8 +34,13 @@ public final class DiscoveryPod implements Process {
   private ProcessContext ctx;
 
   public DiscoveryPod(String namespace, PodEnv env) {
+    this(namespace, env, TidbOperatorVersion.V1_5);
+  }
+
+  /** The discovery pod of tidb-operator {@code version} ({@link DiscoveryService}'s rules). */
+  public DiscoveryPod(String namespace, PodEnv env, TidbOperatorVersion version) {
     this.env = env;
-    this.service = new DiscoveryService(namespace);
+    this.service = new DiscoveryService(namespace, version);
   }
 
   public DiscoveryService service() {

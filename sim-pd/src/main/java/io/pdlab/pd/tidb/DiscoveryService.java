@@ -41,6 +41,17 @@ import java.util.TreeSet;
  * {@code spec.clusterDomain}, {@code spec.cluster} (heterogeneous clusters) and
  * {@code status.pd.peerMembers} (across-Kubernetes PD clients), and the {@code /verify} route.
  * With those unset, as in a plain single-Kubernetes TidbCluster, the behaviour is the one above.
+ *
+ * <p>With {@link TidbOperatorVersion#V1_0} the rules of tidb-operator v1.0.0 apply instead where
+ * they differ (each branch cites v1.0.0 {@code pkg/discovery/discovery.go} or
+ * {@code pkg/discovery/server/mux.go}): only the route {@code /new/{advertise-peer-url}}; the
+ * decoded URL split on dots must have exactly four parts; the count is {@code spec.pd.replicas}
+ * alone ("TODO: the replicas should be the total replicas of pd sets", fixed by #3365 in v1.1.6 and
+ * v1.2); {@code --initial-cluster} and the members call are plain {@code http}; {@code --join}
+ * lists every member's {@code peerUrls[0]} as PD gives it, peer port and the caller's own member
+ * included (the client port came with #892 in v1.1.0, leaving out the caller with #3365). The same
+ * in both: the key {@code <ns>/<tc>}, a new peer set on a changed resourceVersion, the one mutex,
+ * the 5 s PD client and a members error answered 500 with the caller left counted.
  */
 public final class DiscoveryService {
   /** PD client timeout: {@code DefaultTimeout = 5 * time.Second} in {@code pkg/pdapi}. */
@@ -55,16 +66,29 @@ public final class DiscoveryService {
 
   private final String namespace;
   private final int maxQueuedRequests;
+  private final TidbOperatorVersion version;
   private final Map<String, Cluster> clusters = new TreeMap<>();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
   private InFlight current;
 
   /** @param namespace the discovery pod's namespace ({@code MY_POD_NAMESPACE}) */
   public DiscoveryService(String namespace) {
-    this(namespace, DEFAULT_MAX_QUEUED_REQUESTS);
+    this(namespace, TidbOperatorVersion.V1_5);
+  }
+
+  /** The discovery of tidb-operator {@code version}. */
+  public DiscoveryService(String namespace, TidbOperatorVersion version) {
+    this(namespace, DEFAULT_MAX_QUEUED_REQUESTS, version);
   }
 
   public DiscoveryService(String namespace, int maxQueuedRequests) {
+    this(namespace, maxQueuedRequests, TidbOperatorVersion.V1_5);
+  }
+
+  public DiscoveryService(String namespace, int maxQueuedRequests, TidbOperatorVersion version) {
+    if (version == null) {
+      throw new IllegalArgumentException("version must not be null");
+    }
     if (namespace == null || namespace.isEmpty()) {
       throw new IllegalArgumentException("namespace must not be empty");
     }
@@ -74,6 +98,11 @@ public final class DiscoveryService {
     }
     this.namespace = namespace;
     this.maxQueuedRequests = maxQueuedRequests;
+    this.version = version;
+  }
+
+  public TidbOperatorVersion version() {
+    return version;
   }
 
   /**
@@ -121,17 +150,17 @@ public final class DiscoveryService {
         clusters.put(key, cluster);
       }
       cluster.peers.add(peer.podName());
-      if (cluster.peers.size() == tc.desiredPdReplicas()) {
+      if (cluster.peers.size() == initialClusterCount(tc)) {
         cluster.peers.remove(peer.podName());
         // discovery.go: fmt.Sprintf("--initial-cluster=%s=%s://%s", podName, tc.Scheme(),
         // advertisePeerUrl); the URL is the decoded one, trailing newline and all.
         finish(out, 200,
-            "--initial-cluster=" + peer.podName() + "=" + tc.scheme() + "://" + peer.raw());
+            "--initial-cluster=" + peer.podName() + "=" + scheme(tc) + "://" + peer.raw());
       } else {
         f.phase = Phase.GETTING_PD_MEMBERS;
         f.cluster = cluster;
         out.add(new DiscoveryAction.GetPdMembers(requestId,
-            pdMembersUrl(tc.scheme(), peer.namespace(), peer.tcName()), PD_API_TIMEOUT_MS));
+            pdMembersUrl(scheme(tc), peer.namespace(), peer.tcName()), PD_API_TIMEOUT_MS));
         return out;
       }
     }
@@ -149,7 +178,13 @@ public final class DiscoveryService {
     } else {
       List<String> urls = new ArrayList<>();
       for (PdMember m : ((PdMembersResult.Members) result).members()) {
-        // discovery.go skips a member named like the caller (pod name, or host for a cluster
+        if (version == TidbOperatorVersion.V1_0) {
+          // v1.0.0 discovery.go: membersArr = append(membersArr, member.PeerUrls[0]) for every
+          // member, the caller's own included, at the peer port.
+          urls.add(m.peerUrls().get(0));
+          continue;
+        }
+        // v1.5.1 discovery.go skips a member named like the caller (pod name, or host for a cluster
         // domain) and uses strings.ReplaceAll(member.PeerUrls[0], ":2380", ":2379").
         if (m.name().equals(f.peer.podName()) || m.name().equals(f.peer.host())) {
           continue;
@@ -186,6 +221,25 @@ public final class DiscoveryService {
   }
 
   /**
+   * The count of distinct callers that earns {@code --initial-cluster}: v1.5.1 discovery.go
+   * {@code tc.PDStsDesiredReplicas()} (the spec's replicas plus deleted failure members, as the
+   * StatefulSet is sized); v1.0.0 discovery.go {@code replicas := tc.Spec.PD.Replicas}, though
+   * v1.0.0's StatefulSet grows by the deleted failure members too ({@code pd_member_manager.go}
+   * {@code getNewPDSetForTidbCluster}: {@code tc.Spec.PD.Replicas + int32(failureReplicas)}).
+   */
+  private int initialClusterCount(TidbClusterView tc) {
+    return version == TidbOperatorVersion.V1_0 ? tc.pdReplicas() : tc.desiredPdReplicas();
+  }
+
+  /**
+   * {@code tc.Scheme()} in v1.5.1; v1.0.0 has no cluster TLS: {@code --initial-cluster=%s=http://%s}
+   * in discovery.go and {@code http://%s-pd.%s:2379} in {@code pdapi.go PdClientURL}.
+   */
+  private String scheme(TidbClusterView tc) {
+    return version == TidbOperatorVersion.V1_0 ? "http" : tc.scheme();
+  }
+
+  /**
    * The members URL: {@code genClientUrl} in {@code pkg/pdapi/pd_control.go} gives
    * {@code <scheme>://<tc>-pd.<ns>:2379}, {@code pdapi.go} appends {@code /pd/api/v1/members}.
    */
@@ -203,7 +257,9 @@ public final class DiscoveryService {
     // go-restful path parameters match one segment: /new/{advertise-peer-url} or
     // /new/{advertise-peer-url}/{register-type}. A base64 text of a DNS name never holds '/'.
     List<String> segments = goSplit(path.substring(ROUTE_PREFIX.length()), '/');
-    if (segments.size() > 2 || segments.contains("")) {
+    // v1.0.0 server/mux.go routes only ws.GET("/new/{advertise-peer-url}").
+    int maxSegments = version == TidbOperatorVersion.V1_0 ? 1 : 2;
+    if (segments.size() > maxSegments || segments.contains("")) {
       finish(out, 404, "404: Page Not Found");
       return;
     }
@@ -237,8 +293,14 @@ public final class DiscoveryService {
       throw new IllegalArgumentException("advertisePeerUrl is empty");
     }
     String host = goSplit(advertisePeerUrl, ':').get(0);
-    List<String> hostArr = goSplit(host, '.');
-    if (hostArr.size() < 4 || !hostArr.get(3).equals("svc")) {
+    // v1.5.1 discovery.go: strings.Split(advertisePeerUrl, ":"), then the host split on dots
+    // needs 4 or more parts, the fourth "svc". v1.0.0 discovery.go: strings.Split(
+    // advertisePeerUrl, "."), exactly 4 parts, the fourth not looked at.
+    List<String> hostArr = version == TidbOperatorVersion.V1_0 ? goSplit(advertisePeerUrl, '.')
+        : goSplit(host, '.');
+    boolean wrong = version == TidbOperatorVersion.V1_0 ? hostArr.size() != 4
+        : hostArr.size() < 4 || !hostArr.get(3).equals("svc");
+    if (wrong) {
       throw new IllegalArgumentException("advertisePeerUrl format is wrong: " + advertisePeerUrl);
     }
     String podName = hostArr.get(0);

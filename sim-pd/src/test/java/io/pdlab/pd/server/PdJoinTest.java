@@ -39,6 +39,26 @@ class PdJoinTest {
         new PdJoin(cfg(SELF_CLIENT, "", null, false)).start());
   }
 
+  /**
+   * tidb-operator v1.0's discovery answers {@code --join} with every member's peer URL, the
+   * joiner's own included (v1.0.0 pkg/discovery/discovery.go). PD refuses a join of itself only
+   * when {@code --join} equals its advertised client URL (tikv/pd v3.0.0 server/join.go and v7.1.0
+   * server/join/join.go alike: {@code cfg.Join == cfg.AdvertiseClientUrls}), so it goes on to
+   * list the members through all of them; its own member in the list then ends the join.
+   */
+  @Test
+  void aJoinListHoldingItsOwnPeerUrlIsNotAJoinOfItself() {
+    String v10Join = "http://pd-0.pd-peer.ns.svc:2380," + SELF_PEER;
+    PdJoin j = new PdJoin(cfg(v10Join, "", null, false));
+    assertEquals(List.of(new Action.ListMembers(
+        List.of("http://pd-0.pd-peer.ns.svc:2380", SELF_PEER), 10_000)), j.start());
+    assertEquals(List.of(new Action.Exit("missing data or join a duplicated pd")),
+        j.onMembers(List.of(PD0, member(3, "pd-1", SELF_PEER)), null));
+    // Its own peer URL alone is not its client URL either.
+    assertEquals(List.of(new Action.ListMembers(List.of(SELF_PEER), 10_000)),
+        new PdJoin(cfg(SELF_PEER, "", null, false)).start());
+  }
+
   @Test
   void aJoinFileOrExistingDataSkipsTheJoin() {
     assertEquals(List.of(new Action.StartEtcd("pd-0=u0,pd-1=u1", EtcdConfig.State.EXISTING)),

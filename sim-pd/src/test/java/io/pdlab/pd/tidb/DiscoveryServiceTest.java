@@ -255,6 +255,107 @@ class DiscoveryServiceTest {
     assertThrows(UnsupportedOperationException.class, () -> peers(d).add("x"));
   }
 
+  // ------------------------------------------------------------------ tidb-operator v1.0
+
+  /**
+   * v1.0.0 discovery.go counts {@code tc.Spec.PD.Replicas} only ("TODO: the replicas should be the
+   * total replicas of pd sets"), while its StatefulSet has grown by the deleted failure member:
+   * the third data-less caller bootstraps a one-member cluster where v1.5.1 waits for a fourth
+   * (tidb-operator #3349, fixed by #3365).
+   */
+  @Test
+  void v10CountsTheSpecsReplicasEvenWithADeletedFailureMember() {
+    TidbClusterRead withFailover =
+        new TidbClusterRead.Found(new TidbClusterView("7", 3, 1, false));
+    DiscoveryService v10 = new DiscoveryService(NS, TidbOperatorVersion.V1_0);
+    DiscoveryService v15 = new DiscoveryService(NS, TidbOperatorVersion.V1_5);
+    for (DiscoveryService d : List.of(v10, v15)) {
+      register(d, 1, "basic-pd-0", withFailover, UNREACHABLE);
+      register(d, 2, "basic-pd-3", withFailover, UNREACHABLE);
+    }
+    assertEquals(List.of(new Respond(3, 200, initialCluster("basic-pd-1"))),
+        register(v10, 3, "basic-pd-1", withFailover, UNREACHABLE));
+    assertEquals(List.of(new Respond(3, 500, REFUSED)),
+        register(v15, 3, "basic-pd-1", withFailover, UNREACHABLE));
+    // Without a failure member the two count alike.
+    DiscoveryService plain = new DiscoveryService(NS, TidbOperatorVersion.V1_0);
+    register(plain, 1, "basic-pd-0", tc("9", 3), UNREACHABLE);
+    register(plain, 2, "basic-pd-1", tc("9", 3), UNREACHABLE);
+    assertEquals(List.of(new Respond(3, 200, initialCluster("basic-pd-2"))),
+        register(plain, 3, "basic-pd-2", tc("9", 3), UNREACHABLE));
+  }
+
+  /**
+   * v1.0.0 discovery.go joins with every member's {@code PeerUrls[0]} as PD lists it: the peer
+   * port, and the caller's own member too (v1.1.0 #892 moved to the client port, v1.1.6/v1.2
+   * #3365 left the caller out). The reset on a new resourceVersion and a members error leaving
+   * the caller counted are the same in both.
+   */
+  @Test
+  void v10JoinsThroughEveryMembersPeerUrlItsOwnIncluded() {
+    DiscoveryService d = new DiscoveryService(NS, TidbOperatorVersion.V1_0);
+    assertEquals(List.of(new Respond(1, 500, REFUSED)),
+        register(d, 1, "basic-pd-0", tc("100", 3), UNREACHABLE));
+    assertEquals(List.of("basic-pd-0"), peers(d));
+    assertEquals(List.of(new Respond(2, 200, "--join=" + peerUrl("basic-pd-1") + ","
+            + peerUrl("basic-pd-0") + "," + peerUrl("basic-pd-2"))),
+        register(d, 2, "basic-pd-0", tc("101", 3),
+            members("basic-pd-1", "basic-pd-0", "basic-pd-2")));
+    assertEquals(new ClusterPeers("101", List.of()), d.clusters().get("ns/basic"));
+  }
+
+  /** v1.0.0 has no cluster TLS: http in --initial-cluster and in the members call. */
+  @Test
+  void v10IsPlainHttp() {
+    DiscoveryService d = new DiscoveryService(NS, TidbOperatorVersion.V1_0);
+    TidbClusterRead tls = new TidbClusterRead.Found(new TidbClusterView("1", 2, 0, true));
+    d.onRequest(1, path("basic-pd-0"));
+    assertEquals(List.of(new GetPdMembers(1, MEMBERS_URL, 5_000)), d.onTidbCluster(1, tls));
+    d.onPdMembers(1, UNREACHABLE);
+    d.onRequest(2, path("basic-pd-1"));
+    assertEquals(List.of(new Respond(2, 200, initialCluster("basic-pd-1"))),
+        d.onTidbCluster(2, tls));
+  }
+
+  /**
+   * v1.0.0 server/mux.go has the one route {@code /new/{advertise-peer-url}}, and discovery.go
+   * splits the whole URL on dots and wants exactly four parts.
+   */
+  @Test
+  void v10RoutesAndParsesAsItsServerAndDiscoveryDo() {
+    DiscoveryService v10 = new DiscoveryService(NS, TidbOperatorVersion.V1_0);
+    DiscoveryService v15 = new DiscoveryService(NS);
+    assertEquals(List.of(new Respond(1, 404, "404: Page Not Found")),
+        v10.onRequest(1, path("basic-pd-0") + "/pd"));
+    assertEquals(List.of(new ReadTidbCluster(1, NS, "basic")),
+        v15.onRequest(1, path("basic-pd-0") + "/pd"));
+    v15.onTidbCluster(1, tc("1", 1));
+    String withDomain = "basic-pd-0.basic-pd-peer.ns.svc.cluster.local:2380\n";
+    assertEquals(List.of(new Respond(2, 500, "advertisePeerUrl format is wrong: " + withDomain)),
+        v10.onRequest(2, "/new/" + b64(withDomain)));
+    assertEquals(List.of(new ReadTidbCluster(2, NS, "basic")),
+        v15.onRequest(2, "/new/" + b64(withDomain)));
+    // Four dot-separated parts, the fourth not "svc": v1.0 takes it, v1.5 does not.
+    String notSvc = "basic-pd-0.basic-pd-peer.ns.local:2380\n";
+    assertEquals(List.of(new ReadTidbCluster(3, NS, "basic")),
+        v10.onRequest(3, "/new/" + b64(notSvc)));
+    v15.onTidbCluster(2, tc("1", 1));
+    assertEquals(List.of(new Respond(3, 500, "advertisePeerUrl format is wrong: " + notSvc)),
+        v15.onRequest(3, "/new/" + b64(notSvc)));
+  }
+
+  @Test
+  void theVersionComesFromTheClustersTiming() {
+    assertEquals(TidbOperatorVersion.V1_5, TidbOperatorVersion.of(java.util.Map.of()));
+    assertEquals(TidbOperatorVersion.V1_0,
+        TidbOperatorVersion.of(java.util.Map.of("tidbOperatorVersion", "1.0")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TidbOperatorVersion.of(java.util.Map.of("tidbOperatorVersion", "1.1")));
+    assertEquals("tidbOperatorVersion must be one of [1.0, 1.5], got '1.1'", e.getMessage());
+    assertEquals(TidbOperatorVersion.V1_0,
+        new DiscoveryService(NS, TidbOperatorVersion.V1_0).version());
+  }
+
   private static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
