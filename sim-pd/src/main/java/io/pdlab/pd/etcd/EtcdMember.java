@@ -184,6 +184,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     return memberId;
   }
 
+  @Override
   public long clusterId() {
     return clusterId;
   }
