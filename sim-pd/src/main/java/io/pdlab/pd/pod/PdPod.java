@@ -145,10 +145,15 @@ public final class PdPod implements Process, EtcdHolder {
       startPdServer(directArgs);
       return;
     }
-    DataDirState data = new DataDirState(ctx.disk().get(JOIN_FILE_KEY),
-        ctx.disk().contains(EtcdMember.WAL_KEY));
-    script = new PdStartScript(PdStartScriptConfig.of(name, namespace, tcName, data), ctx.rng());
+    script = new PdStartScript(PdStartScriptConfig.of(name, namespace, tcName, dataDir()),
+        ctx.rng());
     script(script.start(nowMs()));
+  }
+
+  /** The data volume as the start script and PD's join see it now. */
+  private DataDirState dataDir() {
+    return new DataDirState(ctx.disk().get(JOIN_FILE_KEY), ctx.disk().contains(EtcdMember.WAL_KEY),
+        ctx.disk().contains(EtcdMember.WAL_KEY) || ctx.disk().contains(EtcdMember.SNAP_KEY));
   }
 
   private void script(List<ScriptAction> actions) {
@@ -214,9 +219,9 @@ public final class PdPod implements Process, EtcdHolder {
   }
 
   private void startPdServer(List<String> args) {
+    DataDirState data = dataDir();
     join = new PdJoin(new PdJoin.Config(name, flag(args, "join"), flag(args, "initial-cluster"),
-        clientUrl(), peerUrl(), ctx.disk().get(JOIN_FILE_KEY),
-        ctx.disk().contains(EtcdMember.WAL_KEY)));
+        clientUrl(), peerUrl(), data.joinFileContent(), data.memberNonEmpty()));
     join(join.start());
   }
 
