@@ -399,11 +399,15 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
         return;
       }
     }
+    // The member's own ID is the remote member matched to its --initial-cluster entry
+    // (cl.MemberByName(cfg.Name).ID after ValidateClusterAndAssignIDs), not to its advertised
+    // peer URL, which a joiner's start never compares (etcd 3.4.23 server.go NewServer).
+    String own = cfg.initialCluster().get(cfg.name());
     Member self = null;
     Membership m = new Membership();
     for (Member mem : remote) {
       m.add(mem);
-      if (mem.peerUrls().contains(cfg.peerUrl())) {
+      if (mem.peerUrls().equals(List.of(own))) {
         self = mem;
       }
     }
