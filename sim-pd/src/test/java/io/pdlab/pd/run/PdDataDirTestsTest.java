@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * exited on its flags or its peers, or was killed in between) then loops: the script registers
  * with discovery and gets {@code --join}, PD takes the data as existing and starts etcd with no
  * initial cluster, etcd has no WAL and exits "couldn't find local name", the container restarts.
- * The model had one test for both, so such a PD joined as on an empty volume.
+ * The model had one test for both, so such a PD joined as on an empty volume. Seen with
+ * tidb-operator: tikv/pd #1520 ("couldn't find local name \"tidb-default-pd-0\" in the initial
+ * cluster configuration", the pod started once its {@code snap/db} was removed).
  */
 class PdDataDirTestsTest {
   @Test
