@@ -22,6 +22,7 @@ import io.pdlab.pd.etcd.EtcdError;
 import io.pdlab.pd.etcd.EtcdMessages.AddResult;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.pd.etcd.EtcdMessages.MembersReply;
 import io.pdlab.pd.etcd.EtcdMessages.StatusResult;
 import io.pdlab.pd.etcd.Member;
 import java.net.URI;
@@ -394,6 +395,66 @@ public final class EtcdOps implements AutoCloseable {
       }
       return parseStatus(resp.body());
     });
+  }
+
+  /**
+   * etcd's peer {@code GET <peer>/members} (etcd 3.4.23 {@code etcdhttp/peer.go}
+   * {@code peerMembersHandler}), as {@code GetClusterFromRemotePeers} asks it
+   * ({@code etcdserver/cluster_util.go}): the cluster ID from the {@code X-Etcd-Cluster-ID}
+   * header, the members from the JSON body. {@code hostPeerEndpoint} is where this JVM reaches the
+   * member's peer port. The future fails on whatever makes etcd's loop skip the peer (refused,
+   * no answer within {@code timeoutMs}, a status other than 200, an unreadable body or header).
+   */
+  public CompletableFuture<MembersReply> peerMembers(String hostPeerEndpoint, long requestId,
+      long timeoutMs) {
+    String base = hostPeerEndpoint.endsWith("/")
+        ? hostPeerEndpoint.substring(0, hostPeerEndpoint.length() - 1) : hostPeerEndpoint;
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/members"))
+        .timeout(Duration.ofMillis(timeoutMs))
+        .GET()
+        .build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(resp -> {
+      if (resp.statusCode() != 200) {
+        throw new GatewayException("GET " + base + "/members: HTTP " + resp.statusCode() + ": "
+            + resp.body());
+      }
+      return parsePeerMembers(requestId,
+          resp.headers().firstValue("X-Etcd-Cluster-ID").orElse(""), resp.body());
+    });
+  }
+
+  /**
+   * A peer {@code /members} answer: the header's cluster ID in hex ({@code types.ID.String()}),
+   * the body a JSON list of {@code membership.Member} ({@code {"id":<uint64>,"peerURLs":[...],
+   * "name":"...","clientURLs":[...],"isLearner":true}}, name and client URLs left out until the
+   * member published, {@code isLearner} when false).
+   */
+  MembersReply parsePeerMembers(long requestId, String clusterIdHeader, String body) {
+    long clusterId;
+    try {
+      clusterId = Long.parseUnsignedLong(clusterIdHeader.strip(), 16);
+    } catch (NumberFormatException e) {
+      throw new GatewayException("no cluster ID in X-Etcd-Cluster-ID: '" + clusterIdHeader + "'");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new GatewayException("unreadable /members answer: " + body);
+    }
+    if (!root.isArray()) {
+      throw new GatewayException("/members answer is not a list: " + body);
+    }
+    List<Member> out = new ArrayList<>();
+    for (JsonNode m : root) {
+      List<String> peers = new ArrayList<>();
+      m.path("peerURLs").forEach(u -> peers.add(u.asText()));
+      List<String> clientUrls = new ArrayList<>();
+      m.path("clientURLs").forEach(u -> clientUrls.add(u.asText()));
+      out.add(modelMember(Long.parseUnsignedLong(m.path("id").asText("0")),
+          m.path("name").asText(""), peers, clientUrls, m.path("isLearner").asBoolean(false)));
+    }
+    return new MembersReply(requestId, clusterId, out);
   }
 
   /**

@@ -189,6 +189,17 @@ public final class RealContext implements UrlMap {
     }
   }
 
+  /**
+   * Where the JVM reaches member {@code name}'s peer port now, or null while it has none.
+   */
+  public String peerEndpointOf(String name) {
+    try {
+      return backend.node(name).hostPeerEndpoint();
+    } catch (IllegalStateException e) {
+      return null;
+    }
+  }
+
   /** Registers the model's URLs of a member, so answers can name it as the model does. */
   public void register(EtcdConfig cfg) {
     modelPeerUrl.put(cfg.name(), cfg.peerUrl());

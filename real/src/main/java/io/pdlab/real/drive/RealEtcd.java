@@ -2,12 +2,15 @@ package io.pdlab.real.drive;
 
 import io.pdlab.pd.etcd.EtcdConfig;
 import io.pdlab.pd.etcd.EtcdEngine;
+import io.pdlab.pd.etcd.EtcdConstants;
 import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
+import io.pdlab.pd.etcd.EtcdMessages.MembersRequest;
 import io.pdlab.pd.etcd.EtcdTiming;
 import io.pdlab.real.node.EtcdFlags;
 import io.pdlab.real.node.EtcdNode;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
+import io.pdlab.sim.process.Refusable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,6 +45,9 @@ public final class RealEtcd implements Process, EtcdEngine {
   private boolean ready;
   private boolean leader;
   private boolean polling;
+  /** The real member's cluster ID, read once from its own peer {@code GET /members}; 0 before. */
+  private long clusterId;
+  private boolean askingClusterId;
 
   public RealEtcd(EtcdConfig cfg, RealContext rc) {
     this.cfg = cfg;
@@ -67,6 +73,7 @@ public final class RealEtcd implements Process, EtcdEngine {
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
     this.incarnation = ctx.incarnation();
+    this.clusterId = 0; // a restart may come up in another cluster (a wiped data dir)
     rc.register(cfg);
     node = rc.node(cfg.name());
     EtcdFlags flags = flags();
@@ -126,6 +133,10 @@ public final class RealEtcd implements Process, EtcdEngine {
 
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
+    if (message instanceof MembersRequest q && !exited) {
+      membersFor(ctx, from, q);
+      return;
+    }
     if (!(message instanceof ClientRequest r) || exited) {
       return; // peers talk among themselves for real; only client requests come through here
     }
@@ -144,11 +155,56 @@ public final class RealEtcd implements Process, EtcdEngine {
         }));
   }
 
+  /**
+   * A model process (PD's cluster-ID check) asks this member's peer {@code GET /members}: the
+   * real etcd's peer handler answers it over HTTP; whatever fails (refused, no answer within
+   * etcd's 10 s, no peer port yet) comes back refused, which the asker skips as etcd's loop does.
+   */
+  private void membersFor(ProcessContext ctx, String from, MembersRequest q) {
+    int inc = incarnation;
+    String peer = rc.peerEndpointOf(cfg.name());
+    if (peer == null) {
+      ctx.send(from, new Refusable.Refused(q));
+      return;
+    }
+    rc.ops().peerMembers(peer, q.requestId(), EtcdConstants.REMOTE_MEMBERS_TIMEOUT_MS)
+        .whenComplete((reply, err) -> rc.post(() -> {
+          if (current() && inc == incarnation) {
+            ctx.send(from, err == null ? reply : new Refusable.Refused(q));
+          }
+        }));
+  }
+
+  @Override
+  public long clusterId() {
+    return exited ? 0 : clusterId;
+  }
+
+  /** Reads the member's cluster ID from its own peer port once it serves it. */
+  private void readClusterId(ProcessContext ctx) {
+    String peer = rc.peerEndpointOf(cfg.name());
+    if (clusterId != 0 || askingClusterId || peer == null) {
+      return;
+    }
+    askingClusterId = true;
+    int inc = incarnation;
+    rc.ops().peerMembers(peer, 0, STATUS_TIMEOUT_MS).whenComplete((reply, err) -> rc.post(() -> {
+      askingClusterId = false;
+      if (err == null && current() && inc == incarnation) {
+        clusterId = reply.clusterId();
+        if (ctx.tracing()) {
+          ctx.log("real etcd: cluster " + io.pdlab.pd.etcd.MemberIds.hex(clusterId));
+        }
+      }
+    }));
+  }
+
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
     if (!(tag instanceof Poll) || exited) {
       return;
     }
+    readClusterId(ctx);
     String endpoint = rc.endpointOf(cfg.name());
     if (!polling && endpoint != null) {
       polling = true;

@@ -66,6 +66,8 @@ final class ContainerEtcdNode extends AbstractEtcdNode {
   private volatile String containerId;
   private volatile Run run;
   private volatile String hostEndpoint;
+  /** The host port mapped to the peer port, as {@code http://host:port}; null until started. */
+  private volatile String hostPeerEndpoint;
   private volatile boolean paused;
   private int starts;
 
@@ -93,6 +95,16 @@ final class ContainerEtcdNode extends AbstractEtcdNode {
   @Override
   public String hostClientEndpoint() {
     String ep = hostEndpoint;
+    if (ep == null) {
+      throw new IllegalStateException("etcd container member '" + name() + "' was never started:"
+          + " no host port is mapped yet");
+    }
+    return ep;
+  }
+
+  @Override
+  public String hostPeerEndpoint() {
+    String ep = hostPeerEndpoint;
     if (ep == null) {
       throw new IllegalStateException("etcd container member '" + name() + "' was never started:"
           + " no host port is mapped yet");
@@ -189,17 +201,29 @@ final class ContainerEtcdNode extends AbstractEtcdNode {
     }
     Map<ExposedPort, Ports.Binding[]> bindings =
         info.getNetworkSettings().getPorts().getBindings();
-    Ports.Binding[] client = bindings == null ? null : bindings.get(ExposedPort.tcp(CLIENT_PORT));
-    if (client == null) {
-      return;
+    String client = mapped(bindings, CLIENT_PORT);
+    if (client != null) {
+      hostEndpoint = client;
     }
-    for (Ports.Binding b : client) {
-      String port = b.getHostPortSpec();
-      if (port != null && !port.isBlank()) {
-        hostEndpoint = "http://" + backend.endpointHost() + ":" + port;
-        return;
+    String peer = mapped(bindings, PEER_PORT);
+    if (peer != null) {
+      hostPeerEndpoint = peer;
+    }
+  }
+
+  /** Where the host reaches container port {@code port}, or null when it is not mapped. */
+  private String mapped(Map<ExposedPort, Ports.Binding[]> bindings, int port) {
+    Ports.Binding[] bound = bindings == null ? null : bindings.get(ExposedPort.tcp(port));
+    if (bound == null) {
+      return null;
+    }
+    for (Ports.Binding b : bound) {
+      String hostPort = b.getHostPortSpec();
+      if (hostPort != null && !hostPort.isBlank()) {
+        return "http://" + backend.endpointHost() + ":" + hostPort;
       }
     }
+    return null;
   }
 
   /** The pid of the container's etcd in the host's pid namespace, or 0 when not running. */

@@ -34,6 +34,15 @@ public interface EtcdNode {
   String hostClientEndpoint();
 
   /**
+   * Where this JVM reaches the member's peer port now, as {@code http://host:port} (for PD's
+   * cluster-ID check, which asks a peer's {@code GET /members}): {@link #peerUrl()} for processes,
+   * the mapped host port for containers, the pod's address for pods.
+   *
+   * @throws IllegalStateException while the member has no reachable peer port yet
+   */
+  String hostPeerEndpoint();
+
+  /**
    * Launches etcd with these flags and returns at once, without waiting for it to listen or to
    * be healthy (see {@link #awaitListening} and {@link #awaitHealthy}).
    *

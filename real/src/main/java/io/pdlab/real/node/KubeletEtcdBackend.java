@@ -197,6 +197,15 @@ public final class KubeletEtcdBackend implements EtcdBackend {
     }
 
     @Override
+    public String hostPeerEndpoint() {
+      PodLaunch l = launch;
+      if (l == null) {
+        throw new IllegalStateException("member '" + name() + "' has no container yet");
+      }
+      return "http://" + l.podIp() + ":2380";
+    }
+
+    @Override
     public synchronized void start(EtcdFlags flags) {
       EtcdArgs.checkFor(name(), peerUrl(), flags);
       if (running()) {

@@ -89,6 +89,11 @@ final class LocalEtcdNode extends AbstractEtcdNode {
     return clientUrl;
   }
 
+  @Override
+  public String hostPeerEndpoint() {
+    return peerUrl;
+  }
+
   /** The member's data directory ({@code --data-dir}). */
   Path dataDir() {
     return dataDir;

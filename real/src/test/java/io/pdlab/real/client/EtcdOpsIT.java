@@ -77,6 +77,29 @@ class EtcdOpsIT {
         .until(() -> call(endpoint, new ClientOp.Get("/ready"), 1_000).ok());
   }
 
+  /**
+   * PD's cluster-ID check asks a peer's {@code GET /members}: real etcd 3.4 answers its cluster ID
+   * in {@code X-Etcd-Cluster-ID} (the one its client API's response headers carry) and its
+   * members; a port nothing listens on fails the request, which the check skips.
+   */
+  @Test
+  void peerMembersNamesTheClusterAndItsMembers() throws Exception {
+    LocalEtcd.Node s1 = LocalEtcd.node("s1", "127.0.77.13");
+    modelToReal.put("http://s1.ns.svc:2380", s1.peerUrl());
+    modelToReal.put("http://s1.ns.svc:2379", s1.clientUrl());
+    etcd.start(s1, List.of(s1), "new");
+    awaitServing(s1.clientUrl());
+    var reply = ops.peerMembers(s1.peerUrl(), 42, 5_000).get(10, TimeUnit.SECONDS);
+    assertEquals(42, reply.requestId());
+    assertTrue(reply.clusterId() != 0);
+    assertEquals(1, reply.members().size());
+    assertEquals("s1", reply.members().get(0).name());
+    assertEquals(List.of("http://s1.ns.svc:2380"), reply.members().get(0).peerUrls());
+    String nothing = "http://127.0.77.14:" + LocalEtcd.freePort("127.0.77.14");
+    assertTrue(ops.peerMembers(nothing, 43, 2_000).handle((r, e) -> e != null)
+        .get(10, TimeUnit.SECONDS), "a refused peer fails the request");
+  }
+
   @Test
   void everyOpOnOneMember() throws Exception {
     LocalEtcd.Node s1 = LocalEtcd.node("s1", "127.0.77.11");

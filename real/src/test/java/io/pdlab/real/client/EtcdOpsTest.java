@@ -103,6 +103,33 @@ class EtcdOpsTest {
     }
   }
 
+  /**
+   * A peer {@code GET /members} answer as etcd 3.4.23's peerMembersHandler writes it: the cluster
+   * ID in hex in {@code X-Etcd-Cluster-ID}, the body {@code json.Encoder} of the members (the ID
+   * a JSON number, {@code types.ID} being a uint64; an unstarted member without name and client
+   * URLs), with a trailing newline.
+   */
+  @Test
+  void peerMembersAnswerIsReadWithClusterIdFromTheHeader() {
+    UrlMap urls = UrlMap.of(Map.of("http://m-0.ns.svc:2380", "http://127.0.77.3:40123",
+        "http://m-0.ns.svc:2379", "http://127.0.77.3:40122"));
+    try (EtcdOps ops = new EtcdOps(urls)) {
+      var reply = ops.parsePeerMembers(7, "cdf818194e3a8c32",
+          "[{\"id\":17806958839317969832,\"peerURLs\":[\"http://127.0.77.3:40123\"],"
+              + "\"name\":\"m-0\",\"clientURLs\":[\"http://127.0.77.3:40122\"]},"
+              + "{\"id\":5,\"peerURLs\":[\"http://127.0.77.9:1\"],\"isLearner\":true}]\n");
+      assertEquals(7, reply.requestId());
+      assertEquals(Long.parseUnsignedLong("cdf818194e3a8c32", 16), reply.clusterId());
+      assertEquals(List.of(new Member(Long.parseUnsignedLong("17806958839317969832"), "m-0",
+          List.of("http://m-0.ns.svc:2380"), List.of("http://m-0.ns.svc:2379"), false),
+          new Member(5, "", List.of("http://127.0.77.9:1"), List.of(), true)), reply.members());
+      // what makes etcd's loop skip the peer: no cluster ID header, a body that is not a list
+      assertThrows(RuntimeException.class, () -> ops.parsePeerMembers(1, "", "[]"));
+      assertThrows(RuntimeException.class, () -> ops.parsePeerMembers(1, "1", "bad path"));
+      assertThrows(RuntimeException.class, () -> ops.parsePeerMembers(1, "1", "{}"));
+    }
+  }
+
   /** Status answers as etcd 3.4.23's gateway gives them (isLearner left out when false). */
   @Test
   void gatewayStatusIsReadWithRevisionLeaderAndLearnerFlag() {

@@ -23,6 +23,12 @@ public interface EtcdEngine {
   /** The member leads its cluster now. */
   boolean isLeader();
 
+  /**
+   * The etcd cluster ID the member belongs to once etcd's {@code NewServer} has set it up (what
+   * {@code etcd.Server.Cluster().ID()} returns after {@code embed.StartEtcd}); 0 before.
+   */
+  long clusterId();
+
   /** Creates the etcd of a process from its flags. */
   @FunctionalInterface
   interface Factory {

@@ -115,6 +115,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   /** Disk key of the WAL (etcd's member/wal directory). */
   public static final String WAL_KEY = "etcd/wal";
 
+  /** Disk key of etcd's member/snap directory (and its backend db), made before the WAL. */
+  public static final String SNAP_KEY = "etcd/snap";
+
   private final EtcdConfig cfg;
   private final EtcdTiming timing;
   private final EtcdObserver observer;
@@ -184,6 +187,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     return memberId;
   }
 
+  @Override
   public long clusterId() {
     return clusterId;
   }
@@ -226,26 +230,6 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
             + "; --initial-cluster flags ignored");
       }
       storage = wal;
-    } else if (!cfg.initialCluster().containsKey(cfg.name())) {
-      exit("couldn't find local name \"" + cfg.name() + "\" in the initial cluster configuration");
-      return;
-    } else if (!cfg.initialCluster().get(cfg.name()).equals(cfg.peerUrl())) {
-      exit("--initial-cluster has " + cfg.name() + "=" + cfg.initialCluster().get(cfg.name())
-          + " but missing from --initial-advertise-peer-urls=" + cfg.peerUrl());
-      return;
-    } else {
-      List<String> peers = new ArrayList<>();
-      for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
-        if (!e.getKey().equals(cfg.name())) {
-          peers.add(e.getValue());
-        }
-      }
-      peers.sort(null); // etcd getRemotePeerURLs sorts them
-      if (cfg.state() == EtcdConfig.State.NEW) {
-        checkPeers = peers;
-      } else {
-        joinPeers = peers;
-      }
     }
     // Start-up until the peer port is bound: connections to it are refused meanwhile.
     peerPortBound = false;
@@ -254,8 +238,19 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
         EtcdConstants.STARTUP_BIND_MAX_MS * 1_000), new PeerPortBound());
   }
 
-  /** The backend is open: restart from the WAL, or ask the peers (new cluster or join). */
+  /**
+   * The backend is open: restart from the WAL, or check the flags and ask the peers (new cluster
+   * or join). etcd 3.4.23 {@code etcdserver/server.go} NewServer creates {@code member/snap}
+   * ({@code TouchDirAll(cfg.SnapDir())}) and opens {@code member/snap/db} before it looks at the
+   * flags; the WAL ({@code member/wal}) only comes with {@code startNode}, after the checks and
+   * the peers' answers. So a member that exits on its flags or its peers leaves a data dir with
+   * {@code member/snap} and no {@code member/wal} ({@link #SNAP_KEY}).
+   */
   private void afterBackendOpened() {
+    ctx.disk().put(SNAP_KEY, Boolean.TRUE);
+    if (storage == null && !checkFlags()) {
+      return;
+    }
     if (storage != null) {
       begin(storage.memberId(), storage.clusterId(), null);
     } else if (cfg.state() == EtcdConfig.State.NEW) {
@@ -263,6 +258,40 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     } else {
       askRemoteMembers(0);
     }
+  }
+
+  /**
+   * The flag checks of NewServer without a WAL (etcd 3.4.23 {@code etcdserver/config.go}): both
+   * states need the member's name in {@code --initial-cluster} ({@code hasLocalMember}); a new
+   * member's {@code --initial-advertise-peer-urls} must equal its entry there
+   * ({@code VerifyBootstrap} -> {@code advertiseMatchesCluster}; equal strings pass without
+   * resolving them, {@code netutil.urlsEqual}); a joiner's is not compared
+   * ({@code VerifyJoinExisting}). Then the peers to ask, sorted ({@code getRemotePeerURLs}).
+   */
+  private boolean checkFlags() {
+    if (!cfg.initialCluster().containsKey(cfg.name())) {
+      exit("couldn't find local name \"" + cfg.name() + "\" in the initial cluster configuration");
+      return false;
+    }
+    if (cfg.state() == EtcdConfig.State.NEW
+        && !cfg.initialCluster().get(cfg.name()).equals(cfg.peerUrl())) {
+      exit("--initial-cluster has " + cfg.name() + "=" + cfg.initialCluster().get(cfg.name())
+          + " but missing from --initial-advertise-peer-urls=" + cfg.peerUrl());
+      return false;
+    }
+    List<String> peers = new ArrayList<>();
+    for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
+      if (!e.getKey().equals(cfg.name())) {
+        peers.add(e.getValue());
+      }
+    }
+    peers.sort(null); // etcd getRemotePeerURLs sorts them
+    if (cfg.state() == EtcdConfig.State.NEW) {
+      checkPeers = peers;
+    } else {
+      joinPeers = peers;
+    }
+    return true;
   }
 
   private void bootstrapNew() {
@@ -370,11 +399,15 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
         return;
       }
     }
+    // The member's own ID is the remote member matched to its --initial-cluster entry
+    // (cl.MemberByName(cfg.Name).ID after ValidateClusterAndAssignIDs), not to its advertised
+    // peer URL, which a joiner's start never compares (etcd 3.4.23 server.go NewServer).
+    String own = cfg.initialCluster().get(cfg.name());
     Member self = null;
     Membership m = new Membership();
     for (Member mem : remote) {
       m.add(mem);
-      if (mem.peerUrls().contains(cfg.peerUrl())) {
+      if (mem.peerUrls().equals(List.of(own))) {
         self = mem;
       }
     }

@@ -47,6 +47,15 @@ public final class PdPod implements Process, EtcdHolder {
 
   private record LeaderLoop() {}
 
+  /** The cluster-ID check's request {@code id} got no answer in time. */
+  private record ClusterCheckTimeout(long id) {}
+
+  /**
+   * Request ids of the cluster-ID check's {@code GET /members}, apart from the embedded etcd's
+   * own (a joiner's attempts count from 0), so the pod knows which answers are its own.
+   */
+  private static final long CLUSTER_CHECK_ID_BASE = 1L << 40;
+
   private final String name;
   private final String namespace;
   private final String tcName;
@@ -68,6 +77,13 @@ public final class PdPod implements Process, EtcdHolder {
   private long pdClusterId;
   private boolean pdLeader;
   private boolean requestInFlight;
+  /** PD's {@code --initial-cluster} as its etcd got it (after the join logic), for the check. */
+  private String initialCluster = "";
+  /** The peer URLs the cluster-ID check asks, in its order; null until it starts. */
+  private List<String> checkUrls;
+  /** The check's request asked now (-1: none in flight). */
+  private long checkAsking = -1;
+  private boolean clusterChecked;
 
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
       EtcdObserver observer) {
@@ -129,10 +145,15 @@ public final class PdPod implements Process, EtcdHolder {
       startPdServer(directArgs);
       return;
     }
-    DataDirState data = new DataDirState(ctx.disk().get(JOIN_FILE_KEY),
-        ctx.disk().contains(EtcdMember.WAL_KEY));
-    script = new PdStartScript(PdStartScriptConfig.of(name, namespace, tcName, data), ctx.rng());
+    script = new PdStartScript(PdStartScriptConfig.of(name, namespace, tcName, dataDir()),
+        ctx.rng());
     script(script.start(nowMs()));
+  }
+
+  /** The data volume as the start script and PD's join see it now. */
+  private DataDirState dataDir() {
+    return new DataDirState(ctx.disk().get(JOIN_FILE_KEY), ctx.disk().contains(EtcdMember.WAL_KEY),
+        ctx.disk().contains(EtcdMember.WAL_KEY) || ctx.disk().contains(EtcdMember.SNAP_KEY));
   }
 
   private void script(List<ScriptAction> actions) {
@@ -198,9 +219,9 @@ public final class PdPod implements Process, EtcdHolder {
   }
 
   private void startPdServer(List<String> args) {
+    DataDirState data = dataDir();
     join = new PdJoin(new PdJoin.Config(name, flag(args, "join"), flag(args, "initial-cluster"),
-        clientUrl(), peerUrl(), ctx.disk().get(JOIN_FILE_KEY),
-        ctx.disk().contains(EtcdMember.WAL_KEY)));
+        clientUrl(), peerUrl(), data.joinFileContent(), data.memberNonEmpty()));
     join(join.start());
   }
 
@@ -287,6 +308,7 @@ public final class PdPod implements Process, EtcdHolder {
     ctx.log("pd: start etcd state=" + state.name().toLowerCase(java.util.Locale.ROOT)
         + " initial-cluster=" + (initialCluster.isEmpty() ? "(from data)" : initialCluster));
     etcd = engines.create(cfg, observer);
+    this.initialCluster = initialCluster;
     etcdStartedUs = ctx.nowUs();
     etcd.onStart(ctx);
     if (!etcd.exited()) {
@@ -294,7 +316,70 @@ public final class PdPod implements Process, EtcdHolder {
     }
   }
 
+  /**
+   * tikv/pd v7.1 {@code server.go} startEtcd: once {@code embed.StartEtcd} returned (the member's
+   * cluster is set up), {@code etcdutil.CheckClusterID} ({@code pkg/utils/etcdutil/etcdutil.go})
+   * asks every peer URL of PD's {@code --initial-cluster} (after the join logic: empty when PD
+   * starts from its data dir, the join file's list for a joiner, itself when no flag was given;
+   * its own URL included) in Go map order (random) for its cluster, one URL at a time, through
+   * etcd's {@code GetClusterFromRemotePeers} ({@code GET <peer>/members}, 10 s per request,
+   * {@link io.pdlab.pd.etcd.EtcdConstants#REMOTE_MEMBERS_TIMEOUT_MS}). A peer that fails (refused,
+   * no answer) is skipped; one that names another cluster ID ends startEtcd with "Etcd cluster ID
+   * mismatch, expect L, got R": pd-server exits and its container restarts. Only then does PD
+   * wait for etcd to be ready.
+   */
+  private void startClusterCheck() {
+    List<String> urls = new ArrayList<>(EtcdConfig.parseInitialCluster(initialCluster).values());
+    for (int i = urls.size() - 1; i > 0; i--) { // Go's randomized map iteration
+      int j = (int) ctx.rng().nextLong(i + 1);
+      String t = urls.get(i);
+      urls.set(i, urls.get(j));
+      urls.set(j, t);
+    }
+    checkUrls = urls;
+    askClusterCheck(0);
+  }
+
+  private void askClusterCheck(int index) {
+    if (index >= checkUrls.size()) {
+      checkAsking = -1;
+      clusterChecked = true;
+      return;
+    }
+    checkAsking = CLUSTER_CHECK_ID_BASE + index;
+    ctx.send(EtcdConfig.endpointOf(checkUrls.get(index)),
+        new EtcdMessages.MembersRequest(checkAsking));
+    ctx.setTimer(io.pdlab.pd.etcd.EtcdConstants.REMOTE_MEMBERS_TIMEOUT_MS * 1_000,
+        new ClusterCheckTimeout(checkAsking));
+  }
+
+  private void onClusterCheckReply(long remoteClusterId) {
+    int index = (int) (checkAsking - CLUSTER_CHECK_ID_BASE);
+    long local = etcd.clusterId();
+    if (remoteClusterId != local) {
+      checkAsking = -1;
+      String why = "Etcd cluster ID mismatch, expect " + Long.toUnsignedString(local) + ", got "
+          + Long.toUnsignedString(remoteClusterId);
+      ctx.log("pd: exit: " + why + " (from " + checkUrls.get(index) + ")");
+      observer.onExit(name, why, ctx.nowUs());
+      ctx.exit(why);
+      return;
+    }
+    askClusterCheck(index + 1);
+  }
+
   private void leaderLoop() {
+    if (!clusterChecked) {
+      if (checkUrls == null && etcd.clusterId() != 0) {
+        startClusterCheck();
+      }
+      if (!clusterChecked) {
+        // embed.StartEtcd and the check are not bounded by EtcdStartTimeout's context, which
+        // only ends the ReadyNotify wait below (its clock runs from before StartEtcd).
+        ctx.setTimer(PdConstants.LEADER_LOOP_MS * 1_000, new LeaderLoop());
+        return;
+      }
+    }
     if (!etcd.ready()) {
       if (ctx.nowUs() - etcdStartedUs > PdConstants.ETCD_START_TIMEOUT_MS * 1_000) {
         ctx.log("pd: exit: etcd start timeout");
@@ -355,6 +440,13 @@ public final class PdPod implements Process, EtcdHolder {
         httpId++; // answered: a late timeout must not count
         script(script.onHttpResult(nowMs(), new HttpResult.Response(r.status(), r.body())));
       }
+    } else if (message instanceof EtcdMessages.MembersReply r && checkAsking >= 0
+        && r.requestId() == checkAsking) {
+      onClusterCheckReply(r.clusterId());
+    } else if (message instanceof io.pdlab.sim.process.Refusable.Refused f
+        && f.message() instanceof EtcdMessages.MembersRequest q && checkAsking >= 0
+        && q.requestId() == checkAsking) {
+      askClusterCheck((int) (checkAsking - CLUSTER_CHECK_ID_BASE) + 1); // skipped at once
     } else if (message instanceof ClientResponse r) {
       if (r.error() == EtcdError.CONNECTION_REFUSED && calls.containsKey(r.requestId())) {
         refused(r.requestId());
@@ -404,6 +496,10 @@ public final class PdPod implements Process, EtcdHolder {
       Call call = calls.remove(t.id());
       if (call != null) {
         call.then().accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
+      }
+    } else if (tag instanceof ClusterCheckTimeout t) {
+      if (t.id() == checkAsking) {
+        askClusterCheck((int) (checkAsking - CLUSTER_CHECK_ID_BASE) + 1);
       }
     } else if (tag instanceof LeaderLoop) {
       leaderLoop();

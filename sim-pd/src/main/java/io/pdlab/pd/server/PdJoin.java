@@ -43,7 +43,11 @@ public final class PdJoin {
     record Exit(String error) implements Action {}
   }
 
-  /** PD's flags and data directory as the join logic sees them. */
+  /**
+   * PD's flags and data directory as the join logic sees them; {@code dataExists} is
+   * {@code <data-dir>/member} non-empty (join.go {@code isDataExist}), not the start script's
+   * {@code member/wal} test.
+   */
   public record Config(String name, String join, String initialCluster,
       String advertiseClientUrl, String advertisePeerUrl, String joinFileContent,
       boolean dataExists) {}
