@@ -207,12 +207,37 @@ public sealed interface FaultDef {
   /**
    * {@code set-replicas}: the cluster's desired PD size becomes {@code replicas}.
    *
+   * <p>On a {@code static} cluster, {@code initialClusterState} says how a chart's upgrade
+   * re-renders the StatefulSet: the template's {@code --initial-cluster} lists all
+   * {@code replicas} members and {@code --initial-cluster-state} is {@code new} or {@code
+   * existing}; {@code memberAdd} first adds each new member with MemberAdd (as {@code etcdctl
+   * member add} or a chart's pre-start script does). Without it the template is unchanged, as
+   * {@code kubectl scale} leaves it.
+   *
    * @param replicas {@code replicas:}
+   * @param initialClusterState {@code initialClusterState:} {@code new}, {@code existing}, or
+   *     null (the template is not re-rendered)
+   * @param memberAdd {@code memberAdd:} (needs {@code initialClusterState})
    */
-  record SetReplicas(long atUs, String cluster, int replicas, int line) implements FaultDef {
+  record SetReplicas(long atUs, String cluster, int replicas, String initialClusterState,
+      boolean memberAdd, int line) implements FaultDef {
     public SetReplicas {
       atLeast("at", atUs, 0);
       atLeast("replicas", replicas, 1);
+      if (initialClusterState != null && !initialClusterState.equals("new")
+          && !initialClusterState.equals("existing")) {
+        throw new IllegalArgumentException("initialClusterState must be new or existing, got '"
+            + initialClusterState + "'");
+      }
+      if (memberAdd && initialClusterState == null) {
+        throw new IllegalArgumentException("memberAdd needs initialClusterState (the new"
+            + " members' flags)");
+      }
+    }
+
+    /** A resize that leaves the pod template as it is. */
+    public SetReplicas(long atUs, String cluster, int replicas, int line) {
+      this(atUs, cluster, replicas, null, false, line);
     }
 
     @Override

@@ -32,7 +32,7 @@ public enum FaultKind {
       List.of("cluster", "for")),
   /** The cluster's desired PD size is changed. */
   SET_REPLICAS("set-replicas", "resize a cluster", Means.MODEL, List.of("replicas"),
-      List.of("cluster")),
+      List.of("cluster", "initialClusterState", "memberAdd")),
   /** tidb-operator's discovery pod is deleted (and re-created, its memory lost). */
   DISCOVERY_RESTART("discovery-restart", "restart the discovery service", Means.MODEL,
       List.of(), List.of("cluster")),
@@ -62,7 +62,8 @@ public enum FaultKind {
    * It holds exactly the keys of {@link #takes()} over all kinds.
    */
   public static final List<String> KEYS = List.of("at", "kind", "cluster", "member", "wipe",
-      "restartAfter", "delay", "for", "groups", "replicas", "every", "node");
+      "restartAfter", "delay", "for", "groups", "replicas", "initialClusterState", "memberAdd",
+      "every", "node");
 
   private final String label;
   private final String doing;

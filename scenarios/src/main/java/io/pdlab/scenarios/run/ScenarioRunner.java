@@ -631,6 +631,14 @@ public final class ScenarioRunner {
     @Override
     public Runnable setReplicas(FaultDef.SetReplicas f) {
       Installed t = find(installed, f.cluster());
+      if (f.initialClusterState() != null) {
+        if (!t.strategy.name().equals("static")) {
+          throw new IllegalArgumentException("set-replicas: initialClusterState re-renders a"
+              + " static cluster's StatefulSet; strategy " + t.strategy.name() + " has none");
+        }
+        return () -> Strategies.upgradeStatic(w, t.spec, f.replicas(), f.initialClusterState(),
+            f.memberAdd());
+      }
       return () -> ScenarioRunner.setReplicas(w, t, f.replicas());
     }
 

@@ -658,6 +658,29 @@ public final class ScenarioParser {
     if (replicasNode != null) {
       replicas = intInRange(replicasNode, m.child("replicas"), 1, MAX_PD_REPLICAS);
     }
+    String initialClusterState = null;
+    Node stateNode = takes.contains("initialClusterState") ? m.optional("initialClusterState")
+        : null;
+    if (stateNode != null) {
+      initialClusterState = oneOf(stateNode, m.child("initialClusterState"),
+          List.of("new", "existing"));
+    }
+    boolean memberAdd = false;
+    Node memberAddNode = takes.contains("memberAdd") ? m.optional("memberAdd") : null;
+    if (memberAddNode != null) {
+      memberAdd = Boolean.TRUE.equals(bool(memberAddNode, m.child("memberAdd")));
+      if (memberAdd && stateNode == null) {
+        problems.at(memberAddNode, m.child("memberAdd") + " needs initialClusterState (the"
+            + " flags the added members start with)");
+      }
+    }
+    Node rerender = stateNode != null ? stateNode : memberAddNode;
+    if (rerender != null && target != null && target.strategy() != null
+        && !"static".equals(target.strategy())) {
+      problems.at(rerender, path + ": initialClusterState and memberAdd re-render a static"
+          + " cluster's StatefulSet, but cluster '" + target.name() + "' uses "
+          + target.strategy() + " (its operator decides the new members' flags)");
+    }
     List<List<Integer>> groups = List.of();
     Node groupsNode = takes.contains("groups") ? m.get("groups") : null;
     if (groupsNode != null) {
@@ -700,7 +723,8 @@ public final class ScenarioParser {
           line);
       case PAUSE -> new FaultDef.Pause(at, cluster, member, forUs, line);
       case PARTITION -> new FaultDef.Partition(at, cluster, groups, optional(forUs), line);
-      case SET_REPLICAS -> new FaultDef.SetReplicas(at, cluster, replicas, line);
+      case SET_REPLICAS -> new FaultDef.SetReplicas(at, cluster, replicas,
+          initialClusterState, memberAdd, line);
       case DISCOVERY_RESTART -> new FaultDef.DiscoveryRestart(at, cluster, line);
       case TC_WRITE -> new FaultDef.TcWrite(at, cluster, everyUs, optional(forUs), line);
       case NODE_LOSS -> new FaultDef.NodeLoss(at, nodeName, line);

@@ -128,7 +128,8 @@ class FaultDefTest {
         "restartAfter"));
     takes.put(FaultKind.PAUSE, List.of("at", "kind", "member", "for", "cluster"));
     takes.put(FaultKind.PARTITION, List.of("at", "kind", "groups", "cluster", "for"));
-    takes.put(FaultKind.SET_REPLICAS, List.of("at", "kind", "replicas", "cluster"));
+    takes.put(FaultKind.SET_REPLICAS, List.of("at", "kind", "replicas", "cluster",
+        "initialClusterState", "memberAdd"));
     takes.put(FaultKind.DISCOVERY_RESTART, List.of("at", "kind", "cluster"));
     takes.put(FaultKind.TC_WRITE, List.of("at", "kind", "every", "cluster", "for"));
     takes.put(FaultKind.NODE_LOSS, List.of("at", "kind", "node"));
@@ -232,6 +233,8 @@ class FaultDefTest {
         () -> new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1)),
             OptionalLong.of(0), 0),
         () -> new FaultDef.SetReplicas(0, null, 0, 0),
+        () -> new FaultDef.SetReplicas(0, null, 4, "old", false, 0),
+        () -> new FaultDef.SetReplicas(0, null, 4, null, true, 0),
         () -> new FaultDef.TcWrite(0, null, 0, NONE, 0),
         () -> new FaultDef.TcWrite(0, null, 1, OptionalLong.of(0), 0),
         () -> new FaultDef.NodeLoss(0, " ", 0));

@@ -107,6 +107,50 @@ class ScenarioRunnerTest {
   }
 
   /**
+   * A chart upgrade of a static cluster from 3 to 4 members re-renders {@code --initial-cluster}
+   * for 4; the new member does what etcd 3.4.23 NewServer does with its flags: {@code existing}
+   * without a MemberAdd fails ValidateClusterAndAssignIDs ("member count is unequal") and exits;
+   * {@code new} passes isMemberBootstrapped (its ID is not in the running cluster) and
+   * bootstraps a 4-member cluster of its own, whose cluster ID the others refuse; {@code
+   * existing} after a MemberAdd joins. The old members are replaced by the rolling update and
+   * restart from their WAL.
+   */
+  @Test
+  void aReRenderedStaticScaleUpStartsTheNewMemberAsEtcdWould() {
+    String yaml = """
+        name: up
+        seed: 1
+        clusters: [{name: basic, strategy: static, pd: {replicas: 3}}]
+        faults:
+          - {at: 30s, kind: set-replicas, replicas: 4, initialClusterState: %s, memberAdd: %s}
+        duration: 90s
+        """;
+    record Case(String state, boolean add, Outcome outcome, String line) {}
+    for (Case c : List.of(
+        new Case("existing", false, Outcome.DEGRADED,
+            "basic-3 etcd: exit: error validating peerURLs"),
+        new Case("new", false, Outcome.DEGRADED, "basic-3 etcd: bootstrapped new cluster"),
+        new Case("existing", true, Outcome.OK, "basic-3 etcd: joining existing cluster"))) {
+      TraceBuffer trace = new TraceBuffer();
+      ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse(yaml.formatted(c.state(),
+          c.add()), "up.yaml"), null, trace);
+      assertEquals(c.outcome(), r.measures().outcome(), c + ": " + r.measures().describe());
+      assertTrue(trace.records().stream().anyMatch(t -> (t.node() + " " + t.detail())
+          .startsWith(c.line())), c + ": " + c.line());
+      if (c.state().equals("new")) {
+        assertTrue(trace.records().stream().anyMatch(t -> t.node().equals("basic-0")
+            && t.detail().startsWith("etcd: request cluster ID mismatch")), c
+            + ": the old members refuse the new cluster");
+      }
+      for (String old : List.of("basic-0", "basic-1", "basic-2")) {
+        assertTrue(trace.records().stream().anyMatch(t -> t.node().equals(old)
+            && t.detail().startsWith("etcd: WAL exists")), c + ": " + old
+            + " re-created by the rolling update, restarted from its WAL");
+      }
+    }
+  }
+
+  /**
    * etcdVersion 3.5 takes etcd 3.5's defaults: pre-vote on (v3.5.0 embed/config.go), so a member
    * cut off for 20 s comes back without the term it ran up deposing the leader, and the cluster is
    * unavailable for less time than with 3.4's defaults. Real backends (etcd 3.4.23) refuse it.

@@ -352,6 +352,29 @@ class ScenarioParserErrorTest {
   }
 
   @Test
+  void aReRenderedResizeNeedsAStaticClusterAndAState() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: seed-join, pd: {replicas: 3}}]
+        faults:
+          - {at: 1s, kind: set-replicas, replicas: 4, initialClusterState: existing}
+          - {at: 1s, kind: set-replicas, replicas: 4, initialClusterState: old}
+          - {at: 1s, kind: set-replicas, replicas: 4, memberAdd: true}
+        """, "s.yaml:4:68: faults[0]: initialClusterState and memberAdd re-render a static"
+            + " cluster's StatefulSet, but cluster 'basic' uses seed-join (its operator decides"
+            + " the new members' flags)",
+        "s.yaml:5:68: faults[1].initialClusterState must be one of new, existing, got 'old'",
+        "s.yaml:5:68: faults[1]: initialClusterState and memberAdd re-render a static"
+            + " cluster's StatefulSet, but cluster 'basic' uses seed-join (its operator decides"
+            + " the new members' flags)",
+        "s.yaml:6:58: faults[2].memberAdd needs initialClusterState (the flags the added"
+            + " members start with)",
+        "s.yaml:6:58: faults[2]: initialClusterState and memberAdd re-render a static"
+            + " cluster's StatefulSet, but cluster 'basic' uses seed-join (its operator decides"
+            + " the new members' flags)");
+  }
+
+  @Test
   void anAddTimeoutNeedsMembersAddedAtRuntime() {
     assertProblems("""
         name: t
@@ -425,7 +448,8 @@ class ScenarioParserErrorTest {
             + "partition, set-replicas, discovery-restart, tc-write, node-loss, operator-restart, "
             + "add-timeout, got 'explode'",
         "s.yaml:5:41: unknown key 'power' in faults[0] (known: at, kind, cluster, member, wipe, "
-            + "restartAfter, delay, for, groups, replicas, every, node)",
+            + "restartAfter, delay, for, groups, replicas, initialClusterState, memberAdd, every, "
+            + "node)",
         "s.yaml:6:5: missing required key 'kind' in faults[1]");
   }
 

@@ -34,4 +34,8 @@ public record StatefulSet(ObjectMeta meta, int replicas, String podManagementPol
   public StatefulSet withReplicas(int n) {
     return new StatefulSet(meta, n, podManagementPolicy, serviceName, template, claimTemplate);
   }
+
+  public StatefulSet withTemplate(PodTemplate t) {
+    return new StatefulSet(meta, replicas, podManagementPolicy, serviceName, t, claimTemplate);
+  }
 }

@@ -553,7 +553,12 @@ public final class K8sWorld implements PodEnv {
       volumeOfProcess.put(name, volume);
     }
     if (!sim.hasProcess(name)) {
-      sim.addProcess(name, pod.spec().nodeName(), n -> runtime.create(currentPod(name), c));
+      // The container of the pod that holds the name now: a pod re-created from a changed
+      // template (a StatefulSet's rolling update) runs the new template's flags.
+      sim.addProcess(name, pod.spec().nodeName(), n -> {
+        Pod now = currentPod(name);
+        return runtime.create(now, now.spec().containers().get(0));
+      });
     }
     podOfProcess.put(name, key);
     if (c.role().equals("etcd") || c.role().equals("pd")) {

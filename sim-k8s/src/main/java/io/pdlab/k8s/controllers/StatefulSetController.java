@@ -15,6 +15,14 @@ import java.util.Map;
  * ordinal i only when 0..i-1 are Running and Ready, and scales down from the highest ordinal one
  * at a time; Parallel creates and deletes all at once (kubernetes pkg/controller/statefulset
  * stateful_set_control.go).
+ *
+ * <p>A changed template is rolled out as apps/v1's default update strategy does (RollingUpdate,
+ * partition 0; Kubernetes 1.20 stateful_set_control.go {@code updateStatefulSet}, whatever the pod
+ * management policy): from the highest ordinal down, the first pod not of the current template
+ * is deleted (and re-created from it by a later pass), but only past pods that are Running and
+ * Ready; an unhealthy pod, a new one included, holds the rollout. A pod is of the current
+ * template when its containers are the template's (the model's stand-in for the
+ * controller-revision-hash label).
  */
 public final class StatefulSetController {
   /** What reconcile asks the driver to do. */
@@ -88,6 +96,23 @@ public final class StatefulSetController {
       out.add(new Action.DeletePod(set.meta().namespace() + "/" + name));
       if (ordered) {
         break;
+      }
+    }
+    if (ordered && !extra.isEmpty()) {
+      return out; // OrderedReady: the scale-down first, one pod a pass
+    }
+    // Rolling update: the highest ordinal not of the template goes; an unhealthy one waits.
+    for (int target = set.replicas() - 1; target >= 0; target--) {
+      Pod p = pods.get(podName(set, target));
+      if (p == null) {
+        return out; // created in this pass: not healthy yet
+      }
+      if (!p.spec().containers().equals(set.template().spec().containers())) {
+        out.add(new Action.DeletePod(p.meta().key()));
+        return out;
+      }
+      if (!(p.status().phase().equals("Running") && p.status().ready())) {
+        return out;
       }
     }
     return out;

@@ -27,20 +27,68 @@ public final class Strategies {
     @Override
     public void install(K8sWorld world, ClusterSpec c) {
       world.store().create(EtcdPods.headlessService(c));
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < c.members(); i++) {
-        names.add(c.name() + "-" + i);
-      }
-      PodSpec spec = new PodSpec(null, c.nodeSelector(), c.tolerations(), EtcdPods.REQUESTS,
-          null, List.of(), List.of(new Container("etcd", Images.ETCD, "etcd",
-              List.of("--initial-cluster=" + EtcdPods.initialCluster(c, names),
-                  "--initial-cluster-state=new", "--initial-cluster-token=" + c.name(),
-                  "--timing=" + c.timing()))), "Always", null, null);
       world.store().create(new StatefulSet(ObjectMeta.of(c.namespace(), c.name()),
           c.members(), podManagementPolicy(world, c.namespace()), c.name(),
-          new PodTemplate(EtcdPods.labels(c), spec), null));
+          staticTemplate(c, c.members(), "new"), null));
     }
   };
+
+  /**
+   * The static StatefulSet's pod template as a chart renders it for {@code replicas} members:
+   * {@code --initial-cluster} lists pods 0..replicas-1 (bitnami/etcd renders it from
+   * {@code replicaCount}), with {@code --initial-cluster-state=state} and the cluster's name as
+   * token.
+   */
+  static PodTemplate staticTemplate(ClusterSpec c, int replicas, String state) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      names.add(c.name() + "-" + i);
+    }
+    PodSpec spec = new PodSpec(null, c.nodeSelector(), c.tolerations(), EtcdPods.REQUESTS,
+        null, List.of(), List.of(new Container("etcd", Images.ETCD, "etcd",
+            List.of("--initial-cluster=" + EtcdPods.initialCluster(c, names),
+                "--initial-cluster-state=" + state, "--initial-cluster-token=" + c.name(),
+                "--timing=" + c.timing()))), "Always", null, null);
+    return new PodTemplate(EtcdPods.labels(c), spec);
+  }
+
+  /**
+   * A chart upgrade of a static cluster to {@code replicas} members: the StatefulSet's replicas
+   * and its re-rendered template in one write. The new pods start with the new flags; the
+   * existing ones are replaced by the StatefulSet's rolling update ({@link
+   * io.pdlab.k8s.controllers.StatefulSetController}), where etcd ignores the flags since their
+   * WAL exists (etcd 3.4 etcdserver/server.go NewServer, case haveWAL).
+   */
+  public static void rerenderStatic(K8sWorld world, ClusterSpec c, int replicas, String state) {
+    world.modify(io.pdlab.k8s.api.Kind.STATEFUL_SET, c.namespace() + "/" + c.name(),
+        (StatefulSet s) -> s.withReplicas(replicas).withTemplate(staticTemplate(c, replicas,
+            state)));
+  }
+
+  /**
+   * A chart upgrade of static cluster {@code c} to {@code replicas} members whose new pods start
+   * with {@code --initial-cluster-state=state}: with {@code memberAdd}, after {@code etcdctl member
+   * add} for each new member ({@link StaticMemberAdd}, a process of its own on the control
+   * plane), else at once.
+   */
+  public static void upgradeStatic(K8sWorld world, ClusterSpec c, int replicas, String state,
+      boolean memberAdd) {
+    if (!memberAdd) {
+      rerenderStatic(world, c, replicas, state);
+      return;
+    }
+    StatefulSet set = world.store().get(io.pdlab.k8s.api.Kind.STATEFUL_SET,
+        c.namespace() + "/" + c.name());
+    int from = set == null ? 0 : set.replicas();
+    int n = 0;
+    while (world.kernel().hasProcess("etcdctl-" + c.name() + "-" + n)) {
+      n++;
+    }
+    String name = "etcdctl-" + c.name() + "-" + n;
+    world.kernel().addProcess(name, CONTROL_PLANE,
+        p -> new StaticMemberAdd(world, c, from, replicas, state));
+    world.kernel().start(name);
+  }
 
   /**
    * The StatefulSet's pod management policy: Parallel (etcd's own recipe; tidb-operator v1.5

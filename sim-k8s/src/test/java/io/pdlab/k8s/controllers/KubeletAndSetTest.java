@@ -70,6 +70,37 @@ class KubeletAndSetTest {
     assertEquals(1, w.sim().incarnation("once"), "never restarted");
   }
 
+  /**
+   * A changed template is rolled out as Kubernetes 1.20's RollingUpdate does: highest ordinal
+   * first, one pod at a time, only past pods that are Running and Ready; a pod just created (or
+   * not Ready) holds the rollout, whatever the pod management policy.
+   */
+  @Test
+  void aChangedTemplateRollsOutFromTheHighestOrdinal() {
+    TreeSet<String> noClaims = new TreeSet<>();
+    StatefulSet changed = set(3, "Parallel").withTemplate(new PodTemplate(new TreeMap<>(),
+        new PodSpec(null, new TreeMap<>(), List.of(), Resources.NONE, null, List.of(),
+            List.of(new Container("c", "img", "simple", List.of("--v2"))), "Always", null,
+            null)));
+    Map<String, Pod> old = pods(3, true);
+    assertEquals(List.of("-ns/s-2"), names(StatefulSetController.reconcile(changed, old,
+        noClaims)));
+    Map<String, Pod> twoUpdated = new TreeMap<>(old);
+    twoUpdated.put("s-2", new Pod(ObjectMeta.of("ns", "s-2"), changed.template().spec(),
+        new PodStatus("Running", false, "", 0)));
+    assertEquals(List.of(), names(StatefulSetController.reconcile(changed, twoUpdated,
+        noClaims)), "s-2 is of the new template but not Ready: the rollout waits");
+    twoUpdated.put("s-2", twoUpdated.get("s-2").withStatus(new PodStatus("Running", true, "",
+        0)));
+    assertEquals(List.of("-ns/s-1"), names(StatefulSetController.reconcile(changed, twoUpdated,
+        noClaims)));
+    Map<String, Pod> scaledUp = new TreeMap<>(old);
+    assertEquals(List.of("+s-3"), names(StatefulSetController.reconcile(
+        changed.withReplicas(4), scaledUp, noClaims)), "the new pod first; it holds the rollout");
+    assertEquals(List.of(), names(StatefulSetController.reconcile(set(3, "Parallel"), old,
+        noClaims)), "an unchanged template replaces nothing");
+  }
+
   static StatefulSet set(int replicas, String policy) {
     PodSpec spec = new PodSpec(null, new TreeMap<>(), List.of(), Resources.NONE, null, List.of(),
         List.of(new Container("c", "img", "simple", List.of())), "Always", null, null);
