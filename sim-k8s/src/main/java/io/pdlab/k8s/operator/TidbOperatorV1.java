@@ -15,7 +15,6 @@ import io.pdlab.k8s.api.StatefulSet;
 import io.pdlab.k8s.api.TidbCluster;
 import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
-import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
 import io.pdlab.pd.etcd.Member;
 import io.pdlab.sim.process.Process;
@@ -49,6 +48,21 @@ public final class TidbOperatorV1 implements Process {
 
   private record Resync() {}
 
+  /**
+   * tidb-operator v1.5.1 {@code tidb_cluster_controller.go}: the TidbCluster queue's rate
+   * limiter is {@code NewControllerRateLimiter(1*time.Second, 100*time.Second)}; a failed sync is
+   * put back with {@code AddRateLimited}, a good one {@code Forget}s its failures. Per item that
+   * is client-go v0.20.15 {@code workqueue.ItemExponentialFailureRateLimiter.When}: base x
+   * 2^failures, at most the max (the limiter's overall 10 qps bucket never binds one cluster).
+   */
+  static final long REQUEUE_BASE_MS = 1_000;
+
+  /** The rate limiter's max delay, as {@link #REQUEUE_BASE_MS} says. */
+  static final long REQUEUE_MAX_MS = 100_000;
+
+  /** A rate-limited requeue of the TidbCluster's key, or the re-run of a key marked dirty. */
+  private record Requeue(long id) {}
+
   private record SyncTimeout(long id) {}
 
   private record FailoverTimeout(long id) {}
@@ -62,6 +76,16 @@ public final class TidbOperatorV1 implements Process {
   private ProcessContext ctx;
   private long syncCall;
   private boolean syncInFlight;
+  /** Which call of the sync is in flight (pd_member_manager.go syncTidbClusterStatus's order). */
+  private SyncStep step;
+  /** GetHealth's answer while GetCluster and GetPDLeader are asked. */
+  private TreeMap<String, Boolean> health;
+
+  /**
+   * The PD API calls of a status sync, in order: GetHealth (the members, then each one's ping),
+   * GetCluster, GetPDLeader; any failing ends the sync with Synced false.
+   */
+  private enum SyncStep { MEMBERS, PINGS, CLUSTER, LEADER }
   /** PD member IDs by name, from the last members answer. */
   private final TreeMap<String, Long> memberIds = new TreeMap<>();
   /** The named members of the sync's members answer, while their health is being asked. */
@@ -78,6 +102,17 @@ public final class TidbOperatorV1 implements Process {
   /** The PD member being deleted before the set shrinks, and its call's id. */
   private String scalingIn;
   private long scaleInCall;
+  /** Failed syncs since the last good one (the rate limiter's per-item count). */
+  private int failures;
+  /** The pending requeue: its id (0: none) and when it fires. */
+  private long requeueId;
+  private long requeueSeq;
+  private long requeueAtUs;
+  /**
+   * The key was added while its sync was in flight: client-go's workqueue keeps it dirty and
+   * hands it out again once the sync is done ({@code queue.go} Add / Done).
+   */
+  private boolean dirty;
 
   public TidbOperatorV1(K8sWorld world, String namespace, String tcName) {
     this.world = world;
@@ -113,17 +148,20 @@ public final class TidbOperatorV1 implements Process {
     if (tag instanceof Resync) {
       reconcile();
       ctx.setTimer(RESYNC_MS * 1_000, tag);
+    } else if (tag instanceof Requeue q && q.id() == requeueId) {
+      requeueId = 0;
+      reconcile();
     } else if (tag instanceof FailoverTimeout t && t.id() == failoverCall && failingOver != null) {
       finishFailover(false);
     } else if (tag instanceof ScaleInTimeout t && t.id() == scaleInCall && scalingIn != null) {
       finishScaleIn(false);
     } else if (tag instanceof HealthTimeout t && t.id() == syncCall && syncInFlight
-        && listed != null) {
+        && step == SyncStep.PINGS) {
       finishHealth(); // members that did not answer their ping within 3 s are unhealthy
     } else if (tag instanceof SyncTimeout t && t.id() == syncCall && syncInFlight) {
       // pdapi's 5 s covers the whole health call, the pings included
       endSync();
-      writeStatus(false, null);
+      writeStatus(false, null, null);
     }
   }
 
@@ -131,12 +169,23 @@ public final class TidbOperatorV1 implements Process {
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
     if (message instanceof ClientResponse r && r.requestId() == syncCall && syncInFlight
-        && listed == null) {
+        && step != SyncStep.PINGS) {
       if (!r.ok()) {
         endSync();
-        writeStatus(false, null);
+        writeStatus(false, null, null);
         return;
       }
+      if (step == SyncStep.CLUSTER) {
+        askNext(SyncStep.LEADER, io.pdlab.pd.pod.PdHttpApi.PdCall.GET_LEADER);
+        return;
+      }
+      if (step == SyncStep.LEADER) {
+        TreeMap<String, Boolean> h = health;
+        endSync();
+        writeStatus(true, h, (String) r.value());
+        return;
+      }
+      step = SyncStep.PINGS;
       listed = new ArrayList<>();
       for (Member m : PdApi.members(r)) {
         if (!m.name().isEmpty()) { // pd_member_manager.go skips members without a name
@@ -305,7 +354,8 @@ public final class TidbOperatorV1 implements Process {
         ctx.log("operator: PD failover: delete member " + failingOver.podName());
       }
       failoverCall--;
-      ctx.send(ep, new ClientRequest(failoverCall,
+      // DELETE /pd/api/v1/members/id/{id}: PD's HTTP API, served by the PD leader
+      ctx.send(ep, new io.pdlab.pd.pod.PdHttpApi.Request(failoverCall,
           new ClientOp.MemberRemove(failingOver.memberId())));
       ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new FailoverTimeout(failoverCall));
     } else if (step instanceof PdFailover.Step.Recover) {
@@ -376,7 +426,8 @@ public final class TidbOperatorV1 implements Process {
     if (ctx.tracing()) {
       ctx.log("operator: PD scale in: delete member " + pod);
     }
-    ctx.send(ep, new ClientRequest(scaleInCall, new ClientOp.MemberRemove(id)));
+    ctx.send(ep, new io.pdlab.pd.pod.PdHttpApi.Request(scaleInCall,
+        new ClientOp.MemberRemove(id))); // DELETE /pd/api/v1/members/name: the PD leader's
     ctx.setTimer(PD_API_TIMEOUT_MS * 1_000, new ScaleInTimeout(scaleInCall));
   }
 
@@ -404,15 +455,32 @@ public final class TidbOperatorV1 implements Process {
    */
   private void syncPdStatus(TidbCluster tc) {
     if (syncInFlight) {
+      dirty = true;
       return;
     }
     if (!PdApi.askMembers(ctx, world, tc.meta().name(), syncCall + 1, PD_API_TIMEOUT_MS,
         new SyncTimeout(syncCall + 1))) {
-      writeStatus(false, null);
+      writeStatus(false, null, null);
       return;
     }
     syncCall++;
     syncInFlight = true;
+    step = SyncStep.MEMBERS;
+  }
+
+  /**
+   * The sync's next PD API call through the {@code <tc>-pd} Service, each with pdapi's own 5 s
+   * timeout; no endpoint fails the sync.
+   */
+  private void askNext(SyncStep next, Object call) {
+    if (!PdApi.ask(ctx, world, key.substring(key.indexOf('/') + 1), syncCall + 1, call,
+        PD_API_TIMEOUT_MS, new SyncTimeout(syncCall + 1))) {
+      endSync();
+      writeStatus(false, null, null);
+      return;
+    }
+    syncCall++;
+    step = next;
   }
 
   private void askHealth() {
@@ -423,34 +491,42 @@ public final class TidbOperatorV1 implements Process {
     for (Member m : listed) {
       pingCall++;
       pings.put(pingCall, m.name());
-      ctx.send(m.name(), new ClientRequest(pingCall, new ClientOp.MemberList()));
+      // GET <clientURL>/pd/api/v1/ping (cluster.go CheckHealth's healthURL): under /pd, so
+      // through the member's redirector like every PD API call.
+      ctx.send(m.name(), new io.pdlab.pd.pod.PdHttpApi.Request(pingCall,
+          new ClientOp.MemberList()));
     }
     ctx.setTimer(PD_PING_TIMEOUT_MS * 1_000, new HealthTimeout(syncCall));
   }
 
+  /** GetHealth answered; then GetCluster (pd_member_manager.go syncTidbClusterStatus). */
   private void finishHealth() {
-    List<Member> members = listed;
-    TreeMap<String, Boolean> health = new TreeMap<>();
-    for (Member m : members) {
+    health = new TreeMap<>();
+    for (Member m : listed) {
       health.put(m.name(), answered.contains(m.name()));
     }
-    endSync();
-    writeStatus(true, health);
+    listed = null;
+    pings.clear();
+    answered.clear();
+    askNext(SyncStep.CLUSTER, io.pdlab.pd.pod.PdHttpApi.PdCall.GET_CLUSTER);
   }
 
   private void endSync() {
     syncInFlight = false;
+    step = null;
+    health = null;
     listed = null;
     pings.clear();
     answered.clear();
   }
 
   /**
-   * Writes the status when it changed. {@code health} is null when the health call failed: Synced
-   * turns false and the members stay as they were (syncTidbClusterStatus returns early). A
-   * member's LastTransitionTime is kept while its health stays, and is now otherwise.
+   * Writes the status when it changed. {@code health} is null when a PD API call failed: Synced
+   * turns false and the members and leader stay as they were (syncTidbClusterStatus returns
+   * early). A member's LastTransitionTime is kept while its health stays, and is now otherwise.
+   * {@code leader} is GetPDLeader's answer: Status.PD.Leader when it names a listed member.
    */
-  private void writeStatus(boolean synced, TreeMap<String, Boolean> health) {
+  private void writeStatus(boolean synced, TreeMap<String, Boolean> health, String leader) {
     TidbCluster tc = world.store().get(Kind.TIDB_CLUSTER, key);
     if (tc == null) {
       return;
@@ -470,11 +546,41 @@ public final class TidbOperatorV1 implements Process {
     }
     int tikvUp = readyPods(tc, "tikv");
     int tidbReady = readyPods(tc, "tidb");
-    TidbCluster.Status now = new TidbCluster.Status(synced, members, old.pdLeader(),
+    String pdLeader = health != null && leader != null && health.containsKey(leader) ? leader
+        : old.pdLeader();
+    TidbCluster.Status now = new TidbCluster.Status(synced, members, pdLeader,
         old.pdFailureMembers(), tikvUp, tidbReady, old.pdPhase());
     if (!now.equals(old)) {
       world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(now));
     }
+    if (synced) {
+      failures = 0; // queue.Forget
+    } else {
+      long delayMs = Math.min(REQUEUE_BASE_MS << Math.min(failures, 20), REQUEUE_MAX_MS);
+      if (ctx.tracing()) {
+        ctx.log("operator: PD status sync failed, requeue in " + delayMs / 1_000 + "s");
+      }
+      requeueAfter(delayMs);
+      failures++;
+    }
+    if (dirty) {
+      dirty = false;
+      requeueAfter(0);
+    }
+  }
+
+  /**
+   * Puts the key back after {@code delayMs}; a requeue already due earlier stands (the delaying
+   * queue keeps an item's earliest time, client-go v0.20.15 {@code delaying_queue.go}).
+   */
+  private void requeueAfter(long delayMs) {
+    long at = ctx.nowUs() + delayMs * 1_000;
+    if (requeueId != 0 && requeueAtUs <= at) {
+      return;
+    }
+    requeueId = ++requeueSeq; // ids never repeat: a superseded timer stays ignored
+    requeueAtUs = at;
+    ctx.setTimer(delayMs * 1_000, new Requeue(requeueId));
   }
 
   private int readyPods(TidbCluster tc, String component) {

@@ -17,6 +17,21 @@ public enum EtcdError {
   REQUEST_TIMED_OUT("etcdserver: request timed out"),
   NOT_STARTED("etcdserver: server not started yet"),
   CONNECTION_REFUSED("connection refused: member not serving"),
+  /**
+   * PD's HTTP API on a PD that knows no leader: 503 "no leader" (tikv/pd v7.1.0
+   * {@code pkg/utils/apiutil/serverapi/middleware.go} redirector).
+   */
+  PD_NO_LEADER("no leader"),
+  /**
+   * PD's HTTP API proxied to a PD that is not the leader: 500, {@code ErrRedirectToNotLeader}
+   * (tikv/pd v7.1.0 {@code pkg/utils/apiutil/apiutil.go}; the redirector refuses a second hop).
+   */
+  PD_REDIRECT_TO_NOT_LEADER("redirect to not leader"),
+  /**
+   * PD's HTTP API whose proxy to the leader got no answer: 500, {@code ErrRedirectFailed}
+   * (tikv/pd v7.1.0 {@code apiutil.go} customReverseProxies).
+   */
+  PD_REDIRECT_FAILED("redirect failed"),
   /** A real etcd's error that none of the above names (the real backends log its text). */
   OTHER("etcd error not modelled by pdlab");
 

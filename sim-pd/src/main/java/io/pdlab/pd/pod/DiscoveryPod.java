@@ -1,7 +1,6 @@
 package io.pdlab.pd.pod;
 
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
-import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
 import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.tidb.DiscoveryAction;
@@ -19,7 +18,8 @@ import java.util.TreeMap;
 /**
  * The tidb-operator discovery pod: serves {@code GET /new/...} with a {@link DiscoveryService}
  * (state in memory only: a restart forgets the counted peers), reads the TidbCluster through the
- * {@link PodEnv} and asks PD's members API through the {@code <tc>-pd} Service.
+ * {@link PodEnv} and asks PD's members API through the {@code <tc>-pd} Service (PD's HTTP API,
+ * answered by the PD leader: {@link PdHttpApi}).
  */
 public final class DiscoveryPod implements Process {
   private record MembersTimeout(long requestId) {}
@@ -110,7 +110,10 @@ public final class DiscoveryPod implements Process {
         } else {
           long call = nextId++;
           membersCallToRequest.put(call, g.requestId());
-          ctx.send(ep, new ClientRequest(call, new ClientOp.MemberList()));
+          // GET /pd/api/v1/members: PD's HTTP API, served by the PD leader ({@link PdHttpApi});
+          // an error (503 "no leader" included) is the member call's error: discovery answers
+          // 500 and the caller stays counted (tidb-operator v1.5.1 discovery.go Discover).
+          ctx.send(ep, new PdHttpApi.Request(call, new ClientOp.MemberList()));
           ctx.setTimer(g.timeoutMs() * 1_000, new MembersTimeout(g.requestId()));
         }
       } else if (a instanceof DiscoveryAction.Respond r) {

@@ -84,6 +84,15 @@ public final class PdPod implements Process, EtcdHolder {
   /** The check's request asked now (-1: none in flight). */
   private long checkAsking = -1;
   private boolean clusterChecked;
+  /**
+   * The PD leader this PD knows of (its {@code member.GetLeader()}): itself while it leads, else
+   * the name its leader loop read from the leader key; null while none is known.
+   */
+  private String knownLeader;
+  /** PD API calls this follower proxies to the leader: the proxy's call id to the original. */
+  private final TreeMap<Long, Proxied> proxied = new TreeMap<>();
+
+  private record Proxied(String client, long requestId) {}
 
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
       EtcdObserver observer) {
@@ -129,6 +138,11 @@ public final class PdPod implements Process, EtcdHolder {
 
   public boolean isPdLeader() {
     return pdLeader;
+  }
+
+  /** The PD leader this PD knows of, or null. */
+  public String knownLeader() {
+    return knownLeader;
   }
 
   private long nowMs() {
@@ -419,12 +433,32 @@ public final class PdPod implements Process, EtcdHolder {
               requestInFlight = false;
               if (r.ok() && etcd.isLeader()) {
                 pdLeader = true;
+                knownLeader = name;
                 ctx.log("pd: became PD leader");
               }
             });
       } else if (!etcdLeader && pdLeader) {
         pdLeader = false;
+        knownLeader = null;
         ctx.log("pd: PD leadership lost (not etcd leader)");
+      } else if (!etcdLeader && knownLeader == null) {
+        // tikv/pd v7.1.0 server/server.go leaderLoop: each turn CheckLeader reads the leader key
+        // (member.GetLeader, bounded by etcd's 10 s request timeout); a leader found is then
+        // watched (WatchLeader) and is the one the API redirector proxies to. The model reads
+        // the key until it names a leader and keeps that name (the watch) until the leader is
+        // seen to be gone (servePdApi).
+        requestInFlight = true;
+        call(List.of(clientUrl()), new ClientOp.Get(PdConstants.LEADER_KEY),
+            PdConstants.ETCD_REQUEST_TIMEOUT_MS, r -> {
+              requestInFlight = false;
+              if (r.ok() && r.value() instanceof String leader && !leader.equals(name)
+                  && !pdLeader) {
+                knownLeader = leader;
+                if (ctx.tracing()) {
+                  ctx.log("pd: PD leader is " + leader);
+                }
+              }
+            });
       }
     }
     ctx.setTimer(PdConstants.LEADER_LOOP_MS * 1_000, new LeaderLoop());
@@ -447,6 +481,13 @@ public final class PdPod implements Process, EtcdHolder {
         && f.message() instanceof EtcdMessages.MembersRequest q && checkAsking >= 0
         && q.requestId() == checkAsking) {
       askClusterCheck((int) (checkAsking - CLUSTER_CHECK_ID_BASE) + 1); // skipped at once
+    } else if (message instanceof ClientResponse r && proxied.containsKey(r.requestId())) {
+      relay(r);
+    } else if (message instanceof PdHttpApi.Request r) {
+      servePdApi(from, r);
+    } else if (message instanceof io.pdlab.sim.process.Refusable.Refused f
+        && f.message() instanceof PdHttpApi.Request q && proxied.containsKey(q.requestId())) {
+      relay(new ClientResponse(q.requestId(), EtcdError.CONNECTION_REFUSED, null));
     } else if (message instanceof ClientResponse r) {
       if (r.error() == EtcdError.CONNECTION_REFUSED && calls.containsKey(r.requestId())) {
         refused(r.requestId());
@@ -470,6 +511,54 @@ public final class PdPod implements Process, EtcdHolder {
         && isEtcdMessage(f.message())))) {
       etcd.onMessage(ctx, from, message);
     }
+  }
+
+  /**
+   * PD's HTTP API behind its redirector (tikv/pd v7.1.0
+   * {@code pkg/utils/apiutil/serverapi/middleware.go}, {@link PdHttpApi}): refused before
+   * pd-server serves; the leader serves the call; a call already proxied once to a PD that does
+   * not lead is refused with 500 "redirect to not leader"; a follower with no leader known answers
+   * 503 "no leader"; otherwise it proxies the call to the leader and relays the answer.
+   */
+  private void servePdApi(String from, PdHttpApi.Request r) {
+    if (etcd == null) {
+      ctx.send(from, new ClientResponse(r.requestId(), EtcdError.CONNECTION_REFUSED, null));
+    } else if (pdLeader) {
+      if (r.call() instanceof ClientOp op) {
+        etcd.onMessage(ctx, from, new ClientRequest(r.requestId(), op));
+      } else if (r.call() == PdHttpApi.PdCall.GET_CLUSTER) {
+        ctx.send(from, new ClientResponse(r.requestId(), null, pdClusterId));
+      } else {
+        ctx.send(from, new ClientResponse(r.requestId(), null, name));
+      }
+    } else if (r.redirectedBy() != null) {
+      ctx.send(from, new ClientResponse(r.requestId(), EtcdError.PD_REDIRECT_TO_NOT_LEADER,
+          null));
+    } else if (knownLeader == null) {
+      ctx.send(from, new ClientResponse(r.requestId(), EtcdError.PD_NO_LEADER, null));
+    } else {
+      long id = nextCallId++;
+      proxied.put(id, new Proxied(from, r.requestId()));
+      ctx.send(knownLeader, new PdHttpApi.Request(id, r.call(), name));
+    }
+  }
+
+  /**
+   * The leader's answer to a proxied call goes back to the caller. A leader that refused the
+   * connection or no longer leads is forgotten (the model's stand-in for the leader watch seeing
+   * the key change: its lease is not modelled), and the caller gets 500 "redirect failed" or
+   * "redirect to not leader" (tikv/pd v7.1.0 {@code apiutil.go} customReverseProxies).
+   */
+  private void relay(ClientResponse r) {
+    Proxied p = proxied.remove(r.requestId());
+    EtcdError error = r.error();
+    if (error == EtcdError.CONNECTION_REFUSED || error == EtcdError.PD_REDIRECT_TO_NOT_LEADER) {
+      knownLeader = null;
+      if (error == EtcdError.CONNECTION_REFUSED) {
+        error = EtcdError.PD_REDIRECT_FAILED;
+      }
+    }
+    ctx.send(p.client(), new ClientResponse(p.requestId(), error, r.value()));
   }
 
   private static boolean isEtcdMessage(Object m) {
