@@ -212,4 +212,18 @@ class LearnerOperatorTest {
     assertEquals(1, lives.size(), "the same pod, never re-created: " + lives);
     assertEquals(1, lives.get(0).restartsUs().size(), lives.toString());
   }
+
+  /**
+   * clientv3 waits for a connection (WaitForReady) under the call's 30 s context, dialling again
+   * after gRPC's back-off (1 s, x1.6): a pass that finds the seed's container down (crashed at
+   * 5 s, back at 15 s) adds the first learner soon after the seed is back, not after a 30 s
+   * timeout.
+   */
+  @Test
+  void aCallWaitsForItsEndpointToComeBack() {
+    List<String> log = operatorLog(
+        "faults: [{at: 5s, kind: crash, member: 0, restartAfter: 10s}]");
+    double added = at(log, "added member basic-1 as learner");
+    assertTrue(added > 15.0 && added < 20.0, log.toString());
+  }
 }

@@ -111,6 +111,27 @@ public final class LearnerOperator implements Process {
 
   private record CallTimeout(long id) {}
 
+  /** Call {@code id} looks again for an endpoint that accepts connections ({@code attempt} from 1). */
+  private record Redial(long id, int attempt) {}
+
+  /**
+   * A call waits for a connection: etcd's clientv3 (3.5) makes every call with
+   * {@code grpc.WaitForReady(true)} ({@code client/v3/options.go} {@code defaultWaitForReady}), and
+   * gRPC dials a refused endpoint again after its connection back-off, 1 s growing 1.6 times per
+   * attempt up to 120 s (grpc-go {@code backoff.DefaultConfig}: BaseDelay 1 s, Multiplier 1.6,
+   * MaxDelay 120 s; its 20 % jitter is left out). The first redial's delay, in ms.
+   */
+  static final long REDIAL_BASE_MS = 1_000;
+  /** See {@link #REDIAL_BASE_MS}: the growth per attempt. */
+  static final double REDIAL_MULTIPLIER = 1.6;
+  /** See {@link #REDIAL_BASE_MS}: the longest wait between two dials, in ms. */
+  static final long REDIAL_MAX_MS = 120_000;
+
+  /** Calls waiting for a connection: their endpoints and what they send. */
+  private record Waiting(List<String> endpoints, ClientOp op) {}
+
+  private final TreeMap<Long, Waiting> waiting = new TreeMap<>();
+
   private final K8sWorld world;
   private final ClusterSpec spec;
   private long nextCall = 1;
@@ -217,7 +238,13 @@ public final class LearnerOperator implements Process {
       pass();
     } else if (tag instanceof ReadyCheck c) {
       readyCheck(c.check());
+    } else if (tag instanceof Redial d) {
+      Waiting w = waiting.get(d.id());
+      if (w != null) {
+        dial(d.id(), w, d.attempt());
+      }
     } else if (tag instanceof CallTimeout t) {
+      waiting.remove(t.id());
       Consumer<ClientResponse> then = calls.remove(t.id());
       if (then != null) {
         then.accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
@@ -494,21 +521,28 @@ public final class LearnerOperator implements Process {
   }
 
   /**
-   * A call through a client of {@code endpoints}: clientv3's balancer uses an endpoint that
-   * accepts connections, so the model sends to the first whose member process runs (the first
-   * endpoint when none does, where the call waits out its timeout).
+   * A call through a client of {@code endpoints}, under its 30 s context: clientv3's balancer
+   * uses an endpoint that accepts connections, so the model sends to the first whose member
+   * process runs; while none does, the call waits and dials again ({@link #REDIAL_BASE_MS}).
    */
   private void call(List<String> endpoints, ClientOp op, Consumer<ClientResponse> then) {
-    String to = endpoints.get(0);
-    for (String ep : endpoints) {
-      if (world.kernel().hasProcess(ep) && world.kernel().state(ep) == ProcessState.RUNNING) {
-        to = ep;
-        break;
-      }
-    }
     long id = nextCall++;
     calls.put(id, then);
-    ctx.send(to, new ClientRequest(id, op));
     ctx.setTimer(CALL_TIMEOUT_MS * 1_000, new CallTimeout(id));
+    dial(id, new Waiting(List.copyOf(endpoints), op), 1);
+  }
+
+  private void dial(long id, Waiting w, int attempt) {
+    for (String ep : w.endpoints()) {
+      if (world.kernel().hasProcess(ep) && world.kernel().state(ep) == ProcessState.RUNNING) {
+        waiting.remove(id);
+        ctx.send(ep, new ClientRequest(id, w.op()));
+        return;
+      }
+    }
+    waiting.put(id, w);
+    long delayMs = (long) Math.min(REDIAL_MAX_MS, REDIAL_BASE_MS * StrictMath.pow(REDIAL_MULTIPLIER,
+        attempt - 1));
+    ctx.setTimer(delayMs * 1_000, new Redial(id, attempt + 1));
   }
 }
