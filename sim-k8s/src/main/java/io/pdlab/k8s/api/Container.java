@@ -5,10 +5,14 @@ package io.pdlab.k8s.api;
  * it (the model's stand-in for the image's entrypoint); {@code args} are its flags.
  * {@code readinessProbe} is {@link #NO_PROBE} (the container is Ready once it runs, as kubelet
  * 1.20 {@code prober_manager.go} {@code UpdatePodStatus} has it for a container without a probe:
- * none of the operators' PD and etcd pods declares one) or {@link #ETCD_HEALTH}.
+ * none of the operators' PD and etcd pods declares one) or {@link #ETCD_HEALTH}. {@code envFrom}
+ * names a ConfigMap whose keys are the container's environment ({@code envFrom.configMapRef}),
+ * read when the container starts, so that a flag {@code --x=$(KEY)} takes the value the
+ * ConfigMap has at each start (Kubernetes expands {@code $(VAR)} in args from the environment);
+ * {@link #NO_ENV} for none.
  */
 public record Container(String name, String image, String role, java.util.List<String> args,
-    String readinessProbe) {
+    String readinessProbe, String envFrom) {
   /** No readiness probe. */
   public static final String NO_PROBE = "";
 
@@ -19,8 +23,12 @@ public record Container(String name, String image, String role, java.util.List<S
    */
   public static final String ETCD_HEALTH = "etcd-health";
 
+  /** No ConfigMap environment. */
+  public static final String NO_ENV = "";
+
   public Container {
     args = java.util.List.copyOf(args);
+    java.util.Objects.requireNonNull(envFrom, "envFrom");
     if (!readinessProbe.equals(NO_PROBE) && !readinessProbe.equals(ETCD_HEALTH)) {
       throw new IllegalArgumentException("readinessProbe must be none or " + ETCD_HEALTH
           + ", got " + readinessProbe);
@@ -30,6 +38,12 @@ public record Container(String name, String image, String role, java.util.List<S
   /** A container without a readiness probe. */
   public Container(String name, String image, String role, java.util.List<String> args) {
     this(name, image, role, args, NO_PROBE);
+  }
+
+  /** A container without a ConfigMap environment. */
+  public Container(String name, String image, String role, java.util.List<String> args,
+      String readinessProbe) {
+    this(name, image, role, args, readinessProbe, NO_ENV);
   }
 
   /** Whether it declares a readiness probe (else it is Ready whenever it runs). */

@@ -42,7 +42,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new EtcdMember(etcdConfig(pod, c, world.timingOverrides(ns)),
+      case "etcd" -> new EtcdMember(etcdConfig(pod, expandEnv(pod, c, world.store()),
+          world.timingOverrides(ns)),
           world.tracker().observer());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
@@ -100,6 +101,35 @@ public final class SimContainerRuntime implements ContainerRuntime {
       t = t.withStrictReconfigCheck(Boolean.parseBoolean(overrides.get("strictReconfigCheck")));
     }
     return t;
+  }
+
+  /**
+   * The container with each {@code $(KEY)} of its args replaced by the value of KEY in the
+   * ConfigMap it takes its environment from ({@link Container#envFrom}), as that ConfigMap is now:
+   * the kubelet reads the environment when it creates the container, at every start and restart
+   * (kubelet 1.20 kubelet_pods.go {@code makeEnvironmentVariables}, then
+   * {@code expansion.Expand} of the args). A missing ConfigMap fails the container's start
+   * (CreateContainerConfigError); the model refuses it.
+   */
+  public static Container expandEnv(Pod pod, Container c, io.pdlab.k8s.store.ObjectStore store) {
+    if (c.envFrom().equals(Container.NO_ENV)) {
+      return c;
+    }
+    io.pdlab.k8s.api.ConfigMap cm = store.get(io.pdlab.k8s.api.Kind.CONFIG_MAP,
+        pod.meta().namespace() + "/" + c.envFrom());
+    if (cm == null) {
+      throw new IllegalStateException("pod " + pod.meta().key() + ": configmap \""
+          + c.envFrom() + "\" not found");
+    }
+    List<String> args = new java.util.ArrayList<>();
+    for (String a : c.args()) {
+      String out = a;
+      for (Map.Entry<String, String> e : cm.data().entrySet()) {
+        out = out.replace("$(" + e.getKey() + ")", e.getValue());
+      }
+      args.add(out);
+    }
+    return new Container(c.name(), c.image(), c.role(), args, c.readinessProbe(), c.envFrom());
   }
 
   /** The etcd flags of a container in a pod with a stable DNS name under its headless Service. */

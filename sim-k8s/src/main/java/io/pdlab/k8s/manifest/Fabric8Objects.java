@@ -366,6 +366,13 @@ final class Fabric8Objects {
     out.setName(c.name());
     out.setImage(c.image());
     out.setArgs(new ArrayList<>(c.args()));
+    if (!c.envFrom().equals(Container.NO_ENV)) {
+      io.fabric8.kubernetes.api.model.EnvFromSource env =
+          new io.fabric8.kubernetes.api.model.EnvFromSource();
+      env.setConfigMapRef(new io.fabric8.kubernetes.api.model.ConfigMapEnvSource(c.envFrom(),
+          null));
+      out.setEnvFrom(new ArrayList<>(List.of(env)));
+    }
     if ("etcd".equals(c.role()) || "pd".equals(c.role())) {
       out.setPorts(new ArrayList<>(List.of(containerPort("client", CLIENT_PORT),
           containerPort("peer", PEER_PORT))));

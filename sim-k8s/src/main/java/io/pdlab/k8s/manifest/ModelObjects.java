@@ -340,6 +340,16 @@ public final class ModelObjects {
         : m.getAnnotations().get(Fabric8Objects.ROLE_ANNOTATION);
   }
 
+  /** The ConfigMap a container takes its environment from (the first configMapRef), or none. */
+  static String envFrom(io.fabric8.kubernetes.api.model.Container c) {
+    for (io.fabric8.kubernetes.api.model.EnvFromSource e : nonNull(c.getEnvFrom())) {
+      if (e.getConfigMapRef() != null && isSet(e.getConfigMapRef().getName())) {
+        return e.getConfigMapRef().getName();
+      }
+    }
+    return Container.NO_ENV;
+  }
+
   /**
    * The pod spec. Requests are the sum over the containers (what the scheduler asks a node for;
    * the model's renders put them all on the first). Roles come from {@code roles} in container
@@ -356,7 +366,7 @@ public final class ModelObjects {
           && Fabric8Objects.HEALTH_PATH.equals(c.getReadinessProbe().getHttpGet().getPath());
       containers.add(new Container(c.getName(), c.getImage(),
           i < roleList.size() ? roleList.get(i) : "", nonNull(c.getArgs()),
-          health ? Container.ETCD_HEALTH : Container.NO_PROBE));
+          health ? Container.ETCD_HEALTH : Container.NO_PROBE, envFrom(c)));
       if (c.getResources() != null) {
         requests = requests.plus(resources(c.getResources().getRequests(), RoundingMode.CEILING));
       }

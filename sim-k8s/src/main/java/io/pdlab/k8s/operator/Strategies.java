@@ -102,7 +102,7 @@ public final class Strategies {
   /** S2: coreos/etcd-operator's seed plus voting joins. */
   public static final BootstrapStrategy SEED_JOIN = operator("seed-join", false);
 
-  /** S3: etcd-io/etcd-operator's seed plus learner joins. */
+  /** S3: etcd-io/etcd-operator's seed plus learner joins, on a StatefulSet. */
   public static final BootstrapStrategy SEED_JOIN_LEARNER = operator("seed-join-learner", true);
 
   private static BootstrapStrategy operator(String name, boolean learners) {
@@ -115,7 +115,8 @@ public final class Strategies {
       @Override
       public void install(K8sWorld world, ClusterSpec c) {
         String op = operatorProcess(this, c);
-        world.kernel().addProcess(op, CONTROL_PLANE, n -> new SeedJoinOperator(world, c, learners));
+        world.kernel().addProcess(op, CONTROL_PLANE, n -> learners
+            ? new LearnerOperator(world, c) : new SeedJoinOperator(world, c));
         world.kernel().start(op);
       }
     };
@@ -152,12 +153,14 @@ public final class Strategies {
 
   /**
    * The pod holding member {@code ordinal} (in creation order) under strategy {@code s}: the
-   * StatefulSet ordinal for static, the n-th member etcd-operator created, the n-th PD pod.
+   * StatefulSet ordinal for static and the learner operator, the n-th member coreos
+   * etcd-operator created, the n-th PD pod.
    */
   public static String podName(BootstrapStrategy s, ClusterSpec c, int ordinal) {
     return switch (s.name()) {
       case "static" -> c.name() + "-" + ordinal;
-      case "seed-join", "seed-join-learner" -> String.format("%s-%04d", c.name(), ordinal);
+      case "seed-join" -> String.format("%s-%04d", c.name(), ordinal);
+      case "seed-join-learner" -> LearnerOperator.podName(c, ordinal);
       default -> c.name() + "-pd-" + ordinal;
     };
   }

@@ -189,8 +189,15 @@ class ManifestYamlTest {
       List<K8sObject> objects = objectsOf(s);
       assertTrue(objects.stream().anyMatch(o -> o.kind() == Kind.POD), s.name());
       assertTrue(objects.stream().anyMatch(o -> o.kind() == Kind.SERVICE), s.name());
-      if (s == Strategies.STATIC) {
+      if (s == Strategies.STATIC || s == Strategies.SEED_JOIN_LEARNER) {
         assertTrue(objects.stream().anyMatch(o -> o.kind() == Kind.STATEFUL_SET), s.name());
+      }
+      if (s == Strategies.SEED_JOIN_LEARNER) {
+        // its pods take the initial cluster from the ConfigMap at each start (envFrom)
+        assertTrue(objects.stream().anyMatch(o -> o.kind() == Kind.CONFIG_MAP), s.name());
+        assertTrue(objects.stream().anyMatch(o -> o instanceof io.pdlab.k8s.api.Pod p
+            && p.spec().containers().get(0).envFrom().equals("basic-pd-state")), s.name());
+        assertTrue(Manifests.toYaml(objects).contains("configMapRef"), s.name());
       }
       List<HasMetadata> rendered = Manifests.toFabric8(objects);
       assertEquals(rendered, Manifests.fromYaml(Manifests.toYaml(objects)), s.name());
