@@ -57,6 +57,8 @@ public sealed interface FaultDef {
     R operatorRestart(OperatorRestart f);
 
     R addTimeout(AddTimeout f);
+
+    R livenessKill(LivenessKill f);
   }
 
   /**
@@ -250,6 +252,32 @@ public sealed interface FaultDef {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.discoveryRestart(this);
+    }
+  }
+
+  /**
+   * {@code liveness-kill}: PD member {@code member}, if it runs then, hangs for good (it stops
+   * answering, as a stopped process does); its kubelet's liveness probe fails and kills the
+   * container (only pods that declare a probe: the parser refuses the others).
+   */
+  record LivenessKill(long atUs, String cluster, int member, int line) implements FaultDef {
+    public LivenessKill {
+      check(atUs, member);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.LIVENESS_KILL;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0; // the hang lasts; the kill is the kubelet's
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.livenessKill(this);
     }
   }
 

@@ -6,9 +6,11 @@ package io.pdlab.k8s.api;
  * {@code readinessProbe} is {@link #NO_PROBE} (the container is Ready once it runs, as kubelet
  * 1.20 {@code prober_manager.go} {@code UpdatePodStatus} has it for a container without a probe:
  * none of the operators' PD and etcd pods declares one) or {@link #ETCD_HEALTH}.
+ * {@code liveness} is its liveness probe, or null for none (then the kubelet never kills it for
+ * not answering).
  */
 public record Container(String name, String image, String role, java.util.List<String> args,
-    String readinessProbe) {
+    String readinessProbe, LivenessProbe liveness) {
   /** No readiness probe. */
   public static final String NO_PROBE = "";
 
@@ -30,6 +32,12 @@ public record Container(String name, String image, String role, java.util.List<S
   /** A container without a readiness probe. */
   public Container(String name, String image, String role, java.util.List<String> args) {
     this(name, image, role, args, NO_PROBE);
+  }
+
+  /** A container without a liveness probe. */
+  public Container(String name, String image, String role, java.util.List<String> args,
+      String readinessProbe) {
+    this(name, image, role, args, readinessProbe, null);
   }
 
   /** Whether it declares a readiness probe (else it is Ready whenever it runs). */

@@ -104,6 +104,8 @@ public final class SeedJoinOperator implements Process {
   private io.pdlab.sim.TimerHandle nextPass;
   /** Passes that ended in an error since the last that did not (the rate limiter's count). */
   private int failures;
+  /** A voting (coreos) pass is under way: its next is armed when its calls are answered. */
+  private boolean passOpen;
 
   public SeedJoinOperator(K8sWorld world, ClusterSpec spec, boolean learners) {
     this.world = world;
@@ -133,6 +135,14 @@ public final class SeedJoinOperator implements Process {
     if (ctx.tracing()) {
       ctx.log("operator: " + line);
     }
+  }
+
+  /**
+   * The member pods' liveness probe: coreos/etcd-operator's ({@link EtcdPods#COREOS_LIVENESS});
+   * the learner operator's model pods declare none (not part of its model here).
+   */
+  private io.pdlab.k8s.api.LivenessProbe liveness() {
+    return learners ? null : EtcdPods.COREOS_LIVENESS;
   }
 
   private String nextName() {
@@ -166,6 +176,7 @@ public final class SeedJoinOperator implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    passOpen = false;
     // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
     nextCall = ((long) ctx.incarnation() << 32) + 1;
     if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) != null) {
@@ -180,7 +191,7 @@ public final class SeedJoinOperator implements Process {
       members.put(seed, io.pdlab.pd.etcd.MemberIds.memberId(
           List.of(EtcdPods.peerUrl(spec, seed)), spec.name()));
       world.store().create(EtcdPods.pod(spec, seed, EtcdPods.initialCluster(spec, List.of(seed)),
-          "new", "Never", new TreeMap<>()));
+          "new", "Never", new TreeMap<>(), liveness()));
       note("created seed member " + seed);
       if (learners) {
         waitForReady();
@@ -232,9 +243,14 @@ public final class SeedJoinOperator implements Process {
     this.ctx = ctx;
     if (tag instanceof Reconcile) {
       reconcile();
-      // Armed after the pass's sends, as before, so coreos's seed-join keeps its event order; a
-      // learner pass that creates a pod cancels it later, from the call's answer.
-      nextPass = ctx.setTimer(interval(), tag);
+      if (learners) {
+        // Armed after the pass's sends; a learner pass that creates a pod cancels it later,
+        // from the call's answer.
+        nextPass = ctx.setTimer(interval(), tag);
+      } else {
+        passOpen = true;
+        passEnded();
+      }
     } else if (tag instanceof ReadyCheck c) {
       readyCheck(c.check());
     } else if (tag instanceof CallTimeout t) {
@@ -242,7 +258,24 @@ public final class SeedJoinOperator implements Process {
       if (then != null) {
         then.accept(new ClientResponse(t.id(), io.pdlab.pd.etcd.EtcdError.REQUEST_TIMED_OUT,
             null));
+        passEnded();
       }
+    }
+  }
+
+  /**
+   * coreos/etcd-operator v0.9.4 pkg/cluster/cluster.go {@code run()}: the loop waits in a
+   * {@code select} on {@code time.After(reconcileInterval)}, a timer made anew each time the loop
+   * comes back to the select, so the next pass is due {@link #RECONCILE_INTERVAL_MS} after the
+   * last one ended, its calls included (MemberAdd, MemberList, MemberRemove block the loop until
+   * answered or timed out after {@link #REQUEST_TIMEOUT_MS}): the period is 8 s plus the pass's
+   * own time, not a fixed 8 s tick. (A watch event of the EtcdCluster also makes a new timer;
+   * not modelled: the model keeps no EtcdCluster object.)
+   */
+  private void passEnded() {
+    if (!learners && passOpen && calls.isEmpty()) {
+      passOpen = false;
+      nextPass = ctx.setTimer(interval(), new Reconcile());
     }
   }
 
@@ -256,6 +289,7 @@ public final class SeedJoinOperator implements Process {
       Consumer<ClientResponse> then = calls.remove(r.requestId());
       if (then != null) {
         then.accept(r);
+        passEnded();
       }
     }
   }
@@ -414,7 +448,7 @@ public final class SeedJoinOperator implements Process {
       }
       members.put(name, ((AddResult) r.value()).added().id());
       world.store().create(EtcdPods.pod(spec, name, EtcdPods.initialCluster(spec,
-          members.keySet()), "existing", "Never", new TreeMap<>()));
+          members.keySet()), "existing", "Never", new TreeMap<>(), liveness()));
       if (learners) {
         promoting = name;
       }
