@@ -270,9 +270,17 @@ public sealed interface FaultDef {
       return FaultKind.LIVENESS_KILL;
     }
 
+    /**
+     * The latest the kubelet kills the hung container: its probe's next tick comes within a
+     * period, the third failure two periods later, each known when etcdctl gives up, and the
+     * kill at the end of the grace period.
+     */
     @Override
     public long playsOutAfterUs() {
-      return 0; // the hang lasts; the kill is the kubelet's
+      io.pdlab.k8s.api.LivenessProbe p = io.pdlab.k8s.operator.EtcdPods.COREOS_LIVENESS;
+      return (long) p.periodSeconds() * p.failureThreshold() * 1_000_000L
+          + io.pdlab.k8s.controllers.SimContainerRuntime.ETCDCTL_COMMAND_TIMEOUT_MS * 1_000
+          + io.pdlab.k8s.controllers.K8sConstants.TERMINATION_GRACE_MS * 1_000;
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** How the etcd operators name, address and build their member pods and Service. */
-final class EtcdPods {
+public final class EtcdPods {
   /** Requests of an etcd member pod (an assumption: etcd's documented small-cluster sizing). */
   static final Resources REQUESTS = new Resources(500, 1_024);
 
@@ -55,7 +55,7 @@ final class EtcdPods {
    * ETCDCTL_API=3 etcdctl endpoint status} (no TLS), InitialDelaySeconds 10, TimeoutSeconds 10,
    * PeriodSeconds 60, FailureThreshold 3.
    */
-  static final LivenessProbe COREOS_LIVENESS = new LivenessProbe(List.of("/bin/sh", "-ec",
+  public static final LivenessProbe COREOS_LIVENESS = new LivenessProbe(List.of("/bin/sh", "-ec",
       "ETCDCTL_API=3 etcdctl endpoint status"), 10, 10, 60, 3);
 
   /** A bare member pod (not from a StatefulSet) with the given flags, without probes. */
