@@ -57,6 +57,8 @@ public sealed interface FaultDef {
     R operatorRestart(OperatorRestart f);
 
     R addTimeout(AddTimeout f);
+
+    R livenessKill(LivenessKill f);
   }
 
   /**
@@ -275,6 +277,40 @@ public sealed interface FaultDef {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.discoveryRestart(this);
+    }
+  }
+
+  /**
+   * {@code liveness-kill}: PD member {@code member}, if it runs then, hangs for good (it stops
+   * answering, as a stopped process does); its kubelet's liveness probe fails and kills the
+   * container (only pods that declare a probe: the parser refuses the others).
+   */
+  record LivenessKill(long atUs, String cluster, int member, int line) implements FaultDef {
+    public LivenessKill {
+      check(atUs, member);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.LIVENESS_KILL;
+    }
+
+    /**
+     * The latest the kubelet kills the hung container: its probe's next tick comes within a
+     * period, the third failure two periods later, each known when etcdctl gives up, and the
+     * kill at the end of the grace period.
+     */
+    @Override
+    public long playsOutAfterUs() {
+      io.pdlab.k8s.api.LivenessProbe p = io.pdlab.k8s.operator.EtcdPods.COREOS_LIVENESS;
+      return (long) p.periodSeconds() * p.failureThreshold() * 1_000_000L
+          + io.pdlab.k8s.controllers.SimContainerRuntime.ETCDCTL_COMMAND_TIMEOUT_MS * 1_000
+          + io.pdlab.k8s.controllers.K8sConstants.TERMINATION_GRACE_MS * 1_000;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.livenessKill(this);
     }
   }
 

@@ -55,7 +55,14 @@ public enum FaultKind {
    * lost: the add is applied, the client times out.
    */
   ADD_TIMEOUT("add-timeout", "lose a MemberAdd's answer", Means.MODEL, List.of(),
-      List.of("cluster"));
+      List.of("cluster")),
+  /**
+   * A member's process hangs (stops answering, as a stopped process does) for good, so that its
+   * kubelet's liveness probe fails and kills the container; its pod's restart policy and operator
+   * do the rest.
+   */
+  LIVENESS_KILL("liveness-kill", "have a liveness probe kill a hung member", Means.PROBE,
+      List.of("member"), List.of("cluster"));
 
   /**
    * Every key any kind takes, in the order messages list them (those about a key no kind takes).
@@ -172,7 +179,12 @@ public enum FaultKind {
      * On the network between members: containers are cut apart in their own network namespaces
      * (the shapes a machine allows are judged when the run starts).
      */
-    NETWORK;
+    NETWORK,
+    /**
+     * By a kubelet's liveness probe of a hung member: the simulator's kubelet judges the probe
+     * ({@code SimContainerRuntime.livenessFailsAfterUs}); no real backend runs one yet.
+     */
+    PROBE;
 
     /** Why a backend cannot do what is carried out this way, or null when it can. */
     Why refusal(Backend backend) {
@@ -182,16 +194,26 @@ public enum FaultKind {
           case MODEL, MEMBER -> null;
           case NETWORK -> new Why("local processes share the host's loopback",
               Backend.ETCD_CONTAINERS);
+          case PROBE -> new Why(NO_REAL_LIVENESS, Backend.SIM);
         };
-        case ETCD_CONTAINERS -> null;
+        case ETCD_CONTAINERS -> this == PROBE ? new Why(NO_REAL_LIVENESS, Backend.SIM) : null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
           case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
               + " loopback", Backend.ETCD_CONTAINERS);
+          case PROBE -> new Why("the member pods on the API server carry no liveness probe:"
+              + " a real kubelet would have to exec etcdctl in pdlab's member image, which has"
+              + " neither etcdctl nor a shell, and the node agent runs no probes; a hung member"
+              + " would never be killed", Backend.SIM);
         };
       };
     }
+
+    /** Why the etcd backends cannot have a liveness probe kill a member. */
+    private static final String NO_REAL_LIVENESS = "the model's kubelet runs liveness probes"
+        + " only in the simulator: on a real member it would have to run etcdctl against the"
+        + " real etcd, which it does not yet, so a hung member would never be killed";
 
     /** A reason and, where there is one, the backend that can do it instead (else null). */
     record Why(String because, Backend instead) {}

@@ -666,6 +666,12 @@ public final class ScenarioRunner {
     }
 
     @Override
+    public Runnable livenessKill(FaultDef.LivenessKill f) {
+      String pod = pod(f.cluster(), f.member());
+      return () -> w.hang(pod);
+    }
+
+    @Override
     public Runnable operatorRestart(FaultDef.OperatorRestart f) {
       Installed t = find(installed, f.cluster());
       String op = Strategies.operatorProcess(t.strategy, t.spec);

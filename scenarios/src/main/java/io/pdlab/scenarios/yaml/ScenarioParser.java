@@ -712,6 +712,14 @@ public final class ScenarioParser {
           + ": operator-restart needs a cluster with an operator (seed-join, seed-join-learner,"
           + " discovery, v2-static), but cluster '" + target.name() + "' uses static");
     }
+    if (kind == FaultKind.LIVENESS_KILL && target != null && target.strategy() != null
+        && !"seed-join".equals(target.strategy())) {
+      problems.at(clusterNode != null ? clusterNode : kindNode, path
+          + ": liveness-kill needs member pods with a liveness probe, which only seed-join's"
+          + " declare (coreos/etcd-operator: etcdctl endpoint status every 60 s), but cluster '"
+          + target.name() + "' uses " + target.strategy() + ", whose pods have none, so a hung"
+          + " member would never be killed (a pause without end is such a hang: use pause)");
+    }
     if (!problems.isEmpty()) {
       return null; // a required value may be missing; the file is refused anyway
     }
@@ -731,6 +739,7 @@ public final class ScenarioParser {
       case OPERATOR_RESTART -> new FaultDef.OperatorRestart(at, cluster,
           restartAfterUs == null ? 0 : restartAfterUs, line);
       case ADD_TIMEOUT -> new FaultDef.AddTimeout(at, cluster, line);
+      case LIVENESS_KILL -> new FaultDef.LivenessKill(at, cluster, member, line);
     };
   }
 

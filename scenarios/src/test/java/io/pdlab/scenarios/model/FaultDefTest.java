@@ -33,7 +33,8 @@ class FaultDefTest {
       new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(20_000_000), 8),
       new FaultDef.NodeLoss(0, "pd-1", 9),
       new FaultDef.OperatorRestart(4_000_000, "c", 6_000_000, 10),
-      new FaultDef.AddTimeout(1_000_000, "c", 11));
+      new FaultDef.AddTimeout(1_000_000, "c", 11),
+      new FaultDef.LivenessKill(60_000_000, "c", 1, 12));
 
   /** Names the kind by the visitor method that was called, not by the fault's own kind(). */
   private static final FaultDef.Visitor<FaultKind> CALLED = new FaultDef.Visitor<>() {
@@ -91,6 +92,11 @@ class FaultDefTest {
     public FaultKind nodeLoss(FaultDef.NodeLoss f) {
       return FaultKind.NODE_LOSS;
     }
+
+    @Override
+    public FaultKind livenessKill(FaultDef.LivenessKill f) {
+      return FaultKind.LIVENESS_KILL;
+    }
   };
 
   @Test
@@ -110,7 +116,7 @@ class FaultDefTest {
   void kindsAreNamedAsInScenarioFiles() {
     assertEquals(List.of("never-start", "late-start", "crash", "pause", "partition",
         "set-replicas", "discovery-restart", "tc-write", "node-loss", "operator-restart",
-        "add-timeout"), FaultKind.labels());
+        "add-timeout", "liveness-kill"), FaultKind.labels());
     for (FaultKind k : FaultKind.values()) {
       assertEquals(Optional.of(k), FaultKind.of(k.label()));
       assertEquals(k.label(), k.toString());
@@ -135,6 +141,7 @@ class FaultDefTest {
     takes.put(FaultKind.NODE_LOSS, List.of("at", "kind", "node"));
     takes.put(FaultKind.OPERATOR_RESTART, List.of("at", "kind", "cluster", "restartAfter"));
     takes.put(FaultKind.ADD_TIMEOUT, List.of("at", "kind", "cluster"));
+    takes.put(FaultKind.LIVENESS_KILL, List.of("at", "kind", "member", "cluster"));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(takes.get(k), k.takes(), k.label());
     }
@@ -166,6 +173,8 @@ class FaultDefTest {
     expected.put(FaultKind.NODE_LOSS, model);
     expected.put(FaultKind.OPERATOR_RESTART, model);
     expected.put(FaultKind.ADD_TIMEOUT, model);
+    // only the simulator's kubelet judges liveness probes
+    expected.put(FaultKind.LIVENESS_KILL, EnumSet.of(Backend.SIM));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(expected.get(k), k.backends(), k.label());
       for (Backend b : Backend.values()) {
@@ -189,6 +198,12 @@ class FaultDefTest {
     assertEquals("backend 'k8s' cannot partition members (the node agent's pods are local"
         + " processes sharing the host's loopback); use backend etcd-containers",
         FaultKind.PARTITION.refusal(Backend.K8S).message("backend"));
+    assertEquals("backend 'etcd' cannot have a liveness probe kill a hung member (the model's"
+        + " kubelet runs liveness probes only in the simulator: on a real member it would have"
+        + " to run etcdctl against the real etcd, which it does not yet, so a hung member would"
+        + " never be killed); use backend sim",
+        FaultKind.LIVENESS_KILL.refusal(Backend.ETCD).message("backend"));
+    assertEquals(Backend.SIM, FaultKind.LIVENESS_KILL.refusal(Backend.K8S).instead());
   }
 
   @Test
@@ -209,7 +224,7 @@ class FaultDefTest {
   @Test
   void playingOutCountsTheLastScheduledChange() {
     List<Long> expected = List.of(0L, 20_000_000L, 10_000_000L, 10_000_000L, 0L, 0L, 0L,
-        20_000_000L, 0L, 6_000_000L, 0L);
+        20_000_000L, 0L, 6_000_000L, 0L, 215_000_000L);
     for (int i = 0; i < ONE_OF_EACH.size(); i++) {
       assertEquals(expected.get(i), ONE_OF_EACH.get(i).playsOutAfterUs(),
           ONE_OF_EACH.get(i).toString());
@@ -237,7 +252,8 @@ class FaultDefTest {
         () -> new FaultDef.SetReplicas(0, null, 4, null, true, 0),
         () -> new FaultDef.TcWrite(0, null, 0, NONE, 0),
         () -> new FaultDef.TcWrite(0, null, 1, OptionalLong.of(0), 0),
-        () -> new FaultDef.NodeLoss(0, " ", 0));
+        () -> new FaultDef.NodeLoss(0, " ", 0),
+        () -> new FaultDef.LivenessKill(0, null, -1, 0));
     for (int i = 0; i < bad.size(); i++) {
       assertThrows(IllegalArgumentException.class, bad.get(i)::run, "case " + i);
     }

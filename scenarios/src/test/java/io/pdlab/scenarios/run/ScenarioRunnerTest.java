@@ -151,6 +151,66 @@ class ScenarioRunnerTest {
   }
 
   /**
+   * A liveness-kill hangs a seed-join member: its liveness probe (coreos/etcd-operator v0.9.4:
+   * every 60 s, 3 failures) fails three times in a row, each 5 s after its tick (etcdctl's
+   * command timeout), the kubelet kills the stopped container after the 30 s grace period, and
+   * under RestartPolicy Never the pod is Failed; etcd-operator then removes the dead member and
+   * adds a new one, whose pod is a new name.
+   */
+  @Test
+  void aLivenessKillFailsTheSeedJoinPodAndTheOperatorReplacesTheMember() {
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("""
+        name: lk
+        seed: 1
+        clusters: [{name: basic, strategy: seed-join, pd: {replicas: 3}}]
+        faults: [{at: 60s, kind: liveness-kill, member: 1}]
+        duration: 400s
+        """, "lk.yaml"), null, trace);
+    assertEquals(Outcome.OK, r.measures().outcome(), r.measures().describe());
+    List<TraceRecord> failures = trace.records().stream().filter(t -> t.kind() == TraceKind.NOTE
+        && t.node().equals("basic-0001") && t.detail().startsWith("liveness probe failed"))
+        .toList();
+    assertEquals(3, failures.size(), failures.toString());
+    assertEquals(60_000_000L, failures.get(1).timeUs() - failures.get(0).timeUs());
+    assertEquals(60_000_000L, failures.get(2).timeUs() - failures.get(1).timeUs());
+    assertTrue(failures.get(0).timeUs() > 60_000_000L + 5_000_000L - 1
+        && failures.get(0).timeUs() <= 120_000_000L + 5_000_000L, failures.get(0).toString());
+    TraceRecord killed = trace.records().stream().filter(t -> t.node().equals("basic-0001")
+        && t.kind() == TraceKind.STATE && t.detail().equals("crashed")).findFirst().orElseThrow();
+    assertEquals(failures.get(2).timeUs() + 30_000_000L, killed.timeUs(),
+        "SIGKILL at the end of the grace period: a stopped process ignores SIGTERM");
+    List<String> ops = trace.records().stream().filter(t -> t.detail().startsWith("operator: "))
+        .map(TraceRecord::detail).toList();
+    assertTrue(ops.contains("operator: removed dead member basic-0001"), ops.toString());
+    assertTrue(ops.contains("operator: added member basic-0003"), ops.toString());
+  }
+
+  /**
+   * The same hang on a discovery or static cluster cannot be asked for: their pods declare no
+   * liveness probe (the parser says so); the real backends refuse it (no liveness probes run
+   * there).
+   */
+  @Test
+  void aLivenessKillIsRefusedOnTheRealBackends() {
+    Scenario s = ScenarioParser.parse("""
+        name: lk
+        backend: etcd
+        clusters: [{name: basic, strategy: seed-join, pd: {replicas: 3}}]
+        faults: [{at: 60s, kind: liveness-kill, member: 1}]
+        duration: 400s
+        """, "lk.yaml");
+    for (Backend b : List.of(Backend.ETCD, Backend.ETCD_CONTAINERS, Backend.K8S)) {
+      List<String> why = ScenarioRunner.unsupported(s, b);
+      assertEquals(1, why.size(), why.toString());
+      assertTrue(why.get(0).startsWith("fault at 60000 ms: backend '" + b + "' cannot have a"
+          + " liveness probe kill a hung member ("), why.get(0));
+      assertTrue(why.get(0).endsWith("; use backend sim"), why.get(0));
+    }
+    assertEquals(List.of(), ScenarioRunner.unsupported(s, Backend.SIM));
+  }
+
+  /**
    * etcdVersion 3.5 takes etcd 3.5's defaults: pre-vote on (v3.5.0 embed/config.go), so a member
    * cut off for 20 s comes back without the term it ran up deposing the leader, and the cluster is
    * unavailable for less time than with 3.4's defaults. Real backends (etcd 3.4.23) refuse it.

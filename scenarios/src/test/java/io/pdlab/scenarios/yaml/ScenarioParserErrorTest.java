@@ -388,6 +388,32 @@ class ScenarioParserErrorTest {
             + "(add-timeout takes: at, kind, cluster)");
   }
 
+  /**
+   * A liveness-kill needs pods whose kubelet would kill a hung member: only seed-join's (coreos
+   * etcd-operator's liveness probe) declare a probe; the other strategies' pods have none.
+   */
+  @Test
+  void aLivenessKillNeedsPodsWithALivenessProbe() {
+    for (String strategy : List.of("static", "seed-join-learner", "discovery", "v2-static")) {
+      assertProblems("""
+          name: t
+          clusters: [{name: basic, strategy: %s, pd: {replicas: 3}}]
+          faults:
+            - {at: 1s, kind: liveness-kill, member: 1}
+          """.formatted(strategy), "s.yaml:4:20: faults[0]: liveness-kill needs member pods"
+              + " with a liveness probe, which only seed-join's declare (coreos/etcd-operator:"
+              + " etcdctl endpoint status every 60 s), but cluster 'basic' uses " + strategy
+              + ", whose pods have none, so a hung member would never be killed (a pause"
+              + " without end is such a hang: use pause)");
+    }
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: seed-join, pd: {replicas: 3}}]
+        faults:
+          - {at: 1s, kind: liveness-kill}
+        """, "s.yaml:4:5: missing required key 'member' in faults[0] (kind liveness-kill)");
+  }
+
   /** A member a set-replicas creates can be faulted from the resize's time on, not before. */
   @Test
   void aMemberIsInRangeFromTheResizeThatCreatesIt() {
@@ -446,7 +472,7 @@ class ScenarioParserErrorTest {
         """,
         "s.yaml:5:20: faults[0].kind must be one of never-start, late-start, crash, pause, "
             + "partition, set-replicas, discovery-restart, tc-write, node-loss, operator-restart, "
-            + "add-timeout, got 'explode'",
+            + "add-timeout, liveness-kill, got 'explode'",
         "s.yaml:5:41: unknown key 'power' in faults[0] (known: at, kind, cluster, member, wipe, "
             + "restartAfter, delay, for, groups, replicas, initialClusterState, memberAdd, every, "
             + "node)",

@@ -9,10 +9,11 @@ package io.pdlab.k8s.api;
  * names a ConfigMap whose keys are the container's environment ({@code envFrom.configMapRef}),
  * read when the container starts, so that a flag {@code --x=$(KEY)} takes the value the
  * ConfigMap has at each start (Kubernetes expands {@code $(VAR)} in args from the environment);
- * {@link #NO_ENV} for none.
+ * {@link #NO_ENV} for none. {@code liveness} is its liveness probe, or null for none (then the
+ * kubelet never kills it for not answering).
  */
 public record Container(String name, String image, String role, java.util.List<String> args,
-    String readinessProbe, String envFrom) {
+    String readinessProbe, String envFrom, LivenessProbe liveness) {
   /** No readiness probe. */
   public static final String NO_PROBE = "";
 
@@ -40,10 +41,22 @@ public record Container(String name, String image, String role, java.util.List<S
     this(name, image, role, args, NO_PROBE);
   }
 
-  /** A container without a ConfigMap environment. */
+  /** A container without a ConfigMap environment or a liveness probe. */
   public Container(String name, String image, String role, java.util.List<String> args,
       String readinessProbe) {
-    this(name, image, role, args, readinessProbe, NO_ENV);
+    this(name, image, role, args, readinessProbe, NO_ENV, null);
+  }
+
+  /** A container with a ConfigMap environment and no liveness probe. */
+  public Container(String name, String image, String role, java.util.List<String> args,
+      String readinessProbe, String envFrom) {
+    this(name, image, role, args, readinessProbe, envFrom, null);
+  }
+
+  /** A container with a liveness probe and no ConfigMap environment. */
+  public Container(String name, String image, String role, java.util.List<String> args,
+      String readinessProbe, LivenessProbe liveness) {
+    this(name, image, role, args, readinessProbe, NO_ENV, liveness);
   }
 
   /** Whether it declares a readiness probe (else it is Ready whenever it runs). */

@@ -21,4 +21,12 @@ public final class K8sConstants {
    * upper bound; an assumption of 1 s for the record to be served).
    */
   public static final long DNS_PROPAGATION_MS = 1_000;
+
+  /**
+   * How long the kubelet waits after the stop signal before it kills a container it stops (a
+   * liveness-probe kill among others): the pod's terminationGracePeriodSeconds, defaulted to 30
+   * (core/v1 {@code DefaultTerminationGracePeriodSeconds}); etcd-operator v0.9.4's member pods do
+   * not set it.
+   */
+  public static final long TERMINATION_GRACE_MS = 30_000;
 }

@@ -358,6 +358,18 @@ public final class K8sWorld implements PodEnv {
     }
   }
 
+  /**
+   * The process of pod {@code podName}, if it runs, hangs for good: it answers nothing more, as
+   * a stopped process (SIGSTOP) does, until its container is killed (a {@code liveness-kill}
+   * fault; the kubelet's liveness probe, where the pod declares one, does the killing).
+   */
+  public void hang(String podName) {
+    if (sim.hasProcess(podName) && sim.state(podName) == ProcessState.RUNNING) {
+      sim.note(podName, "liveness-kill: the member hangs");
+      sim.pause(podName);
+    }
+  }
+
   /** Image pull and container start time for every container from now on. */
   public void setContainerStartMs(long ms) {
     if (ms < 0) {
@@ -466,6 +478,7 @@ public final class K8sWorld implements PodEnv {
     }
     podOfProcess.remove(name);
     startedUs.remove(name);
+    containerStartUs.remove(name);
     backOff.forget(name); // the back-off is the pod's: a successor of that name starts afresh
     tracker.unexpect(name);
   }
@@ -496,6 +509,7 @@ public final class K8sWorld implements PodEnv {
       return; // (a kubelet node's pods start when its kubelet starts their containers)
     }
     starting.add(name);
+    startLivenessWorker(current);
     if (neverStart.contains(name)) {
       modify(Kind.POD, pod.meta().key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
           "ImagePullBackOff")));
@@ -524,6 +538,7 @@ public final class K8sWorld implements PodEnv {
     }
     attachContainer(pod, key);
     startedUs.put(name, sim.nowUs());
+    containerStartUs.put(name, sim.nowUs());
     // Running first: a container that exits during its own start must leave Failed or
     // CrashLoopBackOff behind, not be overwritten by this.
     boolean readyNow = !pod.spec().containers().get(0).probed();
@@ -616,9 +631,124 @@ public final class K8sWorld implements PodEnv {
         boolean readyNow = !now.spec().containers().get(0).probed();
         modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")
             .withRestarts(p.status().restarts() + 1).withReady(readyNow)));
+        containerStartUs.put(process, sim.nowUs());
         sim.start(process);
       }
     });
+  }
+
+  // ------------------------------------------------------------------ liveness probes
+
+  /** When each process's current container started (the model's kubelet's containers). */
+  private final TreeMap<String, Long> containerStartUs = new TreeMap<>();
+
+  /** The prober workers' random first waits. */
+  private io.pdlab.sim.Rng prober;
+
+  /** Why the kubelet kills a container whose liveness probe failed (kubelet 1.20's event). */
+  public static final String FAILED_LIVENESS = "failed liveness probe";
+
+  /**
+   * One liveness prober worker (kubelet 1.20 pkg/kubelet/prober/worker.go): made when the
+   * kubelet admits the pod ({@code prober_manager.go AddPod}); it waits a random part of the
+   * period ({@code run()}: {@code time.Sleep(rand.Float64() * probeTickerPeriod)}), then probes
+   * at every tick of a {@code periodSeconds} ticker ({@code doProbe}): nothing while the
+   * container does not run or ran less than {@code initialDelaySeconds}; a result equal to the
+   * last one extends the run, another starts a new run; {@code failureThreshold} failures in a
+   * row and the container is killed, and the worker holds until it sees a new container
+   * ({@code onHold}); it ends with its pod, or when the container has terminated under
+   * RestartPolicy Never.
+   */
+  private final class LivenessWorker {
+    final String key;
+    final long podCreatedUs;
+    final io.pdlab.k8s.api.LivenessProbe probe;
+    final String name;
+    int failures;
+    /** The container start it holds for after a kill (-1: none). */
+    long heldFor = -1;
+
+    LivenessWorker(Pod pod, io.pdlab.k8s.api.LivenessProbe probe) {
+      this.key = pod.meta().key();
+      this.podCreatedUs = pod.meta().createdUs();
+      this.probe = probe;
+      this.name = pod.meta().name();
+    }
+
+    void tick() {
+      Pod pod = store.get(Kind.POD, key);
+      if (pod == null || pod.meta().createdUs() != podCreatedUs) {
+        return; // the pod is gone (RemovePod): so is its worker
+      }
+      sim.schedule(probe.periodSeconds() * 1_000_000L, this::tick);
+      Long started = containerStartUs.get(name);
+      if (!key.equals(podOfProcess.get(name)) || started == null) {
+        return; // no container yet
+      }
+      ProcessState state = sim.state(name);
+      if (state == ProcessState.DOWN || heldFor == started) {
+        return; // not running (a terminated one under Never stays so), or killed: wait
+      }
+      if (sim.nowUs() - started < probe.initialDelaySeconds() * 1_000_000L) {
+        return;
+      }
+      Container c = pod.spec().containers().get(0);
+      long failsAfterUs = runtime.livenessFailsAfterUs(c, sim.instance(name),
+          state == ProcessState.PAUSED, probe.timeoutSeconds() * 1_000_000L);
+      if (failsAfterUs < 0) {
+        failures = 0;
+        return;
+      }
+      sim.schedule(failsAfterUs, () -> failed(started));
+    }
+
+    void failed(long started) {
+      if (!key.equals(podOfProcess.get(name)) || !Long.valueOf(started).equals(
+          containerStartUs.get(name)) || sim.state(name) == ProcessState.DOWN) {
+        return; // the container ended meanwhile
+      }
+      failures++;
+      sim.note(name, "liveness probe failed (" + failures + " of " + probe.failureThreshold()
+          + " in a row)");
+      if (failures < probe.failureThreshold()) {
+        return;
+      }
+      failures = 0;
+      heldFor = started;
+      // The kubelet stops the container: SIGTERM, then SIGKILL after the grace period. A process
+      // that runs handles SIGTERM and is gone at once; a stopped (hung) one only dies of the
+      // SIGKILL.
+      long killUs = sim.state(name) == ProcessState.PAUSED
+          ? K8sConstants.TERMINATION_GRACE_MS * 1_000 : 0;
+      sim.note(name, "Container " + pod().spec().containers().get(0).name()
+          + " failed liveness probe, will be restarted" + (killUs == 0 ? ""
+          : " (killed after the " + K8sConstants.TERMINATION_GRACE_MS / 1_000
+          + " s grace period)"));
+      sim.schedule(killUs, () -> {
+        if (key.equals(podOfProcess.get(name)) && Long.valueOf(started).equals(
+            containerStartUs.get(name)) && sim.state(name) != ProcessState.DOWN) {
+          sim.crash(name);
+          onContainerExit(name, FAILED_LIVENESS);
+        }
+      });
+    }
+
+    private Pod pod() {
+      return store.get(Kind.POD, key);
+    }
+  }
+
+  /** Starts the liveness worker of a pod the model's kubelet admits, if it declares a probe. */
+  private void startLivenessWorker(Pod pod) {
+    io.pdlab.k8s.api.LivenessProbe probe = pod.spec().containers().get(0).liveness();
+    if (probe == null || !runtime.runsLivenessProbes()) {
+      return;
+    }
+    if (prober == null) {
+      prober = sim.stream("kubelet-prober");
+    }
+    LivenessWorker w = new LivenessWorker(pod, probe);
+    sim.schedule((long) (prober.nextDouble() * probe.periodSeconds() * 1_000_000L), w::tick);
   }
 
   private void probeAll() {

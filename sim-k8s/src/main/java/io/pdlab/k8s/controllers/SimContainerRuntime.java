@@ -71,6 +71,30 @@ public final class SimContainerRuntime implements ContainerRuntime {
     };
   }
 
+  @Override
+  public boolean runsLivenessProbes() {
+    return true;
+  }
+
+  /**
+   * etcdctl 3.4 v3 {@code endpoint status} (the only liveness probe the model's pods declare:
+   * coreos/etcd-operator's): the member's maintenance {@code Status} is answered locally, with or
+   * without a leader (etcd v3.4.23 etcdserver/api/v3rpc/maintenance.go {@code Status}: no leader is
+   * an entry in the answer's errors, not an error), so it passes while the member serves clients;
+   * before it has published itself etcd serves no client request (the call waits on its
+   * connection), and a stopped process answers nothing: etcdctl gives up after its {@code
+   * --command-timeout} ({@link #ETCDCTL_COMMAND_TIMEOUT_MS}) and exits non-zero, within the
+   * probe's own timeout.
+   */
+  @Override
+  public long livenessFailsAfterUs(Container c, Process p, boolean hung, long timeoutUs) {
+    boolean answers = !hung && (!(p instanceof EtcdMember m) || m.ready());
+    return answers ? -1 : Math.min(timeoutUs, ETCDCTL_COMMAND_TIMEOUT_MS * 1_000);
+  }
+
+  /** etcd v3.4.23 etcdctl/ctlv3/ctl.go {@code defaultCommandTimeOut = 5 * time.Second}. */
+  public static final long ETCDCTL_COMMAND_TIMEOUT_MS = 5_000;
+
   public static String flag(List<String> args, String name, String fallback) {
     for (String a : args) {
       if (a.startsWith("--" + name + "=")) {

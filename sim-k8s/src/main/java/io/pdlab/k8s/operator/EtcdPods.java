@@ -1,6 +1,7 @@
 package io.pdlab.k8s.operator;
 
 import io.pdlab.k8s.api.Images;
+import io.pdlab.k8s.api.LivenessProbe;
 import io.pdlab.k8s.api.Container;
 import io.pdlab.k8s.api.ObjectMeta;
 import io.pdlab.k8s.api.Pod;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** How the etcd operators name, address and build their member pods and Service. */
-final class EtcdPods {
+public final class EtcdPods {
   /** Requests of an etcd member pod (an assumption: etcd's documented small-cluster sizing). */
   static final Resources REQUESTS = new Resources(500, 1_024);
 
@@ -48,15 +49,31 @@ final class EtcdPods {
     return sb.toString();
   }
 
-  /** A bare member pod (not from a StatefulSet) with the given flags. */
+  /**
+   * coreos/etcd-operator v0.9.4 pkg/util/k8sutil/pod_util.go {@code newEtcdProbe}, the liveness
+   * probe {@code newEtcdPod} (k8sutil.go) gives every member's etcd container: {@code
+   * ETCDCTL_API=3 etcdctl endpoint status} (no TLS), InitialDelaySeconds 10, TimeoutSeconds 10,
+   * PeriodSeconds 60, FailureThreshold 3.
+   */
+  public static final LivenessProbe COREOS_LIVENESS = new LivenessProbe(List.of("/bin/sh", "-ec",
+      "ETCDCTL_API=3 etcdctl endpoint status"), 10, 10, 60, 3);
+
+  /** A bare member pod (not from a StatefulSet) with the given flags, without probes. */
   static Pod pod(ClusterSpec c, String name, String initialCluster, String state,
       String restartPolicy, Map<String, String> extraLabels) {
+    return pod(c, name, initialCluster, state, restartPolicy, extraLabels, null);
+  }
+
+  /** As above, its etcd container with liveness probe {@code liveness} (null: none). */
+  static Pod pod(ClusterSpec c, String name, String initialCluster, String state,
+      String restartPolicy, Map<String, String> extraLabels, LivenessProbe liveness) {
     TreeMap<String, String> l = labels(c);
     l.putAll(extraLabels);
     PodSpec spec = new PodSpec(null, c.nodeSelector(), c.tolerations(), REQUESTS, null,
         List.of(), List.of(new Container("etcd", Images.ETCD, "etcd", List.of(
             "--initial-cluster=" + initialCluster, "--initial-cluster-state=" + state,
-            "--initial-cluster-token=" + c.name(), "--timing=" + c.timing()))),
+            "--initial-cluster-token=" + c.name(), "--timing=" + c.timing()),
+            io.pdlab.k8s.api.Container.NO_PROBE, liveness)),
         restartPolicy, name, c.name());
     return new Pod(ObjectMeta.of(c.namespace(), name).withLabels(l), spec, PodStatus.PENDING);
   }

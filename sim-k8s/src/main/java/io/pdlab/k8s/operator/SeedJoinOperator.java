@@ -55,6 +55,8 @@ public final class SeedJoinOperator implements Process {
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
   private ProcessContext ctx;
   private final List<String> log = new ArrayList<>();
+  /** A voting (coreos) pass is under way: its next is armed when its calls are answered. */
+  private boolean passOpen;
 
   public SeedJoinOperator(K8sWorld world, ClusterSpec spec) {
     this.world = world;
@@ -85,6 +87,11 @@ public final class SeedJoinOperator implements Process {
     }
   }
 
+  /** The member pods' liveness probe: coreos/etcd-operator's ({@link EtcdPods#COREOS_LIVENESS}). */
+  private static io.pdlab.k8s.api.LivenessProbe liveness() {
+    return EtcdPods.COREOS_LIVENESS;
+  }
+
   private String nextName() {
     return String.format("%s-%04d", spec.name(), nextOrdinal++);
   }
@@ -106,6 +113,7 @@ public final class SeedJoinOperator implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    passOpen = false;
     // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
     nextCall = ((long) ctx.incarnation() << 32) + 1;
     if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) != null) {
@@ -120,7 +128,7 @@ public final class SeedJoinOperator implements Process {
       members.put(seed, io.pdlab.pd.etcd.MemberIds.memberId(
           List.of(EtcdPods.peerUrl(spec, seed)), spec.name()));
       world.store().create(EtcdPods.pod(spec, seed, EtcdPods.initialCluster(spec, List.of(seed)),
-          "new", "Never", new TreeMap<>()));
+          "new", "Never", new TreeMap<>(), liveness()));
       note("created seed member " + seed);
     }
     ctx.setTimer(interval(), new Reconcile());
@@ -131,14 +139,31 @@ public final class SeedJoinOperator implements Process {
     this.ctx = ctx;
     if (tag instanceof Reconcile) {
       reconcile();
-      // Armed after the pass's sends, so the event order is the pass's sends first.
-      ctx.setTimer(interval(), tag);
+      passOpen = true;
+      passEnded();
     } else if (tag instanceof CallTimeout t) {
       Consumer<ClientResponse> then = calls.remove(t.id());
       if (then != null) {
         then.accept(new ClientResponse(t.id(), io.pdlab.pd.etcd.EtcdError.REQUEST_TIMED_OUT,
             null));
+        passEnded();
       }
+    }
+  }
+
+  /**
+   * coreos/etcd-operator v0.9.4 pkg/cluster/cluster.go {@code run()}: the loop waits in a
+   * {@code select} on {@code time.After(reconcileInterval)}, a timer made anew each time the loop
+   * comes back to the select, so the next pass is due {@link #RECONCILE_INTERVAL_MS} after the
+   * last one ended, its calls included (MemberAdd, MemberList, MemberRemove block the loop until
+   * answered or timed out after {@link #REQUEST_TIMEOUT_MS}): the period is 8 s plus the pass's
+   * own time, not a fixed 8 s tick. (A watch event of the EtcdCluster also makes a new timer;
+   * not modelled: the model keeps no EtcdCluster object.)
+   */
+  private void passEnded() {
+    if (passOpen && calls.isEmpty()) {
+      passOpen = false;
+      ctx.setTimer(interval(), new Reconcile());
     }
   }
 
@@ -152,6 +177,7 @@ public final class SeedJoinOperator implements Process {
       Consumer<ClientResponse> then = calls.remove(r.requestId());
       if (then != null) {
         then.accept(r);
+        passEnded();
       }
     }
   }
@@ -301,7 +327,7 @@ public final class SeedJoinOperator implements Process {
       }
       members.put(name, ((AddResult) r.value()).added().id());
       world.store().create(EtcdPods.pod(spec, name, EtcdPods.initialCluster(spec,
-          members.keySet()), "existing", "Never", new TreeMap<>()));
+          members.keySet()), "existing", "Never", new TreeMap<>(), liveness()));
       note("added member " + name);
     });
   }
