@@ -73,6 +73,16 @@ public final class Explorer {
    * @throws IllegalArgumentException if a kind cannot be used with the strategy
    */
   public Explorer(String strategy, int members, List<FaultKind> kinds, long seed) {
+    this(strategy, members, kinds, seed, null);
+  }
+
+  /**
+   * A search of a deliberately broken operator ({@code mutant}: one of {@code
+   * ClusterDef.MUTANTS}, written into every schedule's {@code timing}), for tests that the search
+   * finds what it breaks.
+   */
+  public Explorer(String strategy, int members, List<FaultKind> kinds, long seed,
+      String mutant) {
     this.strategy = strategy;
     this.members = members;
     this.kinds = kinds == null ? Generator.defaultKinds(strategy, members) : List.copyOf(kinds);
@@ -86,7 +96,7 @@ public final class Explorer {
       throw new IllegalArgumentException("no fault kind to explore with");
     }
     this.seed = seed;
-    this.gen = new Generator(strategy, members, this.kinds);
+    this.gen = new Generator(strategy, members, this.kinds, mutant);
   }
 
   /** The default kinds for a strategy and size (what {@code --faults} defaults to). */
@@ -179,7 +189,7 @@ public final class Explorer {
         }
       }
       if (s.valid() || attempt >= 20) {
-        return s.valid() ? s : new Schedule(strategy, members, runSeed, List.<FaultDef>of());
+        return s.valid() ? s : s.with(members, runSeed, List.<FaultDef>of());
       }
     }
   }

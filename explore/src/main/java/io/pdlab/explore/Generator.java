@@ -24,11 +24,13 @@ final class Generator {
   private final String strategy;
   private final int members;
   private final List<FaultKind> kinds;
+  private final String mutant;
 
-  Generator(String strategy, int members, List<FaultKind> kinds) {
+  Generator(String strategy, int members, List<FaultKind> kinds, String mutant) {
     this.strategy = strategy;
     this.members = members;
     this.kinds = List.copyOf(kinds);
+    this.mutant = mutant;
   }
 
   /**
@@ -54,7 +56,7 @@ final class Generator {
 
   /** Whether the parser takes a fault of kind {@code k} on a cluster of this strategy and size. */
   static boolean usable(String strategy, int members, FaultKind k) {
-    Generator g = new Generator(strategy, members, List.of(k));
+    Generator g = new Generator(strategy, members, List.of(k), null);
     SplittableRandom r = new SplittableRandom(k.ordinal());
     for (int i = 0; i < 5; i++) {
       FaultDef f = g.fault(r, k);
@@ -75,7 +77,7 @@ final class Generator {
         faults.add(f);
       }
     }
-    return new Schedule(strategy, members, seed, faults);
+    return new Schedule(strategy, members, seed, faults, mutant);
   }
 
   /**
@@ -101,7 +103,7 @@ final class Generator {
       case 3 -> faults.set(i, Edit.member(f, r.nextInt(members), partition(r)));
       case 4 -> faults.set(i, Edit.length(f, time(r, 1, 40)));
       default -> {
-        return new Schedule(s.strategy(), s.members(), freshSeed, faults);
+        return s.with(s.members(), freshSeed, faults);
       }
     }
     return s.withFaults(faults);

@@ -79,6 +79,10 @@ final class Judge {
       case DATA_LOSS -> {
         String how = m.pdClusterIds().size() >= 2 ? "PD cluster ID created again"
             : "acknowledged writes lost";
+        if (m.clusterIds().size() >= 2) {
+          yield bootstraps(m.clusterIds().size()) + " bootstrap decisions (etcd cluster IDs): "
+              + how;
+        }
         if (p.bootstrapsAfterWipe > 0) {
           yield (wiped >= quorum ? "wiped majority" : "wiped minority") + " re-bootstrapped: "
               + how;
@@ -87,18 +91,18 @@ final class Judge {
       }
       case STUCK -> {
         if (m.clusterIds().isEmpty()) {
-          yield "never bootstrapped" + exit(p);
+          yield "never bootstrapped";
         }
         if (last != null && last.unstarted() > 0) {
           yield "joiner added but never joined with " + last.voters() + " voters";
         }
-        yield "quorum lost with " + (last == null ? "?" : last.voters()) + " voters" + exit(p);
+        yield "quorum lost with " + (last == null ? "?" : last.voters()) + " voters";
       }
       case DEGRADED -> {
         if (last != null && last.unstarted() > 0) {
           yield "joiner added but never joined (degraded) with " + last.voters() + " voters";
         }
-        yield "not every member joined, none taken away" + exit(p);
+        yield "not every member joined, none taken away";
       }
       case OK -> throw new IllegalStateException("ok needs no mechanism");
     };
@@ -108,9 +112,6 @@ final class Judge {
     return ids == 2 ? "two" : Integer.toString(ids);
   }
 
-  private static String exit(Probe p) {
-    return p.exits.isEmpty() ? "" : " (a member exited: " + p.exits.get(0) + ")";
-  }
 
   /**
    * A membership from a timeline line ({@code <time> <cluster> [a b <id>(unstarted) c:learner]}).

@@ -21,7 +21,9 @@ import java.util.TreeSet;
  * @param outcome the run's outcome label ({@code ok}, {@code degraded}, ...)
  * @param mechanism what went wrong, named from the run, or null when the faults explain it
  * @param features the coverage signature: every feature the run reached, sorted
- * @param summary the run's measures in one line ({@code RunMeasures.describe}'s first line)
+ * @param summary the run's measures in one line ({@code RunMeasures.describe}'s first line) and
+ *     the members' exit reasons (normalised), which the mechanism leaves out so that runs
+ *     through the same mechanism merge
  */
 public record Run(Schedule schedule, String outcome, String mechanism, List<String> features,
     String summary) implements Serializable {
@@ -70,7 +72,8 @@ public record Run(Schedule schedule, String outcome, String mechanism, List<Stri
     String outcome = m.outcome().label();
     Judge.Verdict v = Judge.judge(s, m, probe);
     List<String> features = features(m, probe, v);
-    String summary = m.describe().lines().findFirst().orElse("");
+    String summary = m.describe().lines().findFirst().orElse("") + (probe.exits.isEmpty() ? ""
+        : "; members exited: " + String.join(" | ", probe.exits));
     return new Traced(new Run(s, outcome, v.mechanism(), features, summary), keep ? List.copyOf(
         probe.kept) : List.of(), m);
   }

@@ -16,8 +16,10 @@ import java.util.OptionalLong;
  * finding's file is exactly what was run.
  *
  * @param faults in time order (ties kept in the order given)
+ * @param mutant {@code timing.mutant} (a deliberately broken operator, for tests), or null
  */
-public record Schedule(String strategy, int members, long seed, List<FaultDef> faults) {
+public record Schedule(String strategy, int members, long seed, List<FaultDef> faults,
+    String mutant) {
   /** The name of the cluster every explored schedule has. */
   public static final String CLUSTER = "basic";
   /** Virtual time of a run: 120 s (issue 17's benchmark unit). */
@@ -35,9 +37,19 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
     faults = List.copyOf(sorted);
   }
 
+  /** A schedule of the operator as it is (no mutant). */
+  public Schedule(String strategy, int members, long seed, List<FaultDef> faults) {
+    this(strategy, members, seed, faults, null);
+  }
+
   /** The same cluster and seed with other faults. */
   public Schedule withFaults(List<FaultDef> other) {
-    return new Schedule(strategy, members, seed, other);
+    return new Schedule(strategy, members, seed, other, mutant);
+  }
+
+  /** The same faults on another size or seed. */
+  public Schedule with(int otherMembers, long otherSeed, List<FaultDef> other) {
+    return new Schedule(strategy, otherMembers, otherSeed, other, mutant);
   }
 
   /** The scenario YAML with no comment and no expectation. */
@@ -61,7 +73,7 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
     sb.append("    strategy: ").append(strategy).append('\n');
     sb.append("    pd: {replicas: ").append(members).append("}\n");
     sb.append("    timing: {clientWritesPerSecond: ").append(CLIENT_WRITES_PER_SECOND)
-        .append("}\n");
+        .append(mutant == null ? "" : ", mutant: " + mutant).append("}\n");
     if (faults.isEmpty()) {
       sb.append("faults: []\n");
     } else {

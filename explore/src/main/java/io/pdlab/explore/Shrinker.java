@@ -75,7 +75,7 @@ final class Shrinker {
           kept.add(w);
         }
       }
-      out.add(new Schedule(s.strategy(), n, s.seed(), kept));
+      out.add(s.with(n, s.seed(), kept));
     }
     for (int i = 0; i < faults.size(); i++) {
       FaultDef f = faults.get(i);

@@ -438,6 +438,7 @@ public final class ScenarioParser {
         case "profile" -> oneOf(v, p, PROFILES);
         case "podManagementPolicy" -> oneOf(v, p, POD_MANAGEMENT_POLICIES);
         case "etcdVersion" -> oneOf(v, p, ETCD_VERSIONS);
+        case "mutant" -> oneOf(v, p, ClusterDef.MUTANTS);
         case "clientWritesPerSecond" -> {
           Integer n = intInRange(v, p, 1, MAX_CLIENT_WRITES_PER_SECOND);
           yield n == null ? null : n.toString();

@@ -224,7 +224,7 @@ class ScenarioParserErrorTest {
         "s.yaml:6:67: clusters[0].timing.profile must be one of etcd, pd, got 'raft'",
         "s.yaml:6:73: unknown key 'heartbeatMs' in clusters[0].timing (known: tickMs, "
             + "electionMs, preVote, strictReconfigCheck, profile, containerStartMs, reconcileMs,"
-            + " podManagementPolicy, etcdVersion, clientWritesPerSecond)",
+            + " podManagementPolicy, etcdVersion, clientWritesPerSecond, mutant)",
         "s.yaml:12:19: clusters[1].timing.electionMs 200 must be at least 3 ticks (tickMs 100)",
         "s.yaml:13:25: clusters[1].timing.containerStartMs must be a non-negative integer, got -1",
         "s.yaml:14:28: clusters[1].timing.strictReconfigCheck must be true or false, got a list",
@@ -326,6 +326,16 @@ class ScenarioParserErrorTest {
                     timing: {clientWritesPerSecond: 0}}]
         """, "s.yaml:3:45: clusters[0].timing.clientWritesPerSecond must be between 1 and 100, "
             + "got 0");
+  }
+
+  @Test
+  void aMutantIsOneThatTheModelHas() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: discovery, pd: {replicas: 3},
+                    timing: {mutant: no-raft}}]
+        """, "s.yaml:3:30: clusters[0].timing.mutant must be one of discovery-without-count, got"
+            + " 'no-raft'");
   }
 
   @Test

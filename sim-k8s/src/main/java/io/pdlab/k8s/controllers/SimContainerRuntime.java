@@ -46,7 +46,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
           world.tracker().observer(),
           c.args().contains("--direct") ? c.args() : null);
-      case "discovery" -> new DiscoveryPod(ns, world);
+      case "discovery" -> new DiscoveryPod(ns, world, !"discovery-without-count".equals(
+          world.timingOverrides(ns).get("mutant")));
       case "simple" -> new Simple();
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
           + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");

@@ -33,8 +33,18 @@ public final class DiscoveryPod implements Process {
   private ProcessContext ctx;
 
   public DiscoveryPod(String namespace, PodEnv env) {
+    this(namespace, env, true);
+  }
+
+  /**
+   * @param countPeers false only for a test's mutant ({@code timing.mutant:
+   *     discovery-without-count}): see {@link DiscoveryService#DiscoveryService(String, int,
+   *     boolean)}
+   */
+  public DiscoveryPod(String namespace, PodEnv env, boolean countPeers) {
     this.env = env;
-    this.service = new DiscoveryService(namespace);
+    this.service = new DiscoveryService(namespace, DiscoveryService.DEFAULT_MAX_QUEUED_REQUESTS,
+        countPeers);
   }
 
   public DiscoveryService service() {

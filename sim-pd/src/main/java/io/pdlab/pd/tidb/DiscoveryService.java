@@ -55,6 +55,7 @@ public final class DiscoveryService {
 
   private final String namespace;
   private final int maxQueuedRequests;
+  private final boolean countPeers;
   private final Map<String, Cluster> clusters = new TreeMap<>();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
   private InFlight current;
@@ -65,6 +66,15 @@ public final class DiscoveryService {
   }
 
   public DiscoveryService(String namespace, int maxQueuedRequests) {
+    this(namespace, maxQueuedRequests, true);
+  }
+
+  /**
+   * @param countPeers whether the first answer waits until the TidbCluster's replicas have asked
+   *     (discovery.go's count); false only for a test's mutant, a broken discovery that hands
+   *     {@code --initial-cluster} to every PD ({@code pdlab explore}'s mutant test must find it)
+   */
+  public DiscoveryService(String namespace, int maxQueuedRequests, boolean countPeers) {
     if (namespace == null || namespace.isEmpty()) {
       throw new IllegalArgumentException("namespace must not be empty");
     }
@@ -74,6 +84,7 @@ public final class DiscoveryService {
     }
     this.namespace = namespace;
     this.maxQueuedRequests = maxQueuedRequests;
+    this.countPeers = countPeers;
   }
 
   /**
@@ -121,7 +132,7 @@ public final class DiscoveryService {
         clusters.put(key, cluster);
       }
       cluster.peers.add(peer.podName());
-      if (cluster.peers.size() == tc.desiredPdReplicas()) {
+      if (cluster.peers.size() == tc.desiredPdReplicas() || !countPeers) {
         cluster.peers.remove(peer.podName());
         // discovery.go: fmt.Sprintf("--initial-cluster=%s=%s://%s", podName, tc.Scheme(),
         // advertisePeerUrl); the URL is the decoded one, trailing newline and all.
