@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pdlab", mixinStandardHelpOptions = true, version = "pdlab 0.1.0",
     description = "Evidence for how operators should bootstrap PD's embedded etcd on Kubernetes.",
     subcommands = {CompareCommand.class, RunCommand.class, ReportCommand.class,
-        CalibrateCommand.class})
+        CalibrateCommand.class, ExploreCommand.class})
 public final class Main implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -21,16 +21,25 @@ final class Progress {
 
   void step() {
     done++;
-    int filled = done * WIDTH / total;
-    int pct = done * 100 / total;
+    show(done, total, done + "/" + total + " runs");
+  }
+
+  /**
+   * Draws the bar at {@code done} of {@code of} (any unit: runs, milliseconds of a time budget)
+   * with {@code what} in brackets after it.
+   */
+  void show(long done, long of, String what) {
+    long whole = Math.max(1, of);
+    int filled = (int) (Math.min(done, whole) * WIDTH / whole);
+    int pct = (int) (Math.min(done, whole) * 100 / whole);
     if (terminal) {
       out.print("\r[" + "#".repeat(filled) + " ".repeat(WIDTH - filled) + "] " + pct + "% ("
-          + done + "/" + total + " runs)");
+          + what + ")   ");
       out.flush();
     } else if (pct / 10 != lastTenth) {
       lastTenth = pct / 10;
       out.println("[" + "#".repeat(filled) + " ".repeat(WIDTH - filled) + "] " + pct + "% ("
-          + done + "/" + total + " runs)");
+          + what + ")");
     }
   }
 

@@ -18,5 +18,14 @@ public record ClusterDef(String name, String strategy, int pdReplicas, int tikvR
   /** The model parameters a scenario may override. */
   public static final java.util.List<String> TIMING_KEYS = java.util.List.of("tickMs",
       "electionMs", "preVote", "strictReconfigCheck", "profile", "containerStartMs", "reconcileMs",
-      "podManagementPolicy", "etcdVersion", "clientWritesPerSecond", "tidbOperatorVersion");
+      "podManagementPolicy", "etcdVersion", "clientWritesPerSecond", "tidbOperatorVersion",
+      "mutant");
+
+  /**
+   * {@code timing.mutant}: a deliberately broken operator, for tests that must find it ({@code
+   * pdlab explore}'s mutant test); never a default. {@code discovery-without-count}: tidb-operator's
+   * discovery hands {@code --initial-cluster} to every PD that asks, without counting the
+   * TidbCluster's replicas first (the simulator's discovery pod only).
+   */
+  public static final java.util.List<String> MUTANTS = java.util.List.of("discovery-without-count");
 }

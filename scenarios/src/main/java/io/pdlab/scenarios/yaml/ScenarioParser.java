@@ -449,6 +449,7 @@ public final class ScenarioParser {
           }
           yield version;
         }
+        case "mutant" -> oneOf(v, p, ClusterDef.MUTANTS);
         case "clientWritesPerSecond" -> {
           Integer n = intInRange(v, p, 1, MAX_CLIENT_WRITES_PER_SECOND);
           yield n == null ? null : n.toString();

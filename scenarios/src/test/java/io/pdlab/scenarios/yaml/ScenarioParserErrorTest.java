@@ -224,7 +224,8 @@ class ScenarioParserErrorTest {
         "s.yaml:6:67: clusters[0].timing.profile must be one of etcd, pd, got 'raft'",
         "s.yaml:6:73: unknown key 'heartbeatMs' in clusters[0].timing (known: tickMs, "
             + "electionMs, preVote, strictReconfigCheck, profile, containerStartMs, reconcileMs,"
-            + " podManagementPolicy, etcdVersion, clientWritesPerSecond, tidbOperatorVersion)",
+            + " podManagementPolicy, etcdVersion, clientWritesPerSecond, tidbOperatorVersion,"
+            + " mutant)",
         "s.yaml:12:19: clusters[1].timing.electionMs 200 must be at least 3 ticks (tickMs 100)",
         "s.yaml:13:25: clusters[1].timing.containerStartMs must be a non-negative integer, got -1",
         "s.yaml:14:28: clusters[1].timing.strictReconfigCheck must be true or false, got a list",
@@ -340,6 +341,16 @@ class ScenarioParserErrorTest {
         "s.yaml:3:85: clusters[0].timing.tidbOperatorVersion must be one of 1.0, 1.5, got '1.1'",
         "s.yaml:4:82: clusters[1].timing.tidbOperatorVersion chooses tidb-operator v1's discovery"
             + " service, so it needs strategy discovery, got 'static'");
+  }
+
+  @Test
+  void aMutantIsOneThatTheModelHas() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: discovery, pd: {replicas: 3},
+                    timing: {mutant: no-raft}}]
+        """, "s.yaml:3:30: clusters[0].timing.mutant must be one of discovery-without-count, got"
+            + " 'no-raft'");
   }
 
   @Test

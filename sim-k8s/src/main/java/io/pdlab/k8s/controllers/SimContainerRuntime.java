@@ -50,7 +50,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
           world.tracker().observer(),
           c.args().contains("--direct") ? c.args() : null);
       case "discovery" -> new DiscoveryPod(ns, world,
-          TidbOperatorVersion.of(world.timingOverrides(ns)));
+          TidbOperatorVersion.of(world.timingOverrides(ns)), !"discovery-without-count".equals(
+              world.timingOverrides(ns).get("mutant")));
       case "simple" -> new Simple();
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
           + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");

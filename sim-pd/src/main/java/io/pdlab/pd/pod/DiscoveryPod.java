@@ -39,8 +39,19 @@ public final class DiscoveryPod implements Process {
 
   /** The discovery pod of tidb-operator {@code version} ({@link DiscoveryService}'s rules). */
   public DiscoveryPod(String namespace, PodEnv env, TidbOperatorVersion version) {
+    this(namespace, env, version, true);
+  }
+
+  /**
+   * @param countPeers false only for a test's mutant ({@code timing.mutant:
+   *     discovery-without-count}): see {@link DiscoveryService#DiscoveryService(String, int,
+   *     TidbOperatorVersion, boolean)}
+   */
+  public DiscoveryPod(String namespace, PodEnv env, TidbOperatorVersion version,
+      boolean countPeers) {
     this.env = env;
-    this.service = new DiscoveryService(namespace, version);
+    this.service = new DiscoveryService(namespace, DiscoveryService.DEFAULT_MAX_QUEUED_REQUESTS,
+        version, countPeers);
   }
 
   public DiscoveryService service() {

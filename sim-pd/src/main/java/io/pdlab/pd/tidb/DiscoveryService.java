@@ -67,6 +67,7 @@ public final class DiscoveryService {
   private final String namespace;
   private final int maxQueuedRequests;
   private final TidbOperatorVersion version;
+  private final boolean countPeers;
   private final Map<String, Cluster> clusters = new TreeMap<>();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
   private InFlight current;
@@ -86,6 +87,16 @@ public final class DiscoveryService {
   }
 
   public DiscoveryService(String namespace, int maxQueuedRequests, TidbOperatorVersion version) {
+    this(namespace, maxQueuedRequests, version, true);
+  }
+
+  /**
+   * @param countPeers whether the first answer waits until the TidbCluster's replicas have asked
+   *     (discovery.go's count); false only for a test's mutant, a broken discovery that hands
+   *     {@code --initial-cluster} to every PD ({@code pdlab explore}'s mutant test must find it)
+   */
+  public DiscoveryService(String namespace, int maxQueuedRequests, TidbOperatorVersion version,
+      boolean countPeers) {
     if (version == null) {
       throw new IllegalArgumentException("version must not be null");
     }
@@ -99,6 +110,7 @@ public final class DiscoveryService {
     this.namespace = namespace;
     this.maxQueuedRequests = maxQueuedRequests;
     this.version = version;
+    this.countPeers = countPeers;
   }
 
   public TidbOperatorVersion version() {
@@ -150,7 +162,7 @@ public final class DiscoveryService {
         clusters.put(key, cluster);
       }
       cluster.peers.add(peer.podName());
-      if (cluster.peers.size() == initialClusterCount(tc)) {
+      if (cluster.peers.size() == initialClusterCount(tc) || !countPeers) {
         cluster.peers.remove(peer.podName());
         // discovery.go: fmt.Sprintf("--initial-cluster=%s=%s://%s", podName, tc.Scheme(),
         // advertisePeerUrl); the URL is the decoded one, trailing newline and all.

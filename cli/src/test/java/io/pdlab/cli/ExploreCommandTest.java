@@ -1,0 +1,106 @@
+package io.pdlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pdlab explore}: its refusals of bad input, its help, and a small search's files. */
+class ExploreCommandTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private void refused(String message, String... args) throws Exception {
+    err.reset();
+    Path o = dir.resolve("out");
+    String[] all = new String[args.length + 3];
+    all[0] = "explore";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[args.length + 1] = "--out";
+    all[args.length + 2] = o.toString();
+    assertEquals(2, Main.execute(all), err());
+    assertTrue(err().contains(message), err());
+    assertFalse(Files.exists(o), "nothing written");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(0, s.count(), "no temporary directory left");
+    }
+  }
+
+  @Test
+  void badInputIsRefusedBeforeAnythingIsWritten() throws Exception {
+    refused("unknown strategy 'raft'", "--strategy", "raft", "--budget", "8runs");
+    refused("--members: 12 is out of range", "--strategy", "static", "--members", "12");
+    refused("--budget: 'lots' is neither a time", "--strategy", "static", "--budget", "lots");
+    refused("--budget: at least 1 run", "--strategy", "static", "--budget", "0runs");
+    refused("unknown fault kind 'meteor'", "--strategy", "static", "--faults", "meteor");
+    refused("fault kind discovery-restart cannot be used with strategy static", "--strategy",
+        "static", "--faults", "discovery-restart");
+  }
+
+  @Test
+  void aNonEmptyOutputDirectoryIsRefused() throws Exception {
+    Path o = dir.resolve("full");
+    Files.createDirectories(o);
+    Files.writeString(o.resolve("keep.txt"), "mine");
+    assertEquals(2, Main.execute("explore", "--strategy", "static", "--budget", "8runs",
+        "--out", o.toString()), err());
+    assertTrue(err().contains("exists and is not empty"), err());
+    assertEquals("mine", Files.readString(o.resolve("keep.txt")));
+  }
+
+  @Test
+  void helpHasExamples() {
+    assertEquals(0, Main.execute("explore", "--help"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertTrue(help.contains("--budget 2m"), help);
+    assertTrue(help.contains("2000runs"), help);
+  }
+
+  @Test
+  void aSmallSearchWritesTheFindingsAndTheAtlas() throws Exception {
+    Path o = dir.resolve("sj");
+    assertEquals(0, Main.execute("explore", "--strategy", "seed-join", "--budget", "8runs",
+        "--shrink-runs", "2", "--threads", "2", "--out", o.toString()), err());
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("seed-join at 3 members: 8 runs"), printed);
+    assertTrue(printed.contains("joiner added but never joined"), printed);
+    assertTrue(err().contains("runs/s"), err());
+    for (String f : new String[] {"findings.md", "atlas.md", "atlas.html"}) {
+      assertTrue(Files.size(o.resolve(f)) > 100, f);
+    }
+    assertTrue(Files.readString(o.resolve("findings.md")).contains("| stuck |"));
+  }
+}

@@ -1,0 +1,86 @@
+package io.pdlab.explore;
+
+import io.pdlab.sim.trace.TraceKind;
+import io.pdlab.sim.trace.TraceRecord;
+import io.pdlab.sim.trace.TraceSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What a run's trace showed, read as it goes by: each process's reports ({@code STATE}) and the
+ * faults applied ({@code FAULT}), with names, IDs and numbers taken out so that two runs that went
+ * through the same states show the same text; the other records (messages, timers) are passed
+ * over. Optionally keeps those records whole, for a finding's timeline chart.
+ */
+final class Probe implements TraceSink {
+  private static final Pattern HEX = Pattern.compile("\\b[0-9a-f]{8,}\\b");
+  private static final Pattern NUMBER = Pattern.compile("\\d+");
+
+  /** Normalised report -> how many times it came. */
+  final TreeMap<String, Integer> counts = new TreeMap<>();
+  /** {@code etcd: bootstrapped new cluster} reports: each a bootstrap decision by a member. */
+  int bootstraps;
+  /** Bootstrap decisions after the first wiped disk. */
+  int bootstrapsAfterWipe;
+  /** Disks wiped. */
+  int wipes;
+  /** Members' exits, normalised, in order of first appearance. */
+  final List<String> exits = new ArrayList<>();
+  /** The STATE and FAULT records, when kept. */
+  final List<TraceRecord> kept;
+  /** Receives every record as well (a whole trace for a finding's file), or null. */
+  private final TraceSink tee;
+
+  Probe(boolean keep, TraceSink tee) {
+    this.kept = keep ? new ArrayList<>() : null;
+    this.tee = tee;
+  }
+
+  @Override
+  public void accept(TraceRecord r) {
+    if (tee != null) {
+      tee.accept(r);
+    }
+    if (r.kind() != TraceKind.STATE && r.kind() != TraceKind.FAULT) {
+      return;
+    }
+    if (kept != null) {
+      kept.add(r);
+    }
+    String detail = r.detail();
+    if (detail.startsWith("etcd: CANDIDATE") || detail.startsWith("discovery: ")
+        && detail.contains("connection refused")) {
+      // repeated while nothing changes: their count says nothing the states do not
+      counts.merge(r.kind() + " " + normalise(detail), 1, (a, b) -> 1);
+      return;
+    }
+    String text = r.kind() + " " + role(r.node()) + " " + normalise(detail);
+    counts.merge(text, 1, Integer::sum);
+    if (detail.startsWith("etcd: bootstrapped new cluster")) {
+      bootstraps++;
+      if (wipes > 0) {
+        bootstrapsAfterWipe++;
+      }
+    } else if (detail.equals("disk wiped")) {
+      wipes++;
+    } else if (detail.startsWith("exited: ")) {
+      String why = normalise(detail.substring("exited: ".length()));
+      if (!exits.contains(why)) {
+        exits.add(why);
+      }
+    }
+  }
+
+  /** A process's role: its name without ordinals ({@code basic-pd-#}, {@code etcd-operator-basic}). */
+  static String role(String node) {
+    return NUMBER.matcher(node).replaceAll("#");
+  }
+
+  /** A report without the IDs and numbers that differ between runs through the same state. */
+  static String normalise(String detail) {
+    String s = HEX.matcher(detail).replaceAll("H");
+    return NUMBER.matcher(s).replaceAll("#");
+  }
+}

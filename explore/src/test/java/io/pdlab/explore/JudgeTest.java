@@ -1,0 +1,82 @@
+package io.pdlab.explore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.pdlab.pd.run.Outcome;
+import io.pdlab.pd.run.RunMeasures;
+import io.pdlab.scenarios.model.FaultDef;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** Which outcomes a schedule's faults explain, and the mechanisms named from a run. */
+class JudgeTest {
+  private static RunMeasures measures(Outcome o, List<Long> ids, List<String> timeline) {
+    return new RunMeasures(o == Outcome.OK ? 1 : -1, 0, 0, ids, List.of(), List.of(), timeline,
+        o, List.of());
+  }
+
+  private static String judge(Schedule s, Outcome o, List<Long> ids, List<String> timeline) {
+    return Judge.judge(s, measures(o, ids, timeline), new Probe(false, null)).mechanism();
+  }
+
+  private static Schedule sched(String strategy, FaultDef... faults) {
+    return new Schedule(strategy, 3, 1, List.of(faults));
+  }
+
+  @Test
+  void oneMemberTakenAwayExplainsDegradedButNotStuck() {
+    Schedule never = sched("static", new FaultDef.NeverStart(0, null, 1, 0));
+    assertNull(judge(never, Outcome.DEGRADED, List.of(7L), List.of("1.0 7 [a b]")));
+    assertEquals("joiner added but never joined with 2 voters",
+        judge(sched("seed-join", new FaultDef.NeverStart(0, null, 1, 0)), Outcome.STUCK,
+            List.of(7L), List.of("1.0 7 [a]", "8.0 7 [4c05caffc6f60048(unstarted) a]")));
+    Schedule crash = sched("static", new FaultDef.Crash(5, null, 0, false, OptionalLong.empty(),
+        0));
+    assertNull(judge(crash, Outcome.DEGRADED, List.of(7L), List.of()));
+  }
+
+  @Test
+  void aLostQuorumExplainsStuck() {
+    Schedule two = sched("static", new FaultDef.NeverStart(0, null, 1, 0),
+        new FaultDef.Crash(5, null, 2, true, OptionalLong.of(1), 0));
+    assertNull(judge(two, Outcome.STUCK, List.of(7L), List.of()));
+    Schedule cut = sched("static", new FaultDef.Partition(5, null, List.of(List.of(0),
+        List.of(1), List.of(2)), OptionalLong.empty(), 0));
+    assertNull(judge(cut, Outcome.STUCK, List.of(7L), List.of()));
+  }
+
+  @Test
+  void nothingTakenAwayExplainsNothingButOk() {
+    Schedule pause = sched("static", new FaultDef.Pause(5, null, 0, 1_000_000, 0));
+    assertNull(judge(pause, Outcome.OK, List.of(7L), List.of()));
+    assertEquals("not every member joined, none taken away",
+        judge(pause, Outcome.DEGRADED, List.of(7L), List.of("1.0 7 [a b c]")));
+    assertEquals("never bootstrapped", judge(pause, Outcome.STUCK, List.of(), List.of()));
+  }
+
+  @Test
+  void splitBrainAndDataLossAreNeverExplained() {
+    Schedule all = sched("static", new FaultDef.Crash(5, null, 0, true, OptionalLong.of(1), 0),
+        new FaultDef.Crash(5, null, 1, true, OptionalLong.of(1), 0),
+        new FaultDef.Crash(5, null, 2, true, OptionalLong.of(1), 0));
+    assertEquals("two bootstrap decisions (etcd cluster IDs)",
+        judge(all, Outcome.SPLIT_BRAIN, List.of(7L, 8L), List.of()));
+    Probe p = new Probe(false, null);
+    p.accept(new io.pdlab.sim.trace.TraceRecord(0, 1, io.pdlab.sim.trace.TraceKind.STATE,
+        "basic-0", "disk wiped"));
+    p.accept(new io.pdlab.sim.trace.TraceRecord(1, 2, io.pdlab.sim.trace.TraceKind.STATE,
+        "basic-0", "etcd: bootstrapped new cluster 53ce5c70c876d70 as member c2862d242c805769 of 3"));
+    assertEquals("wiped majority re-bootstrapped: acknowledged writes lost",
+        Judge.judge(all, measures(Outcome.DATA_LOSS, List.of(7L), List.of()), p).mechanism());
+  }
+
+  @Test
+  void membershipLinesAreRead() {
+    Judge.Membership m = Judge.Membership.parse(
+        "13.000500 53ce5c70c876d70 [basic-0000 db93bee91a187987(unstarted):learner basic-0001]");
+    assertEquals(new Judge.Membership(2, 2, 1, 1), m);
+    assertEquals("2 voters (0 unstarted), 1 learners", m.shape());
+  }
+}
