@@ -144,7 +144,7 @@ class ModelObjectsTest {
     java.util.List<io.pdlab.k8s.api.Container> cs = new java.util.ArrayList<>();
     for (io.pdlab.k8s.api.Container c : p.spec().containers()) {
       cs.add(new io.pdlab.k8s.api.Container(c.name(), c.image(), c.role(), c.args(),
-          c.readinessProbe()));
+          c.readinessProbe(), c.envFrom()));
     }
     io.pdlab.k8s.api.PodSpec ps = p.spec();
     return p.withSpec(new io.pdlab.k8s.api.PodSpec(ps.nodeName(), ps.nodeSelector(),
