@@ -2,6 +2,8 @@ package io.pdlab.cli;
 
 import io.pdlab.explore.Atlas;
 import io.pdlab.explore.Explorer;
+import io.pdlab.scenarios.engine.Engine;
+import io.pdlab.scenarios.engine.Engines;
 import io.pdlab.scenarios.model.FaultKind;
 import io.pdlab.scenarios.yaml.ScenarioParser;
 import java.io.PrintStream;
@@ -10,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -65,6 +65,16 @@ final class ExploreCommand implements Callable<Integer> {
       description = "worker threads (default: one per core); the findings do not depend on it")
   int threads;
 
+  @Option(names = "--engine", defaultValue = "threads",
+      description = "where the runs execute: threads (default: --threads of this JVM) or spark"
+          + " (Apache Spark, see --master); the same seed and run budget give the same findings"
+          + " on either")
+  String engine;
+
+  @Option(names = "--master", description = "with --engine spark: the Spark master (default"
+      + " local[*], or what spark-submit configured)")
+  String master;
+
   @Option(names = "--shrink-runs", defaultValue = "60",
       description = "at most this many runs to shrink each finding (60)")
   int shrinkRuns;
@@ -117,16 +127,21 @@ final class ExploreCommand implements Callable<Integer> {
     String command = "pdlab explore --strategy " + strategy + " --members " + members
         + " --faults " + String.join(",", explorer.kinds().stream().map(FaultKind::label)
             .toList()) + " --budget " + budget + " --seed " + seed;
-    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    ExecutorService pool = Executors.newFixedThreadPool(n);
+    if (!Engines.NAMES.contains(engine)) {
+      throw new BadInputException("--engine: unknown engine '" + engine + "' (known: "
+          + String.join(", ", Engines.NAMES) + ")");
+    }
+    if (master != null && engine.equals("threads")) {
+      throw new BadInputException("--master " + master + " needs --engine spark");
+    }
     PrintStream err = System.err;
-    try {
+    try (Engine on = Engines.open(engine, master, threads, "pdlab explore")) {
       Progress bar = new Progress(err, 0);
       long start = System.nanoTime();
       long deadline = budgetMs < 0 ? Long.MAX_VALUE : start + budgetMs * 1_000_000;
       long runsBudget = maxRuns;
       Explorer.Result r = explorer.explore(maxRuns, () -> System.nanoTime() >= deadline,
-          Explorer.threads(pool), (runs, found) -> {
+          on, (runs, found) -> {
             double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
             String rate = String.format(Locale.ROOT, "%d runs, %.1f runs/s, %d finding%s, ",
                 runs, runs / secs, found, found == 1 ? "" : "s");
@@ -146,8 +161,6 @@ final class ExploreCommand implements Callable<Integer> {
       System.out.println("wrote " + out.resolve("findings.md") + ", " + out.resolve("atlas.md")
           + " and " + out.resolve("atlas.html"));
       return 0;
-    } finally {
-      pool.shutdownNow();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pdlab.explore;
 
+import io.pdlab.scenarios.engine.Engine;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.FaultKind;
 import java.util.ArrayList;
@@ -22,14 +23,6 @@ import java.util.function.BooleanSupplier;
 public final class Explorer {
   /** Candidates per batch: fixed, so the batches do not depend on the parallelism. */
   public static final int BATCH = 8;
-
-  /**
-   * What runs a batch: maps {@link Run#of} (or with {@code full}, {@link Run#full}) over the
-   * schedules and returns the runs in the same order (threads of one JVM, or a cluster).
-   */
-  public interface Engine {
-    List<Run> runAll(List<Schedule> schedules, boolean full);
-  }
 
   /** Told after each batch: runs so far and findings so far. */
   public interface Listener {
@@ -126,7 +119,7 @@ public final class Explorer {
       for (int i = 0; i < BATCH; i++) {
         batch.add(candidate(r, corpus, seed * 1_000_003L + runs + i));
       }
-      List<Run> results = engine.runAll(batch, false);
+      List<Run> results = engine.map(batch, Run::of, k -> { });
       for (int i = 0; i < results.size(); i++) {
         Run run = results.get(i);
         long index = runs + i;
@@ -157,7 +150,8 @@ public final class Explorer {
     }
     List<Schedule> originals = new ArrayList<>();
     findings.forEach(f -> originals.add(f.original().schedule()));
-    List<Run> whole = originals.isEmpty() ? List.of() : engine.runAll(originals, true);
+    List<Run> whole = originals.isEmpty() ? List.of() : engine.map(originals, Run::full,
+        k -> { });
     List<Finding> shrunk = new ArrayList<>();
     List<Finding> unconfirmed = new ArrayList<>();
     for (int i = 0; i < findings.size(); i++) {
@@ -192,32 +186,5 @@ public final class Explorer {
         return s.valid() ? s : s.with(members, runSeed, List.<FaultDef>of());
       }
     }
-  }
-
-  /** Runs each schedule in turn on this thread. */
-  public static Engine sequential() {
-    return (schedules, full) -> schedules.stream().map(full ? Run::full : Run::of).toList();
-  }
-
-  /** Runs a batch on {@code threads} threads of this JVM, collected in the batch's order. */
-  public static Engine threads(java.util.concurrent.ExecutorService pool) {
-    return (schedules, full) -> {
-      List<java.util.concurrent.Future<Run>> futures = new ArrayList<>();
-      for (Schedule s : schedules) {
-        futures.add(pool.submit(() -> full ? Run.full(s) : Run.of(s)));
-      }
-      List<Run> out = new ArrayList<>();
-      for (java.util.concurrent.Future<Run> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new IllegalStateException("a run failed: " + e.getCause(), e.getCause());
-        }
-      }
-      return out;
-    };
   }
 }

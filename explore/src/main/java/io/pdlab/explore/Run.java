@@ -67,15 +67,17 @@ public record Run(Schedule schedule, String outcome, String mechanism, List<Stri
 
   private static Traced run(Schedule s, boolean keep, TraceSink tee, boolean stopEarly) {
     Probe probe = new Probe(keep, tee);
-    ScenarioResult r = ScenarioRunner.run(s.scenario(), null, probe, stopEarly);
+    io.pdlab.scenarios.model.Scenario sc = s.scenario();
+    Schedule parsed = Schedule.of(sc); // the parser's form: the same value on every engine
+    ScenarioResult r = ScenarioRunner.run(sc, null, probe, stopEarly);
     RunMeasures m = r.measures();
     String outcome = m.outcome().label();
-    Judge.Verdict v = Judge.judge(s, m, probe);
+    Judge.Verdict v = Judge.judge(parsed, m, probe);
     List<String> features = features(m, probe, v);
     String summary = m.describe().lines().findFirst().orElse("") + (probe.exits.isEmpty() ? ""
         : "; members exited: " + String.join(" | ", probe.exits));
-    return new Traced(new Run(s, outcome, v.mechanism(), features, summary), keep ? List.copyOf(
-        probe.kept) : List.of(), m);
+    return new Traced(new Run(parsed, outcome, v.mechanism(), features, summary),
+        keep ? List.copyOf(probe.kept) : List.of(), m);
   }
 
   /**

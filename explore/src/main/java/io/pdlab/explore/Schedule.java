@@ -19,7 +19,7 @@ import java.util.OptionalLong;
  * @param mutant {@code timing.mutant} (a deliberately broken operator, for tests), or null
  */
 public record Schedule(String strategy, int members, long seed, List<FaultDef> faults,
-    String mutant) {
+    String mutant) implements java.io.Serializable {
   /** The name of the cluster every explored schedule has. */
   public static final String CLUSTER = "basic";
   /** Virtual time of a run: 120 s (issue 17's benchmark unit). */
@@ -50,6 +50,32 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
   /** The same faults on another size or seed. */
   public Schedule with(int otherMembers, long otherSeed, List<FaultDef> other) {
     return new Schedule(strategy, otherMembers, otherSeed, other, mutant);
+  }
+
+  /**
+   * The schedule a parsed scenario of one cluster stands for: what {@link Run} keeps, so that a
+   * run's schedule is the same value whichever engine ran it (its faults as the parser made them,
+   * with their lines and cluster, not as a mutation built them).
+   */
+  public static Schedule of(Scenario sc) {
+    io.pdlab.scenarios.model.ClusterDef c = sc.clusters().get(0);
+    return new Schedule(c.strategy(), c.pdReplicas(), sc.seed(), sc.faults(),
+        c.timing().get("mutant"));
+  }
+
+  /**
+   * A schedule goes to another JVM as its YAML (its faults hold {@code OptionalLong}s, which
+   * Java serialization does not take) and comes back through the parser, as {@link #of}.
+   */
+  private Object writeReplace() {
+    return new Wire(yaml());
+  }
+
+  /** A schedule in transit: its YAML. */
+  private record Wire(String yaml) implements java.io.Serializable {
+    private Object readResolve() {
+      return of(ScenarioParser.parse(yaml, "explore"));
+    }
   }
 
   /** The scenario YAML with no comment and no expectation. */

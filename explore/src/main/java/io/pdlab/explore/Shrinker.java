@@ -1,5 +1,6 @@
 package io.pdlab.explore;
 
+import io.pdlab.scenarios.engine.Engine;
 import io.pdlab.scenarios.model.FaultDef;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,10 +19,10 @@ import java.util.Set;
 final class Shrinker {
   private static final long[] ROUND_US = {10_000_000L, 5_000_000L, 1_000_000L};
 
-  private final Explorer.Engine engine;
+  private final Engine engine;
   private final int budget;
 
-  Shrinker(Explorer.Engine engine, int budget) {
+  Shrinker(Engine engine, int budget) {
     this.engine = engine;
     this.budget = budget;
   }
@@ -38,7 +39,7 @@ final class Shrinker {
           from += Explorer.BATCH) {
         List<Schedule> batch = candidates.subList(from, Math.min(candidates.size(),
             Math.min(from + Explorer.BATCH, from + budget - used)));
-        List<Run> runs = engine.runAll(batch, true);
+        List<Run> runs = engine.map(batch, Run::full, k -> { });
         used += runs.size();
         for (Run r : runs) {
           if (same(f, r)) {

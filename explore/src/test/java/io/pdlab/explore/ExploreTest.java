@@ -9,11 +9,11 @@ import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.run.ScenarioResult;
 import io.pdlab.scenarios.run.ScenarioRunner;
 import io.pdlab.scenarios.yaml.ScenarioParser;
+import io.pdlab.scenarios.engine.Engine;
+import io.pdlab.scenarios.engine.ThreadEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,20 +26,20 @@ class ExploreTest {
   @TempDir
   Path tmp;
 
-  private static Explorer.Result explore(Explorer.Engine engine) {
+  private static Explorer.Result explore(Engine engine) {
     return new Explorer("seed-join", 3, null, 1).explore(8, () -> false, engine, (r, f) -> { },
         3);
   }
 
   @Test
   void sameSeedAndBudgetGiveTheSameFindingsOnAnyThreadCountAndTheyReplay() throws Exception {
-    Explorer.Result one = explore(Explorer.sequential());
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Explorer.Result one;
+    try (Engine e = new ThreadEngine(1)) {
+      one = explore(e);
+    }
     Explorer.Result two;
-    try {
-      two = explore(Explorer.threads(pool));
-    } finally {
-      pool.shutdownNow();
+    try (Engine e = new ThreadEngine(2)) {
+      two = explore(e);
     }
     assertEquals(8, one.runs());
     assertFalse(one.findings().isEmpty(), "seed-join's never-joining joiner within 8 runs");

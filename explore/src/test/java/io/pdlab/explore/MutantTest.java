@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.scenarios.engine.ThreadEngine;
 import io.pdlab.scenarios.model.FaultKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class MutantTest {
   private static List<String> forks(String mutant) {
-    Explorer.Result r = new Explorer("discovery", 3, List.of(FaultKind.PAUSE), 3, mutant)
-        .explore(8, () -> false, Explorer.sequential(), (n, f) -> { }, 0);
+    Explorer.Result r;
+    try (ThreadEngine e = new ThreadEngine(1)) {
+      r = new Explorer("discovery", 3, List.of(FaultKind.PAUSE), 3, mutant)
+          .explore(8, () -> false, e, (n, f) -> { }, 0);
+    }
     return r.findings().stream().map(f -> f.outcome() + ": " + f.mechanism())
         .filter(m -> m.contains("bootstrap decisions")).toList();
   }

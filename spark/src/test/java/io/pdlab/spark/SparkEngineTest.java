@@ -45,6 +45,29 @@ class SparkEngineTest {
   }
 
   @Test
+  void exploreFindsTheSameOnSparkAsOnThreads(@TempDir Path dir) throws Exception {
+    String[] common = {"explore", "--strategy", "seed-join", "--members", "3", "--budget",
+        "16runs", "--seed", "3", "--shrink-runs", "4"};
+    Path threads = dir.resolve("threads");
+    Path spark = dir.resolve("spark");
+    assertEquals(0, Main.execute(concat(common, "--out", threads.toString())));
+    assertEquals(0, Main.execute(concat(common, "--engine", "spark", "--master", LOCAL_CLUSTER,
+        "--out", spark.toString())));
+    List<String> names;
+    try (java.util.stream.Stream<Path> s = Files.list(threads)) {
+      names = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(spark)) {
+      assertEquals(names, s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertTrue(names.contains("findings.md") && names.size() > 3, names.toString());
+    for (String n : names) {
+      assertArrayEquals(Files.readAllBytes(threads.resolve(n)), Files.readAllBytes(
+          spark.resolve(n)), n + " is the same on either engine");
+    }
+  }
+
+  @Test
   void runsGoToExecutorJvmsInInputOrderWithProgress() {
     List<Integer> inputs = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
