@@ -145,7 +145,7 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     Results results = Results.of("pdlab compare", records);
-    Report.write(out, results);
+    Report.write(out, results, real() ? Report.Timelines.NONE : timelines(on, durationUs));
     printSummary(results, System.out);
     System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html")
         + " and " + out.resolve("report.md"));
@@ -199,6 +199,15 @@ final class CompareCommand implements Callable<Integer> {
     if (master != null && engine.equals("threads")) {
       throw new BadInputException("--master " + master + " needs --engine spark");
     }
+  }
+
+  /**
+   * The report's timeline charts of simulated runs: the run again (the same scenario and seed,
+   * so the same run), traced, drawn as the hazard atlas draws a finding.
+   */
+  static Report.Timelines timelines(Backend on, long durationUs) {
+    return r -> io.pdlab.explore.Timelines.svg(scenario(on, r.strategy(), r.members(), r.fault(),
+        r.seed(), durationUs, Map.of()), true);
   }
 
   /**

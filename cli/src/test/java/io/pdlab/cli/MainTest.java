@@ -66,6 +66,14 @@ class MainTest {
     String html = Files.readString(dir.resolve("a/report.html"));
     assertTrue(html.contains("data:image/png;base64,"), "charts embedded");
     assertFalse(html.contains("src=\"http"), "self-contained");
+    // the representative runs as timeline charts, one per strategy, drawn from their traces
+    assertEquals(2, html.split("<svg ", -1).length - 1, "a timeline chart per strategy");
+    assertTrue(html.contains("<title>basic-1: leader ") || html.contains("<title>basic-0: leader ")
+        || html.contains("<title>basic-2: leader "), "member states from the run's trace");
+    String md = Files.readString(dir.resolve("a/report.md"));
+    assertTrue(md.contains("(drawn in report.html)"), "Markdown names the chart");
+    assertArrayEquals(Files.readAllBytes(dir.resolve("a/report.html")),
+        Files.readAllBytes(dir.resolve("b/report.html")), "the charts are deterministic too");
   }
 
   @Test

@@ -116,7 +116,16 @@ final class Chart {
 
   /** The SVG of a run of {@code s} whose records are {@code records}, ending at {@code endUs}. */
   static String svg(Schedule s, List<TraceRecord> records, long endUs) {
-    TreeMap<String, List<Span>> rows = spans(records, Schedule.CLUSTER, endUs);
+    return svg(s.faults(), Schedule.CLUSTER, records, endUs);
+  }
+
+  /**
+   * The SVG of a run of cluster {@code cluster} with faults {@code faults}, whose records are
+   * {@code records}, ending at {@code endUs}.
+   */
+  static String svg(List<FaultDef> faults, String cluster, List<TraceRecord> records,
+      long endUs) {
+    TreeMap<String, List<Span>> rows = spans(records, cluster, endUs);
     List<String> names = new ArrayList<>(rows.keySet());
     int height = TOP + Math.max(1, names.size()) * ROW + 40;
     StringBuilder sb = new StringBuilder();
@@ -137,10 +146,10 @@ final class Chart {
       }
     }
     int rowsBottom = TOP + Math.max(1, names.size()) * ROW;
-    for (FaultDef f : s.faults()) {
+    for (FaultDef f : faults) {
       long to = f.playsOutAfterUs() > 0 ? f.atUs() + f.playsOutAfterUs()
           : Math.min(endUs, f.atUs() + 1_000_000);
-      List<Integer> touched = touched(f, names, s);
+      List<Integer> touched = touched(f, names);
       for (int i : touched) {
         int y = touched.size() == names.size() ? TOP : TOP + i * ROW;
         int h = touched.size() == names.size() ? rowsBottom - TOP : ROW;
@@ -170,7 +179,7 @@ final class Chart {
   }
 
   /** The rows a fault is drawn over: its member's, or every row. */
-  private static List<Integer> touched(FaultDef f, List<String> names, Schedule s) {
+  private static List<Integer> touched(FaultDef f, List<String> names) {
     List<Integer> all = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       all.add(i);

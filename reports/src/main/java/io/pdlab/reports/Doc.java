@@ -18,7 +18,7 @@ final class Doc {
     }
   }
 
-  private sealed interface Block permits Heading, Para, Bullets, Table, Image, Pre {}
+  private sealed interface Block permits Heading, Para, Bullets, Table, Image, Pre, Svg {}
 
   private record Heading(int level, String id, String text) implements Block {}
 
@@ -31,6 +31,9 @@ final class Doc {
   private record Image(String alt, byte[] png) implements Block {}
 
   private record Pre(List<String> lines) implements Block {}
+
+  /** An inline SVG chart (HTML); in Markdown, {@code fallback} as preformatted text. */
+  private record Svg(String alt, String svg, List<String> fallback) implements Block {}
 
   private final String title;
   private final List<Block> blocks = new ArrayList<>();
@@ -56,6 +59,15 @@ final class Doc {
 
   Doc table(List<String> header, List<List<Cell>> rows) {
     blocks.add(new Table(List.copyOf(header), List.copyOf(rows)));
+    return this;
+  }
+
+  /**
+   * An SVG chart drawn inline in the HTML; Markdown cannot embed it, so it says so and shows
+   * {@code fallback} as preformatted text.
+   */
+  Doc svg(String alt, String svg, List<String> fallback) {
+    blocks.add(new Svg(alt, svg, List.copyOf(fallback)));
     return this;
   }
 
@@ -114,6 +126,9 @@ final class Doc {
       } else if (block instanceof Image i) {
         b.append("<img alt=\"").append(esc(i.alt())).append("\" src=\"data:image/png;base64,")
             .append(Base64.getEncoder().encodeToString(i.png())).append("\">\n");
+      } else if (block instanceof Svg v) {
+        b.append("<figure>").append(v.svg()).append("<figcaption>").append(esc(v.alt()))
+            .append("</figcaption></figure>\n");
       } else if (block instanceof Pre p) {
         b.append("<pre>");
         p.lines().forEach(l -> b.append(esc(l)).append('\n'));
@@ -148,6 +163,10 @@ final class Doc {
         }
       } else if (block instanceof Image i) {
         b.append("*Chart: ").append(i.alt()).append(" (embedded in report.html).*\n");
+      } else if (block instanceof Svg v) {
+        b.append("*Chart: ").append(v.alt()).append(" (drawn in report.html).*\n\n```\n");
+        v.fallback().forEach(l -> b.append(l).append('\n'));
+        b.append("```\n");
       } else if (block instanceof Pre p) {
         b.append("```\n");
         p.lines().forEach(l -> b.append(l).append('\n'));

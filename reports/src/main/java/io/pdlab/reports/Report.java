@@ -41,9 +41,33 @@ public final class Report {
 
   private Report() {}
 
+  /**
+   * Draws a run's timeline chart as an SVG document, or returns null when it cannot (a real
+   * run, which cannot be run again); the report shows the membership lines instead.
+   */
+  public interface Timelines {
+    /** No charts: every representative run as its membership lines. */
+    Timelines NONE = r -> null;
+
+    String svg(RunRecord run);
+  }
+
   /** Writes {@code results} and its report to {@code outDir} (see the class comment). */
   public static void write(Path outDir, Results results) throws IOException {
-    write(outDir, results, tmp -> {});
+    write(outDir, results, Timelines.NONE);
+  }
+
+  /**
+   * Writes {@code results} and its report to {@code outDir}, with the representative runs'
+   * timelines drawn by {@code timelines}.
+   */
+  public static void write(Path outDir, Results results, Timelines timelines)
+      throws IOException {
+    write(outDir, results, timelines, tmp -> {});
+  }
+
+  static void write(Path outDir, Results results, BeforeSwap beforeSwap) throws IOException {
+    write(outDir, results, Timelines.NONE, beforeSwap);
   }
 
   /**
@@ -56,7 +80,8 @@ public final class Report {
     return merged;
   }
 
-  static void write(Path outDir, Results results, BeforeSwap beforeSwap) throws IOException {
+  static void write(Path outDir, Results results, Timelines timelines, BeforeSwap beforeSwap)
+      throws IOException {
     Path target = outDir.toAbsolutePath().normalize();
     Path parent = target.getParent();
     if (parent == null) {
@@ -66,7 +91,7 @@ public final class Report {
 
     // Render everything before touching the disk: a rendering failure writes nothing at all.
     byte[] json = ResultsJson.toBytes(results);
-    Doc doc = render(results);
+    Doc doc = render(results, timelines);
     byte[] html = doc.htmlBytes();
     byte[] md = doc.markdownBytes();
 
@@ -157,15 +182,15 @@ public final class Report {
 
   /** The report of {@code results} as HTML. */
   static String html(Results results) {
-    return render(results).html();
+    return render(results, Timelines.NONE).html();
   }
 
   /** The report of {@code results} as Markdown. */
   static String markdown(Results results) {
-    return render(results).markdown();
+    return render(results, Timelines.NONE).markdown();
   }
 
-  private static Doc render(Results results) {
+  private static Doc render(Results results, Timelines timelines) {
     Analysis a = new Analysis(results);
     Doc d = new Doc("pdlab report");
     d.heading(1, "top", "pdlab report");
@@ -198,7 +223,7 @@ public final class Report {
     joinSection(d, a);
     windowSection(d, a);
     outcomeSection(d, a);
-    timelineSection(d, a);
+    timelineSection(d, a, timelines);
     methodSection(d);
     return d;
   }
@@ -591,7 +616,7 @@ public final class Report {
     d.image("outcome share per strategy and fault", Charts.outcomes(a, m));
   }
 
-  private static void timelineSection(Doc d, Analysis a) {
+  private static void timelineSection(Doc d, Analysis a, Timelines timelines) {
     d.heading(2, "timelines", "Membership timelines");
     d.para("One representative run per strategy: among its runs (" + a.baselineLabel()
         + ") the one whose bootstrap time is closest to the median.");
@@ -605,7 +630,14 @@ public final class Report {
           + (rep.medianMs() == null ? "" : " (median " + Analysis.sec(rep.medianMs()) + ")")
           + "; etcd cluster IDs " + ids(r.etcdClusterIds()) + "; PD cluster IDs "
           + ids(r.pdClusterIds()) + ".");
-      d.pre(r.timeline().isEmpty() ? List.of("(no timeline recorded)") : r.timeline());
+      List<String> lines = r.timeline().isEmpty() ? List.of("(no timeline recorded)")
+          : r.timeline();
+      String svg = timelines.svg(r);
+      if (svg == null) {
+        d.pre(lines);
+      } else {
+        d.svg("members' states over time, faults as red bands (" + label + ")", svg, lines);
+      }
     }
   }
 

@@ -1,0 +1,72 @@
+package io.pdlab.bench;
+
+import io.pdlab.explore.Explorer;
+import io.pdlab.scenarios.engine.ThreadEngine;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code pdlab explore}'s throughput: explored runs per second of 3-member schedules of 120 s
+ * virtual time (issue 17: at least 1,000 runs/s on 2 cores), on the default engine with one
+ * thread per core. Each invocation is a search of {@link #RUNS} runs from a new seed, generation,
+ * judging and the corpus included (and the confirmation runs of its findings, which are not
+ * counted, so the figure is a lower bound); no shrinking.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 3, time = 10)
+@Fork(1)
+@Threads(1)
+@State(Scope.Benchmark)
+public class ExploreBenchmark {
+  /** Runs per search: eight of the search's batches. */
+  static final int RUNS = 64;
+
+  @Param({"static", "seed-join", "discovery"})
+  public String strategy;
+
+  private ThreadEngine engine;
+  private long seed;
+
+  @Setup(Level.Trial)
+  public void start() {
+    engine = new ThreadEngine(0);
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    engine.close();
+  }
+
+  /** Explored runs per second (one operation is one run). */
+  @Benchmark
+  @OperationsPerInvocation(RUNS)
+  public int explore() {
+    return search(strategy, ++seed, engine);
+  }
+
+  /** One search of {@link #RUNS} runs; returns its findings' count. */
+  static int search(String strategy, long seed, ThreadEngine engine) {
+    Explorer.Result r = new Explorer(strategy, 3, null, seed).explore(RUNS, () -> false, engine,
+        (runs, found) -> { }, 0);
+    if (r.runs() != RUNS) {
+      throw new IllegalStateException("searched " + r.runs() + " runs, not " + RUNS);
+    }
+    return r.findings().size();
+  }
+}
