@@ -55,7 +55,16 @@ public enum FaultKind {
    * lost: the add is applied, the client times out.
    */
   ADD_TIMEOUT("add-timeout", "lose a MemberAdd's answer", Means.MODEL, List.of(),
-      List.of("cluster"));
+      List.of("cluster")),
+  /**
+   * A backup sidecar's restore: the member's store is saved at {@code snapshotAt} ({@code
+   * etcdctl snapshot save}); at {@code at} its container is killed, its volume wiped, the
+   * snapshot restored into it ({@code etcdctl snapshot restore} with {@code initialCluster}:
+   * {@code same}, the member's own {@code --initial-cluster} and token, or {@code self}, a list
+   * of the member alone) and the member started again.
+   */
+  RESTORE_SNAPSHOT("restore-snapshot", "restore a member from a snapshot", Means.DATA_DIR,
+      List.of("member", "snapshotAt"), List.of("cluster", "initialCluster"));
 
   /**
    * Every key any kind takes, in the order messages list them (those about a key no kind takes).
@@ -63,7 +72,7 @@ public enum FaultKind {
    */
   public static final List<String> KEYS = List.of("at", "kind", "cluster", "member", "wipe",
       "restartAfter", "delay", "for", "groups", "replicas", "initialClusterState", "memberAdd",
-      "every", "node");
+      "every", "node", "snapshotAt", "initialCluster");
 
   private final String label;
   private final String doing;
@@ -172,7 +181,12 @@ public enum FaultKind {
      * On the network between members: containers are cut apart in their own network namespaces
      * (the shapes a machine allows are judged when the run starts).
      */
-    NETWORK;
+    NETWORK,
+    /**
+     * On a member's data directory while it is down: its contents replaced by what a tool
+     * (etcdctl) writes there.
+     */
+    DATA_DIR;
 
     /** Why a backend cannot do what is carried out this way, or null when it can. */
     Why refusal(Backend backend) {
@@ -180,18 +194,28 @@ public enum FaultKind {
         case SIM -> null; // the simulator models every means
         case ETCD -> switch (this) {
           case MODEL, MEMBER -> null;
+          case DATA_DIR -> new Why(REAL_DATA_DIR, null);
           case NETWORK -> new Why("local processes share the host's loopback",
               Backend.ETCD_CONTAINERS);
         };
-        case ETCD_CONTAINERS -> null;
+        case ETCD_CONTAINERS -> this == DATA_DIR ? new Why(REAL_DATA_DIR, null) : null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
+          case DATA_DIR -> new Why(REAL_DATA_DIR, null);
           case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
               + " loopback", Backend.ETCD_CONTAINERS);
         };
       };
     }
+
+    /**
+     * Why no real backend restores a data dir: their drivers kill, freeze and cut members but
+     * cannot yet run {@code etcdctl snapshot save} against a member at one time and {@code
+     * etcdctl snapshot restore} into its wiped data dir before it is started again.
+     */
+    private static final String REAL_DATA_DIR = "its driver cannot yet save a real member's"
+        + " snapshot with etcdctl and restore it into the member's wiped data dir";
 
     /** A reason and, where there is one, the backend that can do it instead (else null). */
     record Why(String because, Backend instead) {}
