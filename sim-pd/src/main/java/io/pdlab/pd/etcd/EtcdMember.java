@@ -375,7 +375,10 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
    * snapshots: its log keeps entries 1..N, which rebuild the same configuration when replayed,
    * and the store comes from {@link #DB_KEY}. The restarted member applies every entry after N
    * it gets on top of the snapshot's store (etcd applies an entry to the v3 store when its index
-   * is above the consistent index), so entries the snapshot already held are applied again.
+   * is above the consistent index: etcdserver/server.go applyEntryNormal, shouldApplyV3), so
+   * entries the snapshot already held are applied again and its revision runs ahead. It serves
+   * no client before its own publish is applied (embed/serve.go waits on ReadyNotify), that is
+   * after every entry the leader had before it, so it gives no stale read while catching up.
    *
    * @throws IllegalArgumentException as etcdctl refuses a name not in the list ({@code
    *     VerifyBootstrap}) or a data dir that exists

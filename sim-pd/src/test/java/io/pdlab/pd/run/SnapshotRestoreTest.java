@@ -50,9 +50,9 @@ class SnapshotRestoreTest {
    * it is probed from the new leader's log, matches at the N bootstrap entries (same IDs, term 1)
    * and is sent everything after them. Its consistent index is N, so it applies again on top of
    * the snapshot's store the writes the snapshot already held: the keys converge, its revision
-   * runs ahead of the others' by exactly the snapshot's writes (etcd-io/etcd #9094 discusses
-   * restored members' revisions). No checker raises an alarm: a restore is a wipe, then a new
-   * life of the member's Raft state.
+   * runs ahead of the others' by exactly the snapshot's writes (restored revisions differ from
+   * the cluster's: etcd's recovery guide, "Revision Difference", etcd-io/website #818). No
+   * checker raises an alarm: a restore is a wipe, then a new life of the member's Raft state.
    */
   @Test
   void aRestoredLeaderRejoinsWithItsRevisionAheadOfTheOthers() {
