@@ -214,6 +214,12 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
       public String livenessKill(FaultDef.LivenessKill x) {
         return ", member: " + x.member();
       }
+
+      @Override
+      public String restoreSnapshot(FaultDef.RestoreSnapshot x) {
+        return ", member: " + x.member() + ", snapshotAt: " + duration(x.snapshotAtUs())
+            + (x.selfOnly() ? ", initialCluster: self" : "");
+      }
     });
     return sb.append(rest).append('}').toString();
   }

@@ -66,10 +66,6 @@ public final class Report {
     write(outDir, results, timelines, tmp -> {});
   }
 
-  static void write(Path outDir, Results results, BeforeSwap beforeSwap) throws IOException {
-    write(outDir, results, Timelines.NONE, beforeSwap);
-  }
-
   /**
    * {@code pdlab report --in DIR}: reads every {@code results*.json} under {@code inDir}, merges
    * them (summaries recomputed) and writes the report to {@code outDir}.

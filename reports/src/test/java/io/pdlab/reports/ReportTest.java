@@ -131,7 +131,7 @@ class ReportTest {
     Results old = Results.of("old", List.of(run("sim", "static", 3, 1, "none", "ok", 1L)));
     Report.write(out, old);
     byte[] before = Files.readAllBytes(out.resolve("report.html"));
-    IOException e = assertThrows(IOException.class, () -> Report.write(out, DATA, tmp -> {
+    IOException e = assertThrows(IOException.class, () -> Report.write(out, DATA, Report.Timelines.NONE, tmp -> {
       assertTrue(Files.exists(tmp.resolve("report.html")));
       throw new IOException("disk full");
     }));

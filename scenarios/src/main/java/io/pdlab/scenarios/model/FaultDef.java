@@ -59,6 +59,43 @@ public sealed interface FaultDef {
     R addTimeout(AddTimeout f);
 
     R livenessKill(LivenessKill f);
+    R restoreSnapshot(RestoreSnapshot f);
+  }
+
+  /**
+   * {@code restore-snapshot}: a backup sidecar saves member {@code member}'s store at {@code
+   * snapshotAt}; at {@code at} the member's container is killed, its volume wiped, the snapshot
+   * restored into it and the member started again at once.
+   *
+   * @param snapshotAtUs {@code snapshotAt:}, when the snapshot is saved (before {@code at})
+   * @param selfOnly {@code initialCluster: self}: restored with a list of the member alone;
+   *     false ({@code same}, the default): with the member's own {@code --initial-cluster}
+   */
+  record RestoreSnapshot(long atUs, String cluster, int member, long snapshotAtUs,
+      boolean selfOnly, int line) implements FaultDef {
+    public RestoreSnapshot {
+      check(atUs, member);
+      atLeast("snapshotAt", snapshotAtUs, 0);
+      if (snapshotAtUs >= atUs) {
+        throw new IllegalArgumentException("snapshotAt must be before at: the snapshot is saved"
+            + " before it is restored, got snapshotAt " + snapshotAtUs + "us, at " + atUs + "us");
+      }
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.RESTORE_SNAPSHOT;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.restoreSnapshot(this);
+    }
   }
 
   /**

@@ -62,7 +62,16 @@ public enum FaultKind {
    * do the rest.
    */
   LIVENESS_KILL("liveness-kill", "have a liveness probe kill a hung member", Means.PROBE,
-      List.of("member"), List.of("cluster"));
+      List.of("member"), List.of("cluster")),
+  /**
+   * A backup sidecar's restore: the member's store is saved at {@code snapshotAt} ({@code
+   * etcdctl snapshot save}); at {@code at} its container is killed, its volume wiped, the
+   * snapshot restored into it ({@code etcdctl snapshot restore} with {@code initialCluster}:
+   * {@code same}, the member's own {@code --initial-cluster} and token, or {@code self}, a list
+   * of the member alone) and the member started again.
+   */
+  RESTORE_SNAPSHOT("restore-snapshot", "restore a member from a snapshot", Means.DATA_DIR,
+      List.of("member", "snapshotAt"), List.of("cluster", "initialCluster"));
 
   /**
    * Every key any kind takes, in the order messages list them (those about a key no kind takes).
@@ -70,7 +79,7 @@ public enum FaultKind {
    */
   public static final List<String> KEYS = List.of("at", "kind", "cluster", "member", "wipe",
       "restartAfter", "delay", "for", "groups", "replicas", "initialClusterState", "memberAdd",
-      "every", "node");
+      "every", "node", "snapshotAt", "initialCluster");
 
   private final String label;
   private final String doing;
@@ -184,7 +193,12 @@ public enum FaultKind {
      * By a kubelet's liveness probe of a hung member: the simulator's kubelet judges the probe
      * ({@code SimContainerRuntime.livenessFailsAfterUs}); no real backend runs one yet.
      */
-    PROBE;
+    PROBE,
+    /**
+     * On a member's data directory while it is down: its contents replaced by what a tool
+     * (etcdctl) writes there.
+     */
+    DATA_DIR;
 
     /** Why a backend cannot do what is carried out this way, or null when it can. */
     Why refusal(Backend backend) {
@@ -192,14 +206,17 @@ public enum FaultKind {
         case SIM -> null; // the simulator models every means
         case ETCD -> switch (this) {
           case MODEL, MEMBER -> null;
+          case DATA_DIR -> new Why(REAL_DATA_DIR, null);
           case NETWORK -> new Why("local processes share the host's loopback",
               Backend.ETCD_CONTAINERS);
           case PROBE -> new Why(NO_REAL_LIVENESS, Backend.SIM);
         };
-        case ETCD_CONTAINERS -> this == PROBE ? new Why(NO_REAL_LIVENESS, Backend.SIM) : null;
+        case ETCD_CONTAINERS -> this == PROBE ? new Why(NO_REAL_LIVENESS, Backend.SIM)
+            : this == DATA_DIR ? new Why(REAL_DATA_DIR, null) : null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
+          case DATA_DIR -> new Why(REAL_DATA_DIR, null);
           case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
               + " loopback", Backend.ETCD_CONTAINERS);
           case PROBE -> new Why("the member pods on the API server carry no liveness probe:"
@@ -214,6 +231,14 @@ public enum FaultKind {
     private static final String NO_REAL_LIVENESS = "the model's kubelet runs liveness probes"
         + " only in the simulator: on a real member it would have to run etcdctl against the"
         + " real etcd, which it does not yet, so a hung member would never be killed";
+
+    /**
+     * Why no real backend restores a data dir: their drivers kill, freeze and cut members but
+     * cannot yet run {@code etcdctl snapshot save} against a member at one time and {@code
+     * etcdctl snapshot restore} into its wiped data dir before it is started again.
+     */
+    private static final String REAL_DATA_DIR = "its driver cannot yet save a real member's"
+        + " snapshot with etcdctl and restore it into the member's wiped data dir";
 
     /** A reason and, where there is one, the backend that can do it instead (else null). */
     record Why(String because, Backend instead) {}

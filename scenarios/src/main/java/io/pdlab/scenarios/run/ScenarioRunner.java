@@ -665,6 +665,54 @@ public final class ScenarioRunner {
       return () -> w.loseNextAddAnswer(t.spec.name());
     }
 
+    /**
+     * A backup sidecar saves the member's store at {@code snapshotAt} (the member it runs beside,
+     * through {@code etcdctl snapshot save}, which streams that member's backend; a member not
+     * serving then gives no snapshot), with the flags the member runs with. At {@code at} the
+     * member's container is killed and its volume wiped; with a snapshot, it is restored there
+     * ({@link io.pdlab.pd.etcd.EtcdMember#restore}) with those flags' {@code --initial-cluster}
+     * (or the member alone) and token, and the member is started again at once.
+     */
+    @Override
+    public Runnable restoreSnapshot(FaultDef.RestoreSnapshot f) {
+      String pod = pod(f.cluster(), f.member());
+      io.pdlab.pd.etcd.StoreSnapshot[] saved = new io.pdlab.pd.etcd.StoreSnapshot[1];
+      io.pdlab.pd.etcd.EtcdConfig[] flags = new io.pdlab.pd.etcd.EtcdConfig[1];
+      w.kernel().schedule(f.snapshotAtUs(), () -> {
+        io.pdlab.pd.etcd.EtcdMember m = w.measures().etcd(pod);
+        if (m == null || !m.ready()) {
+          w.kernel().note(pod, "restore-snapshot: snapshot save failed: " + pod
+              + " does not serve clients now");
+          return;
+        }
+        saved[0] = m.snapshot();
+        flags[0] = m.config();
+        w.kernel().note(pod, "restore-snapshot: saved " + pod + "'s store: "
+            + saved[0].kv().size() + " keys, revision " + saved[0].revision() + ", applied index "
+            + m.raft().applied());
+      });
+      return () -> {
+        if (!w.kernel().hasProcess(pod)) {
+          return;
+        }
+        w.crashContainer(pod, true, 0); // killed, volume wiped; started again at once
+        if (saved[0] == null) {
+          w.kernel().note(pod, "restore-snapshot: no snapshot to restore; " + pod
+              + " starts from an empty volume");
+          return;
+        }
+        io.pdlab.pd.etcd.EtcdConfig c = flags[0];
+        Map<String, String> list = f.selfOnly() ? java.util.Collections.singletonMap(c.name(),
+            c.initialCluster().get(c.name())) : c.initialCluster();
+        io.pdlab.pd.etcd.EtcdMember.restore(w.kernel().disk(pod), saved[0], c.name(), list,
+            c.token());
+        java.util.StringJoiner flag = new java.util.StringJoiner(",");
+        list.forEach((name, url) -> flag.add(name + "=" + url));
+        w.kernel().note(pod, "restore-snapshot: restored " + pod + " with --initial-cluster="
+            + flag + " --initial-cluster-token=" + c.token());
+      };
+    }
+
     @Override
     public Runnable livenessKill(FaultDef.LivenessKill f) {
       String pod = pod(f.cluster(), f.member());

@@ -707,6 +707,25 @@ public final class ScenarioParser {
           + " seed-join-learner, discovery, v2-static), but cluster '" + target.name()
           + "' uses static (its members all start from one list)");
     }
+    Long snapshotAtUs = optionalDuration(m, takes, "snapshotAt", 0);
+    if (snapshotAtUs != null && atUs != null && snapshotAtUs >= atUs) {
+      problems.at(m.get("snapshotAt"), m.child("snapshotAt") + " must be before at (the"
+          + " snapshot is saved before it is restored), got '" + scalarText(m.get("snapshotAt"))
+          + "'");
+    }
+    boolean selfOnly = false;
+    Node listNode = takes.contains("initialCluster") ? m.optional("initialCluster") : null;
+    if (listNode != null) {
+      selfOnly = "self".equals(oneOf(listNode, m.child("initialCluster"),
+          List.of("same", "self")));
+    }
+    if (kind == FaultKind.RESTORE_SNAPSHOT && target != null && target.strategy() != null
+        && !"static".equals(target.strategy())) {
+      problems.at(clusterNode != null ? clusterNode : kindNode, path
+          + ": restore-snapshot is modelled for static clusters (plain etcd members, restored"
+          + " with their own flags), but cluster '" + target.name() + "' uses "
+          + target.strategy());
+    }
     if (kind == FaultKind.OPERATOR_RESTART && target != null
         && "static".equals(target.strategy())) {
       problems.at(clusterNode != null ? clusterNode : kindNode, path
@@ -741,6 +760,8 @@ public final class ScenarioParser {
           restartAfterUs == null ? 0 : restartAfterUs, line);
       case ADD_TIMEOUT -> new FaultDef.AddTimeout(at, cluster, line);
       case LIVENESS_KILL -> new FaultDef.LivenessKill(at, cluster, member, line);
+      case RESTORE_SNAPSHOT -> new FaultDef.RestoreSnapshot(at, cluster, member, snapshotAtUs,
+          selfOnly, line);
     };
   }
 

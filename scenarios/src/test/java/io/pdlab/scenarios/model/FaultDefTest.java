@@ -34,7 +34,8 @@ class FaultDefTest {
       new FaultDef.NodeLoss(0, "pd-1", 9),
       new FaultDef.OperatorRestart(4_000_000, "c", 6_000_000, 10),
       new FaultDef.AddTimeout(1_000_000, "c", 11),
-      new FaultDef.LivenessKill(60_000_000, "c", 1, 12));
+      new FaultDef.LivenessKill(60_000_000, "c", 1, 12),
+      new FaultDef.RestoreSnapshot(60_000_000, "c", 1, 30_000_000, true, 12));
 
   /** Names the kind by the visitor method that was called, not by the fault's own kind(). */
   private static final FaultDef.Visitor<FaultKind> CALLED = new FaultDef.Visitor<>() {
@@ -71,6 +72,11 @@ class FaultDefTest {
     @Override
     public FaultKind addTimeout(FaultDef.AddTimeout f) {
       return FaultKind.ADD_TIMEOUT;
+    }
+
+    @Override
+    public FaultKind restoreSnapshot(FaultDef.RestoreSnapshot f) {
+      return FaultKind.RESTORE_SNAPSHOT;
     }
 
     @Override
@@ -116,7 +122,7 @@ class FaultDefTest {
   void kindsAreNamedAsInScenarioFiles() {
     assertEquals(List.of("never-start", "late-start", "crash", "pause", "partition",
         "set-replicas", "discovery-restart", "tc-write", "node-loss", "operator-restart",
-        "add-timeout", "liveness-kill"), FaultKind.labels());
+        "add-timeout", "liveness-kill", "restore-snapshot"), FaultKind.labels());
     for (FaultKind k : FaultKind.values()) {
       assertEquals(Optional.of(k), FaultKind.of(k.label()));
       assertEquals(k.label(), k.toString());
@@ -142,6 +148,8 @@ class FaultDefTest {
     takes.put(FaultKind.OPERATOR_RESTART, List.of("at", "kind", "cluster", "restartAfter"));
     takes.put(FaultKind.ADD_TIMEOUT, List.of("at", "kind", "cluster"));
     takes.put(FaultKind.LIVENESS_KILL, List.of("at", "kind", "member", "cluster"));
+    takes.put(FaultKind.RESTORE_SNAPSHOT, List.of("at", "kind", "member", "snapshotAt",
+        "cluster", "initialCluster"));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(takes.get(k), k.takes(), k.label());
     }
@@ -175,6 +183,7 @@ class FaultDefTest {
     expected.put(FaultKind.ADD_TIMEOUT, model);
     // only the simulator's kubelet judges liveness probes
     expected.put(FaultKind.LIVENESS_KILL, EnumSet.of(Backend.SIM));
+    expected.put(FaultKind.RESTORE_SNAPSHOT, EnumSet.of(Backend.SIM));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(expected.get(k), k.backends(), k.label());
       for (Backend b : Backend.values()) {
@@ -204,6 +213,9 @@ class FaultDefTest {
         + " never be killed); use backend sim",
         FaultKind.LIVENESS_KILL.refusal(Backend.ETCD).message("backend"));
     assertEquals(Backend.SIM, FaultKind.LIVENESS_KILL.refusal(Backend.K8S).instead());
+    assertEquals("backend 'etcd' cannot restore a member from a snapshot (its driver cannot yet"
+        + " save a real member's snapshot with etcdctl and restore it into the member's wiped"
+        + " data dir)", FaultKind.RESTORE_SNAPSHOT.refusal(Backend.ETCD).message("backend"));
   }
 
   @Test
@@ -224,7 +236,7 @@ class FaultDefTest {
   @Test
   void playingOutCountsTheLastScheduledChange() {
     List<Long> expected = List.of(0L, 20_000_000L, 10_000_000L, 10_000_000L, 0L, 0L, 0L,
-        20_000_000L, 0L, 6_000_000L, 0L, 215_000_000L);
+        20_000_000L, 0L, 6_000_000L, 0L, 215_000_000L, 0L);
     for (int i = 0; i < ONE_OF_EACH.size(); i++) {
       assertEquals(expected.get(i), ONE_OF_EACH.get(i).playsOutAfterUs(),
           ONE_OF_EACH.get(i).toString());
@@ -243,6 +255,8 @@ class FaultDefTest {
         () -> new FaultDef.LateStart(0, null, 0, -1, 0),
         () -> new FaultDef.Crash(0, null, 0, false, OptionalLong.of(-1), 0),
         () -> new FaultDef.Pause(0, null, 0, 0, 0),
+        () -> new FaultDef.RestoreSnapshot(10, null, 0, 10, false, 0),
+        () -> new FaultDef.RestoreSnapshot(10, null, 0, -1, false, 0),
         () -> new FaultDef.Partition(0, null, List.of(List.of(0, 1, 2)), NONE, 0),
         () -> new FaultDef.Partition(0, null, List.of(List.of(0), List.of()), NONE, 0),
         () -> new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1)),

@@ -386,6 +386,24 @@ class ScenarioParserErrorTest {
   }
 
   @Test
+  void aRestoreIsOfAStaticMemberFromAnEarlierSnapshot() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: discovery, pd: {replicas: 3}}]
+        faults:
+          - {at: 10s, kind: restore-snapshot, member: 1, snapshotAt: 10s, initialCluster: all}
+          - {at: 10s, kind: restore-snapshot, member: 1}
+        """, "s.yaml:4:21: faults[0]: restore-snapshot is modelled for static clusters (plain"
+            + " etcd members, restored with their own flags), but cluster 'basic' uses discovery",
+        "s.yaml:4:62: faults[0].snapshotAt must be before at (the snapshot is saved before"
+            + " it is restored), got '10s'",
+        "s.yaml:4:83: faults[0].initialCluster must be one of same, self, got 'all'",
+        "s.yaml:5:5: missing required key 'snapshotAt' in faults[1] (kind restore-snapshot)",
+        "s.yaml:5:21: faults[1]: restore-snapshot is modelled for static clusters (plain etcd"
+            + " members, restored with their own flags), but cluster 'basic' uses discovery");
+  }
+
+  @Test
   void anAddTimeoutNeedsMembersAddedAtRuntime() {
     assertProblems("""
         name: t
@@ -483,10 +501,10 @@ class ScenarioParserErrorTest {
         """,
         "s.yaml:5:20: faults[0].kind must be one of never-start, late-start, crash, pause, "
             + "partition, set-replicas, discovery-restart, tc-write, node-loss, operator-restart, "
-            + "add-timeout, liveness-kill, got 'explode'",
+            + "add-timeout, liveness-kill, restore-snapshot, got 'explode'",
         "s.yaml:5:41: unknown key 'power' in faults[0] (known: at, kind, cluster, member, wipe, "
             + "restartAfter, delay, for, groups, replicas, initialClusterState, memberAdd, every, "
-            + "node)",
+            + "node, snapshotAt, initialCluster)",
         "s.yaml:6:5: missing required key 'kind' in faults[1]");
   }
 

@@ -118,6 +118,13 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   /** Disk key of etcd's member/snap directory (and its backend db), made before the WAL. */
   public static final String SNAP_KEY = "etcd/snap";
 
+  /**
+   * Disk key of a backend db that holds data no WAL entry of this disk wrote: the store a
+   * snapshot restore put there ({@link #restore}). Absent on a member that bootstrapped or
+   * joined, whose store is rebuilt from its WAL alone.
+   */
+  public static final String DB_KEY = "etcd/snap/db";
+
   private final EtcdConfig cfg;
   private final EtcdTiming timing;
   private final EtcdObserver observer;
@@ -209,6 +216,21 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     return java.util.Collections.unmodifiableSortedMap(kv);
   }
 
+  /** The store's mvcc revision (what {@code etcdctl endpoint status} reports). */
+  public long revision() {
+    return revision;
+  }
+
+  /** The member's flags. */
+  public EtcdConfig config() {
+    return cfg;
+  }
+
+  /** The store as {@code etcdctl snapshot save} against this member copies it now. */
+  public StoreSnapshot snapshot() {
+    return new StoreSnapshot(kv, revision);
+  }
+
   public boolean isLeader() {
     return raft != null && raft.role() == Raft.Role.LEADER;
   }
@@ -252,6 +274,13 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       return;
     }
     if (storage != null) {
+      StoreSnapshot db = ctx.disk().get(DB_KEY);
+      if (db != null) {
+        // A restored backend: the store starts as the snapshot had it, and the WAL's entries
+        // (the restore's conf changes, then what the leader sent) are applied on top of it.
+        kv.putAll(db.kv());
+        revision = db.revision();
+      }
       begin(storage.memberId(), storage.clusterId(), null);
     } else if (cfg.state() == EtcdConfig.State.NEW) {
       checkBootstrapped(0);
@@ -295,17 +324,33 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   }
 
   private void bootstrapNew() {
+    RaftStorage s = initialLog(cfg.initialCluster(), cfg.token(), cfg.peerUrl());
+    storage = s;
+    ctx.disk().put(WAL_KEY, s);
+    if (ctx.tracing()) {
+      ctx.log("etcd: bootstrapped new cluster " + MemberIds.hex(s.clusterId()) + " as member "
+          + MemberIds.hex(s.memberId()) + " of " + s.commit);
+    }
+    begin(s.memberId(), s.clusterId(), null);
+  }
+
+  /**
+   * The WAL of a cluster started from a static list: member IDs from each peer URL and the token,
+   * the cluster ID from them ({@link MemberIds}), and the configuration as committed entries at
+   * term 1, one per member (etcd raft StartNode). A static bootstrap and a snapshot restore both
+   * write it ({@link #restore}).
+   */
+  private static RaftStorage initialLog(Map<String, String> initialCluster, String token,
+      String selfPeerUrl) {
     Membership m = new Membership();
     List<Long> ids = new ArrayList<>();
-    for (Map.Entry<String, String> e : cfg.initialCluster().entrySet()) {
-      long id = MemberIds.memberId(List.of(e.getValue()), cfg.token());
+    for (Map.Entry<String, String> e : initialCluster.entrySet()) {
+      long id = MemberIds.memberId(List.of(e.getValue()), token);
       ids.add(id);
       m.add(new Member(id, "", List.of(e.getValue()), List.of(), false));
     }
-    long self = MemberIds.memberId(List.of(cfg.peerUrl()), cfg.token());
-    long cid = MemberIds.clusterId(ids);
-    RaftStorage s = new RaftStorage(self, cid);
-    // etcd raft StartNode: the initial configuration as committed entries at term 1.
+    RaftStorage s = new RaftStorage(MemberIds.memberId(List.of(selfPeerUrl), token),
+        MemberIds.clusterId(ids));
     long index = 0;
     for (Member mem : m.members().values()) {
       index++;
@@ -314,13 +359,47 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     }
     s.term = 1;
     s.commit = index;
-    storage = s;
-    ctx.disk().put(WAL_KEY, s);
-    if (ctx.tracing()) {
-      ctx.log("etcd: bootstrapped new cluster " + MemberIds.hex(cid) + " as member "
-          + MemberIds.hex(self) + " of " + ids.size());
+    return s;
+  }
+
+  /**
+   * {@code etcdctl snapshot restore} into an empty data dir (etcd v3.4.23
+   * {@code clientv3/snapshot/v3_snapshot.go} Restore): member and cluster IDs from {@code
+   * --initial-cluster} and {@code --initial-cluster-token} as a static bootstrap derives them
+   * ({@code membership.NewClusterFromURLsMap}), so the running cluster's own list and token give
+   * its own IDs, and any other list or token another cluster; the own ID is the one of {@code
+   * --name}'s entry ({@code MemberByName}). {@code saveDB} copies the snapshot's db with its
+   * keys and revision and sets its consistent index to N, the number of members; {@code
+   * saveWALAndSnap} writes a WAL of N conf-change entries at term 1 with hard state (term 1,
+   * vote = the first member ID, commit N) and a raft snapshot at index N. The model has no raft
+   * snapshots: its log keeps entries 1..N, which rebuild the same configuration when replayed,
+   * and the store comes from {@link #DB_KEY}. The restarted member applies every entry after N
+   * it gets on top of the snapshot's store (etcd applies an entry to the v3 store when its index
+   * is above the consistent index: etcdserver/server.go applyEntryNormal, shouldApplyV3), so
+   * entries the snapshot already held are applied again and its revision runs ahead. It serves
+   * no client before its own publish is applied (embed/serve.go waits on ReadyNotify), that is
+   * after every entry the leader had before it, so it gives no stale read while catching up.
+   *
+   * @throws IllegalArgumentException as etcdctl refuses a name not in the list ({@code
+   *     VerifyBootstrap}) or a data dir that exists
+   */
+  public static void restore(io.pdlab.sim.process.Disk disk, StoreSnapshot db, String name,
+      Map<String, String> initialCluster, String token) {
+    String own = initialCluster.get(name);
+    if (own == null) {
+      throw new IllegalArgumentException("couldn't find local name \"" + name
+          + "\" in the initial cluster configuration");
     }
-    begin(self, cid, null);
+    if (!disk.isEmpty()) {
+      throw new IllegalArgumentException("data-dir of " + name + " exists");
+    }
+    RaftStorage s = initialLog(initialCluster, token, own);
+    // saveWALAndSnap: HardState{Term: 1, Vote: peers[0].ID, Commit: N}, peers in the order of
+    // s.cl.MemberIDs() (sorted, as the entries are).
+    s.vote = ((ConfChange) s.entry(1).data()).memberId();
+    disk.put(SNAP_KEY, Boolean.TRUE);
+    disk.put(DB_KEY, db);
+    disk.put(WAL_KEY, s);
   }
 
   /** False from exec until the peer port is bound. */
