@@ -53,14 +53,58 @@ class LearnerOperatorTest {
   }
 
   /**
-   * {@code requeueDuration = 10 * time.Second}: the pass that created the seed ends when its pod
-   * is Ready; the next, which adds the first learner, comes 10 s later.
+   * controller-runtime's queue: a key added while its pass runs is handed out again once the pass
+   * is Done, and an added key is ready at the earlier of its times. The pass that creates the
+   * StatefulSet with 0 replicas ({@code bootstrapStatefulSet}) ends with a 10 s requeue, but the
+   * set's ADDED event (Owns(&StatefulSet{})) runs the next, which scales it to 1, one watch hop
+   * later; that pass ends when the seed's pod is Ready, and the events it saw meanwhile (its own
+   * writes, the set's status as the pod turned Ready) run the pass that adds the first learner at
+   * once, not 10 s later.
    */
   @Test
-  void theOperatorRequeuesEveryTenSeconds() {
+  void theOperatorsOwnWritesAndTheSetsStatusRunTheNextPassAtOnce() {
     List<String> log = operatorLog("");
-    assertEquals(at(log, "StatefulSet is ready: 1 of 1") + 10.0,
-        at(log, "added member basic-1 as learner"), 0.05, log.toString());
+    assertEquals(0.0, at(log, "creating StatefulSet with 0 replicas"), 0.0001, log.toString());
+    assertEquals(0.001, at(log, "creating a new cluster with 1 member"), 0.0001, log.toString());
+    double ready = at(log, "StatefulSet is ready: 1 of 1");
+    double added = at(log, "added member basic-1 as learner");
+    assertTrue(added >= ready && added < ready + 0.05, log.toString());
+  }
+
+  /**
+   * An up-to-date pass returns {@code Result{}}: nothing is queued, so no pass runs until an event
+   * (upstream's cmd/main.go sets no SyncPeriod: controller-runtime v0.23.1's cache resyncs after
+   * 10 h). A member pod that stops being Ready changes the set's readyReplicas, and
+   * that StatefulSet update runs a pass at once.
+   */
+  @Test
+  void anUpToDateClusterWaitsForAnEventAndAPodThatStopsBeingReadyIsOne() {
+    TraceBuffer trace = new TraceBuffer();
+    // A crash without restartAfter: the container exits and the kubelet reports the pod not
+    // Ready (and restarts it in place, restartPolicy Always).
+    run("faults: [{at: 40s, kind: crash, member: 2}]", trace);
+    List<Double> requests = trace.records().stream()
+        .filter(t -> t.detail().startsWith("etcd-operator-basic->"))
+        .map(t -> t.timeUs() / 1e6).toList();
+    double upToDate = trace.records().stream().filter(t -> t.detail().equals(
+        "operator: EtcdCluster is already up-to-date")).map(t -> t.timeUs() / 1e6).findFirst()
+        .orElseThrow();
+    assertTrue(upToDate < 20.0, "up to date at " + upToDate);
+    assertTrue(requests.stream().noneMatch(t -> t > upToDate + 0.01 && t < 40.0),
+        "no pass of an up-to-date cluster: " + requests);
+    double first = requests.stream().filter(t -> t >= 40.0).findFirst().orElseThrow();
+    assertTrue(first < 40.1, "the pass after the crash at " + first + ": " + requests);
+  }
+
+  /**
+   * For(&EtcdCluster{}): a write to the cluster's spec.size runs a pass at once, which adds a
+   * learner; no requeue of the up-to-date cluster was due.
+   */
+  @Test
+  void aNewSizeRunsAPassAtOnce() {
+    List<String> log = operatorLog("faults: [{at: 40s, kind: set-replicas, replicas: 4}]");
+    double added = at(log, "added member basic-3 as learner");
+    assertTrue(added >= 40.0 && added < 40.1, log.toString());
   }
 
   /**
@@ -70,7 +114,8 @@ class LearnerOperatorTest {
   @Test
   void eachScaleWaitsForThePodsWithBackOff() {
     List<String> log = operatorLog("");
-    assertEquals(3.0, at(log, "StatefulSet is ready: 1 of 1"), 0.001, log.toString());
+    assertEquals(at(log, "creating a new cluster with 1 member") + 3.0,
+        at(log, "StatefulSet is ready: 1 of 1"), 0.001, log.toString());
     assertEquals(at(log, "added member basic-1 as learner") + 3.0,
         at(log, "StatefulSet is ready: 2 of 2"), 0.001, log.toString());
   }
@@ -105,13 +150,19 @@ class LearnerOperatorTest {
 
   /**
    * reconcileClusterState: a learner that is promoted lets the same pass go on to add the next
-   * learner, so promotion and the next add happen together, one requeue apart from the add before.
+   * learner. The pass runs as soon as the learner's pod is Ready, so the promoted member has been
+   * connected for less than etcd's 5 s (etcd 3.5 server.go mayAddMember: isConnectedFullySince
+   * HealthInterval, checked for learners too) and etcd refuses the add as an unhealthy cluster;
+   * the rate limiter's retries (5 ms doubling) add it once the 5 s have passed.
    */
   @Test
   void aPromotionAndTheNextAddShareOnePass() {
     List<String> log = operatorLog("");
     double promoted = at(log, "promoted ");
-    assertEquals(promoted, at(log, "added member basic-2 as learner"), 0.05, log.toString());
+    assertEquals(promoted, at(log, "fail to add learner member basic-2: etcdserver: unhealthy "
+        + "cluster"), 0.005, log.toString());
+    double added = at(log, "added member basic-2 as learner");
+    assertTrue(added > promoted + 2.0 && added < promoted + 10.0, log.toString());
   }
 
   /**
@@ -202,7 +253,11 @@ class LearnerOperatorTest {
     assertTrue(Double.parseDouble(restarted.get(0).substring(0, restarted.get(0).indexOf(' ')))
         < 61.0, restarted.toString());
     long adds = trace.records().stream().filter(t -> t.detail().startsWith(
-        "etcd-operator-basic->") && t.detail().contains("MemberAdd(")).count();
+        "operator: added member ")).count();
+    long addsAfterCrash = trace.records().stream().filter(t -> t.timeUs() >= 60_000_000L
+        && t.detail().startsWith("etcd-operator-basic->") && t.detail().contains("MemberAdd("))
+        .count();
+    assertEquals(0, addsAfterCrash, "no MemberAdd after the crash");
     long removes = trace.records().stream().filter(t -> t.detail().startsWith(
         "etcd-operator-basic->") && t.detail().contains("MemberRemove(")).count();
     assertEquals(2, adds, "one MemberAdd per joiner, none after the crash");
@@ -216,14 +271,16 @@ class LearnerOperatorTest {
   /**
    * clientv3 waits for a connection (WaitForReady) under the call's 30 s context, dialling again
    * after gRPC's back-off (1 s, x1.6): a pass that finds the seed's container down (crashed at
-   * 5 s, back at 15 s) adds the first learner soon after the seed is back, not after a 30 s
-   * timeout.
+   * 40 s and started again at 50 s by the fault itself, so its pod stays Ready) in the pass the new
+   * size runs (4, written at 41 s) asks its status once it is back, and adds the learner soon
+   * after (etcd's 5 s connected-since check after the seed's restart included), not after a 30 s
+   * timeout at 71 s.
    */
   @Test
   void aCallWaitsForItsEndpointToComeBack() {
-    List<String> log = operatorLog(
-        "faults: [{at: 5s, kind: crash, member: 0, restartAfter: 10s}]");
-    double added = at(log, "added member basic-1 as learner");
-    assertTrue(added > 15.0 && added < 20.0, log.toString());
+    List<String> log = operatorLog("faults: [{at: 40s, kind: crash, member: 0, restartAfter: 10s},"
+        + " {at: 41s, kind: set-replicas, replicas: 4}]");
+    double added = at(log, "added member basic-3 as learner");
+    assertTrue(added > 50.0 && added < 60.0, log.toString());
   }
 }

@@ -290,6 +290,21 @@ public final class K8sWorld implements PodEnv {
       throw new IllegalArgumentException("size must be at least 1, got " + size);
     }
     etcdClusterSizes.put(key, size);
+    for (java.util.function.Consumer<String> w : List.copyOf(etcdClusterWatchers)) {
+      w.accept(key);
+    }
+  }
+
+  /** Watchers of the EtcdClusters' spec, told the key of each write. */
+  private final java.util.ArrayList<java.util.function.Consumer<String>> etcdClusterWatchers =
+      new java.util.ArrayList<>();
+
+  /**
+   * Registers a watcher of the EtcdClusters (an operator's {@code For(&EtcdCluster{})}): it hears
+   * the key of every {@link #setEtcdClusterSize} from now on.
+   */
+  public void watchEtcdClusters(java.util.function.Consumer<String> watcher) {
+    etcdClusterWatchers.add(watcher);
   }
 
   /** EtcdCluster {@code key}'s {@code spec.size}: as last written, else {@code initial}. */

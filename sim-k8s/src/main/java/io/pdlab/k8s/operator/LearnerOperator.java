@@ -19,7 +19,8 @@ import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
 import io.pdlab.pd.etcd.EtcdMessages.StatusResult;
 import io.pdlab.pd.etcd.Member;
-import io.pdlab.sim.TimerHandle;
+import io.pdlab.k8s.controllers.K8sConstants;
+import io.pdlab.k8s.store.WatchEvent;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
 import io.pdlab.sim.process.ProcessState;
@@ -58,12 +59,15 @@ import java.util.function.Consumer;
  * the gate. Nothing is kept between passes but the StatefulSet, the ConfigMap and etcd's
  * member list, so a restarted operator just goes on.
  *
- * <p>When the next pass runs: {@link #REQUEUE_MS} after a pass that changed something or waits
- * for a learner; after an error, controller-runtime's rate limiter ({@link #ERROR_REQUEUE_BASE_MS}).
- * Upstream also runs a pass at every change of the EtcdCluster or of the objects it owns
- * (StatefulSet, Service, ConfigMap), and none after an up-to-date pass; the model has no such
- * watch and runs an up-to-date cluster's next pass a requeue later instead, which is how it sees
- * a change of {@code spec.size}.
+ * <p>When a pass runs: the EtcdCluster's key goes through controller-runtime's queue (see
+ * {@link #enqueue}), put there by a watch event of the EtcdCluster or of an object it owns
+ * (StatefulSet, Service, ConfigMap), by {@link #REQUEUE_MS} after a pass that changed something or
+ * waits for a learner, and after an error by the rate limiter ({@link #ERROR_REQUEUE_BASE_MS}). An
+ * up-to-date pass puts nothing back: the next pass is the next event's (cmd/main.go sets no
+ * {@code SyncPeriod}, so the informers resync after controller-runtime v0.23.1's default of 10 h,
+ * pkg/cache/cache.go {@code defaultSyncPeriod}, beyond any run). The manager runs one worker
+ * ({@code MaxConcurrentReconciles} defaults to 1). Events reach the operator one watch hop after
+ * the write that makes them, the store's delay.
  */
 public final class LearnerOperator implements Process {
   /**
@@ -104,7 +108,8 @@ public final class LearnerOperator implements Process {
    */
   static final long CALL_TIMEOUT_MS = 30_000;
 
-  private record Pass() {}
+  /** The queued key may be ready: {@code seq} tells a superseded wake-up from the current one. */
+  private record Wake(long seq) {}
 
   /** The {@code check}-th (from 0) look at whether the StatefulSet is ready. */
   private record ReadyCheck(int check) {}
@@ -137,12 +142,20 @@ public final class LearnerOperator implements Process {
   private long nextCall = 1;
   private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
   private ProcessContext ctx;
-  /** The next pass; none while a pass runs (the controller's only worker). */
-  private TimerHandle nextPass;
+  /** A pass runs: the key is handed out to the controller's only worker and not yet Done. */
+  private boolean running;
+  /** The key is in the queue (waiting or ready), apart from a pass that runs. */
+  private boolean queued;
+  /** When the queued key is ready, in us of sim time (at most now: ready). */
+  private long readyAtUs;
+  /** The current wake-up's number (older {@link Wake}s are ignored). */
+  private long wakeSeq;
   /** What the running pass does once the StatefulSet is ready. */
   private Runnable afterReady;
   /** Passes that ended in an error since the last that did not (the rate limiter's count). */
   private int failures;
+  /** The set's member pods as the watch last showed them: name to Ready. */
+  private final TreeMap<String, Boolean> pods = new TreeMap<>();
 
   public LearnerOperator(K8sWorld world, ClusterSpec spec) {
     this.world = world;
@@ -221,21 +234,105 @@ public final class LearnerOperator implements Process {
     return spec.namespace() + "/" + spec.name();
   }
 
-  /** The next pass at once: upstream's informer lists the EtcdCluster when the operator starts. */
+  /**
+   * Watches the EtcdCluster and the objects it owns, and queues the key at once: upstream's
+   * informers list the EtcdCluster (and its objects) when the operator starts, an ADDED event each.
+   */
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
     // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
     nextCall = ((long) ctx.incarnation() << 32) + 1;
-    nextPass = ctx.setTimer(0, new Pass());
+    running = false;
+    queued = false;
+    failures = 0;
+    afterReady = null;
+    pods.clear();
+    for (Pod p : setPods()) {
+      pods.put(p.meta().name(), p.status().ready());
+    }
+    // The store cannot take a watch back: one of a crashed incarnation stays, and ignores
+    // events from then on (as TidbOperatorV1's does).
+    String self = ctx.name();
+    int incarnation = ctx.incarnation();
+    java.util.function.BooleanSupplier current = () -> world.kernel().state(self)
+        == ProcessState.RUNNING && world.kernel().incarnation(self) == incarnation;
+    // SetupWithManager (etcd-io/etcd-operator v0.2.0 internal/controller/etcdcluster_controller.go):
+    // For(&EtcdCluster{}), Owns(&StatefulSet{}), Owns(&Service{}), Owns(&ConfigMap{}), without
+    // predicates: every create, update (status included) and delete of the cluster or of an object
+    // whose controller it is (utils.go SetControllerReference on each) queues the cluster's key.
+    world.watchEtcdClusters(k -> {
+      if (k.equals(key()) && current.getAsBoolean()) {
+        enqueue(0, false);
+      }
+    });
+    String svc = key();
+    String cm = spec.namespace() + "/" + configMapName(spec);
+    world.store().watch(Kind.STATEFUL_SET, e -> owned(e, svc, current));
+    world.store().watch(Kind.SERVICE, e -> owned(e, svc, current));
+    world.store().watch(Kind.CONFIG_MAP, e -> owned(e, cm, current));
+    world.store().watch(Kind.POD, e -> {
+      if (current.getAsBoolean()) {
+        onPod(e);
+      }
+    });
+    enqueue(0, false);
+  }
+
+  private void owned(WatchEvent e, String ownedKey, java.util.function.BooleanSupplier current) {
+    if (e.object().meta().key().equals(ownedKey) && current.getAsBoolean()) {
+      enqueue(0, false);
+    }
+  }
+
+  /** The set's member pods: its selector's labels and a name {@code <set>-<ordinal>}. */
+  private List<Pod> setPods() {
+    TreeMap<String, String> selector = labels(spec);
+    return world.store().<Pod>listIn(Kind.POD, spec.namespace(), (Pod p) -> isSetPod(p,
+        selector));
+  }
+
+  private boolean isSetPod(Pod p, TreeMap<String, String> selector) {
+    return selector.entrySet().stream().allMatch(e -> e.getValue().equals(p.meta().labels()
+        .get(e.getKey()))) && StatefulSetController.ordinalOf(spec.name(), p.meta().name()) >= 0;
+  }
+
+  /**
+   * The StatefulSet's status as an event: upstream's StatefulSet controller rewrites the set's
+   * status ({@code replicas}, {@code readyReplicas}, ...) when one of its pods is created, deleted
+   * or turns Ready or not Ready, and that update reaches the operator through {@code
+   * Owns(&StatefulSet{})}; pods themselves are not watched (the operator owns none). The model's
+   * StatefulSet has no status yet, so the operator hears those pod changes and queues its key
+   * one watch hop later ({@link K8sConstants#WATCH_DELAY_US}: the StatefulSet controller's status
+   * write, itself delivered by a watch). Against a real API server the set's status updates
+   * arrive as StatefulSet events as well; a key queued twice is queued once.
+   */
+  private void onPod(WatchEvent e) {
+    Pod p = (Pod) e.object();
+    if (!p.meta().namespace().equals(spec.namespace()) || !isSetPod(p, labels(spec))) {
+      return;
+    }
+    String name = p.meta().name();
+    Boolean was = pods.get(name);
+    boolean changed;
+    if (e.type() == WatchEvent.Type.DELETED) {
+      changed = pods.remove(name) != null;
+    } else {
+      pods.put(name, p.status().ready());
+      changed = was == null || was != p.status().ready();
+    }
+    if (changed) {
+      enqueue(K8sConstants.WATCH_DELAY_US, false);
+    }
   }
 
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
-    if (tag instanceof Pass) {
-      nextPass = null;
-      pass();
+    if (tag instanceof Wake w) {
+      if (w.seq() == wakeSeq) {
+        startReady();
+      }
     } else if (tag instanceof ReadyCheck c) {
       readyCheck(c.check());
     } else if (tag instanceof Redial d) {
@@ -266,24 +363,87 @@ public final class LearnerOperator implements Process {
     }
   }
 
-  // ------------------------------------------------------------------ ends of a pass
+  // ------------------------------------------------------------------ the queue
 
-  private void requeue() {
-    failures = 0;
-    nextPass = ctx.setTimer(interval(), new Pass());
+  /**
+   * Puts the key in the queue, ready after {@code afterUs}, or, {@code rateLimited}, after the rate
+   * limiter's delay if that is sooner (it counts one more failure). controller-runtime v0.23.1
+   * runs each controller on its priority queue (pkg/config/controller.go: UsePriorityQueue "is
+   * enabled by default"), pkg/controller/priorityqueue/priorityqueue.go {@code lockedAddWithOpts}:
+   * a key not queued is queued with that ready time; a key already queued keeps one entry, ready
+   * at the earlier of the two times (ready stays ready). A key handed out to a pass and added
+   * meanwhile is queued but handed out only after the pass's {@code Done}, so a write of the pass
+   * itself, or an event during its wait, runs the next pass as soon as it ends.
+   */
+  private void enqueue(long afterUs, boolean rateLimited) {
+    long after = afterUs;
+    if (rateLimited) {
+      long rl = rateLimiterDelayMs(failures++) * 1_000;
+      if (after == 0 || rl < after) {
+        after = rl;
+      }
+    }
+    long at = ctx.nowUs() + after;
+    if (queued && readyAtUs <= at) {
+      return;
+    }
+    queued = true;
+    readyAtUs = at;
+    ctx.setTimer(after, new Wake(++wakeSeq));
   }
 
+  /** Hands the key to the worker if it is queued, ready, and no pass runs. */
+  private void startReady() {
+    if (running || !queued || readyAtUs > ctx.nowUs()) {
+      return;
+    }
+    queued = false;
+    running = true;
+    pass();
+  }
+
+  // ------------------------------------------------------------------ ends of a pass
+
+  /**
+   * The pass ended with {@code Result{RequeueAfter: requeueDuration}}: controller-runtime v0.23.1
+   * pkg/internal/controller/controller.go {@code reconcileHandler} {@code Forget}s the key's
+   * failures and adds it {@code After} the duration; then {@code Done}.
+   */
+  private void requeue() {
+    failures = 0;
+    enqueue(interval(), false);
+    done();
+  }
+
+  /** The pass ended with {@code Result{}} and no error: {@code Forget}, nothing queued; Done. */
+  private void upToDate() {
+    failures = 0;
+    done();
+  }
+
+  /** The pass ended in an error: {@code AddWithOpts(RateLimited: true)}, no Forget; Done. */
   private void error(String message) {
-    failures++;
-    long delayMs = Math.min(ERROR_REQUEUE_MAX_MS,
-        ERROR_REQUEUE_BASE_MS << Math.min(failures - 1, 30));
-    note(message + ": requeue after " + delayMs + " ms");
-    nextPass = ctx.setTimer(delayMs * 1_000, new Pass());
+    note(message + ": requeue after " + rateLimiterDelayMs(failures) + " ms");
+    enqueue(0, true);
+    done();
+  }
+
+  /** The rate limiter's delay after {@code failures} earlier failures (client-go {@code When}). */
+  private static long rateLimiterDelayMs(int failures) {
+    return Math.min(ERROR_REQUEUE_MAX_MS, ERROR_REQUEUE_BASE_MS << Math.min(failures, 30));
+  }
+
+  /** The queue's {@code Done}: a key queued during the pass is handed out when it is ready. */
+  private void done() {
+    running = false;
+    if (queued && readyAtUs <= ctx.nowUs()) {
+      startReady();
+    }
   }
 
   /**
-   * The requeue, or when a scenario sets {@code reconcileMs} (the operator's own timing), that
-   * interval, floored at {@link SeedJoinOperator#MIN_RECONCILE_INTERVAL_MS}.
+   * The requeue in us, or when a scenario sets {@code reconcileMs} (the operator's own timing),
+   * that interval, floored at {@link SeedJoinOperator#MIN_RECONCILE_INTERVAL_MS}.
    */
   private long interval() {
     String override = world.timingOverrides(spec.namespace()).get("reconcileMs");
@@ -309,13 +469,22 @@ public final class LearnerOperator implements Process {
   private void pass() {
     StatefulSet sts = world.store().get(Kind.STATEFUL_SET, key());
     if (sts == null || sts.replicas() == 0) {
-      // bootstrapStatefulSet. Upstream creates the set with 0 replicas, requeues, and scales it
-      // to 1 in a pass its own write triggers at once; the model does both in this pass.
-      if (world.store().get(Kind.SERVICE, key()) == null) {
-        world.store().create(headlessService(spec));
+      // bootstrapStatefulSet: no set, create it with 0 replicas; a set of 0 replicas, scale it to
+      // 1; each then the headless Service if missing, and a requeue. The events of the pass's own
+      // writes run the next pass as soon as this one ends.
+      Runnable then = () -> {
+        if (world.store().get(Kind.SERVICE, key()) == null) {
+          world.store().create(headlessService(spec));
+        }
+        requeue();
+      };
+      if (sts == null) {
+        note("creating StatefulSet with 0 replicas");
+        scaleTo(0, then);
+      } else {
+        note("creating a new cluster with 1 member");
+        scaleTo(1, then);
       }
-      note("creating a new cluster with 1 member");
-      scaleTo(1, this::requeue);
       return;
     }
     healthCheck(sts);
@@ -353,10 +522,7 @@ public final class LearnerOperator implements Process {
     StatefulSet sts = world.store().get(Kind.STATEFUL_SET, key());
     int replicas = sts == null ? 0 : sts.replicas();
     int ready = 0;
-    TreeMap<String, String> selector = labels(spec);
-    for (Pod p : world.store().<Pod>listIn(Kind.POD, spec.namespace(), (Pod p) -> selector
-        .entrySet().stream().allMatch(e -> e.getValue().equals(p.meta().labels().get(e.getKey())))
-        && StatefulSetController.ordinalOf(spec.name(), p.meta().name()) >= 0)) {
+    for (Pod p : setPods()) {
       if (p.status().ready()) {
         ready++;
       }
@@ -488,7 +654,7 @@ public final class LearnerOperator implements Process {
     List<String> eps = endpoints(target);
     if (target == size) {
       note("EtcdCluster is already up-to-date");
-      requeue();
+      upToDate();
     } else if (target < size) {
       String name = podName(spec, target);
       call(eps, new ClientOp.MemberAdd(List.of(EtcdPods.peerUrl(spec, name)), true), r -> {
