@@ -55,7 +55,13 @@ public enum FaultKind {
    * lost: the add is applied, the client times out.
    */
   ADD_TIMEOUT("add-timeout", "lose a MemberAdd's answer", Means.MODEL, List.of(),
-      List.of("cluster"));
+      List.of("cluster")),
+  /**
+   * From {@code at} on, every start of a member advertises a peer URL that reaches nothing (a
+   * typo'd or stale DNS name) instead of the one its peers and {@code --initial-cluster} use.
+   */
+  WRONG_PEER_URL("wrong-peer-url", "give a member a wrong advertised peer URL", Means.FLAGS,
+      List.of("member"), List.of("cluster"));
 
   /**
    * Every key any kind takes, in the order messages list them (those about a key no kind takes).
@@ -171,7 +177,12 @@ public enum FaultKind {
      * On the network between members: containers are cut apart in their own network namespaces
      * (the shapes a machine allows are judged when the run starts).
      */
-    NETWORK;
+    NETWORK,
+    /**
+     * On the flags a member's process starts with, as the model renders them for the simulated
+     * member.
+     */
+    FLAGS;
 
     /** Why a backend cannot do what is carried out this way, or null when it can. */
     Why refusal(Backend backend) {
@@ -181,15 +192,28 @@ public enum FaultKind {
           case MODEL, MEMBER -> null;
           case NETWORK -> new Why("local processes share the host's loopback",
               Backend.ETCD_CONTAINERS);
+          case FLAGS -> realFlags();
         };
-        case ETCD_CONTAINERS -> null;
+        case ETCD_CONTAINERS -> this == FLAGS ? realFlags() : null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
           case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
               + " loopback", Backend.ETCD_CONTAINERS);
+          case FLAGS -> realFlags();
         };
       };
+    }
+
+    /**
+     * Why a real backend cannot start a member with flags of the model's choosing: a real etcd
+     * gets its listen and advertise URLs from the node it runs on (the backend builds them; the
+     * model's EtcdFlags carry none), and the model's URLs become real addresses by member name,
+     * so a URL that names no member has no real address to stand for.
+     */
+    private static Why realFlags() {
+      return new Why("a real member advertises the URLs its node gives it, and a model URL"
+          + " becomes a real address only through the member it names", Backend.SIM);
     }
 
     /** A reason and, where there is one, the backend that can do it instead (else null). */

@@ -707,6 +707,7 @@ public final class ScenarioParser {
       case OPERATOR_RESTART -> new FaultDef.OperatorRestart(at, cluster,
           restartAfterUs == null ? 0 : restartAfterUs, line);
       case ADD_TIMEOUT -> new FaultDef.AddTimeout(at, cluster, line);
+      case WRONG_PEER_URL -> new FaultDef.WrongPeerUrl(at, cluster, member, line);
     };
   }
 

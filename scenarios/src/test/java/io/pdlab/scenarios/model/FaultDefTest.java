@@ -33,7 +33,8 @@ class FaultDefTest {
       new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(20_000_000), 8),
       new FaultDef.NodeLoss(0, "pd-1", 9),
       new FaultDef.OperatorRestart(4_000_000, "c", 6_000_000, 10),
-      new FaultDef.AddTimeout(1_000_000, "c", 11));
+      new FaultDef.AddTimeout(1_000_000, "c", 11),
+      new FaultDef.WrongPeerUrl(0, "c", 1, 12));
 
   /** Names the kind by the visitor method that was called, not by the fault's own kind(). */
   private static final FaultDef.Visitor<FaultKind> CALLED = new FaultDef.Visitor<>() {
@@ -65,6 +66,11 @@ class FaultDefTest {
     @Override
     public FaultKind setReplicas(FaultDef.SetReplicas f) {
       return FaultKind.SET_REPLICAS;
+    }
+
+    @Override
+    public FaultKind wrongPeerUrl(FaultDef.WrongPeerUrl f) {
+      return FaultKind.WRONG_PEER_URL;
     }
 
     @Override
@@ -110,7 +116,7 @@ class FaultDefTest {
   void kindsAreNamedAsInScenarioFiles() {
     assertEquals(List.of("never-start", "late-start", "crash", "pause", "partition",
         "set-replicas", "discovery-restart", "tc-write", "node-loss", "operator-restart",
-        "add-timeout"), FaultKind.labels());
+        "add-timeout", "wrong-peer-url"), FaultKind.labels());
     for (FaultKind k : FaultKind.values()) {
       assertEquals(Optional.of(k), FaultKind.of(k.label()));
       assertEquals(k.label(), k.toString());
@@ -134,6 +140,7 @@ class FaultDefTest {
     takes.put(FaultKind.NODE_LOSS, List.of("at", "kind", "node"));
     takes.put(FaultKind.OPERATOR_RESTART, List.of("at", "kind", "cluster", "restartAfter"));
     takes.put(FaultKind.ADD_TIMEOUT, List.of("at", "kind", "cluster"));
+    takes.put(FaultKind.WRONG_PEER_URL, List.of("at", "kind", "member", "cluster"));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(takes.get(k), k.takes(), k.label());
     }
@@ -165,6 +172,7 @@ class FaultDefTest {
     expected.put(FaultKind.NODE_LOSS, model);
     expected.put(FaultKind.OPERATOR_RESTART, model);
     expected.put(FaultKind.ADD_TIMEOUT, model);
+    expected.put(FaultKind.WRONG_PEER_URL, EnumSet.of(Backend.SIM));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(expected.get(k), k.backends(), k.label());
       for (Backend b : Backend.values()) {
@@ -188,6 +196,10 @@ class FaultDefTest {
     assertEquals("backend 'k8s' cannot partition members (the node agent's pods are local"
         + " processes sharing the host's loopback); use backend etcd-containers",
         FaultKind.PARTITION.refusal(Backend.K8S).message("backend"));
+    assertEquals("backend 'etcd-containers' cannot give a member a wrong advertised peer URL (a"
+        + " real member advertises the URLs its node gives it, and a model URL becomes a real"
+        + " address only through the member it names); use backend sim",
+        FaultKind.WRONG_PEER_URL.refusal(Backend.ETCD_CONTAINERS).message("backend"));
   }
 
   @Test
@@ -208,7 +220,7 @@ class FaultDefTest {
   @Test
   void playingOutCountsTheLastScheduledChange() {
     List<Long> expected = List.of(0L, 20_000_000L, 10_000_000L, 10_000_000L, 0L, 0L, 0L,
-        20_000_000L, 0L, 6_000_000L, 0L);
+        20_000_000L, 0L, 6_000_000L, 0L, 0L);
     for (int i = 0; i < ONE_OF_EACH.size(); i++) {
       assertEquals(expected.get(i), ONE_OF_EACH.get(i).playsOutAfterUs(),
           ONE_OF_EACH.get(i).toString());
@@ -234,7 +246,8 @@ class FaultDefTest {
         () -> new FaultDef.SetReplicas(0, null, 0, 0),
         () -> new FaultDef.TcWrite(0, null, 0, NONE, 0),
         () -> new FaultDef.TcWrite(0, null, 1, OptionalLong.of(0), 0),
-        () -> new FaultDef.NodeLoss(0, " ", 0));
+        () -> new FaultDef.NodeLoss(0, " ", 0),
+        () -> new FaultDef.WrongPeerUrl(0, null, -1, 0));
     for (int i = 0; i < bad.size(); i++) {
       assertThrows(IllegalArgumentException.class, bad.get(i)::run, "case " + i);
     }
