@@ -121,6 +121,7 @@ public final class RealEtcd implements Process, EtcdEngine {
       return; // killed by a fault, or an earlier incarnation's etcd
     }
     exited = true;
+    recordDataDir(); // it may have made member/snap before it exited on its flags or peers
     String last = lastLine(node.logTail(5));
     ctx.log("real etcd: exited with code " + code + ": " + last);
     ctx.exit("etcd exited with code " + code + ": " + last);
@@ -175,6 +176,17 @@ public final class RealEtcd implements Process, EtcdEngine {
         }));
   }
 
+  /**
+   * Shows the real data directory in the model's disk of this process ({@link DataDirMarkers}),
+   * where PD's start script and join look for it after a restart.
+   */
+  private void recordDataDir() {
+    if (ctx.disk().contains(io.pdlab.pd.etcd.EtcdMember.WAL_KEY)) {
+      return; // all there is to show
+    }
+    DataDirMarkers.record(node.hostDataDir().orElse(null), clusterId != 0, ctx.disk());
+  }
+
   @Override
   public long clusterId() {
     return exited ? 0 : clusterId;
@@ -192,6 +204,7 @@ public final class RealEtcd implements Process, EtcdEngine {
       askingClusterId = false;
       if (err == null && current() && inc == incarnation) {
         clusterId = reply.clusterId();
+        recordDataDir();
         if (ctx.tracing()) {
           ctx.log("real etcd: cluster " + io.pdlab.pd.etcd.MemberIds.hex(clusterId));
         }
@@ -205,6 +218,7 @@ public final class RealEtcd implements Process, EtcdEngine {
       return;
     }
     readClusterId(ctx);
+    recordDataDir();
     String endpoint = rc.endpointOf(cfg.name());
     if (!polling && endpoint != null) {
       polling = true;

@@ -255,6 +255,34 @@ class ScenarioRunnerTest {
     }
   }
 
+  /**
+   * The model's side of RealBackendsIT#aDiscoveryPdRestartedOnItsVolumeStartsFromItsData: each
+   * PD crashed in turn without a wipe, the bootstrap one among them, starts again from its data
+   * (its member/wal: the start script runs pd-server with its old flags) and the cluster ends ok.
+   */
+  @Test
+  void aDiscoveryPdRestartedOnItsVolumeStartsFromItsData() {
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("""
+        name: restarts
+        seed: 1
+        clusters:
+          - name: basic
+            strategy: discovery
+            pd: {replicas: 3}
+            timing: {reconcileMs: 0, containerStartMs: 0}
+        faults:
+          - {at: 60s, kind: crash, member: 0, restartAfter: 1s}
+          - {at: 75s, kind: crash, member: 1, restartAfter: 1s}
+          - {at: 90s, kind: crash, member: 2, restartAfter: 1s}
+        duration: 120s
+        expect: {outcome: ok, clusterIds: 1, pdClusterIds: 1}
+        """, "restarts.yaml"), null, trace);
+    assertTrue(r.passed(), r.failures() + " " + r.measures().describe());
+    assertEquals(List.of(), trace.records().stream().map(TraceRecord::detail)
+        .filter(d -> d.contains("missing data or join a duplicated pd")).toList());
+  }
+
   /** Each expectation holds exactly on its side of its bound, and says what it got. */
   @Test
   void everyExpectationIsCheckedAgainstTheMeasures() {
