@@ -136,6 +136,7 @@ final class Generator {
       // A liveness kill plays out over up to 215 s (3 probe periods of 60 s, etcdctl's 5 s and
       // the 30 s grace), longer than an explored run.
       case LIVENESS_KILL -> null;
+      case WRONG_PEER_URL -> new FaultDef.WrongPeerUrl(at, null, member, 0);
       case RESTORE_SNAPSHOT -> at < STEP_US ? null : new FaultDef.RestoreSnapshot(at, null,
           member, Math.max(0, at - Math.max(STEP_US, time(r, 1, 30))), r.nextInt(10) < 3, 0);
     };

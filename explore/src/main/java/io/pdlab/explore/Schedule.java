@@ -216,6 +216,11 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
       }
 
       @Override
+      public String wrongPeerUrl(FaultDef.WrongPeerUrl x) {
+        return ", member: " + x.member();
+      }
+
+      @Override
       public String restoreSnapshot(FaultDef.RestoreSnapshot x) {
         return ", member: " + x.member() + ", snapshotAt: " + duration(x.snapshotAtUs())
             + (x.selfOnly() ? ", initialCluster: self" : "");

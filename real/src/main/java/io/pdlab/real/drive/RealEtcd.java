@@ -48,6 +48,11 @@ public final class RealEtcd implements Process, EtcdEngine {
   /** The real member's cluster ID, read once from its own peer {@code GET /members}; 0 before. */
   private long clusterId;
   private boolean askingClusterId;
+  /**
+   * This incarnation's etcd was launched: its node's work (a wipe first) is done in order on the
+   * node's I/O thread, so from now on its data directory is this member's own.
+   */
+  private boolean launched;
 
   public RealEtcd(EtcdConfig cfg, RealContext rc) {
     this.cfg = cfg;
@@ -74,6 +79,7 @@ public final class RealEtcd implements Process, EtcdEngine {
     this.ctx = ctx;
     this.incarnation = ctx.incarnation();
     this.clusterId = 0; // a restart may come up in another cluster (a wiped data dir)
+    this.launched = false;
     rc.register(cfg);
     node = rc.node(cfg.name());
     EtcdFlags flags = flags();
@@ -94,6 +100,7 @@ public final class RealEtcd implements Process, EtcdEngine {
         rc.post(() -> failedToStart(e, inc));
         return;
       }
+      rc.post(() -> launched = launched || inc == incarnation);
       String endpoint = rc.endpointOf(cfg.name());
       if (endpoint != null) {
         rc.ops().warm(endpoint);
@@ -121,6 +128,7 @@ public final class RealEtcd implements Process, EtcdEngine {
       return; // killed by a fault, or an earlier incarnation's etcd
     }
     exited = true;
+    recordDataDir(); // it may have made member/snap before it exited on its flags or peers
     String last = lastLine(node.logTail(5));
     ctx.log("real etcd: exited with code " + code + ": " + last);
     ctx.exit("etcd exited with code " + code + ": " + last);
@@ -175,6 +183,17 @@ public final class RealEtcd implements Process, EtcdEngine {
         }));
   }
 
+  /**
+   * Shows the real data directory in the model's disk of this process ({@link DataDirMarkers}),
+   * where PD's start script and join look for it after a restart.
+   */
+  private void recordDataDir() {
+    if (!launched || ctx.disk().contains(io.pdlab.pd.etcd.EtcdMember.WAL_KEY)) {
+      return; // not its directory yet (a wipe may be under way), or all there is to show
+    }
+    DataDirMarkers.record(node.hostDataDir().orElse(null), clusterId != 0, ctx.disk());
+  }
+
   @Override
   public long clusterId() {
     return exited ? 0 : clusterId;
@@ -192,6 +211,7 @@ public final class RealEtcd implements Process, EtcdEngine {
       askingClusterId = false;
       if (err == null && current() && inc == incarnation) {
         clusterId = reply.clusterId();
+        recordDataDir();
         if (ctx.tracing()) {
           ctx.log("real etcd: cluster " + io.pdlab.pd.etcd.MemberIds.hex(clusterId));
         }
@@ -205,6 +225,7 @@ public final class RealEtcd implements Process, EtcdEngine {
       return;
     }
     readClusterId(ctx);
+    recordDataDir();
     String endpoint = rc.endpointOf(cfg.name());
     if (!polling && endpoint != null) {
       polling = true;

@@ -122,6 +122,11 @@ final class ContainerEtcdNode extends AbstractEtcdNode {
     return dataDir;
   }
 
+  @Override
+  public java.util.Optional<Path> hostDataDir() {
+    return java.util.Optional.of(dataDir);
+  }
+
   /** The docker container's name. */
   String containerName() {
     return containerName;

@@ -43,6 +43,15 @@ public interface EtcdNode {
   String hostPeerEndpoint();
 
   /**
+   * The member's data directory ({@code --data-dir}) as this JVM can read it on the host, when
+   * it can: a process's own directory, a container's bind-mounted one; empty for a pod, whose
+   * volume lives on its node.
+   */
+  default java.util.Optional<java.nio.file.Path> hostDataDir() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Launches etcd with these flags and returns at once, without waiting for it to listen or to
    * be healthy (see {@link #awaitListening} and {@link #awaitHealthy}).
    *

@@ -99,6 +99,11 @@ final class LocalEtcdNode extends AbstractEtcdNode {
     return dataDir;
   }
 
+  @Override
+  public java.util.Optional<Path> hostDataDir() {
+    return java.util.Optional.of(dataDir);
+  }
+
   /** The member's log file. */
   Path logFile() {
     return logFile;

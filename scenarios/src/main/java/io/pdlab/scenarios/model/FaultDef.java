@@ -60,6 +60,8 @@ public sealed interface FaultDef {
 
     R livenessKill(LivenessKill f);
     R restoreSnapshot(RestoreSnapshot f);
+
+    R wrongPeerUrl(WrongPeerUrl f);
   }
 
   /**
@@ -374,6 +376,34 @@ public sealed interface FaultDef {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.addTimeout(this);
+    }
+  }
+
+  /**
+   * {@code wrong-peer-url}: from {@code at} on, every start of PD member {@code member} advertises
+   * a peer URL that reaches nothing (its DNS name with a typo) while its peers and its {@code
+   * --initial-cluster} entry keep the right one.
+   *
+   * @param member ordinal of the PD pod
+   */
+  record WrongPeerUrl(long atUs, String cluster, int member, int line) implements FaultDef {
+    public WrongPeerUrl {
+      check(atUs, member);
+    }
+
+    @Override
+    public FaultKind kind() {
+      return FaultKind.WRONG_PEER_URL;
+    }
+
+    @Override
+    public long playsOutAfterUs() {
+      return 0;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.wrongPeerUrl(this);
     }
   }
 

@@ -71,7 +71,13 @@ public enum FaultKind {
    * of the member alone) and the member started again.
    */
   RESTORE_SNAPSHOT("restore-snapshot", "restore a member from a snapshot", Means.DATA_DIR,
-      List.of("member", "snapshotAt"), List.of("cluster", "initialCluster"));
+      List.of("member", "snapshotAt"), List.of("cluster", "initialCluster")),
+  /**
+   * From {@code at} on, every start of a member advertises a peer URL that reaches nothing (a
+   * typo'd or stale DNS name) instead of the one its peers and {@code --initial-cluster} use.
+   */
+  WRONG_PEER_URL("wrong-peer-url", "give a member a wrong advertised peer URL", Means.FLAGS,
+      List.of("member"), List.of("cluster"));
 
   /**
    * Every key any kind takes, in the order messages list them (those about a key no kind takes).
@@ -198,7 +204,12 @@ public enum FaultKind {
      * On a member's data directory while it is down: its contents replaced by what a tool
      * (etcdctl) writes there.
      */
-    DATA_DIR;
+    DATA_DIR,
+    /**
+     * On the flags a member's process starts with, as the model renders them for the simulated
+     * member.
+     */
+    FLAGS;
 
     /** Why a backend cannot do what is carried out this way, or null when it can. */
     Why refusal(Backend backend) {
@@ -210,9 +221,11 @@ public enum FaultKind {
           case NETWORK -> new Why("local processes share the host's loopback",
               Backend.ETCD_CONTAINERS);
           case PROBE -> new Why(NO_REAL_LIVENESS, Backend.SIM);
+          case FLAGS -> realFlags();
         };
         case ETCD_CONTAINERS -> this == PROBE ? new Why(NO_REAL_LIVENESS, Backend.SIM)
-            : this == DATA_DIR ? new Why(REAL_DATA_DIR, null) : null;
+            : this == DATA_DIR ? new Why(REAL_DATA_DIR, null) : this == FLAGS ? realFlags()
+            : null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
@@ -223,6 +236,7 @@ public enum FaultKind {
               + " a real kubelet would have to exec etcdctl in pdlab's member image, which has"
               + " neither etcdctl nor a shell, and the node agent runs no probes; a hung member"
               + " would never be killed", Backend.SIM);
+          case FLAGS -> realFlags();
         };
       };
     }
@@ -239,6 +253,17 @@ public enum FaultKind {
      */
     private static final String REAL_DATA_DIR = "its driver cannot yet save a real member's"
         + " snapshot with etcdctl and restore it into the member's wiped data dir";
+
+    /**
+     * Why a real backend cannot start a member with flags of the model's choosing: a real etcd
+     * gets its listen and advertise URLs from the node it runs on (the backend builds them; the
+     * model's EtcdFlags carry none), and the model's URLs become real addresses by member name,
+     * so a URL that names no member has no real address to stand for.
+     */
+    private static Why realFlags() {
+      return new Why("a real member advertises the URLs its node gives it, and a model URL"
+          + " becomes a real address only through the member it names", Backend.SIM);
+    }
 
     /** A reason and, where there is one, the backend that can do it instead (else null). */
     record Why(String because, Backend instead) {}

@@ -720,6 +720,13 @@ public final class ScenarioRunner {
     }
 
     @Override
+    public Runnable wrongPeerUrl(FaultDef.WrongPeerUrl f) {
+      Installed t = find(installed, f.cluster());
+      String pod = pod(f.cluster(), f.member());
+      return () -> w.advertiseWrongPeerUrl(t.spec.namespace(), pod);
+    }
+
+    @Override
     public Runnable operatorRestart(FaultDef.OperatorRestart f) {
       Installed t = find(installed, f.cluster());
       String op = Strategies.operatorProcess(t.strategy, t.spec);

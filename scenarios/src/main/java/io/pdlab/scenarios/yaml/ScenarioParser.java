@@ -762,6 +762,7 @@ public final class ScenarioParser {
       case LIVENESS_KILL -> new FaultDef.LivenessKill(at, cluster, member, line);
       case RESTORE_SNAPSHOT -> new FaultDef.RestoreSnapshot(at, cluster, member, snapshotAtUs,
           selfOnly, line);
+      case WRONG_PEER_URL -> new FaultDef.WrongPeerUrl(at, cluster, member, line);
     };
   }
 

@@ -35,7 +35,8 @@ class FaultDefTest {
       new FaultDef.OperatorRestart(4_000_000, "c", 6_000_000, 10),
       new FaultDef.AddTimeout(1_000_000, "c", 11),
       new FaultDef.LivenessKill(60_000_000, "c", 1, 12),
-      new FaultDef.RestoreSnapshot(60_000_000, "c", 1, 30_000_000, true, 12));
+      new FaultDef.RestoreSnapshot(60_000_000, "c", 1, 30_000_000, true, 12),
+      new FaultDef.WrongPeerUrl(0, "c", 1, 12));
 
   /** Names the kind by the visitor method that was called, not by the fault's own kind(). */
   private static final FaultDef.Visitor<FaultKind> CALLED = new FaultDef.Visitor<>() {
@@ -67,6 +68,11 @@ class FaultDefTest {
     @Override
     public FaultKind setReplicas(FaultDef.SetReplicas f) {
       return FaultKind.SET_REPLICAS;
+    }
+
+    @Override
+    public FaultKind wrongPeerUrl(FaultDef.WrongPeerUrl f) {
+      return FaultKind.WRONG_PEER_URL;
     }
 
     @Override
@@ -122,7 +128,8 @@ class FaultDefTest {
   void kindsAreNamedAsInScenarioFiles() {
     assertEquals(List.of("never-start", "late-start", "crash", "pause", "partition",
         "set-replicas", "discovery-restart", "tc-write", "node-loss", "operator-restart",
-        "add-timeout", "liveness-kill", "restore-snapshot"), FaultKind.labels());
+        "add-timeout", "liveness-kill", "restore-snapshot", "wrong-peer-url"),
+        FaultKind.labels());
     for (FaultKind k : FaultKind.values()) {
       assertEquals(Optional.of(k), FaultKind.of(k.label()));
       assertEquals(k.label(), k.toString());
@@ -150,6 +157,7 @@ class FaultDefTest {
     takes.put(FaultKind.LIVENESS_KILL, List.of("at", "kind", "member", "cluster"));
     takes.put(FaultKind.RESTORE_SNAPSHOT, List.of("at", "kind", "member", "snapshotAt",
         "cluster", "initialCluster"));
+    takes.put(FaultKind.WRONG_PEER_URL, List.of("at", "kind", "member", "cluster"));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(takes.get(k), k.takes(), k.label());
     }
@@ -184,6 +192,7 @@ class FaultDefTest {
     // only the simulator's kubelet judges liveness probes
     expected.put(FaultKind.LIVENESS_KILL, EnumSet.of(Backend.SIM));
     expected.put(FaultKind.RESTORE_SNAPSHOT, EnumSet.of(Backend.SIM));
+    expected.put(FaultKind.WRONG_PEER_URL, EnumSet.of(Backend.SIM));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(expected.get(k), k.backends(), k.label());
       for (Backend b : Backend.values()) {
@@ -216,6 +225,10 @@ class FaultDefTest {
     assertEquals("backend 'etcd' cannot restore a member from a snapshot (its driver cannot yet"
         + " save a real member's snapshot with etcdctl and restore it into the member's wiped"
         + " data dir)", FaultKind.RESTORE_SNAPSHOT.refusal(Backend.ETCD).message("backend"));
+    assertEquals("backend 'etcd-containers' cannot give a member a wrong advertised peer URL (a"
+        + " real member advertises the URLs its node gives it, and a model URL becomes a real"
+        + " address only through the member it names); use backend sim",
+        FaultKind.WRONG_PEER_URL.refusal(Backend.ETCD_CONTAINERS).message("backend"));
   }
 
   @Test
@@ -236,7 +249,7 @@ class FaultDefTest {
   @Test
   void playingOutCountsTheLastScheduledChange() {
     List<Long> expected = List.of(0L, 20_000_000L, 10_000_000L, 10_000_000L, 0L, 0L, 0L,
-        20_000_000L, 0L, 6_000_000L, 0L, 215_000_000L, 0L);
+        20_000_000L, 0L, 6_000_000L, 0L, 215_000_000L, 0L, 0L);
     for (int i = 0; i < ONE_OF_EACH.size(); i++) {
       assertEquals(expected.get(i), ONE_OF_EACH.get(i).playsOutAfterUs(),
           ONE_OF_EACH.get(i).toString());
@@ -267,7 +280,8 @@ class FaultDefTest {
         () -> new FaultDef.TcWrite(0, null, 0, NONE, 0),
         () -> new FaultDef.TcWrite(0, null, 1, OptionalLong.of(0), 0),
         () -> new FaultDef.NodeLoss(0, " ", 0),
-        () -> new FaultDef.LivenessKill(0, null, -1, 0));
+        () -> new FaultDef.LivenessKill(0, null, -1, 0),
+        () -> new FaultDef.WrongPeerUrl(0, null, -1, 0));
     for (int i = 0; i < bad.size(); i++) {
       assertThrows(IllegalArgumentException.class, bad.get(i)::run, "case " + i);
     }

@@ -9,6 +9,8 @@ import io.pdlab.real.testing.RealPrerequisites;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.yaml.ScenarioParser;
+import io.pdlab.sim.trace.TraceBuffer;
+import io.pdlab.sim.trace.TraceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -113,6 +115,33 @@ class RealBackendsIT {
         "faults: [{at: 0s, kind: add-timeout}]", "25s", ""), null, null, false);
     assertEquals("stuck", r.measures().outcome().label(), r.measures().describe() + "\n"
         + String.join("\n", r.measures().timeline()));
+  }
+
+  /**
+   * A PD restarted on its volume finds its data, on real etcd as in the simulator: the start
+   * script tests {@code member/wal} and PD's join a non-empty {@code member} (tidb-operator v1.5.1
+   * start script; tikv/pd v7.1 join.go), which RealEtcd shows in the model's disk from the real
+   * data directory (DataDirMarkers). Each PD is crashed in turn without a wipe, so the one that
+   * bootstrapped (whichever asked discovery first, and so has no join file) is among them: before,
+   * it found no data, asked discovery again, was told --join, and PD's join exited "missing data
+   * or join a duplicated pd" at every restart.
+   */
+  @TestFactory
+  Stream<DynamicTest> aDiscoveryPdRestartedOnItsVolumeStartsFromItsData() {
+    return BACKENDS.stream().map(backend -> DynamicTest.dynamicTest(backend, () -> {
+      assumeBackend(backend);
+      TraceBuffer trace = new TraceBuffer();
+      ScenarioResult r = ScenarioRunner.run(scenario(backend, "discovery", 3, """
+          faults:
+            - {at: 60s, kind: crash, member: 0, restartAfter: 1s}
+            - {at: 75s, kind: crash, member: 1, restartAfter: 1s}
+            - {at: 90s, kind: crash, member: 2, restartAfter: 1s}""", "120s",
+          "expect: {outcome: ok, clusterIds: 1, pdClusterIds: 1}"), null, trace, false);
+      assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe());
+      List<String> refused = trace.records().stream().map(TraceRecord::detail)
+          .filter(d -> d.contains("missing data or join a duplicated pd")).toList();
+      assertEquals(List.of(), refused);
+    }));
   }
 
   /**

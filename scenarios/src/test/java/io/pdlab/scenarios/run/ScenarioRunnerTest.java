@@ -358,6 +358,79 @@ class ScenarioRunnerTest {
         + self.measures().lostWrites());
   }
 
+  /**
+   * A wrong advertised peer URL (wrong-peer-url) ends as etcd 3.4.23 and PD's join decide: a
+   * member started as new exits in NewServer's VerifyBootstrap and its container crash-loops
+   * (static, v2-static: degraded; a seed or discovery's bootstrap member: stuck); etcd-operator's
+   * joiner was added under the right URL and is never compared (ok); a PD joiner adds itself
+   * under the wrong URL (tikv/pd v7.1 join.go), so its peers count it disconnected and refuse the
+   * next voter (degraded). At seed 1 discovery lets basic-pd-2 bootstrap and basic-pd-0 join next.
+   * The real backends refuse it.
+   */
+  @Test
+  void aWrongAdvertisedPeerUrlEndsEachStrategyAsEtcdAndPdDecide() {
+    record Case(String strategy, int member, Outcome outcome, String traced) {}
+    String newMemberExit = "--initial-cluster has %1$s=http://%1$s.%2$s.basic.svc:2380 but"
+        + " missing from --initial-advertise-peer-urls=http://%1$s-typo.%2$s.basic.svc:2380";
+    List<Case> cases = List.of(
+        new Case("static", 1, Outcome.DEGRADED, newMemberExit.formatted("basic-1", "basic")),
+        new Case("v2-static", 1, Outcome.DEGRADED,
+            newMemberExit.formatted("basic-pd-1", "basic-pd-peer")),
+        new Case("seed-join", 0, Outcome.STUCK, newMemberExit.formatted("basic-0000", "basic")),
+        new Case("seed-join", 1, Outcome.OK, "wrong-peer-url: basic-0001 will advertise"),
+        new Case("discovery", 2, Outcome.STUCK,
+            newMemberExit.formatted("basic-pd-2", "basic-pd-peer")),
+        new Case("discovery", 0, Outcome.DEGRADED, "etcd: rejected MemberAdd(http://basic-pd-1"
+            + ".basic-pd-peer.basic.svc:2380): etcdserver: unhealthy cluster"));
+    for (Case c : cases) {
+      TraceBuffer trace = new TraceBuffer();
+      Scenario s = ScenarioParser.parse("""
+          name: wrong-url
+          seed: 1
+          clusters: [{name: basic, strategy: %s, pd: {replicas: 3}}]
+          faults: [{at: 0s, kind: wrong-peer-url, member: %d}]
+          duration: 300s
+          """.formatted(c.strategy(), c.member()), "wrong-url.yaml");
+      ScenarioResult r = ScenarioRunner.run(s, null, trace);
+      String what = c.strategy() + " member " + c.member() + ": " + r.measures().describe();
+      assertEquals(c.outcome(), r.measures().outcome(), what);
+      assertTrue(trace.records().stream().anyMatch(t -> t.detail().contains(c.traced())),
+          what + ": traced '" + c.traced() + "'");
+      assertEquals(List.of("fault at 0 ms: backend 'etcd' cannot give a member a wrong"
+          + " advertised peer URL (a real member advertises the URLs its node gives it, and a"
+          + " model URL becomes a real address only through the member it names); use backend"
+          + " sim"), ScenarioRunner.unsupported(s, Backend.ETCD));
+    }
+  }
+
+  /**
+   * The model's side of RealBackendsIT#aDiscoveryPdRestartedOnItsVolumeStartsFromItsData: each
+   * PD crashed in turn without a wipe, the bootstrap one among them, starts again from its data
+   * (its member/wal: the start script runs pd-server with its old flags) and the cluster ends ok.
+   */
+  @Test
+  void aDiscoveryPdRestartedOnItsVolumeStartsFromItsData() {
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("""
+        name: restarts
+        seed: 1
+        clusters:
+          - name: basic
+            strategy: discovery
+            pd: {replicas: 3}
+            timing: {reconcileMs: 0, containerStartMs: 0}
+        faults:
+          - {at: 60s, kind: crash, member: 0, restartAfter: 1s}
+          - {at: 75s, kind: crash, member: 1, restartAfter: 1s}
+          - {at: 90s, kind: crash, member: 2, restartAfter: 1s}
+        duration: 120s
+        expect: {outcome: ok, clusterIds: 1, pdClusterIds: 1}
+        """, "restarts.yaml"), null, trace);
+    assertTrue(r.passed(), r.failures() + " " + r.measures().describe());
+    assertEquals(List.of(), trace.records().stream().map(TraceRecord::detail)
+        .filter(d -> d.contains("missing data or join a duplicated pd")).toList());
+  }
+
   /** Each expectation holds exactly on its side of its bound, and says what it got. */
   @Test
   void everyExpectationIsCheckedAgainstTheMeasures() {

@@ -443,6 +443,22 @@ class ScenarioParserErrorTest {
         """, "s.yaml:4:5: missing required key 'member' in faults[0] (kind liveness-kill)");
   }
 
+  @Test
+  void aWrongPeerUrlNamesAMemberInRange() {
+    assertProblems("""
+        name: t
+        clusters: [{name: basic, strategy: discovery, pd: {replicas: 3}}]
+        faults:
+          - {at: 1s, kind: wrong-peer-url}
+          - {at: 1s, kind: wrong-peer-url, member: 3}
+          - {at: 1s, kind: wrong-peer-url, member: 1, url: "http://x:2380"}
+        """, "s.yaml:4:5: missing required key 'member' in faults[0] (kind wrong-peer-url)",
+        "s.yaml:5:44: faults[1].member 3 is out of range: cluster 'basic' has 3 PD replicas by"
+            + " then",
+        "s.yaml:6:47: unknown key 'url' for kind wrong-peer-url in faults[2] (wrong-peer-url"
+            + " takes: at, kind, member, cluster)");
+  }
+
   /** A member a set-replicas creates can be faulted from the resize's time on, not before. */
   @Test
   void aMemberIsInRangeFromTheResizeThatCreatesIt() {
@@ -501,7 +517,7 @@ class ScenarioParserErrorTest {
         """,
         "s.yaml:5:20: faults[0].kind must be one of never-start, late-start, crash, pause, "
             + "partition, set-replicas, discovery-restart, tc-write, node-loss, operator-restart, "
-            + "add-timeout, liveness-kill, restore-snapshot, got 'explode'",
+            + "add-timeout, liveness-kill, restore-snapshot, wrong-peer-url, got 'explode'",
         "s.yaml:5:41: unknown key 'power' in faults[0] (known: at, kind, cluster, member, wipe, "
             + "restartAfter, delay, for, groups, replicas, initialClusterState, memberAdd, every, "
             + "node, snapshotAt, initialCluster)",

@@ -13,6 +13,7 @@ import io.pdlab.k8s.api.TidbCluster;
 import io.pdlab.k8s.store.MemoryStore;
 import io.pdlab.k8s.store.ObjectStore;
 import io.pdlab.k8s.store.WatchEvent;
+import io.pdlab.pd.etcd.EtcdConfig;
 import io.pdlab.pd.pod.PodEnv;
 import io.pdlab.pd.run.EtcdWorld;
 import io.pdlab.pd.run.MemberTracker;
@@ -171,6 +172,42 @@ public final class K8sWorld implements PodEnv {
     sim.note(cluster, "add-timeout: a MemberAdd answer of cluster " + cluster + " is lost;"
         + " its client will time out");
     return true;
+  }
+
+  /** Pods ({@code namespace/name}) started with a wrong advertised peer URL, and that URL. */
+  private final TreeMap<String, String> wrongPeerUrls = new TreeMap<>();
+
+  /**
+   * A {@code wrong-peer-url} fault: from now on, every start of pod {@code namespace/pod}'s
+   * member advertises {@link #wrongPeerUrl(String)} of the URL it should advertise: a DNS name
+   * that reaches nothing (a typo'd or stale host name), while its peers and its {@code
+   * --initial-cluster} entry keep the right one.
+   */
+  public void advertiseWrongPeerUrl(String namespace, String pod) {
+    wrongPeerUrls.put(namespace + "/" + pod, pod);
+    sim.note(pod, "wrong-peer-url: " + pod + " will advertise a peer URL that reaches nothing");
+  }
+
+  /**
+   * The wrong URL a {@code wrong-peer-url} fault gives for {@code url}: its host's first label
+   * (the pod, whose DNS name it is) with {@code -typo} appended, so the name resolves to nothing.
+   */
+  public static String wrongPeerUrl(String url) {
+    String host = EtcdConfig.endpointOf(url);
+    int at = url.indexOf(host, url.indexOf("://") + 3);
+    return url.substring(0, at) + host + "-typo" + url.substring(at + host.length());
+  }
+
+  @Override
+  public String advertisedPeerUrl(String namespace, String pod, String url) {
+    return wrongPeerUrls.containsKey(namespace + "/" + pod) ? wrongPeerUrl(url) : url;
+  }
+
+  /** {@code cfg} with the peer URL its pod advertises ({@link #advertisedPeerUrl}). */
+  public EtcdConfig advertised(String namespace, EtcdConfig cfg) {
+    String url = advertisedPeerUrl(namespace, cfg.name(), cfg.peerUrl());
+    return url.equals(cfg.peerUrl()) ? cfg : new EtcdConfig(cfg.name(), url, cfg.clientUrl(),
+        cfg.initialCluster(), cfg.state(), cfg.token(), cfg.timing());
   }
 
   /** Says which nodes real kubelets run (real control plane only). */

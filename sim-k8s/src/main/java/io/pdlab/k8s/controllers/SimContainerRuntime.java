@@ -42,8 +42,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new EtcdMember(etcdConfig(pod, expandEnv(pod, c, world.store()),
-          world.timingOverrides(ns)),
+      case "etcd" -> new EtcdMember(world.advertised(ns, etcdConfig(pod, expandEnv(pod, c,
+          world.store()), world.timingOverrides(ns))),
           world.tracker().observer());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,

@@ -162,6 +162,28 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   private final TreeMap<Long, String> refusedBy = new TreeMap<>();
   private final TreeMap<Long, Long> lastDialUs = new TreeMap<>();
   private final TreeMap<Long, Integer> peerEpoch = new TreeMap<>();
+  /**
+   * rafthttp's attached streams: the endpoint whose dial in from each peer this member accepted.
+   * In etcd 3.4 a member's streamReader dials the remote's recorded peer URL ({@code
+   * stream.go} streamReader.dial: GET {@code /raft/stream/...} at {@code picker.pick()}), and the
+   * remote's streamHandler attaches that connection to its streamWriter for the dialer
+   * ({@code http.go} streamHandler.ServeHTTP, {@code peer.attachOutgoingConn}); the remote then
+   * writes its messages and link heartbeats to the dialer over it ({@code peer.go} pick: the
+   * msgAppV2 or message stream writer while it works, else the pipeline, which POSTs to the
+   * recorded URL, {@code pipeline.go} post). So a member whose recorded URL reaches nothing still
+   * hears the peers it dials: they send to it over the connection it opened.
+   */
+  private final TreeMap<Long, String> attachedFrom = new TreeMap<>();
+  /**
+   * Peers that dialed in from another endpoint than the one their recorded peer URL names. This
+   * member's own stream readers dial that URL and fail, and each failed dial marks the peer
+   * inactive again ({@code stream.go} streamReader.run: {@code status.deactivate} on a dial
+   * error, retried every 100 ms by its rate limiter; one {@code peerStatus} per peer, {@code
+   * peer_status.go}), so such a peer never counts as connected here (strict reconfig checks,
+   * {@code isConnectedToQuorumSince}), while its attached stream still carries this member's
+   * messages to it and its pipeline POSTs reach this member.
+   */
+  private final java.util.TreeSet<Long> misdialed = new java.util.TreeSet<>();
   private TimerHandle dialRetry;
 
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
@@ -462,19 +484,37 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     if (raft != null || r.requestId() != asking) {
       return; // already joined, or a late answer (its request timed out at the asker)
     }
-    // etcd ValidateClusterAndAssignIDs: same size, and pairwise equal peer URLs when sorted.
+    // etcd 3.4.23 membership/cluster.go ValidateClusterAndAssignIDs: the same size, then each
+    // existing member (in member ID order, RaftCluster.Members) must have the peer URLs of some
+    // local --initial-cluster member (tried in their ID order, from URL and token); the error
+    // names the first existing member without one and the last comparison's error
+    // (netutil.URLStringsEqual: "resolved urls: %q != %q"; the model has no DNS, so the URLs
+    // compare as written).
     List<Member> remote = new ArrayList<>(r.members());
-    remote.sort((a, b) -> String.join(",", a.peerUrls()).compareTo(String.join(",", b.peerUrls())));
+    remote.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
     List<String> local = new ArrayList<>(cfg.initialCluster().values());
-    local.sort(null);
+    local.sort((a, b) -> Long.compareUnsigned(MemberIds.memberId(List.of(a), cfg.token()),
+        MemberIds.memberId(List.of(b), cfg.token())));
     if (remote.size() != local.size()) {
       exit("error validating peerURLs " + r.members() + ": member count is unequal");
       return;
     }
-    for (int i = 0; i < local.size(); i++) {
-      if (!remote.get(i).peerUrls().equals(List.of(local.get(i)))) {
-        exit("error validating peerURLs " + r.members() + ": unmatched member while checking"
-            + " PeerURLs (\"" + remote.get(i).peerUrls() + "\" != \"" + local.get(i) + "\")");
+    for (Member em : remote) {
+      String last = null;
+      boolean ok = false;
+      for (String lm : local) {
+        ok = em.peerUrls().equals(List.of(lm));
+        if (ok) {
+          break;
+        }
+        last = em.peerUrls().size() != 1
+            ? "len(" + quoted(em.peerUrls()) + ") != len([\"" + lm + "\"])"
+            : "resolved urls: \"" + em.peerUrls().get(0) + "\" != \"" + lm + "\"";
+      }
+      if (!ok) {
+        exit("error validating peerURLs " + r.members() + ": PeerURLs: no match found for"
+            + " existing member (" + MemberIds.hex(em.id()) + ", " + em.peerUrls()
+            + "), last resolver error (" + last + ")");
         return;
       }
     }
@@ -498,6 +538,15 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
           + MemberIds.hex(self.id()));
     }
     begin(self.id(), r.clusterId(), m);
+  }
+
+  /** Go's {@code %q} of a string slice: {@code ["a" "b"]}. */
+  private static String quoted(List<String> urls) {
+    List<String> q = new ArrayList<>();
+    for (String u : urls) {
+      q.add("\"" + u + "\"");
+    }
+    return "[" + String.join(" ", q) + "]";
   }
 
   /** Common start: Raft, replay, transport, ticks, tick advance, publish. */
@@ -566,6 +615,16 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     return endpointByUrl.computeIfAbsent(m.peerUrls().get(0), EtcdConfig::endpointOf);
   }
 
+  /**
+   * Where a message to {@code id} goes: over the stream {@code id} dialed in on while it is
+   * attached, else to {@code id}'s recorded peer URL (rafthttp pipeline; see
+   * {@link #attachedFrom}). With the recorded URL right both are the same endpoint.
+   */
+  private String routeTo(long id) {
+    String attached = attachedFrom.get(id);
+    return attached != null ? attached : endpointOfMember(id);
+  }
+
   private List<Long> peerIds() {
     java.util.TreeSet<Long> ids = new java.util.TreeSet<>(membership.members().keySet());
     for (long id : remote.members().keySet()) {
@@ -608,6 +667,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   }
 
   private void deactivate(long peer, String why) {
+    attachedFrom.remove(peer); // the broken stream is no longer attached
     if (activeSinceUs.remove(peer) != null) {
       if (ctx.tracing()) {
         ctx.log("etcd: peer " + MemberIds.hex(peer) + " became inactive (" + why + ")");
@@ -652,7 +712,19 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       // The peer restarted: its old streams broke; it is active anew from now.
       deactivate(d.from(), "peer restarted");
     }
-    activate(d.from());
+    String recorded = endpointOfMember(d.from());
+    if (fromEndpoint.equals(recorded)) {
+      misdialed.remove(d.from());
+      activate(d.from());
+    } else {
+      if (misdialed.add(d.from()) && ctx.tracing()) {
+        ctx.log("etcd: peer " + MemberIds.hex(d.from()) + " dialed in from " + fromEndpoint
+            + "; its recorded peer URL " + known(d.from()).peerUrls() + " does not reach it, so"
+            + " it stays inactive here");
+      }
+      deactivate(d.from(), "failed to dial its recorded peer URL");
+    }
+    attachedFrom.put(d.from(), fromEndpoint);
     ctx.send(fromEndpoint, new DialAck(memberId, true, ""));
   }
 
@@ -680,13 +752,14 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     for (long peer : new ArrayList<>(activeSinceUs.keySet())) {
       if (known(peer) == null || membership.isRemoved(peer)) {
         activeSinceUs.remove(peer);
+        attachedFrom.remove(peer);
         continue;
       }
       if (now - lastHeardUs.getOrDefault(peer, 0L)
           > EtcdConstants.CONN_READ_TIMEOUT_MS * 1_000) {
         deactivate(peer, "read timeout");
       } else {
-        String ep = endpointOfMember(peer);
+        String ep = routeTo(peer);
         if (ep != null) {
           ctx.send(ep, new LinkHeartbeat(clusterId, memberId));
         }
@@ -726,7 +799,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
 
   @Override
   public void send(long to, RaftMessage m) {
-    String ep = endpointOfMember(to);
+    String ep = routeTo(to);
     if (ep != null) {
       ctx.send(ep, new Peer(clusterId, memberId, m));
     }
@@ -888,6 +961,8 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       case REMOVE -> {
         membership.remove(cc.memberId());
         activeSinceUs.remove(cc.memberId());
+        attachedFrom.remove(cc.memberId());
+        misdialed.remove(cc.memberId());
       }
       default -> throw new IllegalStateException("unknown conf change " + cc);
     }
@@ -942,7 +1017,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
         return;
       }
       if (!activeSinceUs.containsKey(p.from())) {
-        activate(p.from());
+        if (!misdialed.contains(p.from())) {
+          activate(p.from());
+        }
       } else {
         lastHeardUs.put(p.from(), ctx.nowUs());
       }

@@ -224,8 +224,15 @@ public final class PdPod implements Process, EtcdHolder {
 
   // ------------------------------------------------------------------ pd-server
 
+  /**
+   * The peer URL pd-server advertises: the start script's {@code --advertise-peer-urls} (its
+   * stable DNS name), unless the world gives the pod a wrong one ({@link
+   * PodEnv#advertisedPeerUrl}). PD's join adds the member with it (tikv/pd v7.1 join.go:
+   * {@code AddEtcdMember(client, []string{cfg.AdvertisePeerUrls})}) and etcd starts with it.
+   */
   private String peerUrl() {
-    return "http://" + name + "." + tcName + "-pd-peer." + namespace + ".svc:2380";
+    return env.advertisedPeerUrl(namespace, name,
+        "http://" + name + "." + tcName + "-pd-peer." + namespace + ".svc:2380");
   }
 
   private String clientUrl() {

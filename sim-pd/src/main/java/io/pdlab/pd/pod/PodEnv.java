@@ -28,4 +28,13 @@ public interface PodEnv {
       io.pdlab.pd.etcd.EtcdMessages.ClientResponse answer) {
     return false;
   }
+
+  /**
+   * The peer URL pod {@code namespace/pod}'s member advertises ({@code --advertise-peer-urls},
+   * etcd's {@code --initial-advertise-peer-urls}) when it should advertise {@code url}: {@code
+   * url}, unless a {@code wrong-peer-url} fault gave it another.
+   */
+  default String advertisedPeerUrl(String namespace, String pod, String url) {
+    return url;
+  }
 }

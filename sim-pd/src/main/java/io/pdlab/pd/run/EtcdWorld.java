@@ -476,8 +476,9 @@ public final class EtcdWorld implements MemberTracker {
       Entry want = a.entry();
       boolean found = false;
       for (String name : holders) {
-        RaftStorage s = sim.disk(name).get(EtcdMember.WAL_KEY);
-        if (s != null && s.clusterId() == a.clusterId() && s.lastIndex() >= a.index()
+        // (a real member's marker is no RaftStorage: its WAL is in its real data directory)
+        Object wal = sim.disk(name).get(EtcdMember.WAL_KEY);
+        if (wal instanceof RaftStorage s && s.clusterId() == a.clusterId() && s.lastIndex() >= a.index()
             && s.entry(a.index()).equals(want)) {
           found = true;
           break;
