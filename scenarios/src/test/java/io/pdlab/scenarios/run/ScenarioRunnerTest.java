@@ -364,7 +364,7 @@ class ScenarioRunnerTest {
    * (static, v2-static: degraded; a seed or discovery's bootstrap member: stuck); etcd-operator's
    * joiner was added under the right URL and is never compared (ok); a PD joiner adds itself
    * under the wrong URL (tikv/pd v7.1 join.go), so its peers count it disconnected and refuse the
-   * next voter (degraded). At seed 1 discovery lets basic-pd-2 bootstrap and basic-pd-0 join next.
+   * next voter (degraded). At seed 1 discovery lets basic-pd-2 bootstrap and basic-pd-1 join next.
    * The real backends refuse it.
    */
   @Test
@@ -380,7 +380,7 @@ class ScenarioRunnerTest {
         new Case("seed-join", 1, Outcome.OK, "wrong-peer-url: basic-0001 will advertise"),
         new Case("discovery", 2, Outcome.STUCK,
             newMemberExit.formatted("basic-pd-2", "basic-pd-peer")),
-        new Case("discovery", 0, Outcome.DEGRADED, "etcd: rejected MemberAdd(http://basic-pd-1"
+        new Case("discovery", 1, Outcome.DEGRADED, "etcd: rejected MemberAdd(http://basic-pd-0"
             + ".basic-pd-peer.basic.svc:2380): etcdserver: unhealthy cluster"));
     for (Case c : cases) {
       TraceBuffer trace = new TraceBuffer();
