@@ -61,7 +61,12 @@ class CalibrateKubeTest {
     RunRecord r = run("discovery", 3, "events");
     PodTime fourth = r.pods().stream().filter(p -> p.pod().equals("basic-pd-3")).findFirst()
         .orElseThrow();
-    assertEquals(45_000, fourth.createdMs(), 10, fourth.toString());
+    // Created once the operator scales out, which needs Synced (pd_scaler.go): the crash at
+    // 40 s changed the PD StatefulSet's status, whose event made the operator sync; from then on
+    // the Service sends some PD API calls to the restarting basic-pd-1 (refused), so Synced
+    // flips with each sync (each a write, each write a TidbCluster event and another sync), and
+    // the set grows at the first reconcile after 45 s that sees Synced, within a sync's time.
+    assertTrue(fourth.createdMs() >= 45_000 && fourth.createdMs() < 50_000, fourth.toString());
     assertEquals(null, fourth.scheduledMs());
     // the lost pd node deleted by then: three nodes left
     assertTrue(fourth.pendingReason().startsWith("0/3 nodes are available: "), fourth.toString());

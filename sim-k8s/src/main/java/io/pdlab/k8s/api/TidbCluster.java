@@ -58,12 +58,23 @@ public record TidbCluster(ObjectMeta meta, Spec spec, Status status) implements 
   }
 
   /**
+   * The TidbCluster's {@code Ready} condition (tidb-operator v1.5.1 {@code types.go}
+   * TidbClusterCondition, {@code tidb_cluster_condition_updater.go}): "True" or "False", why,
+   * when it was last set and when its status last changed (virtual microseconds).
+   */
+  public record Condition(String status, String reason, String message, long lastUpdateUs,
+      long lastTransitionUs) {}
+
+  /**
    * TidbClusterStatus as the model uses it: PD synced (health, cluster and leader APIs answered),
    * its members with their health and leader, failure members, TiKV stores Up, TiDB ready,
-   * phases. Members and failure members are kept in name order (upstream keeps maps).
+   * phases, the PD StatefulSet's status as the operator last copied it ({@code status.pd
+   * .statefulSet}, null before) and the Ready condition (null before the first sync). Members
+   * and failure members are kept in name order (upstream keeps maps).
    */
   public record Status(boolean pdSynced, List<PdMember> pdMembers, String pdLeader,
-      List<PdFailureMember> pdFailureMembers, int tikvStoresUp, int tidbReady, String pdPhase) {
+      List<PdFailureMember> pdFailureMembers, int tikvStoresUp, int tidbReady, String pdPhase,
+      StatefulSet.Status pdStatefulSet, Condition ready) {
     public static final Status EMPTY = new Status(false, List.of(), "", List.of(), 0, 0, "Normal");
 
     public Status {
@@ -73,8 +84,16 @@ public record TidbCluster(ObjectMeta meta, Spec spec, Status status) implements 
           .sorted(java.util.Comparator.comparing(PdFailureMember::podName)).toList();
     }
 
+    /** A status without the PD StatefulSet's status and the Ready condition. */
+    public Status(boolean pdSynced, List<PdMember> pdMembers, String pdLeader,
+        List<PdFailureMember> pdFailureMembers, int tikvStoresUp, int tidbReady, String pdPhase) {
+      this(pdSynced, pdMembers, pdLeader, pdFailureMembers, tikvStoresUp, tidbReady, pdPhase,
+          null, null);
+    }
+
     public Status withPdFailureMembers(List<PdFailureMember> f) {
-      return new Status(pdSynced, pdMembers, pdLeader, f, tikvStoresUp, tidbReady, pdPhase);
+      return new Status(pdSynced, pdMembers, pdLeader, f, tikvStoresUp, tidbReady, pdPhase,
+          pdStatefulSet, ready);
     }
 
     /** The names of the PD members in {@code status.pd.members}. */

@@ -479,6 +479,17 @@ public final class K8sWorld implements PodEnv {
         deletePod(d.key());
       }
     }
+    // The pass ends with the set's status, written when it changed (Kubernetes 1.20
+    // stateful_set_control.go updateStatefulSetStatus / inconsistentStatus).
+    pods.clear();
+    for (Pod p : store.<Pod>listIn(Kind.POD, set.meta().namespace(), (Pod p) -> set.meta()
+        .name().equals(p.meta().labels().get(StatefulSetController.OWNER_LABEL)))) {
+      pods.put(p.meta().name(), p);
+    }
+    StatefulSet.Status status = StatefulSetController.status(set, pods);
+    if (!status.equals(set.status())) {
+      modify(Kind.STATEFUL_SET, setKey, (StatefulSet s) -> s.withStatus(status));
+    }
   }
 
   private final TreeSet<String> pendingDeployments = new TreeSet<>();

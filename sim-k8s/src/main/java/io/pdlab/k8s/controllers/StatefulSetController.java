@@ -118,6 +118,61 @@ public final class StatefulSetController {
     return out;
   }
 
+  /**
+   * The status the controller writes after a pass over the set's pods (Kubernetes 1.20
+   * {@code stateful_set_control.go} updateStatefulSet's counting loop and
+   * {@code completeRollingUpdate}; the driver writes it when it differs, as
+   * {@code inconsistentStatus} decides): replicas counts every pod, readyReplicas those Running
+   * and Ready, and each pod counts for the revision it was made from. The update revision is
+   * the current template's; the current revision is the one the status names, or the update
+   * revision for a new set ({@code getStatefulSetRevisions}); once every pod is updated and
+   * ready the current revision becomes the update revision. The model's pods carry no
+   * controller-revision-hash label: a pod of the template is of the update revision, any other
+   * of the current one.
+   */
+  public static StatefulSet.Status status(StatefulSet set, Map<String, Pod> pods) {
+    String update = revisionName(set);
+    String current = set.status().currentRevision().isEmpty() ? update
+        : set.status().currentRevision();
+    int replicas = 0;
+    int ready = 0;
+    int currentReplicas = 0;
+    int updated = 0;
+    for (Pod p : pods.values()) {
+      replicas++;
+      if (p.status().phase().equals("Running") && p.status().ready()) {
+        ready++;
+      }
+      String revision = p.spec().containers().equals(set.template().spec().containers())
+          ? update : current.equals(update) ? null : current;
+      if (current.equals(revision)) {
+        currentReplicas++;
+      }
+      if (update.equals(revision)) {
+        updated++;
+      }
+    }
+    if (updated == replicas && ready == replicas) { // completeRollingUpdate
+      currentReplicas = updated;
+      current = update;
+    }
+    return new StatefulSet.Status(replicas, ready, currentReplicas, updated, current, update);
+  }
+
+  /**
+   * A ControllerRevision's name: the set's name and a hash of its template (Kubernetes 1.20
+   * {@code history.ControllerRevisionName} with {@code HashControllerRevision}'s FNV-32a; the
+   * model hashes the template's text).
+   */
+  static String revisionName(StatefulSet set) {
+    int h = 0x811c9dc5;
+    for (byte b : set.template().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x01000193;
+    }
+    return set.meta().name() + "-" + Integer.toHexString(h);
+  }
+
   static int ordinalOf(StatefulSet set, String podName) {
     return ordinalOf(set.meta().name(), podName);
   }

@@ -666,6 +666,23 @@ final class Fabric8Objects {
     }
     spec.setVolumeClaimTemplates(claims);
     out.setSpec(spec);
+    if (!set.status().equals(StatefulSet.Status.EMPTY)) {
+      out.setStatus(statefulSetStatus(set.status()));
+    }
+    return out;
+  }
+
+  /** apps/v1 StatefulSetStatus of the model's (what a real StatefulSet controller writes). */
+  static io.fabric8.kubernetes.api.model.apps.StatefulSetStatus statefulSetStatus(
+      StatefulSet.Status s) {
+    io.fabric8.kubernetes.api.model.apps.StatefulSetStatus out =
+        new io.fabric8.kubernetes.api.model.apps.StatefulSetStatus();
+    out.setReplicas(s.replicas());
+    out.setReadyReplicas(s.readyReplicas());
+    out.setCurrentReplicas(s.currentReplicas());
+    out.setUpdatedReplicas(s.updatedReplicas());
+    out.setCurrentRevision(s.currentRevision());
+    out.setUpdateRevision(s.updateRevision());
     return out;
   }
 
@@ -783,6 +800,18 @@ final class Fabric8Objects {
     LinkedHashMap<String, Object> pd = new LinkedHashMap<>();
     pd.put("synced", s.pdSynced());
     putIfSet(pd, "phase", s.pdPhase());
+    if (s.pdStatefulSet() != null) {
+      // status.pd.statefulSet: the set's apps/v1 StatefulSetStatus, as tidb-operator copies it
+      StatefulSet.Status st = s.pdStatefulSet();
+      LinkedHashMap<String, Object> set = new LinkedHashMap<>();
+      set.put("replicas", st.replicas());
+      set.put("readyReplicas", st.readyReplicas());
+      set.put("currentReplicas", st.currentReplicas());
+      set.put("updatedReplicas", st.updatedReplicas());
+      putIfSet(set, "currentRevision", st.currentRevision());
+      putIfSet(set, "updateRevision", st.updateRevision());
+      pd.put("statefulSet", set);
+    }
     if (!s.pdMembers().isEmpty()) {
       LinkedHashMap<String, Object> members = new LinkedHashMap<>();
       for (TidbCluster.PdMember m : s.pdMembers()) {
@@ -832,6 +861,16 @@ final class Fabric8Objects {
     out.put("pd", pd);
     out.put("tikv", tikv);
     out.put("tidb", tidb);
+    if (s.ready() != null) {
+      LinkedHashMap<String, Object> c = new LinkedHashMap<>();
+      c.put("type", "Ready");
+      c.put("status", s.ready().status());
+      c.put("lastUpdateTime", time(s.ready().lastUpdateUs()));
+      c.put("lastTransitionTime", time(s.ready().lastTransitionUs()));
+      c.put("reason", s.ready().reason());
+      c.put("message", s.ready().message());
+      out.put("conditions", List.of(c));
+    }
     return out;
   }
 }

@@ -551,7 +551,26 @@ public final class ModelObjects {
     return new StatefulSet(meta, spec.getReplicas() == null ? 1 : spec.getReplicas(),
         orElse(spec.getPodManagementPolicy(), "OrderedReady"), spec.getServiceName(),
         template(spec.getTemplate() == null ? new PodTemplateSpec() : spec.getTemplate()),
-        claimTemplate);
+        claimTemplate, statefulSetStatus(set.getStatus()));
+  }
+
+  /**
+   * apps/v1 StatefulSetStatus as the model's (inverse of {@code Fabric8Objects
+   * .statefulSetStatus}); on a real control plane this is what the real StatefulSet controller
+   * wrote. Absent counts are 0 (the API omits zero readyReplicas).
+   */
+  static StatefulSet.Status statefulSetStatus(
+      io.fabric8.kubernetes.api.model.apps.StatefulSetStatus s) {
+    if (s == null) {
+      return StatefulSet.Status.EMPTY;
+    }
+    return new StatefulSet.Status(zeroIfNull(s.getReplicas()), zeroIfNull(s.getReadyReplicas()),
+        zeroIfNull(s.getCurrentReplicas()), zeroIfNull(s.getUpdatedReplicas()),
+        s.getCurrentRevision(), s.getUpdateRevision());
+  }
+
+  private static int zeroIfNull(Integer i) {
+    return i == null ? 0 : i;
   }
 
   static Deployment deployment(io.fabric8.kubernetes.api.model.apps.Deployment d) {
@@ -664,8 +683,26 @@ public final class ModelObjects {
     Map<String, Object> tidb = orEmpty(map(s.get("tidb"), "status.tidb"));
     int tidbReady = integer(orEmpty(map(tidb.get("statefulSet"), "status.tidb.statefulSet")),
         "readyReplicas");
+    StatefulSet.Status pdSet = null;
+    Map<String, Object> ps = map(pd.get("statefulSet"), "status.pd.statefulSet");
+    if (ps != null) {
+      pdSet = new StatefulSet.Status(integer(ps, "replicas"), integer(ps, "readyReplicas"),
+          integer(ps, "currentReplicas"), integer(ps, "updatedReplicas"),
+          string(ps, "currentRevision"), string(ps, "updateRevision"));
+    }
+    TidbCluster.Condition ready = null;
+    if (s.get("conditions") instanceof List<?> cs) {
+      for (Object o : cs) {
+        Map<String, Object> c = orEmpty(map(o, "status.conditions[]"));
+        if ("Ready".equals(string(c, "type"))) {
+          ready = new TidbCluster.Condition(string(c, "status"), orElse(string(c, "reason"), ""),
+              orElse(string(c, "message"), ""), micros(string(c, "lastUpdateTime")),
+              micros(string(c, "lastTransitionTime")));
+        }
+      }
+    }
     return new TidbCluster.Status(Boolean.TRUE.equals(pd.get("synced")), members, leader,
-        failures, storesUp, tidbReady, string(pd, "phase"));
+        failures, storesUp, tidbReady, string(pd, "phase"), pdSet, ready);
   }
 
   /** A decimal member ID as tidb-operator writes it (unsigned 64-bit); 0 when absent. */

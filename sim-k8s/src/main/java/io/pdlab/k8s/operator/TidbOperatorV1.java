@@ -113,6 +113,8 @@ public final class TidbOperatorV1 implements Process {
    * hands it out again once the sync is done ({@code queue.go} Add / Done).
    */
   private boolean dirty;
+  /** The PD StatefulSet as the running (or last) status sync read it at its start. */
+  private StatefulSet syncSet;
 
   public TidbOperatorV1(K8sWorld world, String namespace, String tcName) {
     this.world = world;
@@ -136,6 +138,22 @@ public final class TidbOperatorV1 implements Process {
           && world.kernel().state(self) == io.pdlab.sim.process.ProcessState.RUNNING
           && world.kernel().incarnation(self) == incarnation) {
         reconcile();
+      }
+    });
+    // tidb_cluster_controller.go (v1.5.1) addStatefulSet / updateStatefulSet / deleteStatefulSet:
+    // any change of a StatefulSet the TidbCluster controls (its PD, TiKV and TiDB sets; the
+    // model's stand-in for the controller reference is the operator's instance labels) enqueues
+    // the TidbCluster; the workqueue keeps a key that is already queued once (requeueAfter(0)).
+    String tcName = key.substring(key.indexOf('/') + 1);
+    String tcNs = key.substring(0, key.indexOf('/'));
+    world.store().watch(Kind.STATEFUL_SET, e -> {
+      ObjectMeta m = e.object().meta();
+      if (m.namespace().equals(tcNs)
+          && tcName.equals(m.labels().get("app.kubernetes.io/instance"))
+          && "tidb-operator".equals(m.labels().get("app.kubernetes.io/managed-by"))
+          && world.kernel().state(self) == io.pdlab.sim.process.ProcessState.RUNNING
+          && world.kernel().incarnation(self) == incarnation) {
+        requeueAfter(0);
       }
     });
     reconcile();
@@ -458,6 +476,9 @@ public final class TidbOperatorV1 implements Process {
       dirty = true;
       return;
     }
+    // syncTidbClusterStatus copies the PD set's status as the informer has it when the sync
+    // starts (tc.Status.PD.StatefulSet = &set.Status), before any PD API call
+    syncSet = world.store().get(Kind.STATEFUL_SET, key + "-pd");
     if (!PdApi.askMembers(ctx, world, tc.meta().name(), syncCall + 1, PD_API_TIMEOUT_MS,
         new SyncTimeout(syncCall + 1))) {
       writeStatus(false, null, null);
@@ -548,8 +569,23 @@ public final class TidbOperatorV1 implements Process {
     int tidbReady = readyPods(tc, "tidb");
     String pdLeader = health != null && leader != null && health.containsKey(leader) ? leader
         : old.pdLeader();
+    // pd_member_manager.go syncTidbClusterStatus: the set's status and the phase are set before
+    // the PD API is asked, so a failed sync writes them too; scaling takes precedence over
+    // upgrading (pdStatefulSetIsUpgrading: the set's current revision is not its update one).
+    StatefulSet.Status pdSts = old.pdStatefulSet();
+    String phase = old.pdPhase();
+    if (syncSet != null) {
+      pdSts = syncSet.status();
+      phase = tc.pdStsDesiredReplicas() != syncSet.replicas() ? "Scale"
+          : !pdSts.currentRevision().equals(pdSts.updateRevision()) ? "Upgrade" : "Normal";
+    }
+    TidbCluster.Status synced0 = new TidbCluster.Status(synced, members, pdLeader,
+        old.pdFailureMembers(), tikvUp, tidbReady, phase, pdSts, null);
+    // UpdateTidbCluster (tidb_cluster_control.go): the condition updater runs after the sync,
+    // then the status is written only when it is not DeepEqual to the old one
     TidbCluster.Status now = new TidbCluster.Status(synced, members, pdLeader,
-        old.pdFailureMembers(), tikvUp, tidbReady, old.pdPhase());
+        old.pdFailureMembers(), tikvUp, tidbReady, phase, pdSts,
+        readyCondition(tc, synced0, old.ready()));
     if (!now.equals(old)) {
       world.modify(Kind.TIDB_CLUSTER, key, (TidbCluster t) -> t.withStatus(now));
     }
@@ -581,6 +617,55 @@ public final class TidbOperatorV1 implements Process {
     requeueId = ++requeueSeq; // ids never repeat: a superseded timer stays ignored
     requeueAtUs = at;
     ctx.setTimer(delayMs * 1_000, new Requeue(requeueId));
+  }
+
+  /**
+   * The TidbCluster's Ready condition after a sync (tidb-operator v1.5.1
+   * {@code tidb_cluster_condition_updater.go} updateReadyCondition, reasons from
+   * {@code pkg/util/tidbcluster/tidbcluster.go}): False while a StatefulSet's current revision
+   * is not its update revision, then while not all desired PD members are listed and healthy
+   * ({@code PDAllMembersReady}), then while TiKV's stores Up or TiDB's ready members are not the
+   * desired count; else True. {@code SetTidbClusterCondition} keeps the old condition when
+   * status and reason are the same (the message and times do not change then), and keeps its
+   * transition time when only the reason changed.
+   */
+  private TidbCluster.Condition readyCondition(TidbCluster tc, TidbCluster.Status s,
+      TidbCluster.Condition old) {
+    boolean upToDate = s.pdStatefulSet() == null
+        || s.pdStatefulSet().currentRevision().equals(s.pdStatefulSet().updateRevision());
+    for (String component : List.of("tikv", "tidb")) {
+      StatefulSet set = world.store().get(Kind.STATEFUL_SET, key + "-" + component);
+      upToDate &= set == null
+          || set.status().currentRevision().equals(set.status().updateRevision());
+    }
+    String status = "False";
+    String reason;
+    String message;
+    TidbCluster.Spec spec = tc.spec();
+    if (!upToDate) {
+      reason = "StatefulSetNotUpToDate";
+      message = "Statefulset(s) are in progress";
+    } else if (spec.pd() != null && (tc.pdStsDesiredReplicas() != s.pdMembers().size()
+        || !s.pdMembers().stream().allMatch(TidbCluster.PdMember::health))) {
+      reason = "PDUnhealthy";
+      message = "PD(s) are not healthy";
+    } else if (spec.tikv() != null && spec.tikv().replicas() != s.tikvStoresUp()) {
+      reason = "TiKVStoreNotUp";
+      message = "TiKV store(s) are not up";
+    } else if (spec.tidb() != null && spec.tidb().replicas() != s.tidbReady()) {
+      reason = "TiDBUnhealthy";
+      message = "TiDB(s) are not healthy";
+    } else {
+      status = "True";
+      reason = "Ready";
+      message = "TiDB cluster is fully up and running";
+    }
+    if (old != null && old.status().equals(status) && old.reason().equals(reason)) {
+      return old;
+    }
+    long now = ctx.nowUs();
+    return new TidbCluster.Condition(status, reason, message, now,
+        old != null && old.status().equals(status) ? old.lastTransitionUs() : now);
   }
 
   private int readyPods(TidbCluster tc, String component) {

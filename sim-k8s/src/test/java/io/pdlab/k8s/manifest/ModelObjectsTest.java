@@ -129,7 +129,8 @@ class ModelObjectsTest {
     TidbCluster.Status s = tc.status();
     // the Status record keeps members and failure members in name order itself
     return tc.withStatus(new TidbCluster.Status(s.pdSynced(), s.pdMembers(), s.pdLeader(),
-        s.pdFailureMembers(), s.tikvStoresUp(), s.tidbReady(), s.pdPhase()));
+        s.pdFailureMembers(), s.tikvStoresUp(), s.tidbReady(), s.pdPhase(), s.pdStatefulSet(),
+        s.ready()));
   }
 
   /**
@@ -191,13 +192,24 @@ class ModelObjectsTest {
             && !tc.status().pdMembers().isEmpty()) {
           seen.merge("synced TidbCluster", 1, Integer::sum);
         }
+        if (o instanceof TidbCluster tc && tc.status().pdStatefulSet() != null
+            && tc.status().pdStatefulSet().readyReplicas() > 0 && tc.status().ready() != null) {
+          seen.merge("TidbCluster with the PD set's status and a Ready condition", 1,
+              Integer::sum);
+        }
+        if (o instanceof StatefulSet set && set.status().readyReplicas() > 0
+            && !set.status().updateRevision().isEmpty()) {
+          seen.merge("StatefulSet with a status", 1, Integer::sum);
+        }
       }
     }
     // the run covered what the round trip has to get right
     for (String k : List.of("NODE", "POD", "SERVICE", "PERSISTENT_VOLUME",
         "PERSISTENT_VOLUME_CLAIM", "STORAGE_CLASS", "STATEFUL_SET", "DEPLOYMENT", "TIDB_CLUSTER",
         "pod with restarts", "pod in CrashLoopBackOff", "pod the scheduler cannot place", "pod with anti-affinity and a claim",
-        "bound PV", "bound PVC", "synced TidbCluster")) {
+        "bound PV", "bound PVC", "synced TidbCluster",
+        "TidbCluster with the PD set's status and a Ready condition",
+        "StatefulSet with a status")) {
       assertTrue(seen.getOrDefault(k, 0) > 0, k + " missing from " + seen);
     }
   }
@@ -215,10 +227,20 @@ class ModelObjectsTest {
             new TidbCluster.PdMember("basic-pd-2", 33, false, 400_123_456)),
             "basic-pd-1", List.of(
             new TidbCluster.PdFailureMember("basic-pd-2", 33, false, 700_000_000)), 3, 2,
-            "Scale"));
+            "Scale", new StatefulSet.Status(3, 2, 1, 2, "basic-pd-5f4e3d2c", "basic-pd-1a2b3c4d"),
+            new TidbCluster.Condition("False", "StatefulSetNotUpToDate",
+                "Statefulset(s) are in progress", 700_000_001, 650_123_456)));
     assertEquals(tc, ModelObjects.fromFabric8(Kind.TIDB_CLUSTER, served(tc)));
     assertEquals(tc, ModelObjects.fromFabric8(Kind.TIDB_CLUSTER,
         Manifests.fromYaml(Manifests.yamlOf(served(tc))).get(0)));
+    // a StatefulSet with the status its controller wrote, mid-rollout
+    StatefulSet set = ManifestFixtures.pdSet().withStatus(
+        new StatefulSet.Status(3, 2, 1, 2, "basic-pd-5f4e3d2c", "basic-pd-1a2b3c4d"));
+    // (the fixture's Exists toleration loses its value, as below: compare the status)
+    assertEquals(set.status(), ((StatefulSet) ModelObjects.fromFabric8(Kind.STATEFUL_SET,
+        served(set))).status());
+    assertEquals(set.status(), ((StatefulSet) ModelObjects.fromFabric8(Kind.STATEFUL_SET,
+        Manifests.fromYaml(Manifests.yamlOf(served(set))).get(0))).status());
     // the other fixtures
     for (K8sObject o : List.of(ManifestFixtures.node(), ManifestFixtures.localPv(),
         ManifestFixtures.boundClaim(), ManifestFixtures.headlessService(),
@@ -814,16 +836,21 @@ class ModelObjectsTest {
     assertEquals(List.of(), spec.tolerations());
     assertEquals(new PersistentVolumeClaim(ObjectMeta.of(NS, "pd"), "local-storage", 10, null),
         set.claimTemplate(), "a claim template lives in its set's namespace");
+    // the StatefulSet controller's status (observedGeneration and collisionCount not modelled)
+    assertEquals(new StatefulSet.Status(3, 2, 3, 3, "basic-pd-6d8f7b9c5", "basic-pd-6d8f7b9c5"),
+        set.status());
 
     // what the server defaults and the model does not store: absent, the API's defaults
     var bare = parse(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, STATEFUL_SET);
     bare.getSpec().setPodManagementPolicy(null);
     bare.getSpec().setReplicas(null);
     bare.getSpec().setVolumeClaimTemplates(null);
+    bare.setStatus(null);
     StatefulSet defaulted = (StatefulSet) ModelObjects.fromFabric8(Kind.STATEFUL_SET, bare);
     assertEquals("OrderedReady", defaulted.podManagementPolicy());
     assertEquals(1, defaulted.replicas());
     assertNull(defaulted.claimTemplate());
+    assertEquals(StatefulSet.Status.EMPTY, defaulted.status(), "before the controller's write");
   }
 
   /** A TidbCluster as tidb-operator v1.5 keeps it: numbers where the chart wrote numbers. */
@@ -944,7 +971,9 @@ class ModelObjectsTest {
         new TidbCluster.PdMember("basic-pd-0", 1111, true, 0),
         new TidbCluster.PdMember("basic-pd-1", 2222, true, 0)), "basic-pd-0",
         List.of(new TidbCluster.PdFailureMember("basic-pd-2", 1234, true,
-            1_614_835_800_000_000L)), 2, 0, "Normal"), tc.status());
+            1_614_835_800_000_000L)), 2, 0, "Normal", new StatefulSet.Status(3, 3, 0, 0, "", ""),
+        new TidbCluster.Condition("True", "Ready", "TiDB cluster is fully up and running", 0,
+            Instant.parse("2021-03-04T05:10:00Z").getEpochSecond() * 1_000_000L)), tc.status());
 
     // before the operator's first status write: an empty status, not null
     ((GenericKubernetesResource) f).getAdditionalProperties().remove("status");
