@@ -3,7 +3,7 @@ package io.pdlab.cli;
 import io.pdlab.scenarios.model.Scenario;
 import java.util.List;
 
-/** The option checks compare and calibrate share. */
+/** The option checks compare, calibrate and explore share. */
 final class Checks {
   private Checks() {}
 
@@ -21,6 +21,14 @@ final class Checks {
       if (n < 1 || n > 9) {
         throw new BadInputException("--members: " + n + " is out of range 1..9");
       }
+    }
+  }
+
+  /** {@code --engine} and {@code --master}, as the engines judge them. */
+  static void engine(String engine, String master) {
+    String refusal = io.pdlab.scenarios.engine.Engines.refusal(engine, master);
+    if (refusal != null) {
+      throw new BadInputException(refusal);
     }
   }
 

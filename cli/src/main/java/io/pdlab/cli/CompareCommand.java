@@ -188,16 +188,10 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     Checks.runs(runs);
-    if (!Engines.NAMES.contains(engine)) {
-      throw new BadInputException("--engine: unknown engine '" + engine + "' (known: "
-          + String.join(", ", Engines.NAMES) + ")");
-    }
+    Checks.engine(engine, master);
     if (real() && !engine.equals("threads")) {
       throw new BadInputException("--engine " + engine + ": real backends run on this machine,"
           + " one run at a time; --engine spark is for --backend sim");
-    }
-    if (master != null && engine.equals("threads")) {
-      throw new BadInputException("--master " + master + " needs --engine spark");
     }
   }
 

@@ -127,13 +127,7 @@ final class ExploreCommand implements Callable<Integer> {
     String command = "pdlab explore --strategy " + strategy + " --members " + members
         + " --faults " + String.join(",", explorer.kinds().stream().map(FaultKind::label)
             .toList()) + " --budget " + budget + " --seed " + seed;
-    if (!Engines.NAMES.contains(engine)) {
-      throw new BadInputException("--engine: unknown engine '" + engine + "' (known: "
-          + String.join(", ", Engines.NAMES) + ")");
-    }
-    if (master != null && engine.equals("threads")) {
-      throw new BadInputException("--master " + master + " needs --engine spark");
-    }
+    Checks.engine(engine, master);
     PrintStream err = System.err;
     try (Engine on = Engines.open(engine, master, threads, "pdlab explore")) {
       Progress bar = new Progress(err, 0);

@@ -11,6 +11,20 @@ public final class Engines {
   private Engines() {}
 
   /**
+   * Why {@code --engine name --master master} cannot be, or null when it can (whether a cluster
+   * engine is on the class path is found out only by {@link #open}).
+   */
+  public static String refusal(String name, String master) {
+    if (!NAMES.contains(name)) {
+      return "--engine: unknown engine '" + name + "' (known: " + String.join(", ", NAMES) + ")";
+    }
+    if (name.equals("threads") && master != null) {
+      return "--master " + master + " needs --engine spark; the threads engine runs in this JVM";
+    }
+    return null;
+  }
+
+  /**
    * Opens {@code name}: {@code threads} (with {@code threads} workers, 0 for one per core) or an
    * engine a provider on the class path offers. {@code master} is for cluster engines only.
    *
@@ -18,16 +32,12 @@ public final class Engines {
    *     or a cluster engine that is not on the class path (saying how to get it)
    */
   public static Engine open(String name, String master, int threads, String appName) {
-    if (name.equals("threads")) {
-      if (master != null) {
-        throw new IllegalArgumentException("--master " + master + " needs --engine spark; the"
-            + " threads engine runs in this JVM");
-      }
-      return new ThreadEngine(threads);
+    String refusal = refusal(name, master);
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal);
     }
-    if (!NAMES.contains(name)) {
-      throw new IllegalArgumentException("--engine: unknown engine '" + name + "' (known: "
-          + String.join(", ", NAMES) + ")");
+    if (name.equals("threads")) {
+      return new ThreadEngine(threads);
     }
     for (EngineProvider p : ServiceLoader.load(EngineProvider.class)) {
       if (p.name().equals(name)) {
