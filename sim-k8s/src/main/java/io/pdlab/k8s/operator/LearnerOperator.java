@@ -13,7 +13,6 @@ import io.pdlab.k8s.api.Service;
 import io.pdlab.k8s.api.StatefulSet;
 import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.k8s.controllers.StatefulSetController;
-import io.pdlab.pd.etcd.EtcdError;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
@@ -139,8 +138,7 @@ public final class LearnerOperator implements Process {
 
   private final K8sWorld world;
   private final ClusterSpec spec;
-  private long nextCall = 1;
-  private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
+  private final PendingCalls calls = new PendingCalls();
   private ProcessContext ctx;
   /** A pass runs: the key is handed out to the controller's only worker and not yet Done. */
   private boolean running;
@@ -241,8 +239,7 @@ public final class LearnerOperator implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
-    // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
-    nextCall = ((long) ctx.incarnation() << 32) + 1;
+    calls.restart(ctx.incarnation());
     running = false;
     queued = false;
     failures = 0;
@@ -342,10 +339,7 @@ public final class LearnerOperator implements Process {
       }
     } else if (tag instanceof CallTimeout t) {
       waiting.remove(t.id());
-      Consumer<ClientResponse> then = calls.remove(t.id());
-      if (then != null) {
-        then.accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
-      }
+      calls.timeOut(t.id());
     }
   }
 
@@ -353,13 +347,7 @@ public final class LearnerOperator implements Process {
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
     if (message instanceof ClientResponse r) {
-      if (calls.containsKey(r.requestId()) && world.loseAddAnswer(spec.name(), r)) {
-        return; // applied, but the answer is lost: the call times out
-      }
-      Consumer<ClientResponse> then = calls.remove(r.requestId());
-      if (then != null) {
-        then.accept(r);
-      }
+      calls.answer(r, world, spec.name());
     }
   }
 
@@ -692,8 +680,7 @@ public final class LearnerOperator implements Process {
    * process runs; while none does, the call waits and dials again ({@link #REDIAL_BASE_MS}).
    */
   private void call(List<String> endpoints, ClientOp op, Consumer<ClientResponse> then) {
-    long id = nextCall++;
-    calls.put(id, then);
+    long id = calls.open(then);
     ctx.setTimer(CALL_TIMEOUT_MS * 1_000, new CallTimeout(id));
     dial(id, new Waiting(List.copyOf(endpoints), op), 1);
   }

@@ -51,8 +51,7 @@ public final class SeedJoinOperator implements Process {
    */
   private boolean restoring;
   private int nextOrdinal;
-  private long nextCall = 1;
-  private final TreeMap<Long, Consumer<ClientResponse>> calls = new TreeMap<>();
+  private final PendingCalls calls = new PendingCalls();
   private ProcessContext ctx;
   private final List<String> log = new ArrayList<>();
   /** A voting (coreos) pass is under way: its next is armed when its calls are answered. */
@@ -114,8 +113,7 @@ public final class SeedJoinOperator implements Process {
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
     passOpen = false;
-    // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
-    nextCall = ((long) ctx.incarnation() << 32) + 1;
+    calls.restart(ctx.incarnation());
     if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) != null) {
       // A restart: the cluster was created (upstream: its phase is Running, not None), so the
       // operator recovers its members from etcd in its next pass instead of seeding again.
@@ -142,10 +140,7 @@ public final class SeedJoinOperator implements Process {
       passOpen = true;
       passEnded();
     } else if (tag instanceof CallTimeout t) {
-      Consumer<ClientResponse> then = calls.remove(t.id());
-      if (then != null) {
-        then.accept(new ClientResponse(t.id(), io.pdlab.pd.etcd.EtcdError.REQUEST_TIMED_OUT,
-            null));
+      if (calls.timeOut(t.id())) {
         passEnded();
       }
     }
@@ -170,21 +165,13 @@ public final class SeedJoinOperator implements Process {
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
-    if (message instanceof ClientResponse r) {
-      if (calls.containsKey(r.requestId()) && world.loseAddAnswer(spec.name(), r)) {
-        return; // applied, but the answer is lost: the call times out
-      }
-      Consumer<ClientResponse> then = calls.remove(r.requestId());
-      if (then != null) {
-        then.accept(r);
-        passEnded();
-      }
+    if (message instanceof ClientResponse r && calls.answer(r, world, spec.name())) {
+      passEnded();
     }
   }
 
   private void call(String pod, ClientOp op, Consumer<ClientResponse> then) {
-    long id = nextCall++;
-    calls.put(id, then);
+    long id = calls.open(then);
     ctx.send(pod, new ClientRequest(id, op));
     ctx.setTimer(REQUEST_TIMEOUT_MS * 1_000, new CallTimeout(id));
   }
