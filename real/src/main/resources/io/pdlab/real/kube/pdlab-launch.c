@@ -62,6 +62,26 @@ static int read_line(char *out, size_t cap) {
   }
 }
 
+extern char **environ;
+
+/* Unsets every ETCD_* variable (names collected first: unsetenv changes environ). */
+static void clear_etcd_env(void) {
+  static char names[MAX_ARGS][128];
+  int k = 0;
+  for (char **e = environ; *e != NULL && k < MAX_ARGS; e++) {
+    const char *eq = strchr(*e, '=');
+    size_t len = eq == NULL ? strlen(*e) : (size_t) (eq - *e);
+    if (strncmp(*e, "ETCD_", 5) == 0 && len < sizeof(names[0])) {
+      memcpy(names[k], *e, len);
+      names[k][len] = '\0';
+      k++;
+    }
+  }
+  for (int i = 0; i < k; i++) {
+    unsetenv(names[i]);
+  }
+}
+
 /* PID 1 ignores signals it has no handler for: stop promptly when the kubelet stops it. */
 static void on_term(int sig) {
   _exit(128 + sig);
@@ -135,6 +155,10 @@ int main(void) {
     argv[i] = strdup(line);
   }
   argv[n] = NULL;
+  /* pdlab passes etcd its whole configuration as flags, the model having read the container's
+   * ETCD_* environment as etcd does (SimContainerRuntime.etcdFlag); left set, etcd 3.4 would
+   * exit on each as "shadowed by corresponding command-line flag" (pkg/flags/flag.go). */
+  clear_etcd_env();
   execv(argv[0], argv);
   fprintf(stderr, "pdlab-launch: cannot exec %s: %s\n", argv[0], strerror(errno));
   return 127;

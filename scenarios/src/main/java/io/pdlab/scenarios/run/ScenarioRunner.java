@@ -255,17 +255,6 @@ public final class ScenarioRunner {
       }
     }
     if (backend == Backend.K8S && Infra.KUBELET.equals(s.infra().nodes())) {
-      for (ClusterDef c : s.clusters()) {
-        if ("seed-join-learner".equals(c.strategy())) {
-          // Found by K8sKubeletIT after the learner operator moved to a StatefulSet (issue 16
-          // item 10): on real kubelets its first pod's etcd exits within a second at every start
-          // and no cluster forms; on agent nodes and in the simulator it bootstraps. Refused
-          // until that is understood, rather than measured wrong.
-          out.add("clusters '" + c.name() + "': seed-join-learner on kubelet nodes: the learner"
-              + " operator's StatefulSet pods do not start a member on real kubelets yet (etcd"
-              + " exits at once); use infra.nodes: agent or backend sim");
-        }
-      }
       int need = memberNodes(s).size();
       if (need > MAX_KUBELET_NODES) {
         out.add("infra.nodes: kubelet: members may run on " + need + " nodes, and this machine"

@@ -65,10 +65,7 @@ class K8sKubeletIT {
 
   @TestFactory
   Stream<DynamicTest> everyStrategyBootstrapsThreeMembersOnKubeletNodes() {
-    assertTrue(ScenarioRunner.unsupported(scenario("seed-join-learner", 3, 3, "", "150s", ""),
-        io.pdlab.scenarios.model.Backend.K8S).get(0).contains("seed-join-learner on kubelet"
-            + " nodes"), "refused until its StatefulSet pods start on real kubelets");
-    return List.of("static", "seed-join", "discovery", "v2-static").stream()
+    return List.of("static", "seed-join", "seed-join-learner", "discovery", "v2-static").stream()
         .map(strategy -> DynamicTest.dynamicTest(strategy, () -> {
           assumeKubelets();
           ScenarioResult r = ScenarioRunner.run(scenario(strategy, 3, 3, "", "150s",

@@ -42,8 +42,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new EtcdMember(world.advertised(ns, etcdConfig(pod, expandEnv(pod, c,
-          world.store()), world.timingOverrides(ns))),
+      case "etcd" -> new EtcdMember(world.advertised(ns, etcdConfig(pod, c, world.store(),
+          world.timingOverrides(ns))),
           world.tracker().observer());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
@@ -129,16 +129,15 @@ public final class SimContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * The container with each {@code $(KEY)} of its args replaced by the value of KEY in the
-   * ConfigMap it takes its environment from ({@link Container#envFrom}), as that ConfigMap is now:
-   * the kubelet reads the environment when it creates the container, at every start and restart
-   * (kubelet 1.20 kubelet_pods.go {@code makeEnvironmentVariables}, then
-   * {@code expansion.Expand} of the args). A missing ConfigMap fails the container's start
-   * (CreateContainerConfigError); the model refuses it.
+   * The environment a container gets from the ConfigMap it names ({@link Container#envFrom}), as
+   * that ConfigMap is now: the kubelet reads it when it creates the container, at every start and
+   * restart (kubelet 1.20 kubelet_pods.go {@code makeEnvironmentVariables}). A missing ConfigMap
+   * fails the container's start (CreateContainerConfigError); the model refuses it.
    */
-  public static Container expandEnv(Pod pod, Container c, io.pdlab.k8s.store.ObjectStore store) {
+  static Map<String, String> environment(Pod pod, Container c,
+      io.pdlab.k8s.store.ObjectStore store) {
     if (c.envFrom().equals(Container.NO_ENV)) {
-      return c;
+      return java.util.Collections.emptySortedMap();
     }
     io.pdlab.k8s.api.ConfigMap cm = store.get(io.pdlab.k8s.api.Kind.CONFIG_MAP,
         pod.meta().namespace() + "/" + c.envFrom());
@@ -146,27 +145,68 @@ public final class SimContainerRuntime implements ContainerRuntime {
       throw new IllegalStateException("pod " + pod.meta().key() + ": configmap \""
           + c.envFrom() + "\" not found");
     }
-    List<String> args = new java.util.ArrayList<>();
-    for (String a : c.args()) {
-      String out = a;
-      for (Map.Entry<String, String> e : cm.data().entrySet()) {
-        out = out.replace("$(" + e.getKey() + ")", e.getValue());
-      }
-      args.add(out);
-    }
-    return new Container(c.name(), c.image(), c.role(), args, c.readinessProbe(), c.envFrom());
+    return cm.data();
   }
 
-  /** The etcd flags of a container in a pod with a stable DNS name under its headless Service. */
-  public static EtcdConfig etcdConfig(Pod pod, Container c, Map<String, String> overrides) {
+  /**
+   * The container's args with each {@code $(KEY)} replaced by KEY's value in {@code env}
+   * (kubelet 1.20 {@code expansion.Expand} of the args over the container's environment).
+   */
+  static List<String> expandArgs(List<String> args, Map<String, String> env) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String a : args) {
+      String x = a;
+      for (Map.Entry<String, String> e : env.entrySet()) {
+        x = x.replace("$(" + e.getKey() + ")", e.getValue());
+      }
+      out.add(x);
+    }
+    return out;
+  }
+
+  /**
+   * The etcd flags of a container in a pod with a stable DNS name under its headless Service,
+   * from its args and its environment as etcd 3.4.23 reads them ({@link #etcdFlag}).
+   */
+  public static EtcdConfig etcdConfig(Pod pod, Container c, io.pdlab.k8s.store.ObjectStore store,
+      Map<String, String> overrides) {
+    Map<String, String> env = environment(pod, c, store);
+    List<String> args = expandArgs(c.args(), env);
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 2 && env.containsKey(envName(a.substring(2, eq)))) {
+        throw new IllegalStateException("pod " + pod.meta().key() + " container " + c.name()
+            + ": etcd would exit: conflicting environment variable \""
+            + envName(a.substring(2, eq)) + "\" is shadowed by corresponding command-line flag"
+            + " (either unset environment variable or disable flag)");
+      }
+    }
     String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
         + pod.meta().namespace() + ".svc";
-    String state = flag(c.args(), "initial-cluster-state", "new");
+    String state = etcdFlag(args, env, "initial-cluster-state", "new");
     return new EtcdConfig(pod.meta().name(), "http://" + host + ":2380",
         "http://" + host + ":2379",
-        EtcdConfig.parseInitialCluster(flag(c.args(), "initial-cluster", "")),
+        EtcdConfig.parseInitialCluster(etcdFlag(args, env, "initial-cluster", "")),
         state.equals("existing") ? EtcdConfig.State.EXISTING : EtcdConfig.State.NEW,
-        flag(c.args(), "initial-cluster-token", "etcd-cluster"), timing(c, overrides));
+        etcdFlag(args, env, "initial-cluster-token", "etcd-cluster"), timing(c, overrides));
+  }
+
+  /**
+   * One etcd flag as etcd 3.4.23 takes it (pkg/flags/flag.go {@code SetFlagsFromEnv}): from the
+   * command line, else from the environment variable {@code ETCD_<NAME>} (upper case, '-' to
+   * '_'), else its default. A variable whose flag is also on the command line is fatal there
+   * ({@code verifyEnv}: "conflicting environment variable ... is shadowed by corresponding
+   * command-line flag"); {@link #etcdConfig} refuses such a container, which no modelled operator
+   * writes (etcd-io/etcd-operator's StatefulSet gives the initial cluster by environment only).
+   */
+  static String etcdFlag(List<String> args, Map<String, String> env, String name,
+      String fallback) {
+    return flag(args, name, env.getOrDefault(envName(name), fallback));
+  }
+
+  /** etcd 3.4.23 pkg/flags/flag.go {@code FlagToEnv}: ETCD_ and the name, upper case, '_' for '-'. */
+  static String envName(String flag) {
+    return "ETCD_" + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
   /** A container with no protocol of its own. */

@@ -206,16 +206,15 @@ public final class LearnerOperator implements Process {
   }
 
   /**
-   * {@code createOrPatchStatefulSet}: etcd with the flags the ConfigMap's environment gives it;
-   * no resources, probes, podManagementPolicy or restartPolicy, so the API's defaults (none,
-   * OrderedReady, Always). The model's etcd reads the initial cluster and its state as flags
-   * expanded from that environment, where upstream's etcd reads the same ETCD_* variables itself.
+   * {@code createOrPatchStatefulSet}: etcd with the ConfigMap as its environment, from which it
+   * reads ETCD_INITIAL_CLUSTER and ETCD_INITIAL_CLUSTER_STATE itself (no such flags: etcd exits
+   * when a variable and its flag are both given, {@code SimContainerRuntime.etcdFlag}); no
+   * resources, probes, podManagementPolicy or restartPolicy, so the API's defaults (none,
+   * OrderedReady, Always).
    */
   static StatefulSet statefulSet(ClusterSpec c, int replicas) {
     PodSpec pod = new PodSpec(null, c.nodeSelector(), c.tolerations(), Resources.NONE, null,
         List.of(), List.of(new Container("etcd", Images.ETCD, "etcd", List.of(
-            "--initial-cluster=$(ETCD_INITIAL_CLUSTER)",
-            "--initial-cluster-state=$(ETCD_INITIAL_CLUSTER_STATE)",
             "--timing=" + c.timing()), Container.NO_PROBE, configMapName(c))),
         "Always", null, null);
     return new StatefulSet(ObjectMeta.of(c.namespace(), c.name()).withLabels(labels(c)),
