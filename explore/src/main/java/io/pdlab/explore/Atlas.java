@@ -2,7 +2,6 @@ package io.pdlab.explore;
 
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.sim.trace.TraceBuffer;
-import io.pdlab.sim.trace.TraceRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -26,9 +24,6 @@ import java.util.stream.Stream;
 public final class Atlas {
   private Atlas() {}
 
-  /** One finding with its file's name and its whole-duration run. */
-  private record Written(Explorer.Finding f, String file, Run.Traced run) {}
-
   /**
    * Writes {@code results} to {@code out}, which must not exist yet or be an empty directory.
    *
@@ -41,7 +36,7 @@ public final class Atlas {
     try {
       Files.createDirectories(abs.getParent());
       tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + "-");
-      List<Written> written = new ArrayList<>();
+      List<AtlasPage.Entry> entries = new ArrayList<>();
       int i = 0;
       for (Explorer.Result r : results) {
         for (Explorer.Finding f : r.findings()) {
@@ -53,22 +48,21 @@ public final class Atlas {
           Files.writeString(tmp.resolve(name + ".yaml"), scenarioFile(name, r, f, command),
               StandardCharsets.UTF_8);
           trace.writeTo(tmp.resolve(name + ".trace.txt"));
-          written.add(new Written(f, name, run));
+          entries.add(AtlasPage.Entry.of(f, name, run.records()));
         }
       }
-      Files.writeString(tmp.resolve("findings.md"), table(results, written, command),
+      Files.writeString(tmp.resolve("findings.md"), table(results, entries, command),
           StandardCharsets.UTF_8);
-      Files.writeString(tmp.resolve("atlas.md"), markdown(results, written, command),
-          StandardCharsets.UTF_8);
-      Files.writeString(tmp.resolve("atlas.html"), html(results, written, command),
-          StandardCharsets.UTF_8);
+      AtlasPage atlas = AtlasPage.of(command, results, entries);
+      Files.writeString(tmp.resolve("atlas.md"), atlas.markdown(), StandardCharsets.UTF_8);
+      Files.writeString(tmp.resolve("atlas.html"), atlas.html(), StandardCharsets.UTF_8);
       if (Files.isDirectory(abs)) {
         Files.delete(abs); // empty: checked by the caller before the search
       }
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
       tmp = null;
       List<Path> files = new ArrayList<>();
-      written.forEach(w -> files.add(abs.resolve(w.file() + ".yaml")));
+      entries.forEach(e -> files.add(abs.resolve(e.file() + ".yaml")));
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
@@ -128,7 +122,7 @@ public final class Atlas {
     return f.shrunk().schedule().yaml(name, c, f.outcome());
   }
 
-  private static String table(List<Explorer.Result> results, List<Written> written,
+  private static String table(List<Explorer.Result> results, List<AtlasPage.Entry> entries,
       String command) {
     StringBuilder sb = new StringBuilder("# Findings\n\n");
     sb.append("`").append(command).append("`\n\n");
@@ -145,109 +139,20 @@ public final class Atlas {
       sb.append('\n');
     }
     sb.append('\n');
-    if (written.isEmpty()) {
+    if (entries.isEmpty()) {
       return sb.append("No findings: every outcome was explained by its faults.\n").toString();
     }
     sb.append("| # | strategy | n | outcome | mechanism | runs | first run | minimal schedule |"
         + " file |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 0;
-    for (Written w : written) {
-      Explorer.Finding f = w.f();
+    for (AtlasPage.Entry e : entries) {
+      Explorer.Finding f = e.finding();
       sb.append("| ").append(++i).append(" | ").append(f.strategy()).append(" | ")
           .append(f.shrunk().schedule().members()).append(" | ").append(f.outcome()).append(" | ")
           .append(f.mechanism()).append(" | ").append(f.runs()).append(" | ").append(f.index())
           .append(" | ").append(f.shrunk().schedule().describe().replace("|", "\\|"))
-          .append(" | [").append(w.file()).append(".yaml](").append(w.file()).append(".yaml) |\n");
+          .append(" | [").append(e.file()).append(".yaml](").append(e.file()).append(".yaml) |\n");
     }
     return sb.toString();
-  }
-
-  private static String markdown(List<Explorer.Result> results, List<Written> written,
-      String command) {
-    StringBuilder sb = new StringBuilder("# Hazard atlas\n\n`").append(command).append("`\n\n");
-    sb.append("Each finding is a run whose outcome its faults do not explain, shrunk to a minimal"
-        + " schedule with the same outcome and mechanism. Timelines: each member's states from"
-        + " the run's trace; `[fault]` marks when a fault began. The charts are in atlas.html.\n");
-    for (Explorer.Result r : results) {
-      sb.append("\n## ").append(r.strategy()).append(", ").append(r.members())
-          .append(" members\n\n");
-      boolean any = false;
-      for (Written w : written) {
-        Explorer.Finding f = w.f();
-        if (!f.strategy().equals(r.strategy()) || f.members() != r.members()) {
-          continue;
-        }
-        any = true;
-        sb.append("### ").append(f.outcome()).append(": ").append(f.mechanism()).append("\n\n");
-        sb.append("[").append(w.file()).append(".yaml](").append(w.file()).append(".yaml), ")
-            .append(f.shrunk().schedule().members()).append(" members, seed ")
-            .append(f.shrunk().schedule().seed()).append("; ").append(f.runs())
-            .append(" run(s) showed it. ").append(f.shrunk().summary()).append("\n\n```yaml\n");
-        for (FaultDef d : f.shrunk().schedule().faults()) {
-          sb.append("- ").append(Schedule.flow(d)).append('\n');
-        }
-        sb.append("```\n\n");
-        for (Map.Entry<String, List<Chart.Span>> e : Chart.spans(w.run().records(),
-            Schedule.CLUSTER, Schedule.DURATION_US).entrySet()) {
-          sb.append("- ").append(e.getKey()).append(':');
-          for (Chart.Span sp : e.getValue()) {
-            sb.append(' ').append(sp.state()).append(" ").append(seconds(sp.fromUs()));
-          }
-          sb.append('\n');
-        }
-        for (FaultDef d : f.shrunk().schedule().faults()) {
-          sb.append("- [fault] ").append(seconds(d.atUs())).append(' ').append(Schedule.flow(d))
-              .append('\n');
-        }
-        sb.append('\n');
-      }
-      if (!any) {
-        sb.append("No findings.\n");
-      }
-    }
-    return sb.toString();
-  }
-
-  private static String html(List<Explorer.Result> results, List<Written> written,
-      String command) {
-    StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-        + "<title>pdlab hazard atlas</title>\n<style>body{font-family:sans-serif;margin:2em;"
-        + "max-width:900px}code,pre{background:#f5f5f5}pre{padding:.5em}</style></head><body>\n");
-    sb.append("<h1>Hazard atlas</h1>\n<p><code>").append(Chart.esc(command))
-        .append("</code></p>\n<p>Each finding is a run whose outcome its faults do not explain,"
-            + " shrunk to a minimal schedule with the same outcome and mechanism. Each chart has"
-            + " a row per member, its state over time from the run's trace; faults are the red"
-            + " bands.</p>\n");
-    for (Explorer.Result r : results) {
-      sb.append("<h2>").append(Chart.esc(r.strategy())).append(", ").append(r.members())
-          .append(" members</h2>\n");
-      boolean any = false;
-      for (Written w : written) {
-        Explorer.Finding f = w.f();
-        if (!f.strategy().equals(r.strategy()) || f.members() != r.members()) {
-          continue;
-        }
-        any = true;
-        sb.append("<h3>").append(f.outcome()).append(": ").append(Chart.esc(f.mechanism()))
-            .append("</h3>\n<p><a href=\"").append(w.file()).append(".yaml\">").append(w.file())
-            .append(".yaml</a>, ").append(f.shrunk().schedule().members()).append(" members, seed ")
-            .append(f.shrunk().schedule().seed()).append("; ").append(f.runs())
-            .append(" run(s) showed it. ").append(Chart.esc(f.shrunk().summary()))
-            .append("</p>\n<pre>");
-        for (FaultDef d : f.shrunk().schedule().faults()) {
-          sb.append("- ").append(Chart.esc(Schedule.flow(d))).append('\n');
-        }
-        sb.append("</pre>\n").append(Chart.svg(f.shrunk().schedule(), w.run().records(),
-            Schedule.DURATION_US));
-      }
-      if (!any) {
-        sb.append("<p>No findings.</p>\n");
-      }
-    }
-    return sb.append("</body></html>\n").toString();
-  }
-
-  private static String seconds(long us) {
-    return TraceRecord.formatTime(us).replaceAll("0+$", "").replaceAll("\\.$", "") + "s";
   }
 }

@@ -114,18 +114,17 @@ final class Chart {
     return rest.substring(0, end);
   }
 
-  /** The SVG of a run of {@code s} whose records are {@code records}, ending at {@code endUs}. */
-  static String svg(Schedule s, List<TraceRecord> records, long endUs) {
-    return svg(s.faults(), Schedule.CLUSTER, records, endUs);
-  }
-
   /**
    * The SVG of a run of cluster {@code cluster} with faults {@code faults}, whose records are
    * {@code records}, ending at {@code endUs}.
    */
   static String svg(List<FaultDef> faults, String cluster, List<TraceRecord> records,
       long endUs) {
-    TreeMap<String, List<Span>> rows = spans(records, cluster, endUs);
+    return svg(faults, spans(records, cluster, endUs), endUs);
+  }
+
+  /** The SVG of a run with faults {@code faults} and its members' states {@code rows}. */
+  static String svg(List<FaultDef> faults, TreeMap<String, List<Span>> rows, long endUs) {
     List<String> names = new ArrayList<>(rows.keySet());
     int height = TOP + Math.max(1, names.size()) * ROW + 40;
     StringBuilder sb = new StringBuilder();

@@ -98,10 +98,10 @@ final class Generator {
     FaultDef f = faults.get(i);
     switch (op) {
       case 1 -> faults.remove(i);
-      case 2 -> faults.set(i, Edit.at(f, Math.max(0, f.atUs() + (r.nextInt(41) - 20) * STEP_US
+      case 2 -> faults.set(i, f.withAt(Math.max(0, f.atUs() + (r.nextInt(41) - 20) * STEP_US
           * 5)));
-      case 3 -> faults.set(i, Edit.member(f, r.nextInt(members), partition(r)));
-      case 4 -> faults.set(i, Edit.length(f, time(r, 1, 40)));
+      case 3 -> faults.set(i, f.withMember(r.nextInt(members), partition(r)));
+      case 4 -> faults.set(i, f.withLengthUs(time(r, 1, 40)));
       default -> {
         return s.with(s.members(), freshSeed, faults);
       }

@@ -71,7 +71,7 @@ final class Shrinker {
     for (int n = 1; n < s.members(); n++) {
       List<FaultDef> kept = new ArrayList<>();
       for (FaultDef f : faults) {
-        FaultDef w = Edit.within(f, n);
+        FaultDef w = f.within(n);
         if (w != null) {
           kept.add(w);
         }
@@ -87,10 +87,10 @@ final class Shrinker {
       ats.add(0L);
       for (long at : ats) {
         if (at < f.atUs()) {
-          out.add(replace(s, i, Edit.at(f, at)));
+          out.add(replace(s, i, f.withAt(at)));
         }
       }
-      long len = Edit.lengthOf(f);
+      long len = f.lengthUs();
       if (len > 0) {
         List<Long> lens = new ArrayList<>();
         lens.add(0L);
@@ -100,7 +100,7 @@ final class Shrinker {
         lens.add(len / 2 / 100_000 * 100_000);
         for (long l : lens) {
           if (l < len) {
-            out.add(replace(s, i, Edit.length(f, l)));
+            out.add(replace(s, i, f.withLengthUs(l)));
           }
         }
       }

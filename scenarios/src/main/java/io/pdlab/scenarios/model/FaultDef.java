@@ -1,5 +1,6 @@
 package io.pdlab.scenarios.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -12,8 +13,9 @@ import java.util.OptionalLong;
  *
  * <p>The drivers handle faults through {@link #accept}: a new kind is a record here (and a {@link
  * FaultKind}), its method in {@link Visitor}, and then a compile error in every visitor until it
- * says what the kind does there. The constructors check their values, so a record never holds a
- * placeholder; the parser builds them only from a file that parsed without a problem.
+ * says what the kind does there; the record itself answers the explore search's edits ({@link
+ * #withAt} and the methods after it). The constructors check their values, so a record never
+ * holds a placeholder; the parser builds them only from a file that parsed without a problem.
  */
 public sealed interface FaultDef {
   /** {@code at:}, from the start of the run. */
@@ -33,6 +35,45 @@ public sealed interface FaultDef {
 
   /** Calls the visitor's method for this kind. */
   <R> R accept(Visitor<R> visitor);
+
+  // The edits the explore search makes to a fault (mutating a schedule, shrinking a finding).
+  // Each kind answers them itself, so that a new kind says what the search may do with it; an
+  // edit a kind does not take returns the fault itself. An edited copy is not from a file: its
+  // line is 0.
+
+  /**
+   * The same fault at {@code atUs}; itself where its time is not the search's to move (never-start
+   * and late-start act at the pod's start, whatever their {@code at:} says).
+   */
+  FaultDef withAt(long atUs);
+
+  /**
+   * The same fault on PD member {@code member} (node-loss: on the node {@code node-<member>}, as
+   * explored clusters name their nodes); a partition takes {@code groups} instead, and stays as
+   * it is when they are null; itself for a kind that names no member.
+   */
+  FaultDef withMember(int member, List<List<Integer>> groups);
+
+  /**
+   * How long it lasts, as {@link #withLengthUs} sets it (late-start's delay, crash's and
+   * operator-restart's restart, pause's, partition's and tc-write's {@code for:}); -1 when it has
+   * no length or lasts for ever.
+   */
+  long lengthUs();
+
+  /**
+   * The same fault with its length (as {@link #lengthUs}) set to {@code us}; itself when it has
+   * none, lasts for ever, or {@code us} is below 1 for a pause, partition, tc-write or
+   * operator-restart.
+   */
+  FaultDef withLengthUs(long us);
+
+  /**
+   * The same fault in a cluster of {@code members} members: itself, or null when it names a
+   * member (node-loss: a node {@code node-<i>}) from {@code members} on; a partition keeps its
+   * groups' members below {@code members}, and is null when fewer than two groups remain.
+   */
+  FaultDef within(int members);
 
   /** One method per kind: what a driver does with each. */
   interface Visitor<R> {
@@ -94,6 +135,37 @@ public sealed interface FaultDef {
       return 0;
     }
 
+    /** Itself: {@code at} cannot move without {@code snapshotAt}, which must stay before it. */
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return this;
+    }
+
+    /**
+     * Itself: the search has not moved a restore to another member since it took this kind
+     * (issue 17), nor dropped it with the members beyond it.
+     */
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return this;
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    /** Itself, as {@link #withMember} says. */
+    @Override
+    public FaultDef within(int members) {
+      return this;
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.restoreSnapshot(this);
@@ -118,6 +190,32 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return 0;
+    }
+
+    /** Itself: it acts at the pod's start. */
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return this;
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new NeverStart(atUs, cluster, otherMember, 0);
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return member < members ? this : null;
     }
 
     @Override
@@ -146,6 +244,32 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return delayUs;
+    }
+
+    /** Itself: it acts at the pod's start. */
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return this;
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new LateStart(atUs, cluster, otherMember, delayUs, 0);
+    }
+
+    @Override
+    public long lengthUs() {
+      return delayUs;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return new LateStart(atUs, cluster, member, us, 0);
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return member < members ? this : null;
     }
 
     @Override
@@ -179,6 +303,32 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new Crash(otherAtUs, cluster, member, wipe, restartAfterUs, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new Crash(atUs, cluster, otherMember, wipe, restartAfterUs, 0);
+    }
+
+    @Override
+    public long lengthUs() {
+      return restartAfterUs.orElse(-1);
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return restartAfterUs.isEmpty() ? this
+          : new Crash(atUs, cluster, member, wipe, OptionalLong.of(us), 0);
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return member < members ? this : null;
+    }
+
+    @Override
     public <R> R accept(Visitor<R> v) {
       return v.crash(this);
     }
@@ -203,6 +353,31 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return forUs;
+    }
+
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new Pause(otherAtUs, cluster, member, forUs, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new Pause(atUs, cluster, otherMember, forUs, 0);
+    }
+
+    @Override
+    public long lengthUs() {
+      return forUs;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return us < 1 ? this : new Pause(atUs, cluster, member, us, 0);
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return member < members ? this : null;
     }
 
     @Override
@@ -237,6 +412,39 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return forUs.orElse(0);
+    }
+
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new Partition(otherAtUs, cluster, groups, forUs, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> otherGroups) {
+      return otherGroups == null ? this : new Partition(atUs, cluster, otherGroups, forUs, 0);
+    }
+
+    @Override
+    public long lengthUs() {
+      return forUs.orElse(-1);
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return us < 1 || forUs.isEmpty() ? this
+          : new Partition(atUs, cluster, groups, OptionalLong.of(us), 0);
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      List<List<Integer>> kept = new ArrayList<>();
+      for (List<Integer> g : groups) {
+        List<Integer> below = g.stream().filter(i -> i < members).toList();
+        if (!below.isEmpty()) {
+          kept.add(below);
+        }
+      }
+      return kept.size() < 2 ? null : new Partition(atUs, cluster, kept, forUs, 0);
     }
 
     @Override
@@ -292,6 +500,31 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new SetReplicas(otherAtUs, cluster, replicas, initialClusterState, memberAdd, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return this;
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return this;
+    }
+
+    @Override
     public <R> R accept(Visitor<R> v) {
       return v.setReplicas(this);
     }
@@ -311,6 +544,31 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return 0;
+    }
+
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new DiscoveryRestart(otherAtUs, cluster, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return this;
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return this;
     }
 
     @Override
@@ -348,6 +606,31 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new LivenessKill(otherAtUs, cluster, member, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new LivenessKill(atUs, cluster, otherMember, 0);
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return member < members ? this : null;
+    }
+
+    @Override
     public <R> R accept(Visitor<R> v) {
       return v.livenessKill(this);
     }
@@ -371,6 +654,31 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return 0;
+    }
+
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new AddTimeout(otherAtUs, cluster, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return this;
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return this;
     }
 
     @Override
@@ -399,6 +707,37 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return 0;
+    }
+
+    /**
+     * Itself: the search has not moved this kind in time or to another member since it took it
+     * (issue 17), nor dropped it with the members beyond it.
+     */
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return this;
+    }
+
+    /** Itself, as {@link #withAt} says. */
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return this;
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    /** Itself, as {@link #withAt} says. */
+    @Override
+    public FaultDef within(int members) {
+      return this;
     }
 
     @Override
@@ -433,6 +772,32 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new TcWrite(otherAtUs, cluster, everyUs, forUs, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return this;
+    }
+
+    @Override
+    public long lengthUs() {
+      return forUs.orElse(-1);
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return us < 1 || forUs.isEmpty() ? this
+          : new TcWrite(atUs, cluster, everyUs, OptionalLong.of(us), 0);
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return this;
+    }
+
+    @Override
     public <R> R accept(Visitor<R> v) {
       return v.tcWrite(this);
     }
@@ -462,6 +827,31 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new NodeLoss(otherAtUs, node, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new NodeLoss(atUs, "node-" + otherMember, 0);
+    }
+
+    @Override
+    public long lengthUs() {
+      return -1;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return this;
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return Integer.parseInt(node.replaceAll("\\D", "")) < members ? this : null;
+    }
+
+    @Override
     public <R> R accept(Visitor<R> v) {
       return v.nodeLoss(this);
     }
@@ -488,6 +878,31 @@ public sealed interface FaultDef {
     @Override
     public long playsOutAfterUs() {
       return restartAfterUs;
+    }
+
+    @Override
+    public FaultDef withAt(long otherAtUs) {
+      return new OperatorRestart(otherAtUs, cluster, restartAfterUs, 0);
+    }
+
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return this;
+    }
+
+    @Override
+    public long lengthUs() {
+      return restartAfterUs;
+    }
+
+    @Override
+    public FaultDef withLengthUs(long us) {
+      return us < 1 ? this : new OperatorRestart(atUs, cluster, us, 0);
+    }
+
+    @Override
+    public FaultDef within(int members) {
+      return this;
     }
 
     @Override

@@ -289,6 +289,55 @@ class FaultDefTest {
         0));
   }
 
+  /** The explore search's edits, as each kind answers them; a copy is not from a file (line 0). */
+  @Test
+  void eachKindAnswersTheSearchsEdits() {
+    List<FaultDef> f = ONE_OF_EACH;
+    OptionalLong ten = OptionalLong.of(10_000_000);
+    List<List<Integer>> groups = List.of(List.of(2), List.of(0, 1));
+    assertEquals(List.of(f.get(0), f.get(1),
+        new FaultDef.Crash(7_000_000, null, 0, true, ten, 0),
+        new FaultDef.Pause(7_000_000, null, 2, 10_000_000, 0),
+        new FaultDef.Partition(7_000_000, null, List.of(List.of(0), List.of(1, 2)), NONE, 0),
+        new FaultDef.SetReplicas(7_000_000, "c", 2, 0),
+        new FaultDef.DiscoveryRestart(7_000_000, "c", 0),
+        new FaultDef.TcWrite(7_000_000, "c", 1_000_000, OptionalLong.of(20_000_000), 0),
+        new FaultDef.NodeLoss(7_000_000, "pd-1", 0),
+        new FaultDef.OperatorRestart(7_000_000, "c", 6_000_000, 0),
+        new FaultDef.AddTimeout(7_000_000, "c", 0),
+        new FaultDef.LivenessKill(7_000_000, "c", 1, 0), f.get(12), f.get(13)),
+        f.stream().map(d -> d.withAt(7_000_000)).toList(), "withAt");
+    assertEquals(List.of(new FaultDef.NeverStart(0, null, 3, 0),
+        new FaultDef.LateStart(0, "c", 3, 20_000_000, 0),
+        new FaultDef.Crash(5_000_000, null, 3, true, ten, 0),
+        new FaultDef.Pause(5_000_000, null, 3, 10_000_000, 0),
+        new FaultDef.Partition(0, null, groups, NONE, 0), f.get(5), f.get(6), f.get(7),
+        new FaultDef.NodeLoss(0, "node-3", 0), f.get(9), f.get(10),
+        new FaultDef.LivenessKill(60_000_000, "c", 3, 0), f.get(12), f.get(13)),
+        f.stream().map(d -> d.withMember(3, groups)).toList(), "withMember");
+    assertEquals(f.get(4), f.get(4).withMember(1, null), "a partition without other groups");
+    assertEquals(List.of(-1L, 20_000_000L, 10_000_000L, 10_000_000L, -1L, -1L, -1L, 20_000_000L,
+        -1L, 6_000_000L, -1L, -1L, -1L, -1L), f.stream().map(FaultDef::lengthUs).toList());
+    assertEquals(List.of(f.get(0), new FaultDef.LateStart(0, "c", 2, 3_000_000, 0),
+        new FaultDef.Crash(5_000_000, null, 0, true, OptionalLong.of(3_000_000), 0),
+        new FaultDef.Pause(5_000_000, null, 2, 3_000_000, 0), f.get(4), f.get(5), f.get(6),
+        new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(3_000_000), 0), f.get(8),
+        new FaultDef.OperatorRestart(4_000_000, "c", 3_000_000, 0), f.get(10), f.get(11),
+        f.get(12), f.get(13)), f.stream().map(d -> d.withLengthUs(3_000_000)).toList(),
+        "withLengthUs(3s)");
+    List<FaultDef> zero = new ArrayList<>(f);
+    zero.set(1, new FaultDef.LateStart(0, "c", 2, 0, 0));
+    zero.set(2, new FaultDef.Crash(5_000_000, null, 0, true, OptionalLong.of(0), 0));
+    assertEquals(zero, f.stream().map(d -> d.withLengthUs(0)).toList(), "withLengthUs(0)");
+    List<FaultDef> two = new ArrayList<>(f);
+    two.set(1, null);
+    two.set(3, null);
+    two.set(4, new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1)), NONE, 0));
+    assertEquals(two, f.stream().map(d -> d.within(2)).toList(), "within(2)");
+    assertNull(f.get(4).within(1), "a partition with one group left");
+    assertNull(f.get(8).within(1), "node pd-1 beyond 1 member");
+  }
+
   @Test
   void partitionGroupsAreCopied() {
     List<Integer> rest = new ArrayList<>(List.of(1, 2));
