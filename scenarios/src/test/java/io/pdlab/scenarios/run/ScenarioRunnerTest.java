@@ -359,6 +359,31 @@ class ScenarioRunnerTest {
   }
 
   /**
+   * A snapshot taken before the member's pod exists (snapshotAt 0 s, which explore draws) saves
+   * nothing, and the restore then starts the member from an empty volume (the search crashed
+   * here with "unknown process 'basic-2'").
+   */
+  @Test
+  void aSnapshotBeforeTheMembersPodExistsSavesNothing() {
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("""
+        name: restore-early
+        seed: 1000040
+        clusters:
+          - {name: basic, strategy: static, pd: {replicas: 3}}
+        faults:
+          - {at: 2s, kind: crash, member: 0}
+          - {at: 2s, kind: restore-snapshot, member: 2, snapshotAt: 0s, initialCluster: self}
+        duration: 60s
+        """, "restore-early.yaml"), null, trace);
+    List<String> notes = trace.records().stream().filter(t -> t.detail().startsWith(
+        "restore-snapshot: ")).map(TraceRecord::detail).toList();
+    assertEquals(List.of("restore-snapshot: snapshot save failed: basic-2 does not serve clients"
+        + " now"), notes.subList(0, 1), notes.toString());
+    assertEquals(1, r.measures().clusterIds().size(), r.measures().describe());
+  }
+
+  /**
    * A wrong advertised peer URL (wrong-peer-url) ends as etcd 3.4.23 and PD's join decide: a
    * member started as new exits in NewServer's VerifyBootstrap and its container crash-loops
    * (static, v2-static: degraded; a seed: stuck; discovery's bootstrap member: degraded, as
