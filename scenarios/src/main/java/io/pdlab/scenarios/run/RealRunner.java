@@ -109,7 +109,8 @@ public final class RealRunner {
         real.waitUntil(() -> {
           long now = real.nowUs();
           if (eks != null) {
-            return now >= s.durationUs() || real.call(w -> eks.finished());
+            return now >= s.durationUs() || real.call(w -> ScenarioRunner.provisionedRunEnds(
+                eks, real.bootstrappedAtUs(), quiet, now));
           }
           long boot = real.bootstrappedAtUs();
           return now >= s.durationUs()

@@ -436,6 +436,19 @@ public final class ScenarioRunner {
             first.tidbReplicas()), installed);
   }
 
+  /**
+   * Whether a provisioned run (on any backend) is over at {@code nowUs}: the apply finished, and
+   * the PD clusters bootstrapped ({@code bootUs}, -1: not yet) with the faults played out
+   * ({@code quietUs}). wait-tidb-ready holds once every pd, tikv and tidb pod is Ready, and a PD
+   * pod is Ready as soon as it runs (no readiness probe by default, tidb-operator v1.5.1
+   * pd_member_manager.go), so the apply can finish while a PD still waits to join (one refused
+   * 'unhealthy cluster' and restarted): the run then goes on to judge the cluster, not the apply.
+   */
+  static boolean provisionedRunEnds(io.pdlab.k8s.eks.EksWorld e, long bootUs, long quietUs,
+      long nowUs) {
+    return e.finished() && bootUs >= 0 && nowUs >= Math.max(bootUs, quietUs);
+  }
+
   /** The apply's timeline, or what it had left when the run ended. */
   static List<String> applyTimeline(io.pdlab.k8s.eks.EksWorld e) {
     if (!e.finished()) {
@@ -451,7 +464,8 @@ public final class ScenarioRunner {
   /**
    * {@code infra.provision: true}: the Terraform-like graph builds EKS (worker groups per
    * cluster), Helm installs tidb-operator and one TidbCluster per cluster, and the run goes on
-   * until TiDB serves everywhere or the duration ends; faults count from the apply's start.
+   * until the apply finished ({@link #provisionedRunEnds}) or the duration ends; faults count
+   * from the apply's start.
    */
   private static ScenarioResult runProvisioned(Scenario s, long seed, TraceSink trace) {
     Provisioning p = provisioning(s);
@@ -461,7 +475,9 @@ public final class ScenarioRunner {
     measure(w.measures(), s); // provisioning installs PD clusters (discovery)
     prepareProvisioned(w, s, p, null);
     e.start();
-    w.sim().run(() -> e.finished() || w.sim().nowUs() >= s.durationUs());
+    long quiet = quietUs(s);
+    w.sim().run(() -> w.sim().nowUs() >= s.durationUs()
+        || provisionedRunEnds(e, w.measures().bootstrappedAtUs(), quiet, w.sim().nowUs()));
     RunMeasures m = w.measures().measures();
     SortedMap<String, RunMeasures> perCluster = w.measures().clusterMeasures();
     return new ScenarioResult(s, seed, m, w.sim().eventsRun(), check(s.expect(), m, perCluster),

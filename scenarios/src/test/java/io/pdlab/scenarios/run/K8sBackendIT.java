@@ -180,6 +180,23 @@ class K8sBackendIT {
     near(t0 + 19, times(trace, "basic-pd-1", "started").get(1), "restart after the crash");
   }
 
+  /**
+   * The run's trace written to target/&lt;name&gt;-trace.txt, and its last 80 states, notes and
+   * faults, for a failure's message: a failure on a CI machine is then read from its output.
+   */
+  static String keptTrace(TraceBuffer trace, String name) {
+    try {
+      java.nio.file.Path out = java.nio.file.Path.of("target", name + "-trace.txt");
+      java.nio.file.Files.createDirectories(out.getParent());
+      java.nio.file.Files.writeString(out, trace.toText());
+    } catch (java.io.IOException e) {
+      return "(trace not written: " + e + ")";
+    }
+    List<String> lines = trace.records().stream().filter(t -> t.kind() == TraceKind.STATE
+        || t.kind() == TraceKind.NOTE || t.kind() == TraceKind.FAULT).map(TraceRecord::toString).toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+  }
+
   /** Resource names and their (start, finish) in seconds from an apply's timeline lines. */
   static java.util.Map<String, double[]> applied(List<String> lines) {
     java.util.Map<String, double[]> out = new java.util.TreeMap<>();
@@ -215,7 +232,8 @@ class K8sBackendIT {
         """, "eks-on-k8s.yaml");
     List<String> nodes = new java.util.ArrayList<>();
     int[] volumes = new int[1];
-    ScenarioResult r = RealRunner.run(s, s.seed(), null, false, w -> {
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = RealRunner.run(s, s.seed(), trace, false, w -> {
       for (io.pdlab.k8s.api.Node n : w.store().<io.pdlab.k8s.api.Node>list(
           io.pdlab.k8s.api.Kind.NODE)) {
         nodes.add(n.meta().name() + " " + n.meta().labels().get("dedicated") + " " + n.taints());
@@ -223,7 +241,8 @@ class K8sBackendIT {
       volumes[0] = w.store().list(io.pdlab.k8s.api.Kind.PERSISTENT_VOLUME).size();
     });
     assertTrue(r.passed(), r.failures() + "\n" + r.measures().describe() + "\n"
-        + String.join("\n", r.provisioning()));
+        + String.join("\n", r.provisioning()) + "\nthe trace's states and notes:\n"
+        + keptTrace(trace, "provisioning"));
     java.util.Map<String, double[]> real = applied(r.provisioning());
     ScenarioResult sim = ScenarioRunner.run(new Scenario(s.source(), s.name(), Backend.SIM,
         s.seed(), s.infra(), s.clusters(), s.faults(), 40 * 60_000_000L, s.expect()), null, null);
@@ -297,7 +316,8 @@ class K8sBackendIT {
         "faults:\n  - {at: 10s, kind: node-loss, node: basic-pd-0}", "180s", "");
     java.util.List<String> pending = new java.util.ArrayList<>();
     java.util.List<String> addresses = new java.util.ArrayList<>();
-    ScenarioResult r = RealRunner.run(s, s.seed(), null, false, w -> {
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = RealRunner.run(s, s.seed(), trace, false, w -> {
       var client = ((io.pdlab.real.kube.KubeApiStore) w.store()).client();
       for (io.pdlab.k8s.api.Pod p : w.store().<io.pdlab.k8s.api.Pod>listIn(
           io.pdlab.k8s.api.Kind.POD, "basic", p -> p.meta().name().startsWith("basic-pd-"))) {
