@@ -47,6 +47,10 @@ public final class K8sWorld implements PodEnv {
   private final ContainerRuntime runtime;
   /** Pod key by process name (pod names are unique across the model's namespaces). */
   private final TreeMap<String, String> podOfProcess = new TreeMap<>();
+  /**
+   * When each pod's first container started, by pod name: its sandbox is up and it has an address
+   * from then on, which is what its DNS record waits for ({@link #resolves}).
+   */
   private final TreeMap<String, Long> startedUs = new TreeMap<>();
   /** The kubelet's restart back-off of each container (by process name). */
   private final io.pdlab.pd.run.RestartBackOff backOff = new io.pdlab.pd.run.RestartBackOff();
@@ -54,6 +58,16 @@ public final class K8sWorld implements PodEnv {
   private final PodTimes podTimes;
   /** The reason a bound pod is Pending with while its container is being created. */
   public static final String CONTAINER_CREATING = "ContainerCreating";
+  /**
+   * The reason a pod is Pending with while its init containers run (kubelet 1.20 kubelet_pods.go
+   * {@code convertToAPIContainerStatuses}: the app containers wait with "PodInitializing").
+   */
+  public static final String POD_INITIALIZING = "PodInitializing";
+  /**
+   * The reason a process gives when it exits with code 0 (the kubelet's terminated reason for
+   * it): an init container that did its work.
+   */
+  public static final String COMPLETED = "Completed";
   /** The model's node lifecycle controller and pod GC (null on a real control plane). */
   private final NodeLifecycle nodeLifecycle;
   private final CloudNodeLifecycle cloud;
@@ -540,6 +554,16 @@ public final class K8sWorld implements PodEnv {
       sim.crash(name);
     }
     podOfProcess.remove(name);
+    for (String init : List.copyOf(initRuns.keySet())) {
+      if (initRuns.get(init).pod().equals(name)) {
+        initRuns.remove(init);
+        if (sim.state(init) != ProcessState.DOWN) {
+          sim.crash(init);
+        }
+      }
+    }
+    initialized.remove(name);
+    initializing.remove(name);
     startedUs.remove(name);
     containerStartUs.remove(name);
     backOff.forget(name); // the back-off is the pod's: a successor of that name starts afresh
@@ -568,7 +592,8 @@ public final class K8sWorld implements PodEnv {
     String name = pod.meta().name();
     Pod current = store.get(Kind.POD, pod.meta().key());
     if (current == null || !current.scheduled() || starting.contains(name)
-        || podOfProcess.containsKey(name) || onKubeletNode(current)) {
+        || initializing.contains(name) || podOfProcess.containsKey(name)
+        || onKubeletNode(current)) {
       return; // (a kubelet node's pods start when its kubelet starts their containers)
     }
     starting.add(name);
@@ -599,8 +624,13 @@ public final class K8sWorld implements PodEnv {
     if (node == null || !node.ready() || lostNodes.contains(node.meta().name())) {
       return; // the node is gone: the pod cannot start there
     }
+    if (!pod.spec().initContainers().isEmpty() && !initialized.contains(name)) {
+      initializing.add(name);
+      runInit(pod, 0);
+      return;
+    }
     attachContainer(pod, key);
-    startedUs.put(name, sim.nowUs());
+    startedUs.putIfAbsent(name, sim.nowUs());
     containerStartUs.put(name, sim.nowUs());
     // Running first: a container that exits during its own start must leave Failed or
     // CrashLoopBackOff behind, not be overwritten by this.
@@ -662,6 +692,10 @@ public final class K8sWorld implements PodEnv {
   }
 
   private void onContainerExit(String process, String reason) {
+    if (initRuns.containsKey(process)) {
+      onInitExit(process, reason);
+      return;
+    }
     String key = podOfProcess.get(process);
     Pod pod = key == null ? null : store.get(Kind.POD, key);
     if (pod == null || onKubeletNode(pod)) {
@@ -695,6 +729,122 @@ public final class K8sWorld implements PodEnv {
         modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")
             .withRestarts(p.status().restarts() + 1).withReady(readyNow)));
         containerStartUs.put(process, sim.nowUs());
+        sim.start(process);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ init containers
+
+  /** An init container of a pod the model's kubelet runs: its pod, and its place in the list. */
+  private record InitRun(String pod, String key, long podCreatedUs, int index) {}
+
+  /** The init container processes running or waiting to restart, by process name. */
+  private final TreeMap<String, InitRun> initRuns = new TreeMap<>();
+  /** Pods (by name) whose init containers run, or wait for the kubelet to start the next. */
+  private final TreeSet<String> initializing = new TreeSet<>();
+  /** Pods (by name) whose init containers all completed: their app containers run now. */
+  private final TreeSet<String> initialized = new TreeSet<>();
+
+  /**
+   * kubelet 1.20 pkg/kubelet/kubelet.go {@code plegRelistPeriod = time.Second * 1}: the pod
+   * lifecycle event generator lists the containers every second, and an exited container is seen
+   * (and the pod synced again) at the next list.
+   */
+  static final long PLEG_RELIST_PERIOD_MS = 1_000;
+
+  /** The process of init container {@code c} of pod {@code pod}. */
+  public static String initProcess(String pod, Container c) {
+    return pod + "/" + c.name();
+  }
+
+  /**
+   * Runs init container {@code index} of {@code pod}, as kubelet 1.20 does (kuberuntime_manager.go
+   * {@code computePodActions} and {@code SyncPod} step 6 "start the init container", with
+   * kuberuntime_container.go {@code findNextInitContainerToRun}): one at a time, in order, each
+   * to completion; the app containers start (step 7) only once the last has succeeded. The pod
+   * is Pending meanwhile (kubelet_pods.go {@code getPhase}) and has its address from the first
+   * start on (the sandbox is up), so its DNS record can appear while they run.
+   */
+  private void runInit(Pod pod, int index) {
+    String name = pod.meta().name();
+    String key = pod.meta().key();
+    Container c = pod.spec().initContainers().get(index);
+    String process = initProcess(name, c);
+    if (!sim.hasProcess(process)) {
+      sim.addProcess(process, pod.spec().nodeName(), n -> {
+        Pod now = store.get(Kind.POD, initRuns.get(n).key());
+        return runtime.create(now, now.spec().initContainers().get(initRuns.get(n).index()));
+      });
+    }
+    initRuns.put(process, new InitRun(name, key, pod.meta().createdUs(), index));
+    startedUs.putIfAbsent(name, sim.nowUs());
+    if (!POD_INITIALIZING.equals(pod.status().reason())) {
+      modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+          POD_INITIALIZING)));
+    }
+    sim.start(process);
+  }
+
+  /**
+   * An init container ended. Exit code 0 ({@link #COMPLETED}): the kubelet sees it at its next
+   * relist ({@link #PLEG_RELIST_PERIOD_MS}, counted from the node's start) and creates the next
+   * container, the next init container or the app containers, taking the container start time
+   * again. Otherwise, under RestartPolicy Never the pod fails (kubelet_pods.go {@code getPhase});
+   * else the init container restarts after the kubelet's back-off.
+   */
+  private void onInitExit(String process, String reason) {
+    InitRun run = initRuns.get(process);
+    Pod pod = store.get(Kind.POD, run.key());
+    if (pod == null || pod.meta().createdUs() != run.podCreatedUs()
+        || lostNodes.contains(pod.spec().nodeName())) {
+      initRuns.remove(process);
+      return;
+    }
+    if (COMPLETED.equals(reason)) {
+      initRuns.remove(process);
+      Node node = store.get(Kind.NODE, pod.spec().nodeName());
+      long periodUs = PLEG_RELIST_PERIOD_MS * 1_000;
+      long sinceUs = sim.nowUs() - (node == null ? 0 : node.meta().createdUs());
+      long relistUs = periodUs - Math.floorMod(sinceUs, periodUs);
+      sim.schedule(relistUs + containerStartMs * 1_000, () -> {
+        Pod now = store.get(Kind.POD, run.key());
+        if (now == null || now.meta().createdUs() != run.podCreatedUs()
+            || lostNodes.contains(now.spec().nodeName())) {
+          return;
+        }
+        if (run.index() + 1 < now.spec().initContainers().size()) {
+          runInit(now, run.index() + 1);
+        } else {
+          initializing.remove(run.pod());
+          initialized.add(run.pod());
+          startContainer(run.key());
+        }
+      });
+      return;
+    }
+    if (pod.spec().restartPolicy().equals("Never")) {
+      initRuns.remove(process);
+      modify(Kind.POD, run.key(), (Pod p) -> p.withStatus(new PodStatus("Failed", false,
+          "Init:" + reason, p.status().restarts())));
+      return;
+    }
+    long exitUs = sim.nowUs();
+    long delayUs = backOff.delayUs(process, exitUs);
+    modify(Kind.POD, run.key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+        "CrashLoopBackOff: back-off " + delayUs / 1_000_000 + "s (init container "
+        + process.substring(process.indexOf('/') + 1) + ": " + reason + ")")));
+    if (kubelet == null) {
+      kubelet = sim.stream("kubelet");
+    }
+    sim.schedule(io.pdlab.pd.run.RestartBackOff.restartAfterUs(delayUs, kubelet), () -> {
+      Pod now = store.get(Kind.POD, run.key());
+      if (now != null && now.meta().createdUs() == run.podCreatedUs()
+          && initRuns.containsKey(process) && sim.state(process) == ProcessState.DOWN
+          && !lostNodes.contains(now.spec().nodeName())) {
+        backOff.restarted(process, exitUs, sim.nowUs());
+        modify(Kind.POD, run.key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+            POD_INITIALIZING)));
         sim.start(process);
       }
     });

@@ -27,7 +27,8 @@ import java.util.Map;
  *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}, of the release the cluster's
  *       {@code tidbOperatorVersion} names (v1.5 by default); ready when running;
  *   <li>{@code simple}: a process with no protocol (TiKV, TiDB, monitor stand-ins); ready when
- *       running.
+ *       running;
+ *   <li>{@code check-dns}: coreos/etcd-operator's init container, {@link CheckDns}.
  * </ul>
  */
 public final class SimContainerRuntime implements ContainerRuntime {
@@ -53,8 +54,10 @@ public final class SimContainerRuntime implements ContainerRuntime {
           TidbOperatorVersion.of(world.timingOverrides(ns)), !"discovery-without-count".equals(
               world.timingOverrides(ns).get("mutant")));
       case "simple" -> new Simple();
+      case CheckDns.NAME -> CheckDns.of(pod, world);
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
-          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");
+          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple, "
+          + CheckDns.NAME + ")");
     };
   }
 
@@ -157,10 +160,18 @@ public final class SimContainerRuntime implements ContainerRuntime {
     return new Container(c.name(), c.image(), c.role(), args, c.readinessProbe(), c.envFrom());
   }
 
+  /**
+   * The pod's DNS name under its headless Service: {@code <name>.<subdomain>.<namespace>.svc}
+   * (the pods' hostname is their name).
+   */
+  public static String podDnsName(Pod pod) {
+    return pod.meta().name() + "." + pod.spec().subdomain() + "." + pod.meta().namespace()
+        + ".svc";
+  }
+
   /** The etcd flags of a container in a pod with a stable DNS name under its headless Service. */
   public static EtcdConfig etcdConfig(Pod pod, Container c, Map<String, String> overrides) {
-    String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
-        + pod.meta().namespace() + ".svc";
+    String host = podDnsName(pod);
     String state = flag(c.args(), "initial-cluster-state", "new");
     return new EtcdConfig(pod.meta().name(), "http://" + host + ":2380",
         "http://" + host + ":2379",
