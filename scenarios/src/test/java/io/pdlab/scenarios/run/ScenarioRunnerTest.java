@@ -681,6 +681,33 @@ class ScenarioRunnerTest {
     assertTrue(e.getMessage().contains("strategy static has no operator"), e.getMessage());
   }
 
+  /**
+   * seed-join's member pods run coreos/etcd-operator's check-dns init container (busybox sh and
+   * nslookup): refused on real kubelet nodes, which hold no busybox image; agent nodes run it as
+   * the model's kubelet does, and so does the simulator.
+   */
+  @Test
+  void seedJoinIsRefusedOnKubeletNodesForItsInitContainer() {
+    String yaml = """
+        name: k
+        backend: %s
+        seed: 1
+        infra: {nodes: %s}
+        clusters: [{name: basic, strategy: seed-join, pd: {replicas: 3}}]
+        duration: 60s
+        """;
+    List<String> kubelet = ScenarioRunner.unsupported(ScenarioParser.parse(yaml.formatted("k8s",
+        "kubelet"), "k.yaml"), Backend.K8S);
+    assertEquals(List.of("clusters 'basic': seed-join on kubelet nodes: its member pods'"
+        + " check-dns init container needs busybox (sh, nslookup), which no kubelet node has"
+        + " (nothing can be pulled; pdlab's member image has neither); use infra.nodes: agent or"
+        + " backend sim"), kubelet);
+    assertEquals(List.of(), ScenarioRunner.unsupported(ScenarioParser.parse(yaml.formatted("k8s",
+        "agent"), "k.yaml"), Backend.K8S));
+    assertEquals(List.of(), ScenarioRunner.unsupported(ScenarioParser.parse(yaml.formatted("sim",
+        "agent"), "k.yaml"), Backend.SIM));
+  }
+
   @Test
   void joinsAreMeasuredAndSplitIntoWaitingAndJoining() {
     ScenarioResult st = ScenarioRunner.run(scenario("static", 3, List.of(), null), null, null);
