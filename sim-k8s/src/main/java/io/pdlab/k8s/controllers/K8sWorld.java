@@ -34,7 +34,8 @@ import java.util.function.UnaryOperator;
  * A simulated Kubernetes cluster: the object store, kube-scheduler, the StatefulSet and Deployment
  * controllers, a kubelet per node
  * (containers run as simulated processes on the node's host, so losing a node takes its pods'
- * processes down; restarts back off 10 s doubling to 5 min; a container is Ready once it runs,
+ * processes down; init containers run one after another to completion before the app container;
+ * restarts back off 10 s doubling to 5 min; a container is Ready once it runs,
  * or, with a readiness probe, when its probe passes, probed every 10 s), DNS for pods under
  * headless Services, and Services routing to ready pods. It is the {@link PodEnv} of the
  * PD and discovery pods, and measures the etcd members it runs with an {@link EtcdWorld}.
@@ -1028,7 +1029,11 @@ public final class K8sWorld implements PodEnv {
 
   // ------------------------------------------------------------------ PodEnv
 
-  /** A pod's DNS name resolves once its container started plus the propagation delay. */
+  /**
+   * A pod's DNS name resolves once its first container (an init container, if it has any) started
+   * plus the propagation delay: from then on the pod has an address, and its headless Service
+   * lists it ready or not (the model's Services of members all publish not-ready addresses).
+   */
   @Override
   public boolean resolves(String name) {
     String pod = name.split("\\.")[0];

@@ -55,7 +55,8 @@ import java.util.TreeMap;
  * that field and out of the labels and annotations. A node's {@code kubernetes.io/hostname} label
  * (when it equals the node's name) and its {@code topology.kubernetes.io/zone} label become its
  * zone, {@code pdlab.io/local-disks} its disks; {@code pdlab.io/role} becomes the containers'
- * roles; the containers' requests the pod's requests; PVC volumes the claims, in order; the
+ * roles and {@code pdlab.io/init-role} the init containers'; the containers' requests the pod's
+ * requests; PVC volumes the claims, in order; the
  * required pod anti-affinity term over {@code kubernetes.io/hostname} the anti-affinity label; a
  * claim template's namespace is its StatefulSet's. So for every object the model writes, {@code
  * fromFabric8(kind, Manifests.toFabric8(o))} equals {@code o} once the server's resourceVersion and
