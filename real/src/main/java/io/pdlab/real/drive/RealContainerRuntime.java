@@ -42,7 +42,8 @@ public final class RealContainerRuntime implements ContainerRuntime {
           TidbOperatorVersion.of(world.timingOverrides(ns))), rc);
       case "simple" -> new SimContainerRuntime.Simple();
       // the same loop as in the simulator, on the wall clock, asking the model's DNS (the agent
-      // nodes' pods reach each other by the addresses pdlab maps their names to, not by DNS)
+      // nodes' pods reach each other by the addresses pdlab maps their names to, not by DNS; on
+      // a kubelet node its container waits while this runs and exits with its code: RealWorld)
       case CheckDns.NAME -> CheckDns.of(pod, world);
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
           + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple, "

@@ -265,18 +265,6 @@ public final class ScenarioRunner {
               + " operator's StatefulSet pods do not start a member on real kubelets yet (etcd"
               + " exits at once); use infra.nodes: agent or backend sim");
         }
-        if ("seed-join".equals(c.strategy())) {
-          // Its member pods have coreos/etcd-operator's check-dns init container (CheckDns):
-          // busybox running /bin/sh and nslookup. Nothing can be pulled here, and the kubelet
-          // nodes' only images are the pause image and pdlab's member image (etcd and
-          // pdlab-launch, no shell, no nslookup): a kubelet would run pdlab-launch in the init
-          // container, which would take the member's place. Agent nodes run the init container
-          // as the model's kubelet does.
-          out.add("clusters '" + c.name() + "': seed-join on kubelet nodes: its member pods'"
-              + " check-dns init container needs busybox (sh, nslookup), which no kubelet node"
-              + " has (nothing can be pulled; pdlab's member image has neither); use"
-              + " infra.nodes: agent or backend sim");
-        }
       }
       int need = memberNodes(s).size();
       if (need > MAX_KUBELET_NODES) {

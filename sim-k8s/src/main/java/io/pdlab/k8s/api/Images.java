@@ -24,10 +24,13 @@ public final class Images {
    */
   public static final String BUSYBOX = "busybox:1.28.0-glibc";
   /**
-   * Every image above that a kubelet node holds as pdlab's member image (not {@link #BUSYBOX}: a
-   * container of it would run pdlab-launch, not a shell; pods with it are refused there).
+   * Every image above: a kubelet node holds pdlab's member image under each name. A container of
+   * {@link #BUSYBOX} runs pdlab-launch there too, not a shell: it tells pdlab which container it
+   * is, and pdlab has it wait while the model's process of it runs (CheckDns), then exit with
+   * that process's code.
    */
-  public static final List<String> ALL = List.of(PD, TIKV, TIDB, TIDB_OPERATOR, ETCD, GRAFANA);
+  public static final List<String> ALL = List.of(PD, TIKV, TIDB, TIDB_OPERATOR, ETCD, GRAFANA,
+      BUSYBOX);
 
   private Images() {
   }

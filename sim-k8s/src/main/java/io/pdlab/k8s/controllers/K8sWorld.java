@@ -161,6 +161,12 @@ public final class K8sWorld implements PodEnv {
    */
   public static final String KUBELET_STARTED = "kubelet started its container";
 
+  /**
+   * What the trace says (a note of the pod, followed by the container's name, " on " and its
+   * node) when a real kubelet started an init container of it.
+   */
+  public static final String KUBELET_STARTED_INIT = "kubelet started its init container";
+
   /** Why a process stopped when its container, run by a real kubelet, ended. */
   public static final String CONTAINER_ENDED = "container ended";
 
@@ -244,24 +250,45 @@ public final class K8sWorld implements PodEnv {
    * late-start fault delays it. Returns whether the process starts (now or later).
    */
   public boolean kubeletContainerStarted(String key) {
+    return kubeletContainerStarted(key, null);
+  }
+
+  /**
+   * As {@link #kubeletContainerStarted(String)}, for container {@code container} of the pod: one
+   * of its init containers runs that init container's process ({@link #initProcess}), which the
+   * real kubelet runs to completion before the next container; any other name (or null) is its
+   * app container. A late-start fault delays the pod's first container, init or not.
+   */
+  public boolean kubeletContainerStarted(String key, String container) {
     Pod pod = store.get(Kind.POD, key);
     if (pod == null) {
       return false;
     }
     String name = pod.meta().name();
-    sim.note(name, KUBELET_STARTED + " on " + pod.spec().nodeName());
+    int init = initIndex(pod, container);
+    sim.note(name, (init < 0 ? KUBELET_STARTED : KUBELET_STARTED_INIT + " " + container) + " on "
+        + pod.spec().nodeName());
     if (neverStart.contains(name)) {
       return false;
     }
-    attachContainer(pod, key);
+    String process;
+    if (init < 0) {
+      attachContainer(pod, key);
+      process = name;
+    } else {
+      process = initProcess(name, pod.spec().initContainers().get(init));
+      addInitProcess(process, pod.spec().nodeName());
+      initRuns.put(process, new InitRun(name, key, pod.meta().createdUs(), init));
+    }
     long delayUs = extraStartDelayUs.getOrDefault(name, 0L);
     long createdUs = pod.meta().createdUs();
     Runnable start = () -> {
       Pod now = store.get(Kind.POD, key);
-      if (now != null && now.meta().createdUs() == createdUs && podOfProcess.containsKey(name)
-          && sim.state(name) == ProcessState.DOWN) {
+      boolean current = init < 0 ? podOfProcess.containsKey(name) : initRuns.containsKey(process);
+      if (now != null && now.meta().createdUs() == createdUs && current
+          && sim.state(process) == ProcessState.DOWN) {
         startedUs.putIfAbsent(name, sim.nowUs());
-        sim.start(name);
+        sim.start(process);
       }
     };
     if (delayUs > 0 && !startedUs.containsKey(name)) {
@@ -279,6 +306,34 @@ public final class K8sWorld implements PodEnv {
         && sim.state(name) != ProcessState.DOWN) {
       sim.crash(name, CONTAINER_ENDED);
     }
+  }
+
+  /**
+   * Init container {@code container} of pod {@code key}, which a real kubelet ran, ended: its
+   * model process stops if it still runs (it ended with its container, not by itself).
+   */
+  public void kubeletInitContainerEnded(String key, String container) {
+    Pod pod = store.get(Kind.POD, key);
+    String name = key.substring(key.indexOf('/') + 1);
+    int init = pod == null ? -1 : initIndex(pod, container);
+    String process = init < 0 ? initProcess(name, container)
+        : initProcess(name, pod.spec().initContainers().get(init));
+    InitRun run = initRuns.get(process);
+    if (run != null && run.key().equals(key) && sim.hasProcess(process)
+        && sim.state(process) != ProcessState.DOWN) {
+      sim.crash(process, CONTAINER_ENDED);
+    }
+  }
+
+  /** The place of init container {@code container} in {@code pod}'s list, or -1. */
+  public static int initIndex(Pod pod, String container) {
+    List<Container> init = pod.spec().initContainers();
+    for (int i = 0; i < init.size(); i++) {
+      if (init.get(i).name().equals(container)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Nodes lost on a real control plane: their agent is gone with them. */
@@ -756,7 +811,21 @@ public final class K8sWorld implements PodEnv {
 
   /** The process of init container {@code c} of pod {@code pod}. */
   public static String initProcess(String pod, Container c) {
-    return pod + "/" + c.name();
+    return initProcess(pod, c.name());
+  }
+
+  private static String initProcess(String pod, String container) {
+    return pod + "/" + container;
+  }
+
+  /** Makes init container process {@code process} on {@code node} if it is not there yet. */
+  private void addInitProcess(String process, String node) {
+    if (!sim.hasProcess(process)) {
+      sim.addProcess(process, node, n -> {
+        Pod now = store.get(Kind.POD, initRuns.get(n).key());
+        return runtime.create(now, now.spec().initContainers().get(initRuns.get(n).index()));
+      });
+    }
   }
 
   /**
@@ -772,12 +841,7 @@ public final class K8sWorld implements PodEnv {
     String key = pod.meta().key();
     Container c = pod.spec().initContainers().get(index);
     String process = initProcess(name, c);
-    if (!sim.hasProcess(process)) {
-      sim.addProcess(process, pod.spec().nodeName(), n -> {
-        Pod now = store.get(Kind.POD, initRuns.get(n).key());
-        return runtime.create(now, now.spec().initContainers().get(initRuns.get(n).index()));
-      });
-    }
+    addInitProcess(process, pod.spec().nodeName());
     initRuns.put(process, new InitRun(name, key, pod.meta().createdUs(), index));
     startedUs.putIfAbsent(name, sim.nowUs());
     if (!POD_INITIALIZING.equals(pod.status().reason())) {
@@ -801,6 +865,9 @@ public final class K8sWorld implements PodEnv {
         || lostNodes.contains(pod.spec().nodeName())) {
       initRuns.remove(process);
       return;
+    }
+    if (onKubeletNode(pod)) {
+      return; // its real kubelet starts the next container, or restarts this one
     }
     if (COMPLETED.equals(reason)) {
       initRuns.remove(process);

@@ -129,4 +129,65 @@ class InitContainersTest {
     assertTrue(at[2] - (at[1] + 500) >= 10_000, starts.toString());
     assertTrue(at[3] - (at[2] + 500) >= 20_000, starts.toString());
   }
+
+  /**
+   * On a node a real kubelet runs, that kubelet orders the containers: an init container that
+   * asks runs its process (here check-dns, which exits Completed once the pod's DNS name
+   * resolves, 1 s after its first container started, at its loop's second lookup), the model
+   * starts no next container itself, and the app container runs its process when it asks.
+   */
+  @Test
+  void onARealKubeletsNodeEachContainerRunsItsProcessWhenItAsks() {
+    Simulation sim = new Simulation(1, Budget.of(1_000_000, 3_600_000_000L), false);
+    K8sWorld w = new K8sWorld(sim, null, k -> new ContainerRuntime() {
+      @Override
+      public Process create(Pod pod, Container c) {
+        starts.add(c.name() + "@" + sim.nowUs() / 1_000);
+        return c.role().equals(CheckDns.NAME) ? CheckDns.of(pod, k)
+            : new SimContainerRuntime.Simple();
+      }
+
+      @Override
+      public boolean ready(Container c, Process p) {
+        return true;
+      }
+    }, new io.pdlab.k8s.store.MemoryStore(sim, 0), n -> { });
+    List<String> stopped = new ArrayList<>();
+    sim.addLifecycleListener(new io.pdlab.sim.World.LifecycleListener() {
+      @Override
+      public void stopped(String process, String reason) {
+        stopped.add(process + ": " + reason + "@" + sim.nowUs() / 1_000);
+      }
+    });
+    w.store().create(new Node(ObjectMeta.of("", "n0"), List.of(), new Resources(4_000, 8_192),
+        List.of(), "a", true, false));
+    w.runByKubelet(List.of("n0"));
+    PodSpec spec = new PodSpec("n0", new TreeMap<>(), List.of(), new Resources(100, 128), null,
+        List.of(), List.of(new Container("app", "app", "simple", List.of())), "Always", "p",
+        "svc", List.of(CheckDns.container("p.svc.ns.svc")));
+    w.store().create(new Pod(ObjectMeta.of("ns", "p"), spec, PodStatus.PENDING));
+    sim.runUntil(1_000_000L);
+    assertEquals(List.of(), starts, "nothing runs until the real kubelet's container asks");
+    assertTrue(w.kubeletContainerStarted("ns/p", CheckDns.NAME));
+    sim.runUntil(20_000_000L);
+    assertEquals(List.of("check-dns@1000"), starts, "the app waits for its kubelet");
+    assertEquals(List.of("p/check-dns: " + io.pdlab.sim.World.EXITED + K8sWorld.COMPLETED
+        + "@2000"), stopped);
+    assertTrue(w.kubeletContainerStarted("ns/p", "app"));
+    assertEquals(List.of("check-dns@1000", "app@20000"), starts);
+    // Run again (its kubelet restarted the pod's sandbox), it finds the name at once.
+    assertTrue(w.kubeletContainerStarted("ns/p", CheckDns.NAME));
+    assertEquals("p/check-dns: " + io.pdlab.sim.World.EXITED + K8sWorld.COMPLETED + "@20000",
+        stopped.get(stopped.size() - 1));
+    // An init container whose container ends first (killed, its node lost) stops with it.
+    w.store().create(new Pod(ObjectMeta.of("ns", "q"), new PodSpec("n0", new TreeMap<>(),
+        List.of(), new Resources(100, 128), null, List.of(), spec.containers(), "Always", "q",
+        "svc", List.of(CheckDns.container("q.svc.ns.svc"))), PodStatus.PENDING));
+    assertTrue(w.kubeletContainerStarted("ns/q", CheckDns.NAME));
+    sim.runUntil(20_500_000L);
+    w.kubeletInitContainerEnded("ns/q", CheckDns.NAME);
+    assertEquals("q/check-dns: " + K8sWorld.CONTAINER_ENDED + "@20500",
+        stopped.get(stopped.size() - 1));
+    assertEquals(sim.state("q/check-dns"), io.pdlab.sim.process.ProcessState.DOWN);
+  }
 }
