@@ -690,7 +690,9 @@ public final class ScenarioRunner {
       io.pdlab.pd.etcd.StoreSnapshot[] saved = new io.pdlab.pd.etcd.StoreSnapshot[1];
       io.pdlab.pd.etcd.EtcdConfig[] flags = new io.pdlab.pd.etcd.EtcdConfig[1];
       w.kernel().schedule(f.snapshotAtUs(), () -> {
-        io.pdlab.pd.etcd.EtcdMember m = w.measures().etcd(pod);
+        // a pod the operator has not created yet serves no more than a stopped one
+        io.pdlab.pd.etcd.EtcdMember m = w.kernel().hasProcess(pod) ? w.measures().etcd(pod)
+            : null;
         if (m == null || !m.ready()) {
           w.kernel().note(pod, "restore-snapshot: snapshot save failed: " + pod
               + " does not serve clients now");

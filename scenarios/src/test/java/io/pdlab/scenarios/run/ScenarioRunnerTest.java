@@ -356,6 +356,15 @@ class ScenarioRunnerTest {
     assertTrue(self.measures().lostWrites().stream().allMatch(l -> l.contains("acked by"
         + " basic-1")), "the writes the second cluster acknowledged: "
         + self.measures().lostWrites());
+
+    // saved at 0 s, before the operator created the pod: no snapshot, as of a stopped member
+    TraceBuffer early = new TraceBuffer();
+    ScenarioRunner.run(ScenarioParser.parse(yaml.replace("snapshotAt: 30s%s", "snapshotAt: 0s"),
+        "restore.yaml"), null, early);
+    assertEquals(List.of("restore-snapshot: snapshot save failed: basic-1 does not serve clients"
+        + " now", "restore-snapshot: no snapshot to restore; basic-1 starts from an empty volume"),
+        early.records().stream().filter(t -> t.detail().startsWith("restore-snapshot: "))
+            .map(TraceRecord::detail).toList());
   }
 
   /**
