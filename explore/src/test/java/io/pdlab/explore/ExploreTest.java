@@ -68,6 +68,37 @@ class ExploreTest {
     }
   }
 
+  /**
+   * A probe without a tee has the run leave out message records, which it does not read: the
+   * run's reports and faults are the same as with the whole trace recorded.
+   */
+  @Test
+  void leavingOutMessageRecordsChangesNoReportOfTheRun() {
+    Schedule s = Schedule.of(ScenarioParser.parse("""
+        name: probe
+        seed: 3
+        clusters:
+          - {name: basic, strategy: discovery, pd: {replicas: 3}}
+        faults:
+          - {at: 5s, kind: crash, member: 1}
+          - {at: 20s, kind: partition, groups: [[0], [1, 2]]}
+        duration: 60s
+        """, "probe.yaml"));
+    List<String> messages = new java.util.ArrayList<>();
+    Probe whole = new Probe(true, r -> messages.add(r.kind().name()));
+    ScenarioRunner.run(s.scenario(), null, whole, false);
+    Probe lean = new Probe(true, null);
+    ScenarioRunner.run(s.scenario(), null, lean, false);
+    assertTrue(messages.contains("DELIVER") && messages.contains("TIMER"), "whole trace");
+    assertEquals(text(whole), text(lean));
+    assertEquals(whole.counts, lean.counts);
+  }
+
+  private static List<String> text(Probe p) {
+    return p.kept.stream().map(r -> r.timeUs() + " " + r.kind() + " " + r.node() + " "
+        + r.detail()).toList();
+  }
+
   @Test
   void anOutputDirectoryThatHoldsFilesIsRefused() throws Exception {
     Files.writeString(tmp.resolve("x"), "x");
