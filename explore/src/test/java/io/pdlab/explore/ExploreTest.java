@@ -69,6 +69,42 @@ class ExploreTest {
   }
 
   /**
+   * On threads the search draws batches ahead (and keeps those whose corpus came out as guessed):
+   * the search is the same as one made a run at a time.
+   */
+  @Test
+  void aSearchDrawnAheadOnThreadsIsTheSearchMadeOneRunAtATime() {
+    Engine serial = new Engine() {
+      @Override
+      public String name() {
+        return "serial";
+      }
+
+      @Override
+      public <T extends java.io.Serializable, R extends java.io.Serializable> List<R> map(
+          List<T> inputs, io.pdlab.scenarios.engine.SerialFunction<T, R> f,
+          java.util.function.IntConsumer done) {
+        return inputs.stream().map(f).toList();
+      }
+
+      @Override
+      public void close() {}
+    };
+    Explorer.Result one = new Explorer("static", 3, null, 5).explore(48, () -> false, serial,
+        (r, f) -> { }, 0);
+    Explorer.Result two;
+    try (Engine e = new ThreadEngine(2)) {
+      two = new Explorer("static", 3, null, 5).explore(48, () -> false, e, (r, f) -> { }, 0);
+    }
+    assertEquals(48, two.runs());
+    assertEquals(one.corpus(), two.corpus());
+    assertEquals(one.features(), two.features());
+    assertEquals(one.findings().stream().map(f -> f.key() + " " + f.index() + " " + f.runs()
+        + " " + f.original()).toList(), two.findings().stream().map(f -> f.key() + " "
+        + f.index() + " " + f.runs() + " " + f.original()).toList());
+  }
+
+  /**
    * A probe without a tee has the run leave out message records, which it does not read: the
    * run's reports and faults are the same as with the whole trace recorded.
    */
