@@ -1,11 +1,11 @@
 package io.pdlab.explore;
 
 import io.pdlab.scenarios.engine.Engine;
+import io.pdlab.scenarios.engine.ThreadEngine;
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.FaultKind;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -105,21 +105,96 @@ public final class Explorer {
    * Searches until {@code maxRuns} runs (rounded up to whole batches) or {@code stop} says so
    * (asked between batches: a wall-clock budget ends the search at a batch boundary), then
    * shrinks each finding with at most {@code shrinkRuns} runs.
+   *
+   * <p>On a {@link ThreadEngine} the batches overlap: when a worker has no run of the batch left
+   * to start, the next batch is drawn ahead, from a copy of the draws and the corpus as it will
+   * be if the runs still going reach nothing new, and queued; once the batch is merged, the
+   * drawn-ahead batch is kept if the corpus is that one (the draws are then the same as after
+   * the batch), else dropped and drawn again. So the batches, and what is found, are the same as
+   * on any other engine.
    */
   public Result explore(long maxRuns, BooleanSupplier stop, Engine engine, Listener listener,
       int shrinkRuns) {
-    SplittableRandom r = new SplittableRandom(seed);
-    List<Schedule> corpus = new ArrayList<>();
-    TreeSet<String> seen = new TreeSet<>();
-    TreeMap<String, Integer> order = new TreeMap<>();
-    List<Finding> findings = new ArrayList<>();
-    long runs = 0;
-    while (runs < maxRuns && !stop.getAsBoolean()) {
-      List<Schedule> batch = new ArrayList<>();
-      for (int i = 0; i < BATCH; i++) {
-        batch.add(candidate(r, corpus, seed * 1_000_003L + runs + i));
+    Search s = new Search();
+    Draws r = new Draws(seed);
+    if (engine instanceof ThreadEngine threads) {
+      Flight next = null;
+      try {
+        while (s.runs < maxRuns && !stop.getAsBoolean()) {
+          Flight now = next != null ? next : Flight.start(threads, draw(r, s.corpus, s.runs));
+          next = null;
+          boolean ahead = s.runs + BATCH < maxRuns;
+          while (now.finished < BATCH) {
+            now.awaitOne();
+            if (ahead && next == null && BATCH - now.finished < threads.threads()) {
+              List<Schedule> corpus = s.corpusIfTheRestReachNothingNew(now);
+              Draws copy = r.copy();
+              next = Flight.start(threads, draw(copy, corpus, s.runs + BATCH));
+              next.corpus = corpus;
+              next.draws = copy;
+            }
+          }
+          s.merge(now.results());
+          listener.progress(s.runs, s.findings.size());
+          if (next != null && next.corpus.equals(s.corpus)) {
+            r = next.draws;
+          } else if (next != null) {
+            next.cancel();
+            next = null;
+          }
+        }
+      } finally {
+        if (next != null) {
+          next.cancel();
+        }
       }
-      List<Run> results = engine.map(batch, Run::of, k -> { });
+    } else {
+      while (s.runs < maxRuns && !stop.getAsBoolean()) {
+        s.merge(engine.map(draw(r, s.corpus, s.runs), Run::of, k -> { }));
+        listener.progress(s.runs, s.findings.size());
+      }
+    }
+    List<Schedule> originals = new ArrayList<>();
+    s.findings.forEach(f -> originals.add(f.original().schedule()));
+    List<Run> whole = originals.isEmpty() ? List.of() : engine.map(originals, Run::full,
+        k -> { });
+    List<Finding> shrunk = new ArrayList<>();
+    List<Finding> unconfirmed = new ArrayList<>();
+    for (int i = 0; i < s.findings.size(); i++) {
+      Finding f = s.findings.get(i);
+      if (Shrinker.same(f, whole.get(i))) {
+        shrunk.add(new Shrinker(engine, shrinkRuns).shrink(f));
+      } else {
+        unconfirmed.add(f);
+      }
+    }
+    return new Result(strategy, members, kinds, seed, s.runs, s.corpus.size(), s.seen.size(),
+        shrunk, unconfirmed);
+  }
+
+  /** The batch of candidates after {@code runs} runs, drawn from {@code corpus}. */
+  private List<Schedule> draw(Draws r, List<Schedule> corpus, long runs) {
+    List<Schedule> batch = new ArrayList<>();
+    for (int i = 0; i < BATCH; i++) {
+      batch.add(candidate(r, corpus, seed * 1_000_003L + runs + i));
+    }
+    return batch;
+  }
+
+  /** The search's state: the corpus, the features reached, the findings and the runs made. */
+  private final class Search {
+    final List<Schedule> corpus = new ArrayList<>();
+    final TreeSet<String> seen = new TreeSet<>();
+    final TreeMap<String, Integer> order = new TreeMap<>();
+    final List<Finding> findings = new ArrayList<>();
+    long runs;
+
+    /**
+     * Merges a batch's results in the batch's order: a run that reached a feature no earlier
+     * run reached joins the corpus, and a finding joins the findings or counts for an earlier
+     * one of its kind.
+     */
+    void merge(List<Run> results) {
       for (int i = 0; i < results.size(); i++) {
         Run run = results.get(i);
         long index = runs + i;
@@ -146,28 +221,82 @@ public final class Explorer {
         }
       }
       runs += results.size();
-      listener.progress(runs, findings.size());
     }
-    List<Schedule> originals = new ArrayList<>();
-    findings.forEach(f -> originals.add(f.original().schedule()));
-    List<Run> whole = originals.isEmpty() ? List.of() : engine.map(originals, Run::full,
-        k -> { });
-    List<Finding> shrunk = new ArrayList<>();
-    List<Finding> unconfirmed = new ArrayList<>();
-    for (int i = 0; i < findings.size(); i++) {
-      Finding f = findings.get(i);
-      if (Shrinker.same(f, whole.get(i))) {
-        shrunk.add(new Shrinker(engine, shrinkRuns).shrink(f));
-      } else {
-        unconfirmed.add(f);
+
+    /**
+     * The corpus {@link #merge} would leave if the runs of {@code batch} not finished yet
+     * reached nothing new (a guess: the caller checks it against the real one).
+     */
+    List<Schedule> corpusIfTheRestReachNothingNew(Flight batch) {
+      List<Schedule> out = new ArrayList<>(corpus);
+      TreeSet<String> reached = new TreeSet<>();
+      for (java.util.concurrent.Future<Run> fu : batch.futures) {
+        if (!fu.isDone() || fu.isCancelled()) {
+          continue;
+        }
+        Run run;
+        try {
+          run = fu.get();
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+          continue; // the merge reports it
+        }
+        boolean fresh = false;
+        for (String f : run.features()) {
+          fresh |= !seen.contains(f) && reached.add(f);
+        }
+        if (fresh) {
+          out.add(run.schedule());
+        }
       }
+      return out;
     }
-    return new Result(strategy, members, kinds, seed, runs, corpus.size(), seen.size(), shrunk,
-        unconfirmed);
+  }
+
+  /** A batch queued on a {@link ThreadEngine}: its runs, and how many finished. */
+  private static final class Flight {
+    final List<java.util.concurrent.Future<Run>> futures = new ArrayList<>();
+    final java.util.concurrent.Semaphore done = new java.util.concurrent.Semaphore(0);
+    int finished;
+    /** For a batch drawn ahead: the corpus and the draws it was drawn with. */
+    List<Schedule> corpus;
+    Draws draws;
+
+    static Flight start(ThreadEngine engine, List<Schedule> batch) {
+      Flight f = new Flight();
+      for (Schedule s : batch) {
+        f.futures.add(engine.submit(s, Run::of, f.done::release));
+      }
+      return f;
+    }
+
+    /** Waits until one more run finished. */
+    void awaitOne() {
+      try {
+        done.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.pdlab.scenarios.engine.EngineException("interrupted", e);
+      }
+      finished++;
+    }
+
+    /** The results in the batch's order. */
+    List<Run> results() {
+      List<Run> out = new ArrayList<>();
+      for (java.util.concurrent.Future<Run> fu : futures) {
+        out.add(ThreadEngine.result(fu));
+      }
+      return out;
+    }
+
+    /** Drops the runs not started yet (those going finish unread). */
+    void cancel() {
+      futures.forEach(fu -> fu.cancel(false));
+    }
   }
 
   /** A schedule the parser takes: fresh, or a mutated corpus entry. */
-  private Schedule candidate(SplittableRandom r, List<Schedule> corpus, long runSeed) {
+  private Schedule candidate(Draws r, List<Schedule> corpus, long runSeed) {
     for (int attempt = 0; ; attempt++) {
       Schedule s;
       if (corpus.isEmpty() || r.nextInt(4) == 0) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Fresh schedules and mutations of schedules, drawn from a seeded random stream. Times are whole
@@ -68,7 +69,7 @@ final class Generator {
   }
 
   /** A fresh schedule of 1 to {@link #MAX_FAULTS} faults. */
-  Schedule fresh(SplittableRandom r, long seed) {
+  Schedule fresh(RandomGenerator r, long seed) {
     int count = 1 + r.nextInt(Math.min(MAX_FAULTS, 3));
     List<FaultDef> faults = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -84,7 +85,7 @@ final class Generator {
    * One mutation of {@code s}: add a fault, remove one, move one's time, change its member or
    * groups, change its duration, or draw a new simulator seed.
    */
-  Schedule mutate(SplittableRandom r, Schedule s, long freshSeed) {
+  Schedule mutate(RandomGenerator r, Schedule s, long freshSeed) {
     List<FaultDef> faults = new ArrayList<>(s.faults());
     int op = r.nextInt(6);
     if (faults.isEmpty() || op == 0 && faults.size() < MAX_FAULTS) {
@@ -110,7 +111,7 @@ final class Generator {
   }
 
   /** A fault of kind {@code k} at a random time, or null if none fits. */
-  FaultDef fault(SplittableRandom r, FaultKind k) {
+  FaultDef fault(RandomGenerator r, FaultKind k) {
     long at = r.nextBoolean() ? time(r, 0, 60) / 1_000_000 * 1_000_000 : time(r, 0, 60);
     int member = r.nextInt(members);
     long room = LAST_CHANGE_US - at;
@@ -144,7 +145,7 @@ final class Generator {
   }
 
   /** Two non-empty groups of the members. */
-  List<List<Integer>> partition(SplittableRandom r) {
+  List<List<Integer>> partition(RandomGenerator r) {
     if (members < 2) {
       return null;
     }
@@ -158,7 +159,7 @@ final class Generator {
   }
 
   /** A time between {@code fromS} and {@code toS} seconds, in steps of 100 ms. */
-  private static long time(SplittableRandom r, int fromS, int toS) {
+  private static long time(RandomGenerator r, int fromS, int toS) {
     return (fromS * 10L + r.nextInt((toS - fromS) * 10 + 1)) * STEP_US;
   }
 }

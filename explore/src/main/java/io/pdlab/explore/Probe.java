@@ -38,6 +38,12 @@ final class Probe implements TraceSink {
     this.tee = tee;
   }
 
+  /** Only with a tee: the probe itself reads the STATE and FAULT records. */
+  @Override
+  public boolean readsMessages() {
+    return tee != null;
+  }
+
   @Override
   public void accept(TraceRecord r) {
     if (tee != null) {

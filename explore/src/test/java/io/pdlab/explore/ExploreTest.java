@@ -68,6 +68,73 @@ class ExploreTest {
     }
   }
 
+  /**
+   * On threads the search draws batches ahead (and keeps those whose corpus came out as guessed):
+   * the search is the same as one made a run at a time.
+   */
+  @Test
+  void aSearchDrawnAheadOnThreadsIsTheSearchMadeOneRunAtATime() {
+    Engine serial = new Engine() {
+      @Override
+      public String name() {
+        return "serial";
+      }
+
+      @Override
+      public <T extends java.io.Serializable, R extends java.io.Serializable> List<R> map(
+          List<T> inputs, io.pdlab.scenarios.engine.SerialFunction<T, R> f,
+          java.util.function.IntConsumer done) {
+        return inputs.stream().map(f).toList();
+      }
+
+      @Override
+      public void close() {}
+    };
+    Explorer.Result one = new Explorer("static", 3, null, 5).explore(48, () -> false, serial,
+        (r, f) -> { }, 0);
+    Explorer.Result two;
+    try (Engine e = new ThreadEngine(2)) {
+      two = new Explorer("static", 3, null, 5).explore(48, () -> false, e, (r, f) -> { }, 0);
+    }
+    assertEquals(48, two.runs());
+    assertEquals(one.corpus(), two.corpus());
+    assertEquals(one.features(), two.features());
+    assertEquals(one.findings().stream().map(f -> f.key() + " " + f.index() + " " + f.runs()
+        + " " + f.original()).toList(), two.findings().stream().map(f -> f.key() + " "
+        + f.index() + " " + f.runs() + " " + f.original()).toList());
+  }
+
+  /**
+   * A probe without a tee has the run leave out message records, which it does not read: the
+   * run's reports and faults are the same as with the whole trace recorded.
+   */
+  @Test
+  void leavingOutMessageRecordsChangesNoReportOfTheRun() {
+    Schedule s = Schedule.of(ScenarioParser.parse("""
+        name: probe
+        seed: 3
+        clusters:
+          - {name: basic, strategy: discovery, pd: {replicas: 3}}
+        faults:
+          - {at: 5s, kind: crash, member: 1}
+          - {at: 20s, kind: partition, groups: [[0], [1, 2]]}
+        duration: 60s
+        """, "probe.yaml"));
+    List<String> messages = new java.util.ArrayList<>();
+    Probe whole = new Probe(true, r -> messages.add(r.kind().name()));
+    ScenarioRunner.run(s.scenario(), null, whole, false);
+    Probe lean = new Probe(true, null);
+    ScenarioRunner.run(s.scenario(), null, lean, false);
+    assertTrue(messages.contains("DELIVER") && messages.contains("TIMER"), "whole trace");
+    assertEquals(text(whole), text(lean));
+    assertEquals(whole.counts, lean.counts);
+  }
+
+  private static List<String> text(Probe p) {
+    return p.kept.stream().map(r -> r.timeUs() + " " + r.kind() + " " + r.node() + " "
+        + r.detail()).toList();
+  }
+
   @Test
   void anOutputDirectoryThatHoldsFilesIsRefused() throws Exception {
     Files.writeString(tmp.resolve("x"), "x");

@@ -547,7 +547,7 @@ public class World implements Scheduler, FaultTarget {
       SimProcess receiver = processes.get(to);
       if (receiver == null) {
         // No such host (a pod not created yet, a name that does not resolve): nothing arrives.
-        if (trace.enabled()) {
+        if (trace.messages()) {
           trace.record(TraceKind.DROP, to, name + "->" + to + " " + message + " (no such endpoint)");
         }
         if (message instanceof Refusable) {
@@ -558,7 +558,7 @@ public class World implements Scheduler, FaultTarget {
       }
       int copies = network.plan(id, receiver.id, loop.nowUs(), planned);
       if (copies == 0) {
-        if (trace.enabled()) {
+        if (trace.messages()) {
           trace.record(TraceKind.DROP, to, name + "->" + to + " " + message + " (lost in network)");
         }
         return;
@@ -628,7 +628,7 @@ public class World implements Scheduler, FaultTarget {
         why = "receiver restarted";
       }
       if (why != null) {
-        if (trace.enabled()) {
+        if (trace.messages()) {
           trace.record(TraceKind.DROP, to.name, from.name + "->" + to.name + " " + message
               + " (" + why + ")");
         }
@@ -644,7 +644,7 @@ public class World implements Scheduler, FaultTarget {
         to.backlog.add(this);
         return;
       }
-      if (trace.enabled()) {
+      if (trace.messages()) {
         trace.record(TraceKind.DELIVER, to.name, from.name + "->" + to.name + " " + message);
       }
       to.instance.onMessage(to, from.name, message);
@@ -688,7 +688,7 @@ public class World implements Scheduler, FaultTarget {
         return;
       }
       owner.unlink(this);
-      if (trace.enabled()) {
+      if (trace.messages()) {
         trace.record(TraceKind.TIMER, owner.name, String.valueOf(tag));
       }
       owner.instance.onTimer(owner, tag);

@@ -105,6 +105,59 @@ class EventLoopTest {
     }
   }
 
+  /**
+   * Events scheduled, cancelled and fired in a random mix, many at the same time, fire in (time,
+   * scheduling order) exactly as a sorted reference says.
+   */
+  @Test
+  void aRandomMixOfSchedulesCancelsAndFiresKeepsTimeThenSchedulingOrder() {
+    Rng rng = new Rng(11);
+    java.util.TreeMap<Long, java.util.TreeMap<Integer, TimerHandle>> reference =
+        new java.util.TreeMap<>();
+    List<String> expected = new ArrayList<>();
+    List<TimerHandle> live = new ArrayList<>();
+    List<Integer> liveIds = new ArrayList<>();
+    List<Long> liveTimes = new ArrayList<>();
+    int next = 0;
+    for (int step = 0; step < 20_000; step++) {
+      int op = (int) rng.nextLong(10);
+      if (op < 5 || live.isEmpty()) {
+        long delay = rng.nextLong(8) * 10;
+        int id = next++;
+        TimerHandle h = loop.schedule(delay, () -> fired.add(id + "@" + loop.nowUs()));
+        reference.computeIfAbsent(loop.nowUs() + delay, k -> new java.util.TreeMap<>()).put(id, h);
+        live.add(h);
+        liveIds.add(id);
+        liveTimes.add(loop.nowUs() + delay);
+      } else if (op < 7) {
+        int k = (int) rng.nextLong(live.size());
+        live.get(k).cancel();
+        reference.get(liveTimes.get(k)).remove(liveIds.get(k));
+        live.remove(k);
+        liveIds.remove(k);
+        liveTimes.remove(k);
+      } else {
+        var first = reference.firstEntry();
+        while (first != null && first.getValue().isEmpty()) {
+          reference.remove(first.getKey());
+          first = reference.firstEntry();
+        }
+        if (first == null) {
+          continue;
+        }
+        int id = first.getValue().firstKey();
+        first.getValue().remove(id);
+        expected.add(id + "@" + first.getKey());
+        int k = liveIds.indexOf(id);
+        live.remove(k);
+        liveIds.remove(k);
+        liveTimes.remove(k);
+        assertTrue(loop.runNext(Long.MAX_VALUE));
+      }
+    }
+    assertEquals(expected, fired);
+  }
+
   @Test
   void runNextRespectsTheLimitAndDoesNotMoveTheClock() {
     at(100, "late");

@@ -39,28 +39,51 @@ public final class ThreadEngine implements Engine {
       SerialFunction<T, R> f, IntConsumer done) {
     List<Future<R>> futures = new ArrayList<>(inputs.size());
     for (T in : inputs) {
-      futures.add(pool.submit(() -> f.apply(in)));
+      futures.add(submit(in, f, () -> { }));
     }
     List<R> out = new ArrayList<>(inputs.size());
     try {
       for (int i = 0; i < futures.size(); i++) {
-        try {
-          out.add(futures.get(i).get());
-        } catch (ExecutionException e) {
-          Throwable c = e.getCause() == null ? e : e.getCause();
-          throw new EngineException(String.valueOf(c.getMessage()), c);
-        }
+        out.add(result(futures.get(i)));
         done.accept(1);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted", e);
     } finally {
       for (Future<R> fu : futures) {
         fu.cancel(true);
       }
     }
     return out;
+  }
+
+  /**
+   * Queues {@code f} on one input behind what is queued already, for a caller that keeps the
+   * workers busy across its own rounds: {@code finished} is run on the worker when {@code f}
+   * returned or threw (just before the future completes). Take the result with {@link #result}.
+   */
+  public <T, R> Future<R> submit(T input, SerialFunction<T, R> f, Runnable finished) {
+    return pool.submit(() -> {
+      try {
+        return f.apply(input);
+      } finally {
+        finished.run();
+      }
+    });
+  }
+
+  /**
+   * The result of a {@link #submit}, waiting for it; an exception thrown by its function as an
+   * {@link EngineException} with the function's message, as {@link #map} throws it.
+   */
+  public static <R> R result(Future<R> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      throw new EngineException(String.valueOf(c.getMessage()), c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
+    }
   }
 
   @Override

@@ -13,6 +13,7 @@ public final class Trace {
   private final Clock clock;
   private final List<TraceSink> sinks = new ArrayList<>();
   private final boolean enabled;
+  private boolean messages = true;
   private long next;
 
   public Trace(Clock clock, boolean enabled) {
@@ -24,13 +25,33 @@ public final class Trace {
     return enabled;
   }
 
+  /**
+   * Whether message records ({@link TraceKind#message}) are recorded: callers skip building
+   * them when not.
+   */
+  public boolean messages() {
+    return enabled && messages;
+  }
+
+  /**
+   * Records no message records from now on: for a run whose reader needs only the other kinds
+   * (the excerpts of violations and failures then hold no messages either). What the processes do
+   * does not depend on it.
+   */
+  public void leaveOutMessages() {
+    messages = false;
+  }
+
   public void addSink(TraceSink sink) {
     sinks.add(sink);
   }
 
-  /** Records one line; does nothing when the trace is disabled. */
+  /**
+   * Records one line; does nothing when the trace is disabled, or for a message record when
+   * messages are left out.
+   */
   public void record(TraceKind kind, String node, String detail) {
-    if (!enabled) {
+    if (!enabled || !messages && kind.message()) {
       return;
     }
     TraceRecord r = new TraceRecord(next++, clock.nowUs(), kind, node, detail);

@@ -13,5 +13,10 @@ public enum TraceKind {
   /** A process's own report of a state change (started, became leader, exited, ...). */
   STATE,
   /** A note from the driver of the run (parameters, stop reasons). */
-  NOTE
+  NOTE;
+
+  /** A record of the network or a timer, which {@link Trace#leaveOutMessages} leaves out. */
+  public boolean message() {
+    return this == DELIVER || this == DROP || this == TIMER;
+  }
 }

@@ -52,6 +52,22 @@ class TraceTest {
   }
 
   @Test
+  void aTraceWithoutMessagesRecordsTheOtherKindsNumberedInTurn() {
+    Trace trace = new Trace(new EventLoop(1), true);
+    TraceBuffer buf = new TraceBuffer();
+    trace.addSink(buf);
+    trace.leaveOutMessages();
+    assertFalse(trace.messages());
+    for (TraceKind k : TraceKind.values()) {
+      trace.record(k, "n", k.name());
+    }
+    assertEquals("0.000000 #0 FAULT n FAULT\n0.000000 #1 STATE n STATE\n0.000000 #2 NOTE n NOTE\n",
+        buf.toText());
+    assertTrue(new Trace(new EventLoop(1), true).messages());
+    assertFalse(new Trace(new EventLoop(1), false).messages());
+  }
+
+  @Test
   void disabledTraceRecordsNothing() {
     Trace trace = new Trace(new EventLoop(1), false);
     TraceBuffer buf = new TraceBuffer();

@@ -79,7 +79,10 @@ public final class K8sWorld implements PodEnv {
     this(seed, budget, traceEnabled, null);
   }
 
-  /** As above, with {@code sink} attached before anything happens (a complete trace). */
+  /**
+   * As above, with {@code sink} attached before anything happens (a complete trace; without the
+   * message records when the sink does not read them).
+   */
   public K8sWorld(long seed, Budget budget, boolean traceEnabled, TraceSink sink) {
     this(simulation(seed, budget, traceEnabled, sink), null, SimContainerRuntime::new);
   }
@@ -89,6 +92,9 @@ public final class K8sWorld implements PodEnv {
     Simulation s = new Simulation(seed, budget, traceEnabled);
     if (sink != null) {
       s.addTraceSink(sink);
+      if (!sink.readsMessages()) {
+        s.trace().leaveOutMessages();
+      }
     }
     return s;
   }

@@ -51,8 +51,15 @@ public final class EtcdWorld implements MemberTracker {
    */
   private final TreeMap<String, ClusterClassifier> clusters = new TreeMap<>();
 
+  /**
+   * {@link #clusters}' values in its order, for the loops that run at every event and every
+   * sample (an array: no iterator each time).
+   */
+  private ClusterClassifier[] classifiers;
+
   {
     clusters.put(ONE, new ClusterClassifier(0, false));
+    classifiers = clusters.values().toArray(new ClusterClassifier[0]);
   }
   /** Which cluster a member belongs to (null: none of them). */
   private Function<String, String> clusterOf = n -> ONE;
@@ -203,6 +210,7 @@ public final class EtcdWorld implements MemberTracker {
       Function<String, String> of) {
     clusters.remove(ONE);
     clusters.put(cluster, new ClusterClassifier(desiredSize, requirePdClusterId));
+    classifiers = clusters.values().toArray(new ClusterClassifier[0]);
     clusterOf = of;
     stale = true;
   }
@@ -239,7 +247,7 @@ public final class EtcdWorld implements MemberTracker {
 
   private void sample() {
     observe();
-    for (ClusterClassifier c : clusters.values()) {
+    for (ClusterClassifier c : classifiers) {
       ClusterClassifier.Health h = c.health();
       c.account(SAMPLE_INTERVAL_US, h.serving(), h.tolerant());
     }
@@ -256,14 +264,14 @@ public final class EtcdWorld implements MemberTracker {
     // Once set, a bootstrap time stays unless an expectation changes (which makes the views
     // stale); until every cluster has one, observe at each ask.
     boolean ask = stale;
-    for (ClusterClassifier c : clusters.values()) {
+    for (ClusterClassifier c : classifiers) {
       ask |= c.bootstrappedAtUs() < 0;
     }
     if (ask) {
       observe();
     }
     long last = 0;
-    for (ClusterClassifier c : clusters.values()) {
+    for (ClusterClassifier c : classifiers) {
       if (c.bootstrappedAtUs() < 0) {
         return -1;
       }
