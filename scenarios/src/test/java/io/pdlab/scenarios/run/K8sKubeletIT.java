@@ -253,10 +253,7 @@ class K8sKubeletIT {
     assertEquals(List.of(), r.failures());
   }
 
-  /**
-   * A first joiner that never starts keeps a seed-join cluster at 1 member, on kubelets too (its
-   * check-dns init container waits for ever: the model runs nothing in it).
-   */
+  /** A first joiner that never starts keeps a seed-join cluster at 1 member, on kubelets too. */
   @Test
   void aSeedJoinWhoseFirstJoinerNeverStartsIsStuck() {
     assumeKubelets();

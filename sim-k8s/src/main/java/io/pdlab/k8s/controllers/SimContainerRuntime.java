@@ -27,8 +27,7 @@ import java.util.Map;
  *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}, of the release the cluster's
  *       {@code tidbOperatorVersion} names (v1.5 by default); ready when running;
  *   <li>{@code simple}: a process with no protocol (TiKV, TiDB, monitor stand-ins); ready when
- *       running;
- *   <li>{@code check-dns}: coreos/etcd-operator's init container, {@link CheckDns}.
+ *       running.
  * </ul>
  */
 public final class SimContainerRuntime implements ContainerRuntime {
@@ -54,10 +53,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
           TidbOperatorVersion.of(world.timingOverrides(ns)), !"discovery-without-count".equals(
               world.timingOverrides(ns).get("mutant")));
       case "simple" -> new Simple();
-      case CheckDns.NAME -> CheckDns.of(pod, world);
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
-          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple, "
-          + CheckDns.NAME + ")");
+          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");
     };
   }
 
@@ -152,15 +149,6 @@ public final class SimContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * The pod's DNS name under its headless Service: {@code <name>.<subdomain>.<namespace>.svc}
-   * (the pods' hostname is their name).
-   */
-  public static String podDnsName(Pod pod) {
-    return pod.meta().name() + "." + pod.spec().subdomain() + "." + pod.meta().namespace()
-        + ".svc";
-  }
-
-  /**
    * The container's args with each {@code $(KEY)} replaced by KEY's value in {@code env}
    * (kubelet 1.20 {@code expansion.Expand} of the args over the container's environment).
    */
@@ -193,7 +181,8 @@ public final class SimContainerRuntime implements ContainerRuntime {
             + " (either unset environment variable or disable flag)");
       }
     }
-    String host = podDnsName(pod);
+    String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
+        + pod.meta().namespace() + ".svc";
     String state = etcdFlag(args, env, "initial-cluster-state", "new");
     return new EtcdConfig(pod.meta().name(), "http://" + host + ":2380",
         "http://" + host + ":2379",
