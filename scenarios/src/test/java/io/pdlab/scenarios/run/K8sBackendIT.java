@@ -117,7 +117,8 @@ class K8sBackendIT {
         "expect: {outcome: ok, clusterIds: 1}");
     TraceBuffer realTrace = new TraceBuffer();
     ScenarioResult r = ScenarioRunner.run(real, null, realTrace, false);
-    assertTrue(r.passed(), r.failures() + "\n" + String.join("\n", r.measures().timeline()));
+    assertTrue(r.passed(), r.failures() + "\n" + String.join("\n", r.measures().timeline())
+        + "\nthe trace's states and notes:\n" + keptTrace(realTrace, "seed-join-changes"));
     TraceBuffer simTrace = new TraceBuffer();
     ScenarioRunner.run(new Scenario(real.source(), real.name(), Backend.SIM, real.seed(),
         real.infra(), real.clusters(), real.faults(), real.durationUs(), real.expect()), null,
