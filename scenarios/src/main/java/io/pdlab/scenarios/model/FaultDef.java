@@ -63,8 +63,8 @@ public sealed interface FaultDef {
 
   /**
    * The same fault with its length (as {@link #lengthUs}) set to {@code us}; itself when it has
-   * none, lasts for ever, or {@code us} is below 1 for a pause, partition, tc-write or
-   * operator-restart.
+   * none, lasts for ever, or {@code us} is below 1 for a pause, partition or tc-write (below 0
+   * for operator-restart, restarted at once at 0).
    */
   FaultDef withLengthUs(long us);
 
@@ -897,7 +897,7 @@ public sealed interface FaultDef {
 
     @Override
     public FaultDef withLengthUs(long us) {
-      return us < 1 ? this : new OperatorRestart(atUs, cluster, us, 0);
+      return us < 0 ? this : new OperatorRestart(atUs, cluster, us, 0);
     }
 
     @Override

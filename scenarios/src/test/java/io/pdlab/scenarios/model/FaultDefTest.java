@@ -328,6 +328,7 @@ class FaultDefTest {
     List<FaultDef> zero = new ArrayList<>(f);
     zero.set(1, new FaultDef.LateStart(0, "c", 2, 0, 0));
     zero.set(2, new FaultDef.Crash(5_000_000, null, 0, true, OptionalLong.of(0), 0));
+    zero.set(9, new FaultDef.OperatorRestart(4_000_000, "c", 0, 0));
     assertEquals(zero, f.stream().map(d -> d.withLengthUs(0)).toList(), "withLengthUs(0)");
     List<FaultDef> two = new ArrayList<>(f);
     two.set(1, null);
