@@ -3,6 +3,7 @@ package io.pdlab.scenarios.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -35,6 +36,13 @@ public sealed interface FaultDef {
 
   /** Calls the visitor's method for this kind. */
   <R> R accept(Visitor<R> visitor);
+
+  /**
+   * The PD member it acts on, as its {@code member:} says; empty for a kind that names none (a
+   * partition acts on its groups, node-loss on a node whose member is the scheduler's choice,
+   * the others on the cluster or its operator).
+   */
+  OptionalInt onMember();
 
   // The edits the explore search makes to a fault (mutating a schedule, shrinking a finding).
   // Each kind answers them itself, so that a new kind says what the search may do with it; an
@@ -131,6 +139,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -188,6 +201,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -239,6 +257,11 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.LATE_START;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
     }
 
     @Override
@@ -298,6 +321,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return restartAfterUs.orElse(0);
     }
@@ -348,6 +376,11 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.PAUSE;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
     }
 
     @Override
@@ -407,6 +440,11 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.PARTITION;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
     }
 
     @Override
@@ -495,6 +533,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -539,6 +582,11 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.DISCOVERY_RESTART;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
     }
 
     @Override
@@ -590,6 +638,11 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.LIVENESS_KILL;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
     }
 
     /**
@@ -652,6 +705,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -702,6 +760,11 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.WRONG_PEER_URL;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
     }
 
     @Override
@@ -767,6 +830,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return forUs.orElse(0);
     }
@@ -822,6 +890,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -873,6 +946,11 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.OPERATOR_RESTART;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
     }
 
     @Override

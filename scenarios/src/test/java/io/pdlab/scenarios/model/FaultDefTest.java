@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -337,6 +338,19 @@ class FaultDefTest {
     assertEquals(two, f.stream().map(d -> d.within(2)).toList(), "within(2)");
     assertNull(f.get(4).within(1), "a partition with one group left");
     assertNull(f.get(8).within(1), "node pd-1 beyond 1 member");
+  }
+
+  /** Which member each kind acts on: those with {@code member:}; the others name none. */
+  @Test
+  void eachKindSaysWhichMemberItActsOn() {
+    OptionalInt none = OptionalInt.empty();
+    assertEquals(List.of(OptionalInt.of(1), OptionalInt.of(2), OptionalInt.of(0),
+        OptionalInt.of(2), none, none, none, none, none, none, none, OptionalInt.of(1),
+        OptionalInt.of(1), OptionalInt.of(1)), ONE_OF_EACH.stream().map(FaultDef::onMember)
+        .toList());
+    for (FaultDef f : ONE_OF_EACH) {
+      assertEquals(f.kind().takes().contains("member"), f.onMember().isPresent(), f.toString());
+    }
   }
 
   @Test
