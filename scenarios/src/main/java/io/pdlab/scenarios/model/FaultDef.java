@@ -64,15 +64,17 @@ public sealed interface FaultDef {
 
   /**
    * How long it lasts, as {@link #withLengthUs} sets it (late-start's delay, crash's and
-   * operator-restart's restart, pause's, partition's and tc-write's {@code for:}); -1 when it has
-   * no length or lasts for ever.
+   * operator-restart's restart, pause's, partition's and tc-write's {@code for:}, how long before
+   * a restore-snapshot's restore its snapshot is saved); -1 when it has no length or lasts for
+   * ever.
    */
   long lengthUs();
 
   /**
    * The same fault with its length (as {@link #lengthUs}) set to {@code us}; itself when it has
-   * none, lasts for ever, or {@code us} is below 1 for a pause, partition or tc-write (below 0
-   * for operator-restart, restarted at once at 0).
+   * none, lasts for ever, or {@code us} is below 1 for a pause, partition, tc-write or
+   * restore-snapshot (whose snapshot must come before its restore, and is saved at 0 at the
+   * earliest) or below 0 for operator-restart (restarted at once at 0).
    */
   FaultDef withLengthUs(long us);
 
@@ -148,35 +150,39 @@ public sealed interface FaultDef {
       return 0;
     }
 
-    /** Itself: {@code at} cannot move without {@code snapshotAt}, which must stay before it. */
-    @Override
-    public FaultDef withAt(long otherAtUs) {
-      return this;
-    }
-
     /**
-     * Itself: the search has not moved a restore to another member since it took this kind
-     * (issue 17), nor dropped it with the members beyond it.
+     * Restored at {@code otherAtUs} from a snapshot saved as long before as this one's, or at 0
+     * if that is earlier (as explore draws it; a snapshot saved before the member's pod exists
+     * saves nothing, and the member is restored empty); itself at 0, where no snapshot can come
+     * before the restore.
      */
     @Override
-    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
-      return this;
+    public FaultDef withAt(long otherAtUs) {
+      return otherAtUs < 1 ? this : new RestoreSnapshot(otherAtUs, cluster, member,
+          Math.max(0, otherAtUs - lengthUs()), selfOnly, 0);
     }
 
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new RestoreSnapshot(atUs, cluster, otherMember, snapshotAtUs, selfOnly, 0);
+    }
+
+    /** How long before the restore the snapshot is saved (the writes it misses). */
     @Override
     public long lengthUs() {
-      return -1;
+      return atUs - snapshotAtUs;
     }
 
+    /** The snapshot saved {@code us} before the restore, at 0 at the earliest. */
     @Override
     public FaultDef withLengthUs(long us) {
-      return this;
+      return us < 1 ? this : new RestoreSnapshot(atUs, cluster, member,
+          Math.max(0, atUs - us), selfOnly, 0);
     }
 
-    /** Itself, as {@link #withMember} says. */
     @Override
     public FaultDef within(int members) {
-      return this;
+      return member < members ? this : null;
     }
 
     @Override
@@ -772,19 +778,14 @@ public sealed interface FaultDef {
       return 0;
     }
 
-    /**
-     * Itself: the search has not moved this kind in time or to another member since it took it
-     * (issue 17), nor dropped it with the members beyond it.
-     */
     @Override
     public FaultDef withAt(long otherAtUs) {
-      return this;
+      return new WrongPeerUrl(otherAtUs, cluster, member, 0);
     }
 
-    /** Itself, as {@link #withAt} says. */
     @Override
     public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
-      return this;
+      return new WrongPeerUrl(atUs, cluster, otherMember, 0);
     }
 
     @Override
@@ -797,10 +798,9 @@ public sealed interface FaultDef {
       return this;
     }
 
-    /** Itself, as {@link #withAt} says. */
     @Override
     public FaultDef within(int members) {
-      return this;
+      return member < members ? this : null;
     }
 
     @Override

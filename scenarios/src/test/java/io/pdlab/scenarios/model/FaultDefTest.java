@@ -306,7 +306,9 @@ class FaultDefTest {
         new FaultDef.NodeLoss(7_000_000, "pd-1", 0),
         new FaultDef.OperatorRestart(7_000_000, "c", 6_000_000, 0),
         new FaultDef.AddTimeout(7_000_000, "c", 0),
-        new FaultDef.LivenessKill(7_000_000, "c", 1, 0), f.get(12), f.get(13)),
+        new FaultDef.LivenessKill(7_000_000, "c", 1, 0),
+        new FaultDef.RestoreSnapshot(7_000_000, "c", 1, 0, true, 0),
+        new FaultDef.WrongPeerUrl(7_000_000, "c", 1, 0)),
         f.stream().map(d -> d.withAt(7_000_000)).toList(), "withAt");
     assertEquals(List.of(new FaultDef.NeverStart(0, null, 3, 0),
         new FaultDef.LateStart(0, "c", 3, 20_000_000, 0),
@@ -314,17 +316,21 @@ class FaultDefTest {
         new FaultDef.Pause(5_000_000, null, 3, 10_000_000, 0),
         new FaultDef.Partition(0, null, groups, NONE, 0), f.get(5), f.get(6), f.get(7),
         new FaultDef.NodeLoss(0, "node-3", 0), f.get(9), f.get(10),
-        new FaultDef.LivenessKill(60_000_000, "c", 3, 0), f.get(12), f.get(13)),
+        new FaultDef.LivenessKill(60_000_000, "c", 3, 0),
+        new FaultDef.RestoreSnapshot(60_000_000, "c", 3, 30_000_000, true, 0),
+        new FaultDef.WrongPeerUrl(0, "c", 3, 0)),
         f.stream().map(d -> d.withMember(3, groups)).toList(), "withMember");
     assertEquals(f.get(4), f.get(4).withMember(1, null), "a partition without other groups");
     assertEquals(List.of(-1L, 20_000_000L, 10_000_000L, 10_000_000L, -1L, -1L, -1L, 20_000_000L,
-        -1L, 6_000_000L, -1L, -1L, -1L, -1L), f.stream().map(FaultDef::lengthUs).toList());
+        -1L, 6_000_000L, -1L, -1L, 30_000_000L, -1L), f.stream().map(FaultDef::lengthUs)
+        .toList());
     assertEquals(List.of(f.get(0), new FaultDef.LateStart(0, "c", 2, 3_000_000, 0),
         new FaultDef.Crash(5_000_000, null, 0, true, OptionalLong.of(3_000_000), 0),
         new FaultDef.Pause(5_000_000, null, 2, 3_000_000, 0), f.get(4), f.get(5), f.get(6),
         new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(3_000_000), 0), f.get(8),
         new FaultDef.OperatorRestart(4_000_000, "c", 3_000_000, 0), f.get(10), f.get(11),
-        f.get(12), f.get(13)), f.stream().map(d -> d.withLengthUs(3_000_000)).toList(),
+        new FaultDef.RestoreSnapshot(60_000_000, "c", 1, 57_000_000, true, 0), f.get(13)),
+        f.stream().map(d -> d.withLengthUs(3_000_000)).toList(),
         "withLengthUs(3s)");
     List<FaultDef> zero = new ArrayList<>(f);
     zero.set(1, new FaultDef.LateStart(0, "c", 2, 0, 0));
@@ -338,6 +344,36 @@ class FaultDefTest {
     assertEquals(two, f.stream().map(d -> d.within(2)).toList(), "within(2)");
     assertNull(f.get(4).within(1), "a partition with one group left");
     assertNull(f.get(8).within(1), "node pd-1 beyond 1 member");
+    List<FaultDef> one = new ArrayList<>(two);
+    for (int i : List.of(0, 11, 12, 13)) {
+      one.set(i, null);
+    }
+    one.set(4, null);
+    one.set(8, null);
+    assertEquals(one, f.stream().map(d -> d.within(1)).toList(), "within(1): member 1 is gone");
+  }
+
+  /**
+   * A restore-snapshot moves with its snapshot as long before it as it was, saved at 0 at the
+   * earliest (so it always comes before the restore), and cannot move to 0 or lose its gap.
+   */
+  @Test
+  void aRestoreKeepsItsSnapshotBeforeItWhereverItMoves() {
+    FaultDef.RestoreSnapshot r = new FaultDef.RestoreSnapshot(60_000_000, null, 2, 50_000_000,
+        false, 3);
+    assertEquals(new FaultDef.RestoreSnapshot(15_000_000, null, 2, 5_000_000, false, 0),
+        r.withAt(15_000_000));
+    assertEquals(new FaultDef.RestoreSnapshot(80_000_000, null, 2, 70_000_000, false, 0),
+        r.withAt(80_000_000));
+    assertEquals(new FaultDef.RestoreSnapshot(4_000_000, null, 2, 0, false, 0),
+        r.withAt(4_000_000), "a snapshot before 0 is saved at 0");
+    assertEquals(new FaultDef.RestoreSnapshot(1, null, 2, 0, false, 0), r.withAt(1));
+    assertEquals(r, r.withAt(0), "no snapshot comes before a restore at 0");
+    assertEquals(new FaultDef.RestoreSnapshot(60_000_000, null, 2, 0, false, 0),
+        r.withLengthUs(90_000_000), "a snapshot more than at before is saved at 0");
+    assertEquals(new FaultDef.RestoreSnapshot(60_000_000, null, 2, 59_999_999, false, 0),
+        r.withLengthUs(1));
+    assertEquals(r, r.withLengthUs(0), "the snapshot cannot be saved at the restore");
   }
 
   /** Which member each kind acts on: those with {@code member:}; the others name none. */
