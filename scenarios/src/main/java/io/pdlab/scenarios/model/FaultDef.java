@@ -919,9 +919,20 @@ public sealed interface FaultDef {
       return this;
     }
 
+    /**
+     * Null when the number its node's name ends with ({@code node-2}, as explored clusters name
+     * their nodes) is {@code members} or more; itself when the name ends with no number (it names
+     * no member's node).
+     */
     @Override
     public FaultDef within(int members) {
-      return Integer.parseInt(node.replaceAll("\\D", "")) < members ? this : null;
+      int digits = node.length();
+      while (digits > 0 && Character.isDigit(node.charAt(digits - 1))) {
+        digits--;
+      }
+      String ordinal = node.substring(digits);
+      return ordinal.isEmpty() || ordinal.length() > 9 || Integer.parseInt(ordinal) < members
+          ? this : null;
     }
 
     @Override

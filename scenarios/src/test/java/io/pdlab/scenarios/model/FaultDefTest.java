@@ -351,6 +351,9 @@ class FaultDefTest {
     one.set(4, null);
     one.set(8, null);
     assertEquals(one, f.stream().map(d -> d.within(1)).toList(), "within(1): member 1 is gone");
+    FaultDef worker = new FaultDef.NodeLoss(0, "worker", 0);
+    assertEquals(worker, worker.within(1), "a node named by no number is no member's");
+    assertNull(new FaultDef.NodeLoss(0, "rack1-node-12", 0).within(3), "its last number");
   }
 
   /**
