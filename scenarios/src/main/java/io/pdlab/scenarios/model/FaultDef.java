@@ -44,6 +44,32 @@ public sealed interface FaultDef {
    */
   OptionalInt onMember();
 
+  /**
+   * What it takes from a cluster of {@code members} members for good, by its own values: the
+   * explore search counts a run's outcome as explained when these leave too few members (see
+   * {@link TakenAway}).
+   */
+  TakenAway takenAway(int members);
+
+  /**
+   * What a fault takes from a cluster for good.
+   *
+   * @param members the members it leaves out for good: never started, crashed with no restart,
+   *     outside the largest group of a partition never healed
+   * @param wiped the members whose data it loses
+   * @param nodes how many nodes it loses (which members they hold is the scheduler's choice)
+   */
+  record TakenAway(List<Integer> members, List<Integer> wiped, int nodes) {
+    /** Nothing for good: what it stops, it starts again, or it touches no member. */
+    public static final TakenAway NOTHING = new TakenAway(List.of(), List.of(), 0);
+
+    public TakenAway {
+      members = List.copyOf(members);
+      wiped = List.copyOf(wiped);
+      atLeast("nodes", nodes, 0);
+    }
+  }
+
   // The edits the explore search makes to a fault (mutating a schedule, shrinking a finding).
   // Each kind answers them itself, so that a new kind says what the search may do with it; an
   // edit a kind does not take returns the fault itself. An edited copy is not from a file: its
@@ -145,6 +171,15 @@ public sealed interface FaultDef {
       return OptionalInt.of(member);
     }
 
+    /**
+     * Nothing: its member starts again at once, from its own snapshot; a member that cannot go
+     * on from it is what the search looks for, not an explanation.
+     */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
     @Override
     public long playsOutAfterUs() {
       return 0;
@@ -212,6 +247,11 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public TakenAway takenAway(int members) {
+      return new TakenAway(List.of(member), List.of(), 0);
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -268,6 +308,12 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.of(member);
+    }
+
+    /** Nothing: its member starts, later. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -332,6 +378,12 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public TakenAway takenAway(int members) {
+      return new TakenAway(restartAfterUs.isPresent() ? List.of() : List.of(member),
+          wipe ? List.of(member) : List.of(), 0);
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return restartAfterUs.orElse(0);
     }
@@ -387,6 +439,12 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.of(member);
+    }
+
+    /** Nothing: its member is resumed. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -451,6 +509,25 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.empty();
+    }
+
+    /** Never healed: the members outside its largest group (the first of the largest). */
+    @Override
+    public TakenAway takenAway(int members) {
+      if (forUs.isPresent()) {
+        return TakenAway.NOTHING;
+      }
+      List<Integer> largest = groups.get(0);
+      for (List<Integer> g : groups) {
+        largest = g.size() > largest.size() ? g : largest;
+      }
+      List<Integer> out = new ArrayList<>();
+      for (int i = 0; i < members; i++) {
+        if (!largest.contains(i)) {
+          out.add(i);
+        }
+      }
+      return new TakenAway(out, List.of(), 0);
     }
 
     @Override
@@ -543,6 +620,12 @@ public sealed interface FaultDef {
       return OptionalInt.empty();
     }
 
+    /** Nothing: a resize is the operator's input, not a fault. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
     @Override
     public long playsOutAfterUs() {
       return 0;
@@ -593,6 +676,12 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.empty();
+    }
+
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -649,6 +738,12 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.of(member);
+    }
+
+    /** Nothing: the kubelet starts the killed container again. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     /**
@@ -715,6 +810,12 @@ public sealed interface FaultDef {
       return OptionalInt.empty();
     }
 
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
     @Override
     public long playsOutAfterUs() {
       return 0;
@@ -771,6 +872,15 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.of(member);
+    }
+
+    /**
+     * Nothing: whether its member ever joins depends on the strategy (an etcd-operator joiner is
+     * added under the right URL and joins); one that does not is a finding.
+     */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -834,6 +944,12 @@ public sealed interface FaultDef {
       return OptionalInt.empty();
     }
 
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
     @Override
     public long playsOutAfterUs() {
       return forUs.orElse(0);
@@ -892,6 +1008,11 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.empty();
+    }
+
+    @Override
+    public TakenAway takenAway(int members) {
+      return new TakenAway(List.of(), List.of(), 1);
     }
 
     @Override
@@ -962,6 +1083,12 @@ public sealed interface FaultDef {
     @Override
     public OptionalInt onMember() {
       return OptionalInt.empty();
+    }
+
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override

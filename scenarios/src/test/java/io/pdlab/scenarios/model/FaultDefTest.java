@@ -392,6 +392,32 @@ class FaultDefTest {
     }
   }
 
+  /**
+   * What each kind takes from a cluster for good, as explore judges an outcome by it: a member
+   * that never starts or crashes with no restart, one whose data a crash wipes, a node, or the
+   * members outside the largest group of a partition never healed; nothing for the others.
+   */
+  @Test
+  void eachKindSaysWhatItTakesAwayForGood() {
+    FaultDef.TakenAway nothing = FaultDef.TakenAway.NOTHING;
+    List<FaultDef.TakenAway> expected = new ArrayList<>(java.util.Collections.nCopies(
+        ONE_OF_EACH.size(), nothing));
+    expected.set(0, new FaultDef.TakenAway(List.of(1), List.of(), 0));
+    expected.set(2, new FaultDef.TakenAway(List.of(), List.of(0), 0));
+    expected.set(4, new FaultDef.TakenAway(List.of(0), List.of(), 0));
+    expected.set(8, new FaultDef.TakenAway(List.of(), List.of(), 1));
+    assertEquals(expected, ONE_OF_EACH.stream().map(f -> f.takenAway(3)).toList());
+    assertEquals(new FaultDef.TakenAway(List.of(2), List.of(), 0),
+        new FaultDef.Crash(0, null, 2, false, NONE, 0).takenAway(3), "no restart");
+    assertEquals(new FaultDef.TakenAway(List.of(1, 2, 3), List.of(), 0),
+        new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1), List.of(2)), NONE, 0)
+            .takenAway(4), "the first largest group stays, the members in no group are out");
+    assertEquals(nothing, new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1, 2)),
+        OptionalLong.of(1), 0).takenAway(3), "a healed partition");
+    assertThrows(IllegalArgumentException.class, () -> new FaultDef.TakenAway(List.of(),
+        List.of(), -1));
+  }
+
   @Test
   void partitionGroupsAreCopied() {
     List<Integer> rest = new ArrayList<>(List.of(1, 2));
