@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * PD size and its expected outcome is one its own faults do not explain (by {@link
  * Judge#explains}, the rule that judges explored runs). It is searchable when its fault kinds are
  * among the searched ones and it needs nothing the generator never varies: infrastructure, a
- * backend, timing other than the client's writes, TiKV or TiDB, a second cluster, or faults that
- * play out after {@link Generator#LAST_CHANGE_US}. Such a scenario is run in explore's form
+ * backend, timing other than the client's writes, TiKV or TiDB, a second cluster; nor faults
+ * that play out after {@link Generator#LAST_CHANGE_US}. Such a scenario is run in explore's form
  * ({@link Schedule#of}, {@link Run#full}: its strategy, size, seed and faults in a 120 s run, as a
  * finding's file replays) for its outcome and mechanism; it is rediscovered by the finding with
  * the same ones ({@link Shrinker#same}), missed when there is none, and not reproduced when
@@ -99,8 +99,8 @@ public final class CatalogCheck {
   /**
    * A scenario that pins a hazard, before it runs.
    *
-   * @param config what it sets that explored schedules never vary ({@link #config}); it runs
-   *     only when this is empty
+   * @param config what it sets or does that explored schedules never do ({@link #config},
+   *     {@link #late}); it runs only when this is empty
    * @param needs why explore cannot search it, or null
    */
   private record Pending(String name, Schedule schedule, List<String> pinned, List<String> kinds,
@@ -108,6 +108,7 @@ public final class CatalogCheck {
     static Pending of(String name, Scenario sc, Schedule s, List<String> pinned,
         TreeSet<String> searched) {
       List<String> config = CatalogCheck.config(sc);
+      String late = late(sc);
       String invalid = config.isEmpty() ? invalid(s) : null;
       if (invalid != null) {
         config.add(invalid);
@@ -122,6 +123,10 @@ public final class CatalogCheck {
       }
       if (!config.isEmpty()) {
         why.add("needs config " + String.join(", ", config));
+      }
+      if (late != null) {
+        why.add("needs " + late);
+        config.add(late); // explore's 120 s form of it would not be the scenario: not run
       }
       return new Pending(name, s, pinned, new ArrayList<>(kinds), config,
           why.isEmpty() ? null : String.join("; ", why));
@@ -303,15 +308,21 @@ public final class CatalogCheck {
         out.add("timing." + t.getKey() + " " + t.getValue());
       }
     }
+    return out;
+  }
+
+  /**
+   * Why explore draws no schedule like the scenario's: faults that play out after {@link
+   * Generator#LAST_CHANGE_US}; null when they all play out by then.
+   */
+  private static String late(Scenario sc) {
     long last = 0;
     for (FaultDef f : sc.faults()) {
       last = Math.max(last, f.atUs() + f.playsOutAfterUs());
     }
-    if (last > Generator.LAST_CHANGE_US) {
-      out.add("faults playing out until " + Schedule.duration(last) + " (explore's end by "
-          + Schedule.duration(Generator.LAST_CHANGE_US) + ")");
-    }
-    return out;
+    return last <= Generator.LAST_CHANGE_US ? null : "faults playing out until "
+        + Schedule.duration(last) + " (explore's end by "
+        + Schedule.duration(Generator.LAST_CHANGE_US) + ")";
   }
 
   /** Why explore cannot write {@code s} as a schedule the parser takes, or null. */
@@ -463,8 +474,9 @@ public final class CatalogCheck {
     return "# Catalog check\n\nThe hazards the scenario catalog (`" + dir + "`) pins for the"
         + " searched strategy and size, next to the findings. A scenario pins a hazard when its"
         + " faults do not explain the outcome it expects (the rule findings are judged by); it"
-        + " is searchable when its fault kinds were searched and it needs no config explore"
-        + " never varies. Explore's form of it is its strategy, size, seed and faults in a 120 s"
+        + " is searchable when its fault kinds were searched, it needs no config explore"
+        + " never varies and its faults play out by "
+        + Schedule.duration(Generator.LAST_CHANGE_US) + ". Explore's form of it is its strategy, size, seed and faults in a 120 s"
         + " run with " + Schedule.CLIENT_WRITES_PER_SECOND + " client writes a second, as"
         + " explore runs its schedules; a finding with the same outcome and mechanism"
         + " rediscovers it, and is no larger when its shrunk schedule has no more faults.\n\n";

@@ -95,7 +95,7 @@ class CatalogCheckTest {
     assertNotNull(hazard(c, "add-answer-lost").run(), "a kind-only need still runs");
     assertTrue(text.contains("not searchable: needs config timing.profile etcd"), text);
     assertNull(hazard(c, "profiled").run(), "explore's form would drop its config: not run");
-    assertTrue(text.contains("not searchable: needs config faults playing out until 90s"
+    assertTrue(text.contains("not searchable: needs faults playing out until 90s"
         + " (explore's end by 70s)"), text);
 
     assertTrue(text.contains("left out: 1 of other strategies (static 1)"), text);
