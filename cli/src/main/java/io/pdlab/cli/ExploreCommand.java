@@ -1,12 +1,14 @@
 package io.pdlab.cli;
 
 import io.pdlab.explore.Atlas;
+import io.pdlab.explore.CatalogCheck;
 import io.pdlab.explore.Explorer;
 import io.pdlab.scenarios.engine.Engine;
 import io.pdlab.scenarios.engine.Engines;
 import io.pdlab.scenarios.model.FaultKind;
 import io.pdlab.scenarios.yaml.ScenarioParser;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,10 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  pdlab explore --strategy seed-join --members 3 --budget 2m --out /tmp/sj",
         "      two minutes of search; /tmp/sj gets one finding-NN-*.yaml (replay it with"
-            + " pdlab run) and trace per finding, findings.md, atlas.md and atlas.html",
+            + " pdlab run) and trace per finding, findings.md, atlas.md and atlas.html, and"
+            + " catalog.md: each hazard scenarios/catalog pins for seed-join at 3 members,"
+            + " rediscovered by a finding (no larger than the catalog's or not), missed, or not"
+            + " searchable, and the findings it does not pin",
         "  pdlab explore --strategy discovery --members 3 --faults crash,partition"
             + " --budget 2000runs --seed 7",
         "      a reproducible search: the same seed and run budget give the same files"})
@@ -74,6 +79,12 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--master", description = "with --engine spark: the Spark master (default"
       + " local[*], or what spark-submit configured)")
   String master;
+
+  @Option(names = "--catalog",
+      description = "the scenario catalog to compare the findings with (default "
+          + CatalogCheck.DEFAULT_DIR + " in the working directory, skipped with a note when"
+          + " absent)")
+  Path catalog;
 
   @Option(names = "--shrink-runs", defaultValue = "60",
       description = "at most this many runs to shrink each finding (60)")
@@ -124,6 +135,10 @@ final class ExploreCommand implements Callable<Integer> {
     if (refusal != null) {
       throw new BadInputException("--out: " + refusal);
     }
+    if (catalog != null && !Files.isDirectory(catalog)) {
+      throw new BadInputException("--catalog: " + catalog + " is not a directory");
+    }
+    Path catalogDir = catalog != null ? catalog : Path.of(CatalogCheck.DEFAULT_DIR);
     String command = "pdlab explore --strategy " + strategy + " --members " + members
         + " --faults " + String.join(",", explorer.kinds().stream().map(FaultKind::label)
             .toList()) + " --budget " + budget + " --seed " + seed;
@@ -148,12 +163,24 @@ final class ExploreCommand implements Callable<Integer> {
             }
           }, shrinkRuns);
       bar.done();
+      List<CatalogCheck> checks = new ArrayList<>();
+      if (Files.isDirectory(catalogDir)) {
+        err.println("comparing with the catalog in " + catalogDir + "...");
+        checks.add(CatalogCheck.of(catalogDir, r, on));
+      } else {
+        err.println("no scenario catalog at " + catalogDir + " (run from the repository root, or"
+            + " give --catalog DIR): the findings are not compared with it");
+      }
       err.println("shrinking and writing " + r.findings().size() + " finding"
           + (r.findings().size() == 1 ? "" : "s") + "...");
-      List<Path> files = Atlas.write(out, List.of(r), command);
+      List<Path> files = Atlas.write(out, List.of(r), checks, command);
       printFindings(r, files, System.out);
+      for (CatalogCheck c : checks) {
+        c.lines().forEach(System.out::println);
+      }
       System.out.println("wrote " + out.resolve("findings.md") + ", " + out.resolve("atlas.md")
-          + " and " + out.resolve("atlas.html"));
+          + (checks.isEmpty() ? " and " : ", ") + out.resolve("atlas.html")
+          + (checks.isEmpty() ? "" : " and " + out.resolve("catalog.md")));
       return 0;
     }
   }

@@ -68,6 +68,8 @@ class ExploreCommandTest {
     refused("unknown fault kind 'meteor'", "--strategy", "static", "--faults", "meteor");
     refused("fault kind discovery-restart cannot be used with strategy static", "--strategy",
         "static", "--faults", "discovery-restart");
+    refused("--catalog: " + dir.resolve("nowhere") + " is not a directory", "--strategy",
+        "static", "--budget", "8runs", "--catalog", dir.resolve("nowhere").toString());
   }
 
   @Test
@@ -87,6 +89,7 @@ class ExploreCommandTest {
     String help = out.toString(StandardCharsets.UTF_8);
     assertTrue(help.contains("--budget 2m"), help);
     assertTrue(help.contains("2000runs"), help);
+    assertTrue(help.contains("--catalog"), help);
   }
 
   @Test
@@ -104,5 +107,43 @@ class ExploreCommandTest {
       assertTrue(Files.size(o.resolve(f)) > 100, f);
     }
     assertTrue(Files.readString(o.resolve("findings.md")).contains("| stuck |"));
+    // run from the module's directory: no scenarios/catalog there, a note and no catalog.md
+    assertTrue(err().contains("no scenario catalog at scenarios/catalog"), err());
+    assertFalse(Files.exists(o.resolve("catalog.md")));
+  }
+
+  @Test
+  void aSearchComparesItsFindingsWithTheCatalogItIsGiven() throws Exception {
+    Path catalog = Files.createDirectories(dir.resolve("catalog"));
+    Files.writeString(catalog.resolve("first-joiner-never-starts.yaml"), """
+        name: first-joiner-never-starts
+        seed: 3
+        clusters:
+          - {name: basic, strategy: seed-join, pd: {replicas: 3}}
+        faults:
+          - {at: 0s, kind: never-start, member: 1}
+        duration: 120s
+        expect: {outcome: stuck}
+        """);
+    Files.writeString(catalog.resolve("add-answer-lost.yaml"), """
+        name: add-answer-lost
+        clusters:
+          - {name: basic, strategy: seed-join, pd: {replicas: 3}}
+        faults:
+          - {at: 0s, kind: add-timeout}
+        duration: 120s
+        expect: {outcome: stuck}
+        """);
+    Path o = dir.resolve("sj");
+    assertEquals(0, Main.execute("explore", "--strategy", "seed-join", "--faults",
+        "never-start,crash,pause,partition", "--budget", "8runs", "--shrink-runs", "2",
+        "--threads", "2", "--catalog", catalog.toString(), "--out", o.toString()), err());
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("catalog " + catalog + ": 2 hazards pinned for seed-join at 3"
+        + " members: 1 rediscovered"), printed);
+    assertTrue(printed.contains("not searchable: needs kind add-timeout"), printed);
+    String md = Files.readString(o.resolve("catalog.md"));
+    assertTrue(md.contains("| first-joiner-never-starts | stuck | 1 |"), md);
+    assertTrue(Files.readString(o.resolve("findings.md")).contains("[catalog.md](catalog.md)"));
   }
 }

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * Writes what searches found into a directory: per finding a scenario file that {@code pdlab run}
  * replays with its expected outcome (a comment block says how it was found) and the trace of that
- * run; {@code findings.md}, a table of them; and the hazard atlas, {@code atlas.md} and a
- * self-contained {@code atlas.html} with each finding's timeline chart. Everything is written to
+ * run; {@code findings.md}, a table of them; the hazard atlas, {@code atlas.md} and a
+ * self-contained {@code atlas.html} with each finding's timeline chart; and, when the findings
+ * were compared with the scenario catalog ({@link CatalogCheck}), {@code catalog.md}. Everything is written to
  * a temporary directory beside {@code out} and moved into place at the end, so a failure leaves
  * no half-written directory; the files depend on nothing but the results (no times, no paths).
  */
@@ -31,18 +32,34 @@ public final class Atlas {
    * @return the finding files written, in order
    */
   public static List<Path> write(Path out, List<Explorer.Result> results, String command) {
+    return write(out, results, List.of(), command);
+  }
+
+  /**
+   * Writes {@code results} to {@code out}, and {@code catalog.md} from {@code catalogs} (the
+   * comparisons of some of the results with the catalog; none: no {@code catalog.md}).
+   *
+   * @param command the command line the comment blocks quote (without {@code --out})
+   * @return the finding files written, in order
+   */
+  public static List<Path> write(Path out, List<Explorer.Result> results,
+      List<CatalogCheck> catalogs, String command) {
     Path abs = out.toAbsolutePath().normalize();
     Path tmp = null;
     try {
       Files.createDirectories(abs.getParent());
       tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + "-");
       List<AtlasPage.Entry> entries = new ArrayList<>();
+      List<List<String>> names = new ArrayList<>();
       int i = 0;
       for (Explorer.Result r : results) {
+        List<String> ofResult = new ArrayList<>();
+        names.add(ofResult);
         for (Explorer.Finding f : r.findings()) {
           i++;
           String name = String.format(java.util.Locale.ROOT, "finding-%02d-%s-%d-%s", i,
               f.strategy(), f.members(), f.outcome());
+          ofResult.add(name);
           TraceBuffer trace = new TraceBuffer();
           Run.Traced run = Run.traced(f.shrunk().schedule(), trace);
           Files.writeString(tmp.resolve(name + ".yaml"), scenarioFile(name, r, f, command),
@@ -51,8 +68,20 @@ public final class Atlas {
           entries.add(AtlasPage.Entry.of(f, name, run.records()));
         }
       }
-      Files.writeString(tmp.resolve("findings.md"), table(results, entries, command),
-          StandardCharsets.UTF_8);
+      Files.writeString(tmp.resolve("findings.md"), table(results, entries, command)
+          + (catalogs.isEmpty() ? "" : "\nCompared with the scenario catalog in [catalog.md]"
+              + "(catalog.md).\n"), StandardCharsets.UTF_8);
+      if (!catalogs.isEmpty()) {
+        StringBuilder md = new StringBuilder(CatalogCheck.header(catalogs.get(0).dir()));
+        for (CatalogCheck c : catalogs) {
+          int at = results.indexOf(c.result());
+          if (at < 0) {
+            throw new IllegalArgumentException("a catalog check of a result not written");
+          }
+          md.append(c.markdown(names.get(at)));
+        }
+        Files.writeString(tmp.resolve("catalog.md"), md.toString(), StandardCharsets.UTF_8);
+      }
       AtlasPage atlas = AtlasPage.of(command, results, entries);
       Files.writeString(tmp.resolve("atlas.md"), atlas.markdown(), StandardCharsets.UTF_8);
       Files.writeString(tmp.resolve("atlas.html"), atlas.html(), StandardCharsets.UTF_8);

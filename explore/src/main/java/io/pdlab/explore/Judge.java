@@ -1,5 +1,6 @@
 package io.pdlab.explore;
 
+import io.pdlab.pd.run.Outcome;
 import io.pdlab.pd.run.RunMeasures;
 import io.pdlab.scenarios.model.FaultDef;
 import java.util.List;
@@ -25,8 +26,40 @@ final class Judge {
   record Verdict(String mechanism) {}
 
   static Verdict judge(Schedule s, RunMeasures m, Probe p) {
-    int n = s.members();
+    Taken t = taken(s);
+    return new Verdict(explains(s.members(), t, m.outcome()) ? null
+        : mechanism(s, m, p, t.wiped()));
+  }
+
+  /**
+   * Whether the faults of {@code s} explain {@code outcome}: the rule of {@link #judge}, also
+   * for an outcome no run showed (a catalog scenario's expected one).
+   */
+  static boolean explains(Schedule s, Outcome outcome) {
+    return explains(s.members(), taken(s), outcome);
+  }
+
+  private static boolean explains(int n, Taken t, Outcome outcome) {
     int quorum = n / 2 + 1;
+    int takenAway = t.away();
+    return switch (outcome) {
+      case OK -> true;
+      case DEGRADED -> takenAway >= 1;
+      case STUCK -> n - takenAway < quorum;
+      case SPLIT_BRAIN, DATA_LOSS -> false;
+    };
+  }
+
+  /**
+   * What the faults of {@code s} take away for good.
+   *
+   * @param away members and lost nodes taken away, at most the cluster's size
+   * @param wiped members whose data was lost
+   */
+  private record Taken(int away, int wiped) {}
+
+  private static Taken taken(Schedule s) {
+    int n = s.members();
     TreeSet<Integer> gone = new TreeSet<>();
     TreeSet<Integer> wiped = new TreeSet<>();
     int lostNodes = 0;
@@ -38,14 +71,7 @@ final class Judge {
     }
     TreeSet<Integer> away = new TreeSet<>(gone);
     away.addAll(wiped);
-    int takenAway = Math.min(n, away.size() + lostNodes);
-    boolean explained = switch (m.outcome()) {
-      case OK -> true;
-      case DEGRADED -> takenAway >= 1;
-      case STUCK -> n - takenAway < quorum;
-      case SPLIT_BRAIN, DATA_LOSS -> false;
-    };
-    return new Verdict(explained ? null : mechanism(s, m, p, wiped.size()));
+    return new Taken(Math.min(n, away.size() + lostNodes), wiped.size());
   }
 
   /** The mechanism of an unexplained outcome, from the run's measures and reports. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The search end to end on a small budget: the same seed and run budget give the same files byte
- * for byte on one thread and on two, and every finding file replays with its expectation.
+ * for byte on one thread and on two (the catalog check's {@code catalog.md} among them), and
+ * every finding file replays with its expectation.
  */
 class ExploreTest {
   @TempDir
@@ -33,18 +34,34 @@ class ExploreTest {
 
   @Test
   void sameSeedAndBudgetGiveTheSameFindingsOnAnyThreadCountAndTheyReplay() throws Exception {
+    Path catalog = Files.createDirectories(tmp.resolve("catalog"));
+    Files.writeString(catalog.resolve("first-joiner-never-starts.yaml"), """
+        name: first-joiner-never-starts
+        seed: 3
+        clusters:
+          - {name: basic, strategy: seed-join, pd: {replicas: 3}}
+        faults:
+          - {at: 0s, kind: never-start, member: 1}
+        duration: 120s
+        expect: {outcome: stuck}
+        """);
     Explorer.Result one;
+    CatalogCheck oneCatalog;
     try (Engine e = new ThreadEngine(1)) {
       one = explore(e);
+      oneCatalog = CatalogCheck.of(catalog, one, e);
     }
     Explorer.Result two;
+    CatalogCheck twoCatalog;
     try (Engine e = new ThreadEngine(2)) {
       two = explore(e);
+      twoCatalog = CatalogCheck.of(catalog, two, e);
     }
     assertEquals(8, one.runs());
     assertFalse(one.findings().isEmpty(), "seed-join's never-joining joiner within 8 runs");
-    List<Path> files = Atlas.write(tmp.resolve("a"), List.of(one), "explore test");
-    Atlas.write(tmp.resolve("b"), List.of(two), "explore test");
+    List<Path> files = Atlas.write(tmp.resolve("a"), List.of(one), List.of(oneCatalog),
+        "explore test");
+    Atlas.write(tmp.resolve("b"), List.of(two), List.of(twoCatalog), "explore test");
     List<Path> names;
     try (Stream<Path> s = Files.list(tmp.resolve("a"))) {
       names = s.map(Path::getFileName).sorted().toList();
@@ -57,6 +74,8 @@ class ExploreTest {
           Files.readString(tmp.resolve("b").resolve(n)), n.toString());
     }
     assertTrue(names.contains(Path.of("atlas.html")));
+    assertTrue(Files.readString(tmp.resolve("a/catalog.md")).contains(
+        "| first-joiner-never-starts | stuck | 1 |"));
     assertTrue(Files.readString(tmp.resolve("a/atlas.html")).contains("<svg"));
     assertEquals(one.findings().size(), files.size());
     for (Path f : files) {

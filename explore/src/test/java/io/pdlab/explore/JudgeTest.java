@@ -1,7 +1,9 @@
 package io.pdlab.explore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pdlab.pd.run.Outcome;
 import io.pdlab.pd.run.RunMeasures;
@@ -70,6 +72,20 @@ class JudgeTest {
         "basic-0", "etcd: bootstrapped new cluster 53ce5c70c876d70 as member c2862d242c805769 of 3"));
     assertEquals("wiped majority re-bootstrapped: acknowledged writes lost",
         Judge.judge(all, measures(Outcome.DATA_LOSS, List.of(7L), List.of()), p).mechanism());
+  }
+
+  /** The rule read on its own, for an outcome no run showed: the same answers as a run's. */
+  @Test
+  void anExpectedOutcomeIsExplainedByTheSameRule() {
+    Schedule never = sched("seed-join", new FaultDef.NeverStart(0, null, 1, 0));
+    assertTrue(Judge.explains(never, Outcome.DEGRADED));
+    assertFalse(Judge.explains(never, Outcome.STUCK));
+    assertFalse(Judge.explains(never, Outcome.DATA_LOSS));
+    Schedule two = sched("static", new FaultDef.NeverStart(0, null, 1, 0),
+        new FaultDef.NeverStart(0, null, 2, 0));
+    assertTrue(Judge.explains(two, Outcome.STUCK));
+    assertTrue(Judge.explains(sched("static"), Outcome.OK));
+    assertFalse(Judge.explains(sched("static"), Outcome.DEGRADED));
   }
 
   @Test
