@@ -27,7 +27,8 @@ import java.util.Map;
  *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}, of the release the cluster's
  *       {@code tidbOperatorVersion} names (v1.5 by default); ready when running;
  *   <li>{@code simple}: a process with no protocol (TiKV, TiDB, monitor stand-ins); ready when
- *       running.
+ *       running;
+ *   <li>{@code check-dns}: coreos/etcd-operator's init container, {@link CheckDns}.
  * </ul>
  */
 public final class SimContainerRuntime implements ContainerRuntime {
@@ -53,8 +54,10 @@ public final class SimContainerRuntime implements ContainerRuntime {
           TidbOperatorVersion.of(world.timingOverrides(ns)), !"discovery-without-count".equals(
               world.timingOverrides(ns).get("mutant")));
       case "simple" -> new Simple();
+      case CheckDns.NAME -> CheckDns.of(pod, world);
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
-          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");
+          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple, "
+          + CheckDns.NAME + ")");
     };
   }
 
@@ -149,6 +152,15 @@ public final class SimContainerRuntime implements ContainerRuntime {
   }
 
   /**
+   * The pod's DNS name under its headless Service: {@code <name>.<subdomain>.<namespace>.svc}
+   * (the pods' hostname is their name).
+   */
+  public static String podDnsName(Pod pod) {
+    return pod.meta().name() + "." + pod.spec().subdomain() + "." + pod.meta().namespace()
+        + ".svc";
+  }
+
+  /**
    * The container's args with each {@code $(KEY)} replaced by KEY's value in {@code env}
    * (kubelet 1.20 {@code expansion.Expand} of the args over the container's environment).
    */
@@ -181,8 +193,7 @@ public final class SimContainerRuntime implements ContainerRuntime {
             + " (either unset environment variable or disable flag)");
       }
     }
-    String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
-        + pod.meta().namespace() + ".svc";
+    String host = podDnsName(pod);
     String state = etcdFlag(args, env, "initial-cluster-state", "new");
     return new EtcdConfig(pod.meta().name(), "http://" + host + ":2380",
         "http://" + host + ":2379",
