@@ -183,14 +183,11 @@ final class Chart {
     for (int i = 0; i < names.size(); i++) {
       all.add(i);
     }
-    int member = f instanceof FaultDef.Crash x ? x.member() : f instanceof FaultDef.Pause x
-        ? x.member() : f instanceof FaultDef.LateStart x ? x.member()
-        : f instanceof FaultDef.NeverStart x ? x.member() : -1;
-    if (member < 0) {
+    if (f.onMember().isEmpty()) {
       return all;
     }
     for (int i = 0; i < names.size(); i++) {
-      if (ordinal(names.get(i)) == member) {
+      if (ordinal(names.get(i)) == f.onMember().getAsInt()) {
         return List.of(i);
       }
     }

@@ -10,8 +10,9 @@ import java.util.TreeSet;
  * the run.
  *
  * <p>What faults explain: {@code ok} always; {@code degraded} when a fault took a member away for
- * good (it never starts, it crashes with no restart, it loses its data, its node is lost, or an
- * unhealed partition leaves it outside the largest group); {@code stuck} when those members leave
+ * good, as each fault's {@link FaultDef#takenAway} says (it never starts, it crashes with no
+ * restart, it loses its data, its node is lost, or an unhealed partition leaves it outside the
+ * largest group); {@code stuck} when those members leave
  * fewer than a quorum of the cluster's size. {@code split-brain} and {@code data-loss} are never
  * explained: no fault of a member's process, disk or network may make a cluster fork or forget
  * acknowledged writes -- losing a majority of disks should leave it stuck, not re-bootstrapped
@@ -30,28 +31,10 @@ final class Judge {
     TreeSet<Integer> wiped = new TreeSet<>();
     int lostNodes = 0;
     for (FaultDef f : s.faults()) {
-      if (f instanceof FaultDef.NeverStart x) {
-        gone.add(x.member());
-      } else if (f instanceof FaultDef.Crash x) {
-        if (x.restartAfterUs().isEmpty()) {
-          gone.add(x.member());
-        }
-        if (x.wipe()) {
-          wiped.add(x.member());
-        }
-      } else if (f instanceof FaultDef.NodeLoss) {
-        lostNodes++; // which member its node held is the scheduler's choice: count one
-      } else if (f instanceof FaultDef.Partition x && x.forUs().isEmpty()) {
-        List<Integer> largest = x.groups().get(0);
-        for (List<Integer> g : x.groups()) {
-          largest = g.size() > largest.size() ? g : largest;
-        }
-        for (int i = 0; i < n; i++) {
-          if (!largest.contains(i)) {
-            gone.add(i);
-          }
-        }
-      }
+      FaultDef.TakenAway t = f.takenAway(n);
+      gone.addAll(t.members());
+      wiped.addAll(t.wiped());
+      lostNodes += t.nodes();
     }
     TreeSet<Integer> away = new TreeSet<>(gone);
     away.addAll(wiped);

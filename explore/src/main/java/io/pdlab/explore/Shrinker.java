@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * Shrinks a finding to a smaller schedule with the same outcome and mechanism, greedily: each
  * round lists the simpler schedules in a fixed order (drop a fault; fewer members; a fault
- * earlier, at a round time of 10 s, 5 s or 1 s or at 0; a shorter delay, pause, partition or
- * restart, rounded the same way or halved; a crash without its wipe), runs them a batch at a time
+ * earlier, at a round time of 10 s, 5 s or 1 s or at 0; a shorter delay, pause, partition,
+ * restart or gap between a restore and its snapshot ({@link FaultDef#lengthUs}): 0, rounded the
+ * same way or halved; a crash without its wipe), runs them a batch at a time
  * (whole-duration runs, as {@code pdlab run} replays them) and takes the first that still shows
  * the finding; it stops when a round takes none or its run
  * budget is spent. Deterministic: the order and the batches do not depend on the engine.

@@ -3,6 +3,7 @@ package io.pdlab.scenarios.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -36,6 +37,39 @@ public sealed interface FaultDef {
   /** Calls the visitor's method for this kind. */
   <R> R accept(Visitor<R> visitor);
 
+  /**
+   * The PD member it acts on, as its {@code member:} says; empty for a kind that names none (a
+   * partition acts on its groups, node-loss on a node whose member is the scheduler's choice,
+   * the others on the cluster or its operator).
+   */
+  OptionalInt onMember();
+
+  /**
+   * What it takes from a cluster of {@code members} members for good, by its own values: the
+   * explore search counts a run's outcome as explained when these leave too few members (see
+   * {@link TakenAway}).
+   */
+  TakenAway takenAway(int members);
+
+  /**
+   * What a fault takes from a cluster for good.
+   *
+   * @param members the members it leaves out for good: never started, crashed with no restart,
+   *     outside the largest group of a partition never healed
+   * @param wiped the members whose data it loses
+   * @param nodes how many nodes it loses (which members they hold is the scheduler's choice)
+   */
+  record TakenAway(List<Integer> members, List<Integer> wiped, int nodes) {
+    /** Nothing for good: what it stops, it starts again, or it touches no member. */
+    public static final TakenAway NOTHING = new TakenAway(List.of(), List.of(), 0);
+
+    public TakenAway {
+      members = List.copyOf(members);
+      wiped = List.copyOf(wiped);
+      atLeast("nodes", nodes, 0);
+    }
+  }
+
   // The edits the explore search makes to a fault (mutating a schedule, shrinking a finding).
   // Each kind answers them itself, so that a new kind says what the search may do with it; an
   // edit a kind does not take returns the fault itself. An edited copy is not from a file: its
@@ -56,15 +90,17 @@ public sealed interface FaultDef {
 
   /**
    * How long it lasts, as {@link #withLengthUs} sets it (late-start's delay, crash's and
-   * operator-restart's restart, pause's, partition's and tc-write's {@code for:}); -1 when it has
-   * no length or lasts for ever.
+   * operator-restart's restart, pause's, partition's and tc-write's {@code for:}, how long before
+   * a restore-snapshot's restore its snapshot is saved); -1 when it has no length or lasts for
+   * ever.
    */
   long lengthUs();
 
   /**
    * The same fault with its length (as {@link #lengthUs}) set to {@code us}; itself when it has
    * none, lasts for ever, or {@code us} is below 1 for a pause, partition, tc-write or
-   * operator-restart.
+   * restore-snapshot (whose snapshot must come before its restore, and is saved at 0 at the
+   * earliest) or below 0 for operator-restart (restarted at once at 0).
    */
   FaultDef withLengthUs(long us);
 
@@ -131,39 +167,57 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    /**
+     * Nothing: its member starts again at once, from its own snapshot; a member that cannot go
+     * on from it is what the search looks for, not an explanation.
+     */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
 
-    /** Itself: {@code at} cannot move without {@code snapshotAt}, which must stay before it. */
-    @Override
-    public FaultDef withAt(long otherAtUs) {
-      return this;
-    }
-
     /**
-     * Itself: the search has not moved a restore to another member since it took this kind
-     * (issue 17), nor dropped it with the members beyond it.
+     * Restored at {@code otherAtUs} from a snapshot saved as long before as this one's, or at 0
+     * if that is earlier (as explore draws it; a snapshot saved before the member's pod exists
+     * saves nothing, and the member is restored empty); itself at 0, where no snapshot can come
+     * before the restore.
      */
     @Override
-    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
-      return this;
+    public FaultDef withAt(long otherAtUs) {
+      return otherAtUs < 1 ? this : new RestoreSnapshot(otherAtUs, cluster, member,
+          Math.max(0, otherAtUs - lengthUs()), selfOnly, 0);
     }
 
+    @Override
+    public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
+      return new RestoreSnapshot(atUs, cluster, otherMember, snapshotAtUs, selfOnly, 0);
+    }
+
+    /** How long before the restore the snapshot is saved (the writes it misses). */
     @Override
     public long lengthUs() {
-      return -1;
+      return atUs - snapshotAtUs;
     }
 
+    /** The snapshot saved {@code us} before the restore, at 0 at the earliest. */
     @Override
     public FaultDef withLengthUs(long us) {
-      return this;
+      return us < 1 ? this : new RestoreSnapshot(atUs, cluster, member,
+          Math.max(0, atUs - us), selfOnly, 0);
     }
 
-    /** Itself, as {@link #withMember} says. */
     @Override
     public FaultDef within(int members) {
-      return this;
+      return member < members ? this : null;
     }
 
     @Override
@@ -185,6 +239,16 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.NEVER_START;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    @Override
+    public TakenAway takenAway(int members) {
+      return new TakenAway(List.of(member), List.of(), 0);
     }
 
     @Override
@@ -239,6 +303,17 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.LATE_START;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    /** Nothing: its member starts, later. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -298,6 +373,17 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    @Override
+    public TakenAway takenAway(int members) {
+      return new TakenAway(restartAfterUs.isPresent() ? List.of() : List.of(member),
+          wipe ? List.of(member) : List.of(), 0);
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return restartAfterUs.orElse(0);
     }
@@ -348,6 +434,17 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.PAUSE;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    /** Nothing: its member is resumed. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -407,6 +504,30 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.PARTITION;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    /** Never healed: the members outside its largest group (the first of the largest). */
+    @Override
+    public TakenAway takenAway(int members) {
+      if (forUs.isPresent()) {
+        return TakenAway.NOTHING;
+      }
+      List<Integer> largest = groups.get(0);
+      for (List<Integer> g : groups) {
+        largest = g.size() > largest.size() ? g : largest;
+      }
+      List<Integer> out = new ArrayList<>();
+      for (int i = 0; i < members; i++) {
+        if (!largest.contains(i)) {
+          out.add(i);
+        }
+      }
+      return new TakenAway(out, List.of(), 0);
     }
 
     @Override
@@ -495,6 +616,17 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    /** Nothing: a resize is the operator's input, not a fault. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -539,6 +671,17 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.DISCOVERY_RESTART;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -590,6 +733,17 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.LIVENESS_KILL;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    /** Nothing: the kubelet starts the killed container again. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     /**
@@ -652,6 +806,17 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -705,23 +870,32 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.of(member);
+    }
+
+    /**
+     * Nothing: whether its member ever joins depends on the strategy (an etcd-operator joiner is
+     * added under the right URL and joins); one that does not is a finding.
+     */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
 
-    /**
-     * Itself: the search has not moved this kind in time or to another member since it took it
-     * (issue 17), nor dropped it with the members beyond it.
-     */
     @Override
     public FaultDef withAt(long otherAtUs) {
-      return this;
+      return new WrongPeerUrl(otherAtUs, cluster, member, 0);
     }
 
-    /** Itself, as {@link #withAt} says. */
     @Override
     public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
-      return this;
+      return new WrongPeerUrl(atUs, cluster, otherMember, 0);
     }
 
     @Override
@@ -734,10 +908,9 @@ public sealed interface FaultDef {
       return this;
     }
 
-    /** Itself, as {@link #withAt} says. */
     @Override
     public FaultDef within(int members) {
-      return this;
+      return member < members ? this : null;
     }
 
     @Override
@@ -764,6 +937,17 @@ public sealed interface FaultDef {
     @Override
     public FaultKind kind() {
       return FaultKind.TC_WRITE;
+    }
+
+    @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
     }
 
     @Override
@@ -822,6 +1006,16 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    @Override
+    public TakenAway takenAway(int members) {
+      return new TakenAway(List.of(), List.of(), 1);
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return 0;
     }
@@ -846,9 +1040,20 @@ public sealed interface FaultDef {
       return this;
     }
 
+    /**
+     * Null when the number its node's name ends with ({@code node-2}, as explored clusters name
+     * their nodes) is {@code members} or more; itself when the name ends with no number (it names
+     * no member's node).
+     */
     @Override
     public FaultDef within(int members) {
-      return Integer.parseInt(node.replaceAll("\\D", "")) < members ? this : null;
+      int digits = node.length();
+      while (digits > 0 && Character.isDigit(node.charAt(digits - 1))) {
+        digits--;
+      }
+      String ordinal = node.substring(digits);
+      return ordinal.isEmpty() || ordinal.length() > 9 || Integer.parseInt(ordinal) < members
+          ? this : null;
     }
 
     @Override
@@ -876,6 +1081,17 @@ public sealed interface FaultDef {
     }
 
     @Override
+    public OptionalInt onMember() {
+      return OptionalInt.empty();
+    }
+
+    /** Nothing: it touches no member. */
+    @Override
+    public TakenAway takenAway(int members) {
+      return TakenAway.NOTHING;
+    }
+
+    @Override
     public long playsOutAfterUs() {
       return restartAfterUs;
     }
@@ -897,7 +1113,7 @@ public sealed interface FaultDef {
 
     @Override
     public FaultDef withLengthUs(long us) {
-      return us < 1 ? this : new OperatorRestart(atUs, cluster, us, 0);
+      return us < 0 ? this : new OperatorRestart(atUs, cluster, us, 0);
     }
 
     @Override

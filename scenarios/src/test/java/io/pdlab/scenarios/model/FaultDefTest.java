@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -305,7 +306,9 @@ class FaultDefTest {
         new FaultDef.NodeLoss(7_000_000, "pd-1", 0),
         new FaultDef.OperatorRestart(7_000_000, "c", 6_000_000, 0),
         new FaultDef.AddTimeout(7_000_000, "c", 0),
-        new FaultDef.LivenessKill(7_000_000, "c", 1, 0), f.get(12), f.get(13)),
+        new FaultDef.LivenessKill(7_000_000, "c", 1, 0),
+        new FaultDef.RestoreSnapshot(7_000_000, "c", 1, 0, true, 0),
+        new FaultDef.WrongPeerUrl(7_000_000, "c", 1, 0)),
         f.stream().map(d -> d.withAt(7_000_000)).toList(), "withAt");
     assertEquals(List.of(new FaultDef.NeverStart(0, null, 3, 0),
         new FaultDef.LateStart(0, "c", 3, 20_000_000, 0),
@@ -313,21 +316,26 @@ class FaultDefTest {
         new FaultDef.Pause(5_000_000, null, 3, 10_000_000, 0),
         new FaultDef.Partition(0, null, groups, NONE, 0), f.get(5), f.get(6), f.get(7),
         new FaultDef.NodeLoss(0, "node-3", 0), f.get(9), f.get(10),
-        new FaultDef.LivenessKill(60_000_000, "c", 3, 0), f.get(12), f.get(13)),
+        new FaultDef.LivenessKill(60_000_000, "c", 3, 0),
+        new FaultDef.RestoreSnapshot(60_000_000, "c", 3, 30_000_000, true, 0),
+        new FaultDef.WrongPeerUrl(0, "c", 3, 0)),
         f.stream().map(d -> d.withMember(3, groups)).toList(), "withMember");
     assertEquals(f.get(4), f.get(4).withMember(1, null), "a partition without other groups");
     assertEquals(List.of(-1L, 20_000_000L, 10_000_000L, 10_000_000L, -1L, -1L, -1L, 20_000_000L,
-        -1L, 6_000_000L, -1L, -1L, -1L, -1L), f.stream().map(FaultDef::lengthUs).toList());
+        -1L, 6_000_000L, -1L, -1L, 30_000_000L, -1L), f.stream().map(FaultDef::lengthUs)
+        .toList());
     assertEquals(List.of(f.get(0), new FaultDef.LateStart(0, "c", 2, 3_000_000, 0),
         new FaultDef.Crash(5_000_000, null, 0, true, OptionalLong.of(3_000_000), 0),
         new FaultDef.Pause(5_000_000, null, 2, 3_000_000, 0), f.get(4), f.get(5), f.get(6),
         new FaultDef.TcWrite(0, "c", 1_000_000, OptionalLong.of(3_000_000), 0), f.get(8),
         new FaultDef.OperatorRestart(4_000_000, "c", 3_000_000, 0), f.get(10), f.get(11),
-        f.get(12), f.get(13)), f.stream().map(d -> d.withLengthUs(3_000_000)).toList(),
+        new FaultDef.RestoreSnapshot(60_000_000, "c", 1, 57_000_000, true, 0), f.get(13)),
+        f.stream().map(d -> d.withLengthUs(3_000_000)).toList(),
         "withLengthUs(3s)");
     List<FaultDef> zero = new ArrayList<>(f);
     zero.set(1, new FaultDef.LateStart(0, "c", 2, 0, 0));
     zero.set(2, new FaultDef.Crash(5_000_000, null, 0, true, OptionalLong.of(0), 0));
+    zero.set(9, new FaultDef.OperatorRestart(4_000_000, "c", 0, 0));
     assertEquals(zero, f.stream().map(d -> d.withLengthUs(0)).toList(), "withLengthUs(0)");
     List<FaultDef> two = new ArrayList<>(f);
     two.set(1, null);
@@ -336,6 +344,78 @@ class FaultDefTest {
     assertEquals(two, f.stream().map(d -> d.within(2)).toList(), "within(2)");
     assertNull(f.get(4).within(1), "a partition with one group left");
     assertNull(f.get(8).within(1), "node pd-1 beyond 1 member");
+    List<FaultDef> one = new ArrayList<>(two);
+    for (int i : List.of(0, 11, 12, 13)) {
+      one.set(i, null);
+    }
+    one.set(4, null);
+    one.set(8, null);
+    assertEquals(one, f.stream().map(d -> d.within(1)).toList(), "within(1): member 1 is gone");
+    FaultDef worker = new FaultDef.NodeLoss(0, "worker", 0);
+    assertEquals(worker, worker.within(1), "a node named by no number is no member's");
+    assertNull(new FaultDef.NodeLoss(0, "rack1-node-12", 0).within(3), "its last number");
+  }
+
+  /**
+   * A restore-snapshot moves with its snapshot as long before it as it was, saved at 0 at the
+   * earliest (so it always comes before the restore), and cannot move to 0 or lose its gap.
+   */
+  @Test
+  void aRestoreKeepsItsSnapshotBeforeItWhereverItMoves() {
+    FaultDef.RestoreSnapshot r = new FaultDef.RestoreSnapshot(60_000_000, null, 2, 50_000_000,
+        false, 3);
+    assertEquals(new FaultDef.RestoreSnapshot(15_000_000, null, 2, 5_000_000, false, 0),
+        r.withAt(15_000_000));
+    assertEquals(new FaultDef.RestoreSnapshot(80_000_000, null, 2, 70_000_000, false, 0),
+        r.withAt(80_000_000));
+    assertEquals(new FaultDef.RestoreSnapshot(4_000_000, null, 2, 0, false, 0),
+        r.withAt(4_000_000), "a snapshot before 0 is saved at 0");
+    assertEquals(new FaultDef.RestoreSnapshot(1, null, 2, 0, false, 0), r.withAt(1));
+    assertEquals(r, r.withAt(0), "no snapshot comes before a restore at 0");
+    assertEquals(new FaultDef.RestoreSnapshot(60_000_000, null, 2, 0, false, 0),
+        r.withLengthUs(90_000_000), "a snapshot more than at before is saved at 0");
+    assertEquals(new FaultDef.RestoreSnapshot(60_000_000, null, 2, 59_999_999, false, 0),
+        r.withLengthUs(1));
+    assertEquals(r, r.withLengthUs(0), "the snapshot cannot be saved at the restore");
+  }
+
+  /** Which member each kind acts on: those with {@code member:}; the others name none. */
+  @Test
+  void eachKindSaysWhichMemberItActsOn() {
+    OptionalInt none = OptionalInt.empty();
+    assertEquals(List.of(OptionalInt.of(1), OptionalInt.of(2), OptionalInt.of(0),
+        OptionalInt.of(2), none, none, none, none, none, none, none, OptionalInt.of(1),
+        OptionalInt.of(1), OptionalInt.of(1)), ONE_OF_EACH.stream().map(FaultDef::onMember)
+        .toList());
+    for (FaultDef f : ONE_OF_EACH) {
+      assertEquals(f.kind().takes().contains("member"), f.onMember().isPresent(), f.toString());
+    }
+  }
+
+  /**
+   * What each kind takes from a cluster for good, as explore judges an outcome by it: a member
+   * that never starts or crashes with no restart, one whose data a crash wipes, a node, or the
+   * members outside the largest group of a partition never healed; nothing for the others.
+   */
+  @Test
+  void eachKindSaysWhatItTakesAwayForGood() {
+    FaultDef.TakenAway nothing = FaultDef.TakenAway.NOTHING;
+    List<FaultDef.TakenAway> expected = new ArrayList<>(java.util.Collections.nCopies(
+        ONE_OF_EACH.size(), nothing));
+    expected.set(0, new FaultDef.TakenAway(List.of(1), List.of(), 0));
+    expected.set(2, new FaultDef.TakenAway(List.of(), List.of(0), 0));
+    expected.set(4, new FaultDef.TakenAway(List.of(0), List.of(), 0));
+    expected.set(8, new FaultDef.TakenAway(List.of(), List.of(), 1));
+    assertEquals(expected, ONE_OF_EACH.stream().map(f -> f.takenAway(3)).toList());
+    assertEquals(new FaultDef.TakenAway(List.of(2), List.of(), 0),
+        new FaultDef.Crash(0, null, 2, false, NONE, 0).takenAway(3), "no restart");
+    assertEquals(new FaultDef.TakenAway(List.of(1, 2, 3), List.of(), 0),
+        new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1), List.of(2)), NONE, 0)
+            .takenAway(4), "the first largest group stays, the members in no group are out");
+    assertEquals(nothing, new FaultDef.Partition(0, null, List.of(List.of(0), List.of(1, 2)),
+        OptionalLong.of(1), 0).takenAway(3), "a healed partition");
+    assertThrows(IllegalArgumentException.class, () -> new FaultDef.TakenAway(List.of(),
+        List.of(), -1));
   }
 
   @Test
