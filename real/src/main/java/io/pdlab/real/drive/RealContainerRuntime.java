@@ -32,8 +32,7 @@ public final class RealContainerRuntime implements ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new RealEtcd(SimContainerRuntime.etcdConfig(pod, c, world.store(),
-          world.timingOverrides(ns)), rc);
+      case "etcd" -> new RealEtcd(SimContainerRuntime.memberConfig(world, pod, c), rc);
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), SimContainerRuntime.timing(c,
           world.timingOverrides(ns)), world, world.tracker().observer(),

@@ -222,8 +222,28 @@ public final class K8sWorld implements PodEnv {
   public static String wrongPeerUrl(String url) {
     String host = EtcdConfig.endpointOf(url);
     int at = url.indexOf(host, url.indexOf("://") + 3);
-    return url.substring(0, at) + host + "-typo" + url.substring(at + host.length());
+    return url.substring(0, at) + host + TYPO + url.substring(at + host.length());
   }
+
+  /**
+   * The URL a {@link #wrongPeerUrl} was made from, or null when {@code url} is not one (its
+   * host's first label does not end with {@value #TYPO}).
+   */
+  public static String rightPeerUrl(String url) {
+    if (!url.contains("://")) {
+      return null;
+    }
+    String host = EtcdConfig.endpointOf(url);
+    if (!host.endsWith(TYPO) || host.length() == TYPO.length()) {
+      return null;
+    }
+    int at = url.indexOf(host, url.indexOf("://") + 3);
+    return url.substring(0, at + host.length() - TYPO.length()) + url.substring(at
+        + host.length());
+  }
+
+  /** What {@link #wrongPeerUrl} appends to the pod's name. */
+  private static final String TYPO = "-typo";
 
   @Override
   public String advertisedPeerUrl(String namespace, String pod, String url) {

@@ -43,9 +43,7 @@ public final class SimContainerRuntime implements ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new EtcdMember(world.advertised(ns, etcdConfig(pod, c, world.store(),
-          world.timingOverrides(ns))),
-          world.tracker().observer());
+      case "etcd" -> new EtcdMember(memberConfig(world, pod, c), world.tracker().observer());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
           world.tracker().observer(),
@@ -174,6 +172,15 @@ public final class SimContainerRuntime implements ContainerRuntime {
       out.add(x);
     }
     return out;
+  }
+
+  /**
+   * What an etcd container of {@code pod} starts with, on every backend: its flags ({@link
+   * #etcdConfig}) with the peer URL it advertises ({@link K8sWorld#advertised}).
+   */
+  public static EtcdConfig memberConfig(K8sWorld world, Pod pod, Container c) {
+    String ns = pod.meta().namespace();
+    return world.advertised(ns, etcdConfig(pod, c, world.store(), world.timingOverrides(ns)));
   }
 
   /**
