@@ -78,6 +78,12 @@ public class World implements Scheduler, FaultTarget {
     default void wiped(String process) {}
   }
 
+  /**
+   * What the lifecycle listeners ({@link LifecycleListener#stopped}) and the trace are told,
+   * followed by the reason, when a process exits by itself.
+   */
+  public static final String EXITED = "exited: ";
+
   /** Told when a process exits by itself ({@link ProcessContext#exit}). */
   @FunctionalInterface
   public interface ExitListener {
@@ -589,7 +595,7 @@ public class World implements Scheduler, FaultTarget {
     @Override
     public void exit(String reason) {
       if (state != ProcessState.DOWN) {
-        stop("exited: " + reason);
+        stop(EXITED + reason);
         for (ExitListener l : exitListeners) {
           l.exited(name, reason);
         }

@@ -2,6 +2,7 @@ package io.pdlab.real.drive;
 
 import io.pdlab.k8s.api.Container;
 import io.pdlab.k8s.api.Pod;
+import io.pdlab.k8s.controllers.CheckDns;
 import io.pdlab.k8s.controllers.ContainerRuntime;
 import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.k8s.controllers.SimContainerRuntime;
@@ -31,8 +32,7 @@ public final class RealContainerRuntime implements ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new RealEtcd(SimContainerRuntime.etcdConfig(pod, c, world.store(),
-          world.timingOverrides(ns)), rc);
+      case "etcd" -> new RealEtcd(SimContainerRuntime.memberConfig(world, pod, c), rc);
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), SimContainerRuntime.timing(c,
           world.timingOverrides(ns)), world, world.tracker().observer(),
@@ -40,8 +40,13 @@ public final class RealContainerRuntime implements ContainerRuntime {
       case "discovery" -> new RealDiscovery(new DiscoveryPod(ns, world,
           TidbOperatorVersion.of(world.timingOverrides(ns))), rc);
       case "simple" -> new SimContainerRuntime.Simple();
+      // the same loop as in the simulator, on the wall clock, asking the model's DNS (the agent
+      // nodes' pods reach each other by the addresses pdlab maps their names to, not by DNS; on
+      // a kubelet node its container waits while this runs and exits with its code: RealWorld)
+      case CheckDns.NAME -> CheckDns.of(pod, world);
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
-          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");
+          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple, "
+          + CheckDns.NAME + ")");
     };
   }
 

@@ -1,5 +1,6 @@
 package io.pdlab.real.drive;
 
+import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.pd.etcd.EtcdConfig;
 import io.pdlab.real.client.EtcdOps;
 import io.pdlab.real.client.UrlMap;
@@ -200,9 +201,25 @@ public final class RealContext implements UrlMap {
     }
   }
 
+  /**
+   * The real URL standing for a {@code wrong-peer-url} fault's model URL, a DNS name that resolves
+   * to nothing ({@link K8sWorld#wrongPeerUrl}): the member's real peer host at port {@value
+   * #UNREACHABLE_PORT}, where nothing listens on the hosts pdlab gives members (a loopback
+   * address of their own, a container's or a pod's address), so that every dial of it fails at
+   * once, refused, as a dial of a name that resolves to nothing fails at its lookup.
+   */
+  static String unreachable(String realPeerUrl) {
+    java.net.URI u = java.net.URI.create(realPeerUrl);
+    return u.getScheme() + "://" + u.getHost() + ":" + UNREACHABLE_PORT;
+  }
+
+  /** The port of {@link #unreachable}: tcpmux, which no member's host serves. */
+  static final int UNREACHABLE_PORT = 1;
+
   /** Registers the model's URLs of a member, so answers can name it as the model does. */
   public void register(EtcdConfig cfg) {
-    modelPeerUrl.put(cfg.name(), cfg.peerUrl());
+    String right = K8sWorld.rightPeerUrl(cfg.peerUrl()); // a wrong advertised one: its right one
+    modelPeerUrl.put(cfg.name(), right != null ? right : cfg.peerUrl());
     modelClientUrl.put(cfg.name(), cfg.clientUrl());
   }
 
@@ -221,6 +238,10 @@ public final class RealContext implements UrlMap {
     if (!modelPeerUrl.contains("://")) {
       return modelPeerUrl;
     }
+    String right = K8sWorld.rightPeerUrl(modelPeerUrl);
+    if (right != null) {
+      return unreachable(toReal(right));
+    }
     String name = EtcdConfig.endpointOf(modelPeerUrl);
     this.modelPeerUrl.putIfAbsent(name, modelPeerUrl);
     return backend.peerUrlOf(name);
@@ -229,8 +250,12 @@ public final class RealContext implements UrlMap {
   @Override
   public String toModel(String realUrl) {
     for (var e : modelPeerUrl.entrySet()) {
-      if (backend.peerUrlOf(e.getKey()).equals(realUrl)) {
+      String real = backend.peerUrlOf(e.getKey());
+      if (real.equals(realUrl)) {
         return e.getValue();
+      }
+      if (unreachable(real).equals(realUrl)) {
+        return K8sWorld.wrongPeerUrl(e.getValue());
       }
       if (backend.clientUrlOf(e.getKey()).equals(realUrl)) {
         return modelClientUrl.getOrDefault(e.getKey(), realUrl);

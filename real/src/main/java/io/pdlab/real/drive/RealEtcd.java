@@ -70,8 +70,12 @@ public final class RealEtcd implements Process, EtcdEngine {
       ic.put(cfg.name(), node.peerUrl());
     }
     EtcdTiming t = cfg.timing();
+    // The model's advertised URL: the node's own, or a wrong-peer-url fault's, whose real
+    // stand-in reaches nothing (RealContext.unreachable).
+    String advertised = rc.toReal(cfg.peerUrl());
     return new EtcdFlags(cfg.name(), ic, cfg.state() == EtcdConfig.State.EXISTING, cfg.token(),
-        t.tickMs(), t.electionMs(), t.preVote(), t.strictReconfigCheck());
+        t.tickMs(), t.electionMs(), t.preVote(), t.strictReconfigCheck(),
+        advertised.equals(rc.node(cfg.name()).peerUrl()) ? null : advertised);
   }
 
   @Override
@@ -85,7 +89,8 @@ public final class RealEtcd implements Process, EtcdEngine {
     EtcdFlags flags = flags();
     if (ctx.tracing()) {
       ctx.log("real etcd: start " + (flags.existing() ? "existing" : "new") + " peer="
-          + node.peerUrl() + " initial-cluster=" + flags.initialCluster());
+          + node.peerUrl() + (flags.advertisePeerUrl() == null ? "" : " advertised="
+          + flags.advertisePeerUrl()) + " initial-cluster=" + flags.initialCluster());
     }
     int inc = incarnation;
     EtcdNode n = node;

@@ -147,7 +147,10 @@ public final class RealWorld implements AutoCloseable {
     this.rc = ctx;
   }
 
-  /** The container of each pod on a kubelet node that asked last (by pod name). */
+  /**
+   * The container of each pod on a kubelet node that asked last (by process name: the pod's for
+   * its app container, {@link K8sWorld#initProcess} for an init container).
+   */
   private final java.util.concurrent.ConcurrentHashMap<String, io.pdlab.real.node.PodLaunch>
       launches = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -178,6 +181,12 @@ public final class RealWorld implements AutoCloseable {
         l.hangUp();
         return;
       }
+      int init = K8sWorld.initIndex(pod, l.container());
+      if (init >= 0) {
+        initLaunched(l, key, K8sWorld.initProcess(l.pod(), pod.spec().initContainers()
+            .get(init)));
+        return;
+      }
       String role = pod.spec().containers().get(0).role();
       boolean member = role.equals("etcd") || role.equals("pd");
       io.pdlab.real.node.PodLaunch previous = launches.put(l.pod(), l);
@@ -199,6 +208,27 @@ public final class RealWorld implements AutoCloseable {
         l.idle(); // no etcd in it: it stays up until its model process ends
       }
     });
+  }
+
+  /**
+   * An init container of pod {@code key} asks (on the world's thread): it runs no program but
+   * waits while the model's process of it ({@code process}, e.g. {@link
+   * io.pdlab.k8s.controllers.CheckDns}) runs, and exits with its exit code ({@link Faults}): 0,
+   * and its kubelet starts the next container. Answered before the process starts, so that an
+   * exit at its start finds the container waiting.
+   */
+  private void initLaunched(io.pdlab.real.node.PodLaunch l, String key, String process) {
+    io.pdlab.real.node.PodLaunch previous = launches.put(process, l);
+    if (previous != null && previous != l) {
+      k8s.kubeletInitContainerEnded(key, l.container()); // (as for an app container, above)
+    }
+    l.onEnd(() -> rc.post(() -> {
+      if (launches.remove(process, l)) {
+        k8s.kubeletInitContainerEnded(key, l.container());
+      }
+    }));
+    l.idle();
+    k8s.kubeletContainerStarted(key, l.container());
   }
 
   /** Runs {@code work} with the Kubernetes model on the world's thread and waits for it. */
@@ -379,7 +409,9 @@ public final class RealWorld implements AutoCloseable {
         rc.io(process, () -> rc.node(process).kill());
       } else {
         io.pdlab.real.node.PodLaunch l = launches.get(process);
-        if (l != null) {
+        if (l != null && (World.EXITED + K8sWorld.COMPLETED).equals(reason)) {
+          l.exit(0); // its process did its work (an init container's check): so does it
+        } else if (l != null) {
           l.hangUp(); // a kubelet node's container without etcd ends with its process
         }
       }

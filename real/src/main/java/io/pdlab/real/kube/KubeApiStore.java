@@ -251,7 +251,7 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
         heartbeats.register((io.fabric8.kubernetes.api.model.Node) Manifests.toFabric8(obj));
         created = resource(k, ns, obj.meta().name()).get();
       } else {
-        GenericKubernetesResource g = json.convertValue(Manifests.toFabric8(obj),
+        GenericKubernetesResource g = json.convertValue(toApi(obj),
             GenericKubernetesResource.class);
         created = k.namespaced() ? resources(k).inNamespace(ns).resource(g).create()
             : resources(k).resource(g).create();
@@ -261,6 +261,49 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
     }
     writes++;
     return (T) remember(k, created);
+  }
+
+  /**
+   * {@code obj} as the API server holds it: the model's object ({@link Manifests#toFabric8})
+   * whose pods, and pod templates, give each container its name as {@link
+   * LaunchServer#CONTAINER_ENV}, which {@code pdlab-launch} sends pdlab (on a kubelet node, a
+   * pod's init containers and then its app container ask). The model reads no {@code env} back
+   * ({@code ModelObjects}); an update's patch is computed between two such objects, so it keeps
+   * the variable.
+   */
+  static HasMetadata toApi(K8sObject obj) {
+    HasMetadata f = Manifests.toFabric8(obj);
+    if (f instanceof io.fabric8.kubernetes.api.model.Pod p) {
+      namedContainers(p.getSpec());
+    } else if (f instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet s
+        && s.getSpec() != null && s.getSpec().getTemplate() != null) {
+      namedContainers(s.getSpec().getTemplate().getSpec());
+    } else if (f instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
+        && d.getSpec() != null && d.getSpec().getTemplate() != null) {
+      namedContainers(d.getSpec().getTemplate().getSpec());
+    }
+    return f;
+  }
+
+  private static void namedContainers(io.fabric8.kubernetes.api.model.PodSpec spec) {
+    if (spec == null) {
+      return;
+    }
+    List<io.fabric8.kubernetes.api.model.Container> all = new ArrayList<>();
+    if (spec.getContainers() != null) {
+      all.addAll(spec.getContainers());
+    }
+    if (spec.getInitContainers() != null) {
+      all.addAll(spec.getInitContainers());
+    }
+    for (io.fabric8.kubernetes.api.model.Container c : all) {
+      List<io.fabric8.kubernetes.api.model.EnvVar> env = c.getEnv() == null ? new ArrayList<>()
+          : new ArrayList<>(c.getEnv());
+      env.removeIf(e -> e.getName().equals(LaunchServer.CONTAINER_ENV));
+      env.add(new io.fabric8.kubernetes.api.model.EnvVar(LaunchServer.CONTAINER_ENV, c.getName(),
+          null));
+      c.setEnv(env);
+    }
   }
 
   @Override
@@ -277,8 +320,8 @@ public final class KubeApiStore implements ObjectStore, AutoCloseable {
           + key + "\": the object has been modified (have version "
           + obj.meta().resourceVersion() + ", seen " + old.meta().resourceVersion() + ")");
     }
-    ObjectNode patch = mergePatch(json.convertValue(Manifests.toFabric8(old), JsonNode.class),
-        json.convertValue(Manifests.toFabric8(obj), JsonNode.class));
+    ObjectNode patch = mergePatch(json.convertValue(toApi(old), JsonNode.class),
+        json.convertValue(toApi(obj), JsonNode.class));
     if (patch == null) {
       return (T) old; // nothing the server holds changes
     }

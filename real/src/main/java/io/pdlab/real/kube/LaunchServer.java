@@ -35,6 +35,12 @@ final class LaunchServer implements AutoCloseable {
   /** How long a connection may take to greet, and a pod's address to appear in the API. */
   static final Duration IDENTIFY_WITHIN = Duration.ofSeconds(15);
   private static final Duration IDENTIFY_POLL = Duration.ofMillis(100);
+  /**
+   * The variable pdlab gives every container it creates (its name in the pod), which {@code
+   * pdlab-launch} sends in its greeting: an init container and the app container of one pod ask
+   * one after the other.
+   */
+  public static final String CONTAINER_ENV = "PDLAB_CONTAINER";
   /** Where a member keeps its data when its pod has no volume (the container's own layer). */
   static final String LAYER_DATA_DIR = "/var/lib/pdlab-etcd";
 
@@ -93,23 +99,23 @@ final class LaunchServer implements AutoCloseable {
     try {
       s.setSoTimeout((int) IDENTIFY_WITHIN.toMillis());
       String hello = readLine(s.getInputStream());
-      String[] words = hello == null ? new String[0] : hello.split(" ");
-      if (words.length != 3 || !words[0].equals("pdlab-launch") || !words[1].equals("1")) {
-        LOG.log(System.Logger.Level.WARNING, "node " + node + ": not a pdlab-launch greeting: "
+      List<String> who = greeting(hello);
+      if (who == null) {
+        LOG.log(System.Logger.Level.WARNING, "node " + node + ": not a pdlab-launch 2 greeting: "
             + hello);
         s.close();
         return;
       }
       String ip = ((InetSocketAddress) s.getRemoteSocketAddress()).getAddress().getHostAddress();
-      Pod pod = identify(ip, words[2]);
+      Pod pod = identify(ip, who.get(0));
       if (pod == null) {
         LOG.log(System.Logger.Level.WARNING, "node " + node + ": no pod with address " + ip
-            + " or hostname " + words[2] + " within " + IDENTIFY_WITHIN + "; hanging up");
+            + " or hostname " + who.get(0) + " within " + IDENTIFY_WITHIN + "; hanging up");
         s.close();
         return;
       }
       s.setSoTimeout(0);
-      l = new Launch(s, pod, ip);
+      l = new Launch(s, pod, ip, who.get(1));
       open.add(l);
       Consumer<PodLaunch> to = listener;
       if (to == null) {
@@ -133,6 +139,20 @@ final class LaunchServer implements AutoCloseable {
         // closing
       }
     }
+  }
+
+  /**
+   * The hostname and the container name of a {@code pdlab-launch} greeting ({@code pdlab-launch
+   * 2 <hostname> <container>}), or null for anything else (an older launcher, whose containers
+   * cannot say which of a pod's containers asks).
+   */
+  static List<String> greeting(String hello) {
+    String[] words = hello == null ? new String[0] : hello.split(" ", -1);
+    if (words.length != 4 || !words[0].equals("pdlab-launch") || !words[1].equals("2")
+        || words[2].isEmpty() || words[3].isEmpty()) {
+      return null;
+    }
+    return List.of(words[2], words[3]);
   }
 
   /** The pod on this node at {@code ip}, or (no address reported yet) of that hostname. */
@@ -209,12 +229,15 @@ final class LaunchServer implements AutoCloseable {
     private final String pod;
     private final String ip;
     private final String dataDir;
+    private final String container;
     private final List<Runnable> onEnd = new CopyOnWriteArrayList<>();
     private boolean answered;
+    private boolean exited;
     private volatile boolean ended;
 
-    Launch(Socket socket, Pod p, String ip) {
+    Launch(Socket socket, Pod p, String ip, String container) {
       this.socket = socket;
+      this.container = container;
       this.namespace = p.getMetadata().getNamespace();
       this.pod = p.getMetadata().getName();
       this.ip = ip;
@@ -255,6 +278,11 @@ final class LaunchServer implements AutoCloseable {
     }
 
     @Override
+    public String container() {
+      return container;
+    }
+
+    @Override
     public synchronized void exec(List<String> argv) {
       StringBuilder sb = new StringBuilder("exec ").append(argv.size()).append('\n');
       for (String a : argv) {
@@ -271,12 +299,39 @@ final class LaunchServer implements AutoCloseable {
       answer("wait\n");
     }
 
+    @Override
+    public synchronized void exit(int code) {
+      if (code < 0 || code > 255) {
+        throw new IllegalArgumentException("an exit code is 0 to 255, got " + code);
+      }
+      if (answered && !waiting) {
+        throw new IllegalStateException(this + " runs a program: it ends by itself");
+      }
+      if (exited) {
+        return;
+      }
+      String text = (answered ? "" : "wait\n") + "exit " + code + "\n";
+      answered = true;
+      waiting = true;
+      exited = true;
+      write(text);
+      hangUp(); // said all: the container exits with the code
+    }
+
+    /** Whether it was answered {@code wait}. */
+    private boolean waiting;
+
     private void answer(String text) {
       if (answered) {
         throw new IllegalStateException("pod " + namespace + "/" + pod + "'s container was"
             + " answered already");
       }
       answered = true;
+      waiting = text.equals("wait\n");
+      write(text);
+    }
+
+    private void write(String text) {
       try {
         OutputStream out = socket.getOutputStream();
         out.write(text.getBytes(StandardCharsets.UTF_8));
@@ -340,7 +395,8 @@ final class LaunchServer implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "container of pod " + namespace + "/" + pod + " at " + ip + " on node " + node;
+      return "container " + container + " of pod " + namespace + "/" + pod + " at " + ip
+          + " on node " + node;
     }
   }
 }

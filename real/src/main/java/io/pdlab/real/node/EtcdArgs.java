@@ -18,7 +18,8 @@ final class EtcdArgs {
    * @param flags the start's flags
    * @param dataDir {@code --data-dir} as etcd sees it
    * @param listenPeerUrl {@code --listen-peer-urls}
-   * @param advertisePeerUrl {@code --initial-advertise-peer-urls}
+   * @param advertisePeerUrl {@code --initial-advertise-peer-urls}, unless the flags give one of
+   *     their own ({@link EtcdFlags#advertisePeerUrl})
    * @param listenClientUrl {@code --listen-client-urls}
    * @param advertiseClientUrl {@code --advertise-client-urls}
    */
@@ -28,7 +29,8 @@ final class EtcdArgs {
     args.add("--name=" + flags.name());
     args.add("--data-dir=" + dataDir);
     args.add("--listen-peer-urls=" + listenPeerUrl);
-    args.add("--initial-advertise-peer-urls=" + advertisePeerUrl);
+    args.add("--initial-advertise-peer-urls=" + (flags.advertisePeerUrl() != null
+        ? flags.advertisePeerUrl() : advertisePeerUrl));
     args.add("--listen-client-urls=" + listenClientUrl);
     args.add("--advertise-client-urls=" + advertiseClientUrl);
     args.add("--initial-cluster=" + flags.initialClusterFlag());
@@ -46,7 +48,9 @@ final class EtcdArgs {
   /**
    * Checks that {@code flags} belong to member {@code name} advertising {@code peerUrl}: etcd
    * refuses to start when its own entry in {@code --initial-cluster} differs from its advertised
-   * peer URL, and says so less clearly.
+   * peer URL, and says so less clearly. Flags that advertise a URL of their own (a {@code
+   * wrong-peer-url} fault) may list either that one or the node's: the mismatch is the fault,
+   * and etcd decides it.
    */
   static void checkFor(String name, String peerUrl, EtcdFlags flags) {
     if (!flags.name().equals(name)) {
@@ -54,7 +58,7 @@ final class EtcdArgs {
           + "' given to node '" + name + "'");
     }
     String own = flags.initialCluster().get(name);
-    if (!peerUrl.equals(own)) {
+    if (!peerUrl.equals(own) && !(own != null && own.equals(flags.advertisePeerUrl()))) {
       throw new IllegalArgumentException("member '" + name + "': initialCluster maps it to '"
           + own + "' but its peer URL is '" + peerUrl
           + "' (use EtcdNode.peerUrl() of each member in initialCluster)");

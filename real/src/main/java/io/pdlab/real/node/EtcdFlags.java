@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param electionMs {@code --election-timeout} in milliseconds; etcd wants at least 5 ticks
  * @param preVote {@code --pre-vote}
  * @param strictReconfigCheck {@code --strict-reconfig-check}
+ * @param advertisePeerUrl {@code --initial-advertise-peer-urls} when it is not the node's own
+ *     peer URL (a {@code wrong-peer-url} fault: a URL that reaches nothing), else null
  */
 public record EtcdFlags(
     String name,
@@ -30,7 +32,8 @@ public record EtcdFlags(
     long tickMs,
     long electionMs,
     boolean preVote,
-    boolean strictReconfigCheck) {
+    boolean strictReconfigCheck,
+    String advertisePeerUrl) {
 
   /** etcd 3.4's default {@code --initial-cluster-token}. */
   public static final String DEFAULT_TOKEN = "etcd-cluster";
@@ -80,7 +83,19 @@ public record EtcdFlags(
           + " 5 x tickMs (" + 5 * tickMs + ") and at most " + MAX_ELECTION_MS
           + " (etcd's own rule), got " + electionMs);
     }
+    if (advertisePeerUrl != null && (advertisePeerUrl.isBlank() || advertisePeerUrl.contains(
+        ","))) {
+      throw new IllegalArgumentException("EtcdFlags for '" + name
+          + "': invalid advertised peer URL '" + advertisePeerUrl + "'");
+    }
     initialCluster = Collections.unmodifiableMap(new LinkedHashMap<>(initialCluster));
+  }
+
+  /** The flags without an advertised peer URL of their own (the node's is advertised). */
+  public EtcdFlags(String name, Map<String, String> initialCluster, boolean existing,
+      String token, long tickMs, long electionMs, boolean preVote, boolean strictReconfigCheck) {
+    this(name, initialCluster, existing, token, tickMs, electionMs, preVote, strictReconfigCheck,
+        null);
   }
 
   /**
@@ -95,31 +110,40 @@ public record EtcdFlags(
   /** The same flags with {@code --initial-cluster-state} existing (true) or new (false). */
   public EtcdFlags withExisting(boolean existing) {
     return new EtcdFlags(name, initialCluster, existing, token, tickMs, electionMs, preVote,
-        strictReconfigCheck);
+        strictReconfigCheck, advertisePeerUrl);
   }
 
   /** The same flags with another {@code --initial-cluster-token}. */
   public EtcdFlags withToken(String token) {
     return new EtcdFlags(name, initialCluster, existing, token, tickMs, electionMs, preVote,
-        strictReconfigCheck);
+        strictReconfigCheck, advertisePeerUrl);
   }
 
   /** The same flags with another heartbeat interval and election timeout. */
   public EtcdFlags withTiming(long tickMs, long electionMs) {
     return new EtcdFlags(name, initialCluster, existing, token, tickMs, electionMs, preVote,
-        strictReconfigCheck);
+        strictReconfigCheck, advertisePeerUrl);
   }
 
   /** The same flags with pre-vote on or off. */
   public EtcdFlags withPreVote(boolean preVote) {
     return new EtcdFlags(name, initialCluster, existing, token, tickMs, electionMs, preVote,
-        strictReconfigCheck);
+        strictReconfigCheck, advertisePeerUrl);
   }
 
   /** The same flags with the strict reconfiguration check on or off. */
   public EtcdFlags withStrictReconfigCheck(boolean strictReconfigCheck) {
     return new EtcdFlags(name, initialCluster, existing, token, tickMs, electionMs, preVote,
-        strictReconfigCheck);
+        strictReconfigCheck, advertisePeerUrl);
+  }
+
+  /**
+   * The same flags advertising {@code url} as the member's peer URL instead of its node's (null:
+   * the node's), as a member with a typo'd or stale advertised URL does.
+   */
+  public EtcdFlags withAdvertisePeerUrl(String url) {
+    return new EtcdFlags(name, initialCluster, existing, token, tickMs, electionMs, preVote,
+        strictReconfigCheck, url);
   }
 
   /** The {@code --initial-cluster} value: {@code name=url,...} in order. */

@@ -5,11 +5,15 @@
  * copy of the model's start script: pdlab's driver (the model's start script, discovery client
  * and operators, in the JVM) decides, and this program carries it out.
  *
- * Protocol (one TCP connection to PDLAB_DRIVER, "a.b.c.d:port", baked into the image):
- *   -> "pdlab-launch 1 <HOSTNAME>\n"
+ * Protocol 2 (one TCP connection to PDLAB_DRIVER, "a.b.c.d:port", baked into the image):
+ *   -> "pdlab-launch 2 <HOSTNAME> <PDLAB_CONTAINER>\n" (the container's name in its pod, which
+ *      pdlab gives every container it creates as the variable PDLAB_CONTAINER: an init
+ *      container and the app container of one pod ask one after the other)
  *   <- "exec <n>\n" then n lines, the argv of the program to exec (argv[0] a path), or
- *   <- "wait\n": the container runs no protocol process; stay up until the driver hangs up
- *      (then exit 1, as a process that ended).
+ *   <- "wait\n": the container runs no program; pdlab runs the model's process of it. Stay up
+ *      until pdlab sends "exit <code>\n" (the model's process exited with that code: exit with
+ *      it, 0 being an init container's success) or hangs up (then exit 1, as a process that
+ *      ended).
  * A hang-up before either answer is the model's process exiting: exit 1 (the kubelet's restart
  * policy applies). The connection is NOT closed on exec: the exec'd program inherits it, so the
  * driver sees the container end (killed, crashed, its node lost) as the connection closing.
@@ -118,7 +122,9 @@ int main(void) {
     return 1;
   }
   char hello[512];
-  int hn = snprintf(hello, sizeof(hello), "pdlab-launch 1 %s\n", host == NULL ? "-" : host);
+  const char *container = getenv("PDLAB_CONTAINER");
+  int hn = snprintf(hello, sizeof(hello), "pdlab-launch 2 %s %s\n", host == NULL ? "-" : host,
+      container == NULL || container[0] == '\0' ? "-" : container);
   if (hn <= 0 || (size_t) hn >= sizeof(hello) || write(fd, hello, (size_t) hn) != hn) {
     fprintf(stderr, "pdlab-launch: cannot greet pdlab at %s\n", driver);
     return 1;
@@ -129,13 +135,20 @@ int main(void) {
     return 1;
   }
   if (strcmp(line, "wait") == 0) {
-    char c;
-    for (;;) {
-      ssize_t r = read(fd, &c, 1);
-      if (r == 0 || (r < 0 && errno != EINTR)) {
-        return 1; /* pdlab hung up: the model's process ended */
-      }
+    if (!read_line(line, sizeof(line))) {
+      return 1; /* pdlab hung up: the model's process ended */
     }
+    if (strncmp(line, "exit ", 5) != 0) {
+      fprintf(stderr, "pdlab-launch: unexpected answer '%s' while waiting\n", line);
+      return 2;
+    }
+    char *end;
+    long code = strtol(line + 5, &end, 10);
+    if (end == line + 5 || *end != '\0' || code < 0 || code > 255) {
+      fprintf(stderr, "pdlab-launch: bad exit code in '%s'\n", line);
+      return 2;
+    }
+    return (int) code; /* the model's process exited with it */
   }
   if (strncmp(line, "exec ", 5) != 0) {
     fprintf(stderr, "pdlab-launch: unexpected answer '%s'\n", line);

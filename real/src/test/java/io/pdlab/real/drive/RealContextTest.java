@@ -2,8 +2,10 @@ package io.pdlab.real.drive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.pd.etcd.EtcdConfig;
 import io.pdlab.pd.etcd.EtcdTiming;
 import io.pdlab.real.client.EtcdOps;
@@ -84,6 +86,46 @@ class RealContextTest {
     assertTrue(f.preVote());
     assertTrue(f.strictReconfigCheck());
     assertEquals("pd-cluster", f.token());
+  }
+
+  /**
+   * A wrong-peer-url fault's model URL (a host with a typo) stands for the member's real host at
+   * port 1, where nothing listens, both ways, and a member started with it advertises it while
+   * its initial cluster keeps the right URL of the others.
+   */
+  @Test
+  void aWrongAdvertisedPeerUrlIsTheMembersHostWhereNothingListens() throws Exception {
+    String right = model("basic-pd-1", 2380);
+    String wrong = K8sWorld.wrongPeerUrl(right);
+    assertEquals("http://basic-pd-1-typo.basic-pd-peer.ns.svc:2380", wrong);
+    assertEquals(right, K8sWorld.rightPeerUrl(wrong));
+    assertEquals(null, K8sWorld.rightPeerUrl(right));
+    assertEquals(null, K8sWorld.rightPeerUrl("http://-typo.x:2380"));
+    String real = rc.toReal(wrong);
+    java.net.URI r = java.net.URI.create(real);
+    assertEquals(java.net.URI.create(backend.node("basic-pd-1").peerUrl()).getHost(),
+        r.getHost());
+    assertEquals(1, r.getPort());
+    java.io.IOException refused = assertThrows(java.io.IOException.class, () -> {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress(r.getHost(), r.getPort()), 2_000);
+      }
+    });
+    assertTrue(refused instanceof java.net.ConnectException, refused.toString());
+    Map<String, String> ic = new LinkedHashMap<>();
+    ic.put("basic-pd-0", model("basic-pd-0", 2380));
+    ic.put("basic-pd-1", right);
+    EtcdConfig cfg = new EtcdConfig("basic-pd-1", wrong, model("basic-pd-1", 2379), ic,
+        EtcdConfig.State.NEW, "pd-cluster", EtcdTiming.PD_PROFILE);
+    rc.register(cfg);
+    assertEquals(wrong, rc.toModel(real), "a member list's wrong URL reads as the model's");
+    assertEquals(right, rc.toModel(backend.node("basic-pd-1").peerUrl()));
+    EtcdFlags f = new RealEtcd(cfg, rc).flags();
+    assertEquals(real, f.advertisePeerUrl());
+    assertEquals(backend.node("basic-pd-1").peerUrl(), f.initialCluster().get("basic-pd-1"));
+    assertEquals(null, new RealEtcd(new EtcdConfig("basic-pd-0", model("basic-pd-0", 2380),
+        model("basic-pd-0", 2379), ic, EtcdConfig.State.NEW, "pd-cluster",
+        EtcdTiming.PD_PROFILE), rc).flags().advertisePeerUrl(), "the others: their node's");
   }
 
   @Test

@@ -80,4 +80,31 @@ class KubeApiStoreTest {
     f.getMetadata().setResourceVersion("7");
     assertEquals(p, ModelObjects.fromFabric8(Kind.POD, f));
   }
+
+  /**
+   * Every container of a pod the store writes is told its name (PDLAB_CONTAINER, which
+   * pdlab-launch sends on a kubelet node: a seed-join pod's check-dns init container asks before
+   * its etcd container), and the model reads the pod back unchanged.
+   */
+  @Test
+  void aWrittenPodsContainersKnowTheirNamesAndTheModelReadsItBackUnchanged() {
+    Pod p = new Pod(ObjectMeta.of("ns", "m-1").withVersion(3, 0), new PodSpec(null,
+        new TreeMap<>(), List.of(), new io.pdlab.k8s.api.Resources(100, 128), null, List.of(),
+        List.of(new io.pdlab.k8s.api.Container("etcd", "etcd:3.4", "etcd", List.of("--a"))),
+        "Never", "m-1", "m", List.of(io.pdlab.k8s.controllers.CheckDns.container(
+            "m-1.m.ns.svc"))), PodStatus.PENDING);
+    io.fabric8.kubernetes.api.model.Pod f = (io.fabric8.kubernetes.api.model.Pod) KubeApiStore
+        .toApi(p);
+    assertEquals(List.of(new io.fabric8.kubernetes.api.model.EnvVar("PDLAB_CONTAINER", "etcd",
+        null)), f.getSpec().getContainers().get(0).getEnv());
+    assertEquals(List.of(new io.fabric8.kubernetes.api.model.EnvVar("PDLAB_CONTAINER",
+        "check-dns", null)), f.getSpec().getInitContainers().get(0).getEnv());
+    f.getMetadata().setResourceVersion("3");
+    assertEquals(p, ModelObjects.fromFabric8(Kind.POD, f));
+    // An update's patch is taken between two such renderings: a status change keeps them.
+    ObjectMapper m = new ObjectMapper();
+    JsonNode patch = KubeApiStore.mergePatch(m.valueToTree(KubeApiStore.toApi(p)),
+        m.valueToTree(KubeApiStore.toApi(p.withStatus(new PodStatus("Running", true, "", 0)))));
+    assertEquals(List.of("status"), iterate(patch.fieldNames()));
+  }
 }

@@ -95,6 +95,27 @@ class EtcdArgsTest {
         && url.getMessage().contains("http://pd-0:2380"), url.getMessage());
   }
 
+  /**
+   * Flags advertising a URL of their own (a wrong-peer-url fault) render it, and may list either
+   * it (a joiner added under it) or the node's (a static member) as their own entry.
+   */
+  @Test
+  void flagsMayAdvertiseAUrlOfTheirOwn() {
+    EtcdFlags f = EtcdFlags.defaults("pd-0", cluster()).withAdvertisePeerUrl("http://pd-0:1");
+    assertTrue(EtcdArgs.render(f, "/d", "http://0.0.0.0:2380", "http://pd-0:2380", "lc", "ac")
+        .contains("--initial-advertise-peer-urls=http://pd-0:1"));
+    EtcdArgs.checkFor("pd-0", "http://pd-0:2380", f);
+    Map<String, String> joined = cluster();
+    joined.put("pd-0", "http://pd-0:1");
+    EtcdArgs.checkFor("pd-0", "http://pd-0:2380", EtcdFlags.defaults("pd-0", joined)
+        .withAdvertisePeerUrl("http://pd-0:1"));
+    assertThrows(IllegalArgumentException.class, () -> EtcdArgs.checkFor("pd-0",
+        "http://pd-0:2380", EtcdFlags.defaults("pd-0", joined)));
+    assertEquals(null, f.withAdvertisePeerUrl(null).advertisePeerUrl());
+    assertThrows(IllegalArgumentException.class, () -> f.withAdvertisePeerUrl("http://a:1,b"));
+    assertEquals(f.advertisePeerUrl(), f.withExisting(true).withToken("t").advertisePeerUrl());
+  }
+
   @Test
   void memberNamesAreDnsLabels() {
     assertEquals("basic-0", AbstractEtcdNode.checkName("basic-0"));

@@ -206,8 +206,10 @@ public enum FaultKind {
      */
     DATA_DIR,
     /**
-     * On the flags a member's process starts with, as the model renders them for the simulated
-     * member.
+     * On the flags a member's process starts with, as the model renders them: on a real backend
+     * the model's URLs become real addresses, and a wrong advertised peer URL (a DNS name that
+     * resolves to nothing) becomes the member's real host at a port nothing listens on ({@code
+     * RealContext.unreachable}).
      */
     FLAGS;
 
@@ -221,11 +223,10 @@ public enum FaultKind {
           case NETWORK -> new Why("local processes share the host's loopback",
               Backend.ETCD_CONTAINERS);
           case PROBE -> new Why(NO_REAL_LIVENESS, Backend.SIM);
-          case FLAGS -> realFlags();
+          case FLAGS -> null;
         };
         case ETCD_CONTAINERS -> this == PROBE ? new Why(NO_REAL_LIVENESS, Backend.SIM)
-            : this == DATA_DIR ? new Why(REAL_DATA_DIR, null) : this == FLAGS ? realFlags()
-            : null;
+            : this == DATA_DIR ? new Why(REAL_DATA_DIR, null) : null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
@@ -236,7 +237,7 @@ public enum FaultKind {
               + " a real kubelet would have to exec etcdctl in pdlab's member image, which has"
               + " neither etcdctl nor a shell, and the node agent runs no probes; a hung member"
               + " would never be killed", Backend.SIM);
-          case FLAGS -> realFlags();
+          case FLAGS -> null;
         };
       };
     }
@@ -253,17 +254,6 @@ public enum FaultKind {
      */
     private static final String REAL_DATA_DIR = "its driver cannot yet save a real member's"
         + " snapshot with etcdctl and restore it into the member's wiped data dir";
-
-    /**
-     * Why a real backend cannot start a member with flags of the model's choosing: a real etcd
-     * gets its listen and advertise URLs from the node it runs on (the backend builds them; the
-     * model's EtcdFlags carry none), and the model's URLs become real addresses by member name,
-     * so a URL that names no member has no real address to stand for.
-     */
-    private static Why realFlags() {
-      return new Why("a real member advertises the URLs its node gives it, and a model URL"
-          + " becomes a real address only through the member it names", Backend.SIM);
-    }
 
     /** A reason and, where there is one, the backend that can do it instead (else null). */
     record Why(String because, Backend instead) {}

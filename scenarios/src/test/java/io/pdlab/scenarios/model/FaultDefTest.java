@@ -193,7 +193,8 @@ class FaultDefTest {
     // only the simulator's kubelet judges liveness probes
     expected.put(FaultKind.LIVENESS_KILL, EnumSet.of(Backend.SIM));
     expected.put(FaultKind.RESTORE_SNAPSHOT, EnumSet.of(Backend.SIM));
-    expected.put(FaultKind.WRONG_PEER_URL, EnumSet.of(Backend.SIM));
+    expected.put(FaultKind.WRONG_PEER_URL, EnumSet.of(Backend.SIM, Backend.ETCD,
+        Backend.ETCD_CONTAINERS, Backend.K8S));
     for (FaultKind k : FaultKind.values()) {
       assertEquals(expected.get(k), k.backends(), k.label());
       for (Backend b : Backend.values()) {
@@ -226,10 +227,9 @@ class FaultDefTest {
     assertEquals("backend 'etcd' cannot restore a member from a snapshot (its driver cannot yet"
         + " save a real member's snapshot with etcdctl and restore it into the member's wiped"
         + " data dir)", FaultKind.RESTORE_SNAPSHOT.refusal(Backend.ETCD).message("backend"));
-    assertEquals("backend 'etcd-containers' cannot give a member a wrong advertised peer URL (a"
-        + " real member advertises the URLs its node gives it, and a model URL becomes a real"
-        + " address only through the member it names); use backend sim",
-        FaultKind.WRONG_PEER_URL.refusal(Backend.ETCD_CONTAINERS).message("backend"));
+    for (Backend b : List.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS, Backend.K8S)) {
+      assertEquals(null, FaultKind.WRONG_PEER_URL.refusal(b), b.label());
+    }
   }
 
   @Test

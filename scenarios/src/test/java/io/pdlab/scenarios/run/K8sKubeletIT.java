@@ -253,7 +253,10 @@ class K8sKubeletIT {
     assertEquals(List.of(), r.failures());
   }
 
-  /** A first joiner that never starts keeps a seed-join cluster at 1 member, on kubelets too. */
+  /**
+   * A first joiner that never starts keeps a seed-join cluster at 1 member, on kubelets too (its
+   * check-dns init container waits for ever: the model runs nothing in it).
+   */
   @Test
   void aSeedJoinWhoseFirstJoinerNeverStartsIsStuck() {
     assumeKubelets();

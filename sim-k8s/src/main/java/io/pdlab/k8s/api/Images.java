@@ -17,8 +17,20 @@ public final class Images {
   /** The etcd operators' member image (etcd 3.4). */
   public static final String ETCD = "quay.io/coreos/etcd:v3.4";
   public static final String GRAFANA = "grafana/grafana";
-  /** Every image above. */
-  public static final List<String> ALL = List.of(PD, TIKV, TIDB, TIDB_OPERATOR, ETCD, GRAFANA);
+  /**
+   * coreos/etcd-operator v0.9.4's init container image (pkg/util/k8sutil/k8sutil.go {@code
+   * defaultBusyboxImage}; "busybox:latest uses uclibc which contains a bug that sometimes prevents
+   * name resolution").
+   */
+  public static final String BUSYBOX = "busybox:1.28.0-glibc";
+  /**
+   * Every image above: a kubelet node holds pdlab's member image under each name. A container of
+   * {@link #BUSYBOX} runs pdlab-launch there too, not a shell: it tells pdlab which container it
+   * is, and pdlab has it wait while the model's process of it runs (CheckDns), then exit with
+   * that process's code.
+   */
+  public static final List<String> ALL = List.of(PD, TIKV, TIDB, TIDB_OPERATOR, ETCD, GRAFANA,
+      BUSYBOX);
 
   private Images() {
   }

@@ -14,30 +14,47 @@ import java.util.TreeMap;
  * @param claims PVC names the pod mounts
  * @param restartPolicy Always, OnFailure or Never
  * @param hostname and {@code subdomain}: the pod's DNS name under its headless Service
+ * @param initContainers run one after another, each to completion, before {@code containers}
+ *     start (kubelet 1.20; see {@code K8sWorld})
  */
 public record PodSpec(String nodeName, SortedMap<String, String> nodeSelector,
     List<Toleration> tolerations, Resources requests, String antiAffinityLabel,
     List<String> claims, List<Container> containers, String restartPolicy, String hostname,
-    String subdomain) {
+    String subdomain, List<Container> initContainers) {
   public PodSpec {
     nodeSelector = Collections.unmodifiableSortedMap(new TreeMap<>(nodeSelector));
     tolerations = List.copyOf(tolerations);
     claims = List.copyOf(claims);
     containers = List.copyOf(containers);
+    initContainers = List.copyOf(initContainers);
+  }
+
+  /** A pod spec without init containers. */
+  public PodSpec(String nodeName, SortedMap<String, String> nodeSelector,
+      List<Toleration> tolerations, Resources requests, String antiAffinityLabel,
+      List<String> claims, List<Container> containers, String restartPolicy, String hostname,
+      String subdomain) {
+    this(nodeName, nodeSelector, tolerations, requests, antiAffinityLabel, claims, containers,
+        restartPolicy, hostname, subdomain, List.of());
+  }
+
+  public PodSpec withInitContainers(List<Container> init) {
+    return new PodSpec(nodeName, nodeSelector, tolerations, requests, antiAffinityLabel, claims,
+        containers, restartPolicy, hostname, subdomain, init);
   }
 
   public PodSpec withNodeName(String node) {
     return new PodSpec(node, nodeSelector, tolerations, requests, antiAffinityLabel, claims,
-        containers, restartPolicy, hostname, subdomain);
+        containers, restartPolicy, hostname, subdomain, initContainers);
   }
 
   public PodSpec withClaims(List<String> c) {
     return new PodSpec(nodeName, nodeSelector, tolerations, requests, antiAffinityLabel, c,
-        containers, restartPolicy, hostname, subdomain);
+        containers, restartPolicy, hostname, subdomain, initContainers);
   }
 
   public PodSpec withIdentity(String host, String sub) {
     return new PodSpec(nodeName, nodeSelector, tolerations, requests, antiAffinityLabel, claims,
-        containers, restartPolicy, host, sub);
+        containers, restartPolicy, host, sub, initContainers);
   }
 }

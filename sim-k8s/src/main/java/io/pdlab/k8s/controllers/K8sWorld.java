@@ -34,7 +34,8 @@ import java.util.function.UnaryOperator;
  * A simulated Kubernetes cluster: the object store, kube-scheduler, the StatefulSet and Deployment
  * controllers, a kubelet per node
  * (containers run as simulated processes on the node's host, so losing a node takes its pods'
- * processes down; restarts back off 10 s doubling to 5 min; a container is Ready once it runs,
+ * processes down; init containers run one after another to completion before the app container;
+ * restarts back off 10 s doubling to 5 min; a container is Ready once it runs,
  * or, with a readiness probe, when its probe passes, probed every 10 s), DNS for pods under
  * headless Services, and Services routing to ready pods. It is the {@link PodEnv} of the
  * PD and discovery pods, and measures the etcd members it runs with an {@link EtcdWorld}.
@@ -47,6 +48,10 @@ public final class K8sWorld implements PodEnv {
   private final ContainerRuntime runtime;
   /** Pod key by process name (pod names are unique across the model's namespaces). */
   private final TreeMap<String, String> podOfProcess = new TreeMap<>();
+  /**
+   * When each pod's first container started, by pod name: its sandbox is up and it has an address
+   * from then on, which is what its DNS record waits for ({@link #resolves}).
+   */
   private final TreeMap<String, Long> startedUs = new TreeMap<>();
   /** The kubelet's restart back-off of each container (by process name). */
   private final io.pdlab.pd.run.RestartBackOff backOff = new io.pdlab.pd.run.RestartBackOff();
@@ -54,6 +59,16 @@ public final class K8sWorld implements PodEnv {
   private final PodTimes podTimes;
   /** The reason a bound pod is Pending with while its container is being created. */
   public static final String CONTAINER_CREATING = "ContainerCreating";
+  /**
+   * The reason a pod is Pending with while its init containers run (kubelet 1.20 kubelet_pods.go
+   * {@code convertToAPIContainerStatuses}: the app containers wait with "PodInitializing").
+   */
+  public static final String POD_INITIALIZING = "PodInitializing";
+  /**
+   * The reason a process gives when it exits with code 0 (the kubelet's terminated reason for
+   * it): an init container that did its work.
+   */
+  public static final String COMPLETED = "Completed";
   /** The model's node lifecycle controller and pod GC (null on a real control plane). */
   private final NodeLifecycle nodeLifecycle;
   private final CloudNodeLifecycle cloud;
@@ -152,6 +167,12 @@ public final class K8sWorld implements PodEnv {
    */
   public static final String KUBELET_STARTED = "kubelet started its container";
 
+  /**
+   * What the trace says (a note of the pod, followed by the container's name, " on " and its
+   * node) when a real kubelet started an init container of it.
+   */
+  public static final String KUBELET_STARTED_INIT = "kubelet started its init container";
+
   /** Why a process stopped when its container, run by a real kubelet, ended. */
   public static final String CONTAINER_ENDED = "container ended";
 
@@ -201,8 +222,28 @@ public final class K8sWorld implements PodEnv {
   public static String wrongPeerUrl(String url) {
     String host = EtcdConfig.endpointOf(url);
     int at = url.indexOf(host, url.indexOf("://") + 3);
-    return url.substring(0, at) + host + "-typo" + url.substring(at + host.length());
+    return url.substring(0, at) + host + TYPO + url.substring(at + host.length());
   }
+
+  /**
+   * The URL a {@link #wrongPeerUrl} was made from, or null when {@code url} is not one (its
+   * host's first label does not end with {@value #TYPO}).
+   */
+  public static String rightPeerUrl(String url) {
+    if (!url.contains("://")) {
+      return null;
+    }
+    String host = EtcdConfig.endpointOf(url);
+    if (!host.endsWith(TYPO) || host.length() == TYPO.length()) {
+      return null;
+    }
+    int at = url.indexOf(host, url.indexOf("://") + 3);
+    return url.substring(0, at + host.length() - TYPO.length()) + url.substring(at
+        + host.length());
+  }
+
+  /** What {@link #wrongPeerUrl} appends to the pod's name. */
+  private static final String TYPO = "-typo";
 
   @Override
   public String advertisedPeerUrl(String namespace, String pod, String url) {
@@ -235,24 +276,45 @@ public final class K8sWorld implements PodEnv {
    * late-start fault delays it. Returns whether the process starts (now or later).
    */
   public boolean kubeletContainerStarted(String key) {
+    return kubeletContainerStarted(key, null);
+  }
+
+  /**
+   * As {@link #kubeletContainerStarted(String)}, for container {@code container} of the pod: one
+   * of its init containers runs that init container's process ({@link #initProcess}), which the
+   * real kubelet runs to completion before the next container; any other name (or null) is its
+   * app container. A late-start fault delays the pod's first container, init or not.
+   */
+  public boolean kubeletContainerStarted(String key, String container) {
     Pod pod = store.get(Kind.POD, key);
     if (pod == null) {
       return false;
     }
     String name = pod.meta().name();
-    sim.note(name, KUBELET_STARTED + " on " + pod.spec().nodeName());
+    int init = initIndex(pod, container);
+    sim.note(name, (init < 0 ? KUBELET_STARTED : KUBELET_STARTED_INIT + " " + container) + " on "
+        + pod.spec().nodeName());
     if (neverStart.contains(name)) {
       return false;
     }
-    attachContainer(pod, key);
+    String process;
+    if (init < 0) {
+      attachContainer(pod, key);
+      process = name;
+    } else {
+      process = initProcess(name, pod.spec().initContainers().get(init));
+      addInitProcess(process, pod.spec().nodeName());
+      initRuns.put(process, new InitRun(name, key, pod.meta().createdUs(), init));
+    }
     long delayUs = extraStartDelayUs.getOrDefault(name, 0L);
     long createdUs = pod.meta().createdUs();
     Runnable start = () -> {
       Pod now = store.get(Kind.POD, key);
-      if (now != null && now.meta().createdUs() == createdUs && podOfProcess.containsKey(name)
-          && sim.state(name) == ProcessState.DOWN) {
+      boolean current = init < 0 ? podOfProcess.containsKey(name) : initRuns.containsKey(process);
+      if (now != null && now.meta().createdUs() == createdUs && current
+          && sim.state(process) == ProcessState.DOWN) {
         startedUs.putIfAbsent(name, sim.nowUs());
-        sim.start(name);
+        sim.start(process);
       }
     };
     if (delayUs > 0 && !startedUs.containsKey(name)) {
@@ -270,6 +332,34 @@ public final class K8sWorld implements PodEnv {
         && sim.state(name) != ProcessState.DOWN) {
       sim.crash(name, CONTAINER_ENDED);
     }
+  }
+
+  /**
+   * Init container {@code container} of pod {@code key}, which a real kubelet ran, ended: its
+   * model process stops if it still runs (it ended with its container, not by itself).
+   */
+  public void kubeletInitContainerEnded(String key, String container) {
+    Pod pod = store.get(Kind.POD, key);
+    String name = key.substring(key.indexOf('/') + 1);
+    int init = pod == null ? -1 : initIndex(pod, container);
+    String process = init < 0 ? initProcess(name, container)
+        : initProcess(name, pod.spec().initContainers().get(init));
+    InitRun run = initRuns.get(process);
+    if (run != null && run.key().equals(key) && sim.hasProcess(process)
+        && sim.state(process) != ProcessState.DOWN) {
+      sim.crash(process, CONTAINER_ENDED);
+    }
+  }
+
+  /** The place of init container {@code container} in {@code pod}'s list, or -1. */
+  public static int initIndex(Pod pod, String container) {
+    List<Container> init = pod.spec().initContainers();
+    for (int i = 0; i < init.size(); i++) {
+      if (init.get(i).name().equals(container)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Nodes lost on a real control plane: their agent is gone with them. */
@@ -546,6 +636,16 @@ public final class K8sWorld implements PodEnv {
       sim.crash(name);
     }
     podOfProcess.remove(name);
+    for (String init : List.copyOf(initRuns.keySet())) {
+      if (initRuns.get(init).pod().equals(name)) {
+        initRuns.remove(init);
+        if (sim.state(init) != ProcessState.DOWN) {
+          sim.crash(init);
+        }
+      }
+    }
+    initialized.remove(name);
+    initializing.remove(name);
     startedUs.remove(name);
     containerStartUs.remove(name);
     backOff.forget(name); // the back-off is the pod's: a successor of that name starts afresh
@@ -574,7 +674,8 @@ public final class K8sWorld implements PodEnv {
     String name = pod.meta().name();
     Pod current = store.get(Kind.POD, pod.meta().key());
     if (current == null || !current.scheduled() || starting.contains(name)
-        || podOfProcess.containsKey(name) || onKubeletNode(current)) {
+        || initializing.contains(name) || podOfProcess.containsKey(name)
+        || onKubeletNode(current)) {
       return; // (a kubelet node's pods start when its kubelet starts their containers)
     }
     starting.add(name);
@@ -605,8 +706,13 @@ public final class K8sWorld implements PodEnv {
     if (node == null || !node.ready() || lostNodes.contains(node.meta().name())) {
       return; // the node is gone: the pod cannot start there
     }
+    if (!pod.spec().initContainers().isEmpty() && !initialized.contains(name)) {
+      initializing.add(name);
+      runInit(pod, 0);
+      return;
+    }
     attachContainer(pod, key);
-    startedUs.put(name, sim.nowUs());
+    startedUs.putIfAbsent(name, sim.nowUs());
     containerStartUs.put(name, sim.nowUs());
     // Running first: a container that exits during its own start must leave Failed or
     // CrashLoopBackOff behind, not be overwritten by this.
@@ -668,6 +774,10 @@ public final class K8sWorld implements PodEnv {
   }
 
   private void onContainerExit(String process, String reason) {
+    if (initRuns.containsKey(process)) {
+      onInitExit(process, reason);
+      return;
+    }
     String key = podOfProcess.get(process);
     Pod pod = key == null ? null : store.get(Kind.POD, key);
     if (pod == null || onKubeletNode(pod)) {
@@ -701,6 +811,134 @@ public final class K8sWorld implements PodEnv {
         modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Running", "")
             .withRestarts(p.status().restarts() + 1).withReady(readyNow)));
         containerStartUs.put(process, sim.nowUs());
+        sim.start(process);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ init containers
+
+  /** An init container of a pod the model's kubelet runs: its pod, and its place in the list. */
+  private record InitRun(String pod, String key, long podCreatedUs, int index) {}
+
+  /** The init container processes running or waiting to restart, by process name. */
+  private final TreeMap<String, InitRun> initRuns = new TreeMap<>();
+  /** Pods (by name) whose init containers run, or wait for the kubelet to start the next. */
+  private final TreeSet<String> initializing = new TreeSet<>();
+  /** Pods (by name) whose init containers all completed: their app containers run now. */
+  private final TreeSet<String> initialized = new TreeSet<>();
+
+  /**
+   * kubelet 1.20 pkg/kubelet/kubelet.go {@code plegRelistPeriod = time.Second * 1}: the pod
+   * lifecycle event generator lists the containers every second, and an exited container is seen
+   * (and the pod synced again) at the next list.
+   */
+  static final long PLEG_RELIST_PERIOD_MS = 1_000;
+
+  /** The process of init container {@code c} of pod {@code pod}. */
+  public static String initProcess(String pod, Container c) {
+    return initProcess(pod, c.name());
+  }
+
+  private static String initProcess(String pod, String container) {
+    return pod + "/" + container;
+  }
+
+  /** Makes init container process {@code process} on {@code node} if it is not there yet. */
+  private void addInitProcess(String process, String node) {
+    if (!sim.hasProcess(process)) {
+      sim.addProcess(process, node, n -> {
+        Pod now = store.get(Kind.POD, initRuns.get(n).key());
+        return runtime.create(now, now.spec().initContainers().get(initRuns.get(n).index()));
+      });
+    }
+  }
+
+  /**
+   * Runs init container {@code index} of {@code pod}, as kubelet 1.20 does (kuberuntime_manager.go
+   * {@code computePodActions} and {@code SyncPod} step 6 "start the init container", with
+   * kuberuntime_container.go {@code findNextInitContainerToRun}): one at a time, in order, each
+   * to completion; the app containers start (step 7) only once the last has succeeded. The pod
+   * is Pending meanwhile (kubelet_pods.go {@code getPhase}) and has its address from the first
+   * start on (the sandbox is up), so its DNS record can appear while they run.
+   */
+  private void runInit(Pod pod, int index) {
+    String name = pod.meta().name();
+    String key = pod.meta().key();
+    Container c = pod.spec().initContainers().get(index);
+    String process = initProcess(name, c);
+    addInitProcess(process, pod.spec().nodeName());
+    initRuns.put(process, new InitRun(name, key, pod.meta().createdUs(), index));
+    startedUs.putIfAbsent(name, sim.nowUs());
+    if (!POD_INITIALIZING.equals(pod.status().reason())) {
+      modify(Kind.POD, key, (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+          POD_INITIALIZING)));
+    }
+    sim.start(process);
+  }
+
+  /**
+   * An init container ended. Exit code 0 ({@link #COMPLETED}): the kubelet sees it at its next
+   * relist ({@link #PLEG_RELIST_PERIOD_MS}, counted from the node's start) and creates the next
+   * container, the next init container or the app containers, taking the container start time
+   * again. Otherwise, under RestartPolicy Never the pod fails (kubelet_pods.go {@code getPhase});
+   * else the init container restarts after the kubelet's back-off.
+   */
+  private void onInitExit(String process, String reason) {
+    InitRun run = initRuns.get(process);
+    Pod pod = store.get(Kind.POD, run.key());
+    if (pod == null || pod.meta().createdUs() != run.podCreatedUs()
+        || lostNodes.contains(pod.spec().nodeName())) {
+      initRuns.remove(process);
+      return;
+    }
+    if (onKubeletNode(pod)) {
+      return; // its real kubelet starts the next container, or restarts this one
+    }
+    if (COMPLETED.equals(reason)) {
+      initRuns.remove(process);
+      Node node = store.get(Kind.NODE, pod.spec().nodeName());
+      long periodUs = PLEG_RELIST_PERIOD_MS * 1_000;
+      long sinceUs = sim.nowUs() - (node == null ? 0 : node.meta().createdUs());
+      long relistUs = periodUs - Math.floorMod(sinceUs, periodUs);
+      sim.schedule(relistUs + containerStartMs * 1_000, () -> {
+        Pod now = store.get(Kind.POD, run.key());
+        if (now == null || now.meta().createdUs() != run.podCreatedUs()
+            || lostNodes.contains(now.spec().nodeName())) {
+          return;
+        }
+        if (run.index() + 1 < now.spec().initContainers().size()) {
+          runInit(now, run.index() + 1);
+        } else {
+          initializing.remove(run.pod());
+          initialized.add(run.pod());
+          startContainer(run.key());
+        }
+      });
+      return;
+    }
+    if (pod.spec().restartPolicy().equals("Never")) {
+      initRuns.remove(process);
+      modify(Kind.POD, run.key(), (Pod p) -> p.withStatus(new PodStatus("Failed", false,
+          "Init:" + reason, p.status().restarts())));
+      return;
+    }
+    long exitUs = sim.nowUs();
+    long delayUs = backOff.delayUs(process, exitUs);
+    modify(Kind.POD, run.key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+        "CrashLoopBackOff: back-off " + delayUs / 1_000_000 + "s (init container "
+        + process.substring(process.indexOf('/') + 1) + ": " + reason + ")")));
+    if (kubelet == null) {
+      kubelet = sim.stream("kubelet");
+    }
+    sim.schedule(io.pdlab.pd.run.RestartBackOff.restartAfterUs(delayUs, kubelet), () -> {
+      Pod now = store.get(Kind.POD, run.key());
+      if (now != null && now.meta().createdUs() == run.podCreatedUs()
+          && initRuns.containsKey(process) && sim.state(process) == ProcessState.DOWN
+          && !lostNodes.contains(now.spec().nodeName())) {
+        backOff.restarted(process, exitUs, sim.nowUs());
+        modify(Kind.POD, run.key(), (Pod p) -> p.withStatus(p.status().withPhase("Pending",
+            POD_INITIALIZING)));
         sim.start(process);
       }
     });
@@ -884,7 +1122,11 @@ public final class K8sWorld implements PodEnv {
 
   // ------------------------------------------------------------------ PodEnv
 
-  /** A pod's DNS name resolves once its container started plus the propagation delay. */
+  /**
+   * A pod's DNS name resolves once its first container (an init container, if it has any) started
+   * plus the propagation delay: from then on the pod has an address, and its headless Service
+   * lists it ready or not (the model's Services of members all publish not-ready addresses).
+   */
   @Override
   public boolean resolves(String name) {
     String pod = name.split("\\.")[0];

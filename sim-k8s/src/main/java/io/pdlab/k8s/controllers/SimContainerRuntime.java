@@ -27,7 +27,8 @@ import java.util.Map;
  *   <li>{@code discovery}: tidb-operator's {@link DiscoveryPod}, of the release the cluster's
  *       {@code tidbOperatorVersion} names (v1.5 by default); ready when running;
  *   <li>{@code simple}: a process with no protocol (TiKV, TiDB, monitor stand-ins); ready when
- *       running.
+ *       running;
+ *   <li>{@code check-dns}: coreos/etcd-operator's init container, {@link CheckDns}.
  * </ul>
  */
 public final class SimContainerRuntime implements ContainerRuntime {
@@ -42,9 +43,7 @@ public final class SimContainerRuntime implements ContainerRuntime {
     String ns = pod.meta().namespace();
     String name = pod.meta().name();
     return switch (c.role()) {
-      case "etcd" -> new EtcdMember(world.advertised(ns, etcdConfig(pod, c, world.store(),
-          world.timingOverrides(ns))),
-          world.tracker().observer());
+      case "etcd" -> new EtcdMember(memberConfig(world, pod, c), world.tracker().observer());
       case "pd" -> new PdPod(name, ns, pod.meta().labels().getOrDefault(
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
           world.tracker().observer(),
@@ -53,8 +52,10 @@ public final class SimContainerRuntime implements ContainerRuntime {
           TidbOperatorVersion.of(world.timingOverrides(ns)), !"discovery-without-count".equals(
               world.timingOverrides(ns).get("mutant")));
       case "simple" -> new Simple();
+      case CheckDns.NAME -> CheckDns.of(pod, world);
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
-          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple)");
+          + c.name() + ": unknown role '" + c.role() + "' (etcd, pd, discovery, simple, "
+          + CheckDns.NAME + ")");
     };
   }
 
@@ -149,6 +150,15 @@ public final class SimContainerRuntime implements ContainerRuntime {
   }
 
   /**
+   * The pod's DNS name under its headless Service: {@code <name>.<subdomain>.<namespace>.svc}
+   * (the pods' hostname is their name).
+   */
+  public static String podDnsName(Pod pod) {
+    return pod.meta().name() + "." + pod.spec().subdomain() + "." + pod.meta().namespace()
+        + ".svc";
+  }
+
+  /**
    * The container's args with each {@code $(KEY)} replaced by KEY's value in {@code env}
    * (kubelet 1.20 {@code expansion.Expand} of the args over the container's environment).
    */
@@ -162,6 +172,15 @@ public final class SimContainerRuntime implements ContainerRuntime {
       out.add(x);
     }
     return out;
+  }
+
+  /**
+   * What an etcd container of {@code pod} starts with, on every backend: its flags ({@link
+   * #etcdConfig}) with the peer URL it advertises ({@link K8sWorld#advertised}).
+   */
+  public static EtcdConfig memberConfig(K8sWorld world, Pod pod, Container c) {
+    String ns = pod.meta().namespace();
+    return world.advertised(ns, etcdConfig(pod, c, world.store(), world.timingOverrides(ns)));
   }
 
   /**
@@ -181,8 +200,7 @@ public final class SimContainerRuntime implements ContainerRuntime {
             + " (either unset environment variable or disable flag)");
       }
     }
-    String host = pod.meta().name() + "." + pod.spec().subdomain() + "."
-        + pod.meta().namespace() + ".svc";
+    String host = podDnsName(pod);
     String state = etcdFlag(args, env, "initial-cluster-state", "new");
     return new EtcdConfig(pod.meta().name(), "http://" + host + ":2380",
         "http://" + host + ":2379",

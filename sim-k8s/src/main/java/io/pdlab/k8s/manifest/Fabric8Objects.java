@@ -84,6 +84,8 @@ final class Fabric8Objects {
 
   /** Which simulated process a container stands for (the model's {@link Container#role()}). */
   static final String ROLE_ANNOTATION = "pdlab.io/role";
+  /** As {@link #ROLE_ANNOTATION}, for the init containers. */
+  static final String INIT_ROLE_ANNOTATION = "pdlab.io/init-role";
   /** A node's local disks (mount paths the local volume provisioner turns into PVs). */
   static final String DISKS_ANNOTATION = "pdlab.io/local-disks";
   /** The only access mode the model's volumes have (one pod, one node). */
@@ -232,19 +234,28 @@ final class Fabric8Objects {
     return out;
   }
 
-  /** {@code pdlab.io/role}: the containers' roles in container order, comma-separated. */
+  /**
+   * {@code pdlab.io/role}: the containers' roles in container order, comma-separated; {@code
+   * pdlab.io/init-role} the same for the init containers.
+   */
   static TreeMap<String, String> roleAnnotation(PodSpec s) {
     TreeMap<String, String> out = new TreeMap<>();
+    roles(out, ROLE_ANNOTATION, s.containers());
+    roles(out, INIT_ROLE_ANNOTATION, s.initContainers());
+    return out;
+  }
+
+  private static void roles(TreeMap<String, String> out, String annotation,
+      List<Container> containers) {
     List<String> roles = new ArrayList<>();
-    for (Container c : s.containers()) {
+    for (Container c : containers) {
       if (c.role() != null && !c.role().isEmpty()) {
         roles.add(c.role());
       }
     }
     if (!roles.isEmpty()) {
-      out.put(ROLE_ANNOTATION, String.join(",", roles));
+      out.put(annotation, String.join(",", roles));
     }
-    return out;
   }
 
   /**
@@ -259,6 +270,16 @@ final class Fabric8Objects {
       containers.add(container(s.containers().get(i), i == 0 ? s.requests() : null));
     }
     out.setContainers(containers);
+    // Init containers carry no requests of the model's: its pod-level requests are the app
+    // containers' (and a pod's effective request is the larger of the two, kube-scheduler's
+    // computePodResourceRequest, so the app containers' is the pod's when they ask more).
+    List<io.fabric8.kubernetes.api.model.Container> init = new ArrayList<>();
+    for (Container c : s.initContainers()) {
+      init.add(container(c, null));
+    }
+    if (!init.isEmpty()) {
+      out.setInitContainers(init);
+    }
     if (s.restartPolicy() != null && !s.restartPolicy().isEmpty()) {
       out.setRestartPolicy(s.restartPolicy());
     }

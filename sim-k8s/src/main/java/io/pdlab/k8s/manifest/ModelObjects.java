@@ -55,7 +55,8 @@ import java.util.TreeMap;
  * that field and out of the labels and annotations. A node's {@code kubernetes.io/hostname} label
  * (when it equals the node's name) and its {@code topology.kubernetes.io/zone} label become its
  * zone, {@code pdlab.io/local-disks} its disks; {@code pdlab.io/role} becomes the containers'
- * roles; the containers' requests the pod's requests; PVC volumes the claims, in order; the
+ * roles and {@code pdlab.io/init-role} the init containers'; the containers' requests the pod's
+ * requests; PVC volumes the claims, in order; the
  * required pod anti-affinity term over {@code kubernetes.io/hostname} the anti-affinity label; a
  * claim template's namespace is its StatefulSet's. So for every object the model writes, {@code
  * fromFabric8(kind, Manifests.toFabric8(o))} equals {@code o} once the server's resourceVersion and
@@ -321,10 +322,13 @@ public final class ModelObjects {
   // ---------------------------------------------------------------- Pod and templates
 
   static Pod pod(io.fabric8.kubernetes.api.model.Pod p) {
-    ObjectMeta meta = meta(p.getMetadata(), List.of(), List.of(Fabric8Objects.ROLE_ANNOTATION));
+    ObjectMeta meta = meta(p.getMetadata(), List.of(), List.of(Fabric8Objects.ROLE_ANNOTATION,
+        Fabric8Objects.INIT_ROLE_ANNOTATION));
     io.fabric8.kubernetes.api.model.PodSpec spec = p.getSpec() == null
         ? new io.fabric8.kubernetes.api.model.PodSpec() : p.getSpec();
-    return new Pod(meta, podSpec(spec, annotation(p.getMetadata())), podStatus(p.getStatus()));
+    return new Pod(meta, podSpec(spec, annotation(p.getMetadata()),
+        annotation(p.getMetadata(), Fabric8Objects.INIT_ROLE_ANNOTATION)),
+        podStatus(p.getStatus()));
   }
 
   static PodTemplate template(PodTemplateSpec t) {
@@ -332,12 +336,16 @@ public final class ModelObjects {
         ? new io.fabric8.kubernetes.api.model.ObjectMeta() : t.getMetadata();
     io.fabric8.kubernetes.api.model.PodSpec spec = t.getSpec() == null
         ? new io.fabric8.kubernetes.api.model.PodSpec() : t.getSpec();
-    return new PodTemplate(sorted(m.getLabels()), podSpec(spec, annotation(m)));
+    return new PodTemplate(sorted(m.getLabels()), podSpec(spec, annotation(m),
+        annotation(m, Fabric8Objects.INIT_ROLE_ANNOTATION)));
   }
 
   private static String annotation(io.fabric8.kubernetes.api.model.ObjectMeta m) {
-    return m.getAnnotations() == null ? null
-        : m.getAnnotations().get(Fabric8Objects.ROLE_ANNOTATION);
+    return annotation(m, Fabric8Objects.ROLE_ANNOTATION);
+  }
+
+  private static String annotation(io.fabric8.kubernetes.api.model.ObjectMeta m, String name) {
+    return m == null || m.getAnnotations() == null ? null : m.getAnnotations().get(name);
   }
 
   /** The ConfigMap a container takes its environment from (the first configMapRef), or none. */
@@ -353,20 +361,15 @@ public final class ModelObjects {
   /**
    * The pod spec. Requests are the sum over the containers (what the scheduler asks a node for;
    * the model's renders put them all on the first). Roles come from {@code roles} in container
-   * order (a sidecar a webhook appends gets none: empty).
+   * order (a sidecar a webhook appends gets none: empty), the init containers' from {@code
+   * initRoles}.
    */
-  static PodSpec podSpec(io.fabric8.kubernetes.api.model.PodSpec s, String roles) {
-    List<String> roleList = isSet(roles) ? List.of(roles.split(",", -1)) : List.of();
-    List<Container> containers = new ArrayList<>();
+  static PodSpec podSpec(io.fabric8.kubernetes.api.model.PodSpec s, String roles,
+      String initRoles) {
+    List<Container> containers = containers(s.getContainers(), roles);
+    List<Container> init = containers(s.getInitContainers(), initRoles);
     Resources requests = Resources.NONE;
-    List<io.fabric8.kubernetes.api.model.Container> fcs = nonNull(s.getContainers());
-    for (int i = 0; i < fcs.size(); i++) {
-      io.fabric8.kubernetes.api.model.Container c = fcs.get(i);
-      boolean health = c.getReadinessProbe() != null && c.getReadinessProbe().getHttpGet() != null
-          && Fabric8Objects.HEALTH_PATH.equals(c.getReadinessProbe().getHttpGet().getPath());
-      containers.add(new Container(c.getName(), c.getImage(),
-          i < roleList.size() ? roleList.get(i) : "", nonNull(c.getArgs()),
-          health ? Container.ETCD_HEALTH : Container.NO_PROBE, envFrom(c)));
+    for (io.fabric8.kubernetes.api.model.Container c : nonNull(s.getContainers())) {
       if (c.getResources() != null) {
         requests = requests.plus(resources(c.getResources().getRequests(), RoundingMode.CEILING));
       }
@@ -387,7 +390,24 @@ public final class ModelObjects {
     }
     return new PodSpec(s.getNodeName(), sorted(s.getNodeSelector()), tolerations, requests,
         antiAffinityLabel(s.getAffinity()), claims, containers,
-        orElse(s.getRestartPolicy(), "Always"), s.getHostname(), s.getSubdomain());
+        orElse(s.getRestartPolicy(), "Always"), s.getHostname(), s.getSubdomain(), init);
+  }
+
+  /** The model's containers of {@code fcs}, with their roles from {@code roles} in order. */
+  private static List<Container> containers(List<io.fabric8.kubernetes.api.model.Container> fcs,
+      String roles) {
+    List<String> roleList = isSet(roles) ? List.of(roles.split(",", -1)) : List.of();
+    List<Container> out = new ArrayList<>();
+    fcs = nonNull(fcs);
+    for (int i = 0; i < fcs.size(); i++) {
+      io.fabric8.kubernetes.api.model.Container c = fcs.get(i);
+      boolean health = c.getReadinessProbe() != null && c.getReadinessProbe().getHttpGet() != null
+          && Fabric8Objects.HEALTH_PATH.equals(c.getReadinessProbe().getHttpGet().getPath());
+      out.add(new Container(c.getName(), c.getImage(),
+          i < roleList.size() ? roleList.get(i) : "", nonNull(c.getArgs()),
+          health ? Container.ETCD_HEALTH : Container.NO_PROBE, envFrom(c)));
+    }
+    return out;
   }
 
   /** Inverse of {@code Fabric8Objects.toleration}: no value for Exists, absent effect = all. */

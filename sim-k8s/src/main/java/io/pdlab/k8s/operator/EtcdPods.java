@@ -9,6 +9,7 @@ import io.pdlab.k8s.api.PodSpec;
 import io.pdlab.k8s.api.PodStatus;
 import io.pdlab.k8s.api.Resources;
 import io.pdlab.k8s.api.Service;
+import io.pdlab.k8s.controllers.CheckDns;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,12 +21,20 @@ public final class EtcdPods {
 
   private EtcdPods() {}
 
+  /**
+   * A member's DNS name, coreos/etcd-operator v0.9.4 pkg/util/etcdutil/member.go {@code Addr()}:
+   * {@code <pod>.<cluster>.<namespace>.svc}.
+   */
+  static String addr(ClusterSpec c, String pod) {
+    return pod + "." + c.name() + "." + c.namespace() + ".svc";
+  }
+
   static String peerUrl(ClusterSpec c, String pod) {
-    return "http://" + pod + "." + c.name() + "." + c.namespace() + ".svc:2380";
+    return "http://" + addr(c, pod) + ":2380";
   }
 
   static String clientUrl(ClusterSpec c, String pod) {
-    return "http://" + pod + "." + c.name() + "." + c.namespace() + ".svc:2379";
+    return "http://" + addr(c, pod) + ":2379";
   }
 
   static TreeMap<String, String> labels(ClusterSpec c) {
@@ -58,13 +67,20 @@ public final class EtcdPods {
   public static final LivenessProbe COREOS_LIVENESS = new LivenessProbe(List.of("/bin/sh", "-ec",
       "ETCDCTL_API=3 etcdctl endpoint status"), 10, 10, 60, 3);
 
-  /** A bare member pod (not from a StatefulSet) with the given flags, without probes. */
-  static Pod pod(ClusterSpec c, String name, String initialCluster, String state,
-      String restartPolicy, Map<String, String> extraLabels) {
-    return pod(c, name, initialCluster, state, restartPolicy, extraLabels, null);
+  /**
+   * A coreos/etcd-operator v0.9.4 member pod (pkg/util/k8sutil/k8sutil.go {@code newEtcdPod}):
+   * RestartPolicy Never, the liveness probe {@link #COREOS_LIVENESS}, and the {@code check-dns}
+   * init container ({@link CheckDns}), which holds etcd back until the pod's DNS name resolves.
+   */
+  static Pod coreosMember(ClusterSpec c, String name, String initialCluster, String state) {
+    Pod p = pod(c, name, initialCluster, state, "Never", new TreeMap<>(), COREOS_LIVENESS);
+    return p.withSpec(p.spec().withInitContainers(List.of(CheckDns.container(addr(c, name)))));
   }
 
-  /** As above, its etcd container with liveness probe {@code liveness} (null: none). */
+  /**
+   * A bare member pod (not from a StatefulSet) with the given flags, its etcd container with
+   * liveness probe {@code liveness} (null: none).
+   */
   static Pod pod(ClusterSpec c, String name, String initialCluster, String state,
       String restartPolicy, Map<String, String> extraLabels, LivenessProbe liveness) {
     TreeMap<String, String> l = labels(c);

@@ -152,8 +152,6 @@ public final class LearnerOperator implements Process {
   private Runnable afterReady;
   /** Passes that ended in an error since the last that did not (the rate limiter's count). */
   private int failures;
-  /** The set's member pods as the watch last showed them: name to Ready. */
-  private final TreeMap<String, Boolean> pods = new TreeMap<>();
 
   public LearnerOperator(K8sWorld world, ClusterSpec spec) {
     this.world = world;
@@ -243,10 +241,6 @@ public final class LearnerOperator implements Process {
     queued = false;
     failures = 0;
     afterReady = null;
-    pods.clear();
-    for (Pod p : setPods()) {
-      pods.put(p.meta().name(), p.status().ready());
-    }
     // The store cannot take a watch back: one of a crashed incarnation stays, and ignores
     // events from then on (as TidbOperatorV1's does).
     String self = ctx.name();
@@ -267,11 +261,6 @@ public final class LearnerOperator implements Process {
     world.store().watch(Kind.STATEFUL_SET, e -> owned(e, svc, current));
     world.store().watch(Kind.SERVICE, e -> owned(e, svc, current));
     world.store().watch(Kind.CONFIG_MAP, e -> owned(e, cm, current));
-    world.store().watch(Kind.POD, e -> {
-      if (current.getAsBoolean()) {
-        onPod(e);
-      }
-    });
     enqueue(0, false);
   }
 
@@ -291,35 +280,6 @@ public final class LearnerOperator implements Process {
   private boolean isSetPod(Pod p, TreeMap<String, String> selector) {
     return selector.entrySet().stream().allMatch(e -> e.getValue().equals(p.meta().labels()
         .get(e.getKey()))) && StatefulSetController.ordinalOf(spec.name(), p.meta().name()) >= 0;
-  }
-
-  /**
-   * The StatefulSet's status as an event: upstream's StatefulSet controller rewrites the set's
-   * status ({@code replicas}, {@code readyReplicas}, ...) when one of its pods is created, deleted
-   * or turns Ready or not Ready, and that update reaches the operator through {@code
-   * Owns(&StatefulSet{})}; pods themselves are not watched (the operator owns none). The model's
-   * StatefulSet has no status yet, so the operator hears those pod changes and queues its key
-   * one watch hop later ({@link K8sConstants#WATCH_DELAY_US}: the StatefulSet controller's status
-   * write, itself delivered by a watch). Against a real API server the set's status updates
-   * arrive as StatefulSet events as well; a key queued twice is queued once.
-   */
-  private void onPod(WatchEvent e) {
-    Pod p = (Pod) e.object();
-    if (!p.meta().namespace().equals(spec.namespace()) || !isSetPod(p, labels(spec))) {
-      return;
-    }
-    String name = p.meta().name();
-    Boolean was = pods.get(name);
-    boolean changed;
-    if (e.type() == WatchEvent.Type.DELETED) {
-      changed = pods.remove(name) != null;
-    } else {
-      pods.put(name, p.status().ready());
-      changed = was == null || was != p.status().ready();
-    }
-    if (changed) {
-      enqueue(K8sConstants.WATCH_DELAY_US, false);
-    }
   }
 
   @Override

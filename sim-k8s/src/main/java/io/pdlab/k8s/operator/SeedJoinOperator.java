@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * delete pods it does not know, add one member (MemberAdd, then a pod with state existing) when
  * all known members run, return "lost quorum" when fewer than a majority run, else remove one dead
  * member. Pods never restart in place (RestartPolicy Never): a member whose process exits is dead.
+ * Each member pod's etcd starts only once its {@code check-dns} init container has seen the
+ * pod's DNS name resolve ({@link EtcdPods#coreosMember}); until then the pod is Pending, and the
+ * loop skips.
  *
  * <p>A restarted operator (its process crashed and started again, its memory lost) finds the
  * cluster created and does not seed again; its next pass lists the members from etcd through a
@@ -86,11 +89,6 @@ public final class SeedJoinOperator implements Process {
     }
   }
 
-  /** The member pods' liveness probe: coreos/etcd-operator's ({@link EtcdPods#COREOS_LIVENESS}). */
-  private static io.pdlab.k8s.api.LivenessProbe liveness() {
-    return EtcdPods.COREOS_LIVENESS;
-  }
-
   private String nextName() {
     return String.format("%s-%04d", spec.name(), nextOrdinal++);
   }
@@ -125,8 +123,8 @@ public final class SeedJoinOperator implements Process {
       // Its ID as etcd derives it for a member of a new cluster: peer URL and token.
       members.put(seed, io.pdlab.pd.etcd.MemberIds.memberId(
           List.of(EtcdPods.peerUrl(spec, seed)), spec.name()));
-      world.store().create(EtcdPods.pod(spec, seed, EtcdPods.initialCluster(spec, List.of(seed)),
-          "new", "Never", new TreeMap<>(), liveness()));
+      world.store().create(EtcdPods.coreosMember(spec, seed,
+          EtcdPods.initialCluster(spec, List.of(seed)), "new"));
       note("created seed member " + seed);
     }
     ctx.setTimer(interval(), new Reconcile());
@@ -313,8 +311,8 @@ public final class SeedJoinOperator implements Process {
         return;
       }
       members.put(name, ((AddResult) r.value()).added().id());
-      world.store().create(EtcdPods.pod(spec, name, EtcdPods.initialCluster(spec,
-          members.keySet()), "existing", "Never", new TreeMap<>(), liveness()));
+      world.store().create(EtcdPods.coreosMember(spec, name, EtcdPods.initialCluster(spec,
+          members.keySet()), "existing"));
       note("added member " + name);
     });
   }

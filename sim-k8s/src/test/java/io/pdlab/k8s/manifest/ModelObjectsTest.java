@@ -150,7 +150,7 @@ class ModelObjectsTest {
     io.pdlab.k8s.api.PodSpec ps = p.spec();
     return p.withSpec(new io.pdlab.k8s.api.PodSpec(ps.nodeName(), ps.nodeSelector(),
         ps.tolerations(), ps.requests(), ps.antiAffinityLabel(), ps.claims(), cs,
-        ps.restartPolicy(), ps.hostname(), ps.subdomain()));
+        ps.restartPolicy(), ps.hostname(), ps.subdomain(), ps.initContainers()));
   }
 
   // ---------------------------------------------------------------- 1. round trips
@@ -177,6 +177,10 @@ class ModelObjectsTest {
           }
           if (p.status().reason().startsWith("0/5 nodes are available")) {
             seen.merge("pod the scheduler cannot place", 1, Integer::sum);
+          }
+          if (p.spec().initContainers().size() == 1 && p.spec().initContainers().get(0).role()
+              .equals(io.pdlab.k8s.controllers.CheckDns.NAME)) {
+            seen.merge("pod with a check-dns init container", 1, Integer::sum);
           }
           if (p.spec().antiAffinityLabel() != null && !p.spec().claims().isEmpty()) {
             seen.merge("pod with anti-affinity and a claim", 1, Integer::sum);
@@ -207,6 +211,7 @@ class ModelObjectsTest {
     for (String k : List.of("NODE", "POD", "SERVICE", "PERSISTENT_VOLUME",
         "PERSISTENT_VOLUME_CLAIM", "STORAGE_CLASS", "STATEFUL_SET", "DEPLOYMENT", "TIDB_CLUSTER",
         "pod with restarts", "pod in CrashLoopBackOff", "pod the scheduler cannot place", "pod with anti-affinity and a claim",
+        "pod with a check-dns init container",
         "bound PV", "bound PVC", "synced TidbCluster",
         "TidbCluster with the PD set's status and a Ready condition",
         "StatefulSet with a status")) {

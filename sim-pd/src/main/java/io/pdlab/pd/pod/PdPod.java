@@ -304,7 +304,19 @@ public final class PdPod implements Process, EtcdHolder {
   private void send(long id) {
     Call a = calls.get(id);
     String url = a.urls().get(a.tried() % a.urls().size());
-    String viaService = env.serviceEndpoint(Http.host(url).split("\\.")[0]);
+    String host = Http.host(url);
+    String viaService = env.serviceEndpoint(host.split("\\.")[0]);
+    if (viaService == null && !env.resolves(host)) {
+      // The dial fails at its lookup (a pod without an address yet, a typo'd name): grpc-go
+      // leaves that connection in transient failure and the balancer goes on to the next
+      // endpoint at once, as after a refusal (clientv3 3.4 with grpc 1.26: a failed dial of
+      // one endpoint never holds a call that another endpoint can take).
+      if (ctx.tracing()) {
+        ctx.log("pd: etcd client: " + host + " does not resolve");
+      }
+      refused(id);
+      return;
+    }
     ctx.send(viaService != null ? viaService : EtcdConfig.endpointOf(url),
         new ClientRequest(id, a.op()));
   }

@@ -44,4 +44,30 @@ class PdJoinEndpointsTest {
     assertTrue(w.etcd("basic-pd-6") != null && w.etcd("basic-pd-6").ready(), "basic-pd-6 joined");
     assertEquals(2, w.etcd("basic-pd-5").raft().voters().size());
   }
+
+  /**
+   * A first {@code --join} URL whose name resolves to nothing (a typo'd advertised URL that
+   * discovery hands on) is passed over at once, as grpc-go's balancer goes on from a connection
+   * whose dial failed at its lookup: the join is made well within the first second, where the
+   * model had sent to the name and waited out the whole 10 s context, as a real run on etcd
+   * 3.4.23 showed it does not (RealBackendsIT#aWrongAdvertisedPeerUrlIsDecidedByRealEtcd).
+   */
+  @Test
+  void aJoinWhoseFirstUrlDoesNotResolveJoinsThroughTheNextAtOnce() {
+    PdWorld pd = new PdWorld(3, Budget.of(20_000_000, 3_600_000_000L), false, "ns", "basic",
+        EtcdTiming.PD_PROFILE);
+    EtcdWorld w = pd.world();
+    w.addProcess("basic-pd-5", n -> new PdPod(n, "ns", "basic", EtcdTiming.PD_PROFILE, pd,
+        w.recorder(), List.of("--initial-cluster=basic-pd-5=http://basic-pd-5.basic-pd-peer.ns"
+            + ".svc:2380")));
+    w.addProcess("basic-pd-6", n -> new PdPod(n, "ns", "basic", EtcdTiming.PD_PROFILE, pd,
+        w.recorder(), List.of("--join=" + url("basic-pd-5-typo") + "," + url("basic-pd-5"))));
+    w.startMeasuring();
+    w.sim().start("basic-pd-5");
+    w.sim().runFor(10_000_000);
+    w.sim().start("basic-pd-6");
+    w.sim().runFor(1_000_000);
+    assertNull(w.recorder().exits().get("basic-pd-6"), w.recorder().exits().toString());
+    assertEquals(2, w.etcd("basic-pd-5").raft().voters().size(), "added within a second");
+  }
 }
