@@ -3,15 +3,46 @@ package io.pdlab.sim;
 import java.util.Arrays;
 
 /**
- * An indexed binary min-heap of {@link Event}s ordered by (time, sequence). Cancelling removes
- * the event at once (O(log n)), so cancelled timers neither linger nor count as events. The queue
- * has a capacity; exceeding it throws {@link QueueFullException}, which the simulation reports as
- * an outcome instead of growing without bound.
+ * A queue of {@link Event}s ordered by (time, sequence), with a capacity; exceeding it throws
+ * {@link QueueFullException}, which the simulation reports as an outcome instead of growing
+ * without bound. Cancelling removes the event at once, so cancelled timers neither linger nor
+ * count as events.
+ *
+ * <p>Two structures hold the events, and the earliest of them is the queue's head:
+ *
+ * <ul>
+ *   <li><b>Lanes</b>, one per delay in frequent use (a sampler's period, a Raft tick, a retry
+ *       interval). Events scheduled with one and the same delay come in (time, sequence) order,
+ *       as the clock never goes back and sequences grow, so a lane is a doubly linked FIFO: adding,
+ *       taking the first and cancelling are O(1). The non-empty lanes are in a small heap by
+ *       their first event.
+ *   <li>An indexed binary min-heap for every other event (O(log n)).
+ * </ul>
+ *
+ * Where an event is kept changes only the cost: the order is (time, sequence) either way.
  */
 public final class EventQueue {
+  /** How many delays get a lane; the others' events go to the heap. */
+  static final int LANES = 8;
+
   private Event[] heap = new Event[64];
+  private int heapSize;
   private int size;
   private final int capacity;
+
+  /** Each lane's delay (meaningful for {@code lanes[0..laneCount)}). */
+  private final long[] laneDelays = new long[LANES];
+  private final Lane[] lanes = new Lane[LANES];
+  private int laneCount;
+  /** The non-empty lanes, a binary min-heap by their first events. */
+  private final Lane[] laneHeap = new Lane[LANES];
+  private int laneHeapSize;
+  /** How many of the last delays without a lane are remembered. */
+  private static final int MISSES = 8;
+  /** The last delays without a lane, a ring. */
+  private final long[] misses = new long[MISSES];
+  private int missCount;
+  private int nextMiss;
 
   public EventQueue(int capacity) {
     if (capacity < 1) {
@@ -34,50 +65,121 @@ public final class EventQueue {
 
   /** The earliest event, or null when empty. */
   public Event peek() {
-    return size == 0 ? null : heap[0];
+    Event h = heapSize == 0 ? null : heap[0];
+    if (laneHeapSize == 0) {
+      return h;
+    }
+    Event l = laneHeap[0].first;
+    return h == null || l.before(h) ? l : h;
   }
 
-  void add(Event e) {
-    if (e.heapIndex >= 0) {
+  /** Queues {@code e}, already stamped with its time and sequence {@code delayUs} from now. */
+  void add(Event e, long delayUs) {
+    if (e.heapIndex != Event.NOT_QUEUED) {
       throw new IllegalStateException("event is already queued");
     }
     if (size == capacity) {
       throw new QueueFullException(capacity);
     }
-    if (size == heap.length) {
+    size++;
+    e.queue = this;
+    Lane lane = laneFor(delayUs);
+    if (lane != null) {
+      lane.append(e);
+      if (lane.first == e) {
+        laneHeap[laneHeapSize] = lane;
+        lane.heapIndex = laneHeapSize;
+        laneHeapSize++;
+        laneSiftUp(lane.heapIndex);
+      }
+      return;
+    }
+    if (heapSize == heap.length) {
       heap = Arrays.copyOf(heap, Math.min(capacity, heap.length * 2));
     }
-    e.queue = this;
-    heap[size] = e;
-    e.heapIndex = size;
-    size++;
+    heap[heapSize] = e;
+    e.heapIndex = heapSize;
+    heapSize++;
     siftUp(e.heapIndex);
+  }
+
+  /**
+   * The lane of {@code delayUs}: its own; else, for a delay asked for again (one of the last
+   * {@link #MISSES} that had none, so a drawn delay, such as a network latency, seldom gets one),
+   * a new lane while there is room, else an empty lane given over to it; else null.
+   */
+  private Lane laneFor(long delayUs) {
+    for (int i = 0; i < laneCount; i++) {
+      if (laneDelays[i] == delayUs) {
+        return lanes[i];
+      }
+    }
+    boolean again = false;
+    for (int i = 0; i < missCount; i++) {
+      if (misses[i] == delayUs) {
+        again = true;
+        break;
+      }
+    }
+    if (!again) {
+      misses[nextMiss] = delayUs;
+      nextMiss = (nextMiss + 1) % MISSES;
+      missCount = Math.max(missCount, nextMiss == 0 ? MISSES : nextMiss);
+      return null;
+    }
+    if (laneCount < LANES) {
+      Lane lane = new Lane();
+      laneDelays[laneCount] = delayUs;
+      lanes[laneCount++] = lane;
+      return lane;
+    }
+    for (int i = 0; i < laneCount; i++) {
+      if (lanes[i].first == null) {
+        laneDelays[i] = delayUs;
+        return lanes[i];
+      }
+    }
+    return null;
   }
 
   /** Removes and returns the earliest event, or null when empty. */
   Event poll() {
-    if (size == 0) {
-      return null;
+    Event top = peek();
+    if (top != null) {
+      remove(top);
     }
-    Event top = heap[0];
-    removeAt(0);
     return top;
   }
 
   void remove(Event e) {
-    if (e.queue != this || e.heapIndex < 0) {
+    if (e.queue != this) {
       return;
     }
-    removeAt(e.heapIndex);
+    if (e.heapIndex >= 0) {
+      removeAt(e.heapIndex);
+      size--;
+    } else if (e.heapIndex == Event.IN_LANE) {
+      Lane lane = e.lane;
+      boolean wasFirst = lane.first == e;
+      lane.unlink(e);
+      size--;
+      if (wasFirst) {
+        if (lane.first == null) {
+          laneRemoveAt(lane.heapIndex);
+        } else {
+          laneSiftDown(lane.heapIndex); // its first event is now a later one
+        }
+      }
+    }
   }
 
   private void removeAt(int i) {
     Event removed = heap[i];
-    size--;
-    Event last = heap[size];
-    heap[size] = null;
-    removed.heapIndex = -1;
-    if (i == size) {
+    heapSize--;
+    Event last = heap[heapSize];
+    heap[heapSize] = null;
+    removed.heapIndex = Event.NOT_QUEUED;
+    if (i == heapSize) {
       return;
     }
     heap[i] = last;
@@ -106,12 +208,12 @@ public final class EventQueue {
 
   private void siftDown(int i) {
     Event e = heap[i];
-    int half = size >>> 1;
+    int half = heapSize >>> 1;
     while (i < half) {
       int child = 2 * i + 1;
       Event c = heap[child];
       int right = child + 1;
-      if (right < size && heap[right].before(c)) {
+      if (right < heapSize && heap[right].before(c)) {
         child = right;
         c = heap[child];
       }
@@ -124,6 +226,101 @@ public final class EventQueue {
     }
     heap[i] = e;
     e.heapIndex = i;
+  }
+
+  private void laneRemoveAt(int i) {
+    Lane removed = laneHeap[i];
+    laneHeapSize--;
+    Lane last = laneHeap[laneHeapSize];
+    laneHeap[laneHeapSize] = null;
+    removed.heapIndex = -1;
+    if (i == laneHeapSize) {
+      return;
+    }
+    laneHeap[i] = last;
+    last.heapIndex = i;
+    laneSiftDown(i);
+    if (laneHeap[i] == last) {
+      laneSiftUp(i);
+    }
+  }
+
+  private void laneSiftUp(int i) {
+    Lane l = laneHeap[i];
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      Lane p = laneHeap[parent];
+      if (!l.first.before(p.first)) {
+        break;
+      }
+      laneHeap[i] = p;
+      p.heapIndex = i;
+      i = parent;
+    }
+    laneHeap[i] = l;
+    l.heapIndex = i;
+  }
+
+  private void laneSiftDown(int i) {
+    Lane l = laneHeap[i];
+    int half = laneHeapSize >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      Lane c = laneHeap[child];
+      int right = child + 1;
+      if (right < laneHeapSize && laneHeap[right].first.before(c.first)) {
+        child = right;
+        c = laneHeap[child];
+      }
+      if (!c.first.before(l.first)) {
+        break;
+      }
+      laneHeap[i] = c;
+      c.heapIndex = i;
+      i = child;
+    }
+    laneHeap[i] = l;
+    l.heapIndex = i;
+  }
+
+  /** Events of one delay, in (time, sequence) order, linked through the events. */
+  static final class Lane {
+    Event first;
+    Event last;
+    /** Position in the lane heap, or -1 when empty. */
+    int heapIndex = -1;
+
+    void append(Event e) {
+      e.heapIndex = Event.IN_LANE;
+      e.lane = this;
+      e.lanePrev = last;
+      e.laneNext = null;
+      if (last == null) {
+        first = e;
+      } else {
+        last.laneNext = e;
+      }
+      last = e;
+    }
+
+    void unlink(Event e) {
+      Event p = e.lanePrev;
+      Event n = e.laneNext;
+      if (p == null) {
+        first = n;
+      } else {
+        p.laneNext = n;
+      }
+      if (n == null) {
+        last = p;
+      } else {
+        n.lanePrev = p;
+      }
+      e.lanePrev = null;
+      e.laneNext = null;
+      e.lane = null;
+      e.heapIndex = Event.NOT_QUEUED;
+    }
   }
 
   /** Thrown when an event is scheduled on a full queue. */
