@@ -250,7 +250,7 @@ public final class EventQueue {
     while (i > 0) {
       int parent = (i - 1) >>> 1;
       Lane p = laneHeap[parent];
-      if (!l.first.before(p.first)) {
+      if (!l.before(p)) {
         break;
       }
       laneHeap[i] = p;
@@ -268,11 +268,11 @@ public final class EventQueue {
       int child = 2 * i + 1;
       Lane c = laneHeap[child];
       int right = child + 1;
-      if (right < laneHeapSize && laneHeap[right].first.before(c.first)) {
+      if (right < laneHeapSize && laneHeap[right].before(c)) {
         child = right;
         c = laneHeap[child];
       }
-      if (!c.first.before(l.first)) {
+      if (!c.before(l)) {
         break;
       }
       laneHeap[i] = c;
@@ -287,8 +287,17 @@ public final class EventQueue {
   static final class Lane {
     Event first;
     Event last;
+    /** The first event's time and sequence, kept here so the lane heap reads only lanes. */
+    long firstTimeUs;
+    long firstSeq;
     /** Position in the lane heap, or -1 when empty. */
     int heapIndex = -1;
+
+    /** Whether this lane's first event comes before {@code other}'s. */
+    boolean before(Lane other) {
+      return firstTimeUs < other.firstTimeUs
+          || (firstTimeUs == other.firstTimeUs && firstSeq < other.firstSeq);
+    }
 
     void append(Event e) {
       e.heapIndex = Event.IN_LANE;
@@ -297,6 +306,8 @@ public final class EventQueue {
       e.laneNext = null;
       if (last == null) {
         first = e;
+        firstTimeUs = e.timeUs;
+        firstSeq = e.seq;
       } else {
         last.laneNext = e;
       }
@@ -308,6 +319,10 @@ public final class EventQueue {
       Event n = e.laneNext;
       if (p == null) {
         first = n;
+        if (n != null) {
+          firstTimeUs = n.timeUs;
+          firstSeq = n.seq;
+        }
       } else {
         p.laneNext = n;
       }
