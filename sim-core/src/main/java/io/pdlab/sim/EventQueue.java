@@ -30,19 +30,19 @@ public final class EventQueue {
   private int size;
   private final int capacity;
 
-  /** Each lane's delay (meaningful for {@code lanes[0..laneCount)}). */
-  private final long[] laneDelays = new long[LANES];
+  /** The lanes made so far (null beyond them). */
   private final Lane[] lanes = new Lane[LANES];
   private int laneCount;
+  /** log2 of the size of {@link #laneBySlot} and {@link #seen}. */
+  private static final int SLOT_BITS = 6;
+  /** The lane of each slot's delay, by {@link #slot}. */
+  private final Lane[] laneBySlot = new Lane[1 << SLOT_BITS];
+  /** The last delay without a lane asked for in each slot. */
+  private final long[] seen = new long[1 << SLOT_BITS];
+  private final boolean[] seenValid = new boolean[1 << SLOT_BITS];
   /** The non-empty lanes, a binary min-heap by their first events. */
   private final Lane[] laneHeap = new Lane[LANES];
   private int laneHeapSize;
-  /** How many of the last delays without a lane are remembered. */
-  private static final int MISSES = 8;
-  /** The last delays without a lane, a ring. */
-  private final long[] misses = new long[MISSES];
-  private int missCount;
-  private int nextMiss;
 
   public EventQueue(int capacity) {
     if (capacity < 1) {
@@ -104,42 +104,57 @@ public final class EventQueue {
   }
 
   /**
-   * The lane of {@code delayUs}: its own; else, for a delay asked for again (one of the last
-   * {@link #MISSES} that had none, so a drawn delay, such as a network latency, seldom gets one),
-   * a new lane while there is room, else an empty lane given over to it; else null.
+   * The lane of {@code delayUs}: its own; else, for a delay asked for again (one that had none
+   * the last time its slot of {@link #seen} was asked, so a drawn delay, such as a network
+   * latency, seldom gets one), a new lane while there is room, else an empty lane given over to
+   * it; else null. Both tables are direct-mapped: a delay that collides with another only goes
+   * to the heap.
    */
   private Lane laneFor(long delayUs) {
-    for (int i = 0; i < laneCount; i++) {
-      if (laneDelays[i] == delayUs) {
-        return lanes[i];
+    int slot = slot(delayUs);
+    Lane lane = laneBySlot[slot];
+    if (lane != null && lane.delayUs == delayUs) {
+      return lane;
+    }
+    if (!seenValid[slot] || seen[slot] != delayUs) {
+      seen[slot] = delayUs;
+      seenValid[slot] = true;
+      return null;
+    }
+    if (lane != null && lane.first != null) {
+      return null; // the slot's lane is busy with another delay
+    }
+    if (lane == null) {
+      if (laneCount < LANES) {
+        lane = new Lane();
+        laneCount++;
+      } else {
+        for (Lane l : lanes) {
+          if (l.first == null) {
+            lane = l;
+            break;
+          }
+        }
+        if (lane == null) {
+          return null;
+        }
+        laneBySlot[slot(lane.delayUs)] = null;
       }
     }
-    boolean again = false;
-    for (int i = 0; i < missCount; i++) {
-      if (misses[i] == delayUs) {
-        again = true;
+    for (int i = 0; i < LANES; i++) {
+      if (lanes[i] == null || lanes[i] == lane) {
+        lanes[i] = lane;
         break;
       }
     }
-    if (!again) {
-      misses[nextMiss] = delayUs;
-      nextMiss = (nextMiss + 1) % MISSES;
-      missCount = Math.max(missCount, nextMiss == 0 ? MISSES : nextMiss);
-      return null;
-    }
-    if (laneCount < LANES) {
-      Lane lane = new Lane();
-      laneDelays[laneCount] = delayUs;
-      lanes[laneCount++] = lane;
-      return lane;
-    }
-    for (int i = 0; i < laneCount; i++) {
-      if (lanes[i].first == null) {
-        laneDelays[i] = delayUs;
-        return lanes[i];
-      }
-    }
-    return null;
+    lane.delayUs = delayUs;
+    laneBySlot[slot] = lane;
+    return lane;
+  }
+
+  private static int slot(long delayUs) {
+    long h = delayUs * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> (64 - SLOT_BITS));
   }
 
   /** Removes and returns the earliest event, or null when empty. */
@@ -285,6 +300,8 @@ public final class EventQueue {
 
   /** Events of one delay, in (time, sequence) order, linked through the events. */
   static final class Lane {
+    /** The delay of its events. */
+    long delayUs;
     Event first;
     Event last;
     /** The first event's time and sequence, kept here so the lane heap reads only lanes. */
