@@ -81,12 +81,37 @@ final class Probe implements TraceSink {
 
   /** A process's role: its name without ordinals ({@code basic-pd-#}, {@code etcd-operator-basic}). */
   static String role(String node) {
-    return NUMBER.matcher(node).replaceAll("#");
+    return remembered(ROLES, node, n -> NUMBER.matcher(n).replaceAll("#"));
   }
 
   /** A report without the IDs and numbers that differ between runs through the same state. */
   static String normalise(String detail) {
-    String s = HEX.matcher(detail).replaceAll("H");
-    return NUMBER.matcher(s).replaceAll("#");
+    return remembered(NORMALISED, detail,
+        d -> NUMBER.matcher(HEX.matcher(d).replaceAll("H")).replaceAll("#"));
+  }
+
+  /** How many texts each of {@link #ROLES} and {@link #NORMALISED} keeps before starting over. */
+  private static final int REMEMBERED = 4096;
+  /**
+   * Names and reports already rewritten, with their rewriting: the same few come back run after
+   * run, and the regular expressions were a few percent of a run's CPU. Pure functions of the
+   * text, so what is kept is what rewriting again would give.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> ROLES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> NORMALISED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String remembered(java.util.concurrent.ConcurrentHashMap<String, String> kept,
+      String text, java.util.function.UnaryOperator<String> rewrite) {
+    String r = kept.get(text);
+    if (r == null) {
+      if (kept.size() >= REMEMBERED) {
+        kept.clear();
+      }
+      r = rewrite.apply(text);
+      kept.put(text, r);
+    }
+    return r;
   }
 }

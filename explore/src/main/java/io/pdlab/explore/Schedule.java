@@ -121,8 +121,38 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
    * @throws io.pdlab.scenarios.yaml.ScenarioException if the parser refuses it
    */
   public Scenario scenario() {
-    return ScenarioParser.parse(yaml(), "explore");
+    synchronized (PARSED) {
+      Scenario sc = PARSED.get(this);
+      if (sc != null) {
+        return sc;
+      }
+    }
+    Scenario sc = ScenarioParser.parse(yaml(), "explore");
+    synchronized (PARSED) {
+      PARSED.put(this, sc);
+    }
+    return sc;
   }
+
+  /** How many parsed schedules {@link #PARSED} keeps: more than two batches of the search. */
+  private static final int PARSED_KEPT = 256;
+
+  /**
+   * The last schedules parsed, with their scenarios: the search validates a candidate when it
+   * draws it ({@link #valid}) and runs it later, maybe on another thread, and parsing was a tenth
+   * of a run's CPU. Parsing is a pure function of the YAML, which is a function of the schedule,
+   * so a kept scenario is the one a new parse would give (a scenario is immutable). A refused
+   * schedule is not kept: it throws again.
+   */
+  private static final java.util.Map<Schedule, Scenario> PARSED =
+      new java.util.LinkedHashMap<>(PARSED_KEPT * 2, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Schedule, Scenario> eldest) {
+          return size() > PARSED_KEPT;
+        }
+      };
 
   /** Whether the parser takes it (a generated schedule that it refuses is never run). */
   public boolean valid() {

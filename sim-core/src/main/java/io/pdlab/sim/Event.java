@@ -10,9 +10,19 @@ import java.util.concurrent.Future;
 public abstract class Event implements TimerHandle {
   long timeUs;
   long seq;
-  /** Virtual loop: position in the queue's heap array, or -1 when not queued. */
-  int heapIndex = -1;
+  /** {@link #heapIndex} of an event that is not queued. */
+  static final int NOT_QUEUED = -1;
+  /** {@link #heapIndex} of an event queued in one of the queue's lanes. */
+  static final int IN_LANE = -2;
+  /**
+   * Virtual loop: position in the queue's heap array, {@link #IN_LANE} or {@link #NOT_QUEUED}.
+   */
+  int heapIndex = NOT_QUEUED;
   EventQueue queue;
+  /** Virtual loop, while in a lane: the lane and the events before and after it there. */
+  EventQueue.Lane lane;
+  Event lanePrev;
+  Event laneNext;
   /** Real-time driver: the executor's handle, and whether it fired or was cancelled. */
   private Future<?> future;
   private boolean settled;
@@ -31,7 +41,7 @@ public abstract class Event implements TimerHandle {
   @Override
   public boolean cancel() {
     if (queue != null) {
-      if (heapIndex < 0) {
+      if (heapIndex == NOT_QUEUED) {
         return false;
       }
       queue.remove(this);
@@ -47,7 +57,7 @@ public abstract class Event implements TimerHandle {
 
   @Override
   public boolean isPending() {
-    return queue != null ? heapIndex >= 0 : future != null && !settled;
+    return queue != null ? heapIndex != NOT_QUEUED : future != null && !settled;
   }
 
   /** Orders by time, then by scheduling sequence: the total order of a run. */
@@ -57,7 +67,7 @@ public abstract class Event implements TimerHandle {
 
   /** For a wall-clock scheduler: stamps the event before handing it to an executor. */
   protected static void prepareRealTime(Event e, long timeUs, long seq) {
-    if (e.heapIndex >= 0) {
+    if (e.heapIndex != NOT_QUEUED) {
       throw new IllegalStateException("event is queued in a virtual loop");
     }
     e.queue = null;

@@ -46,7 +46,7 @@ public final class EventLoop implements EventScheduler {
     }
     e.timeUs = at;
     e.seq = nextSeq++;
-    queue.add(e);
+    queue.add(e, delayUs);
   }
 
   @Override

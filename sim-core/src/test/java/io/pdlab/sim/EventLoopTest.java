@@ -111,6 +111,21 @@ class EventLoopTest {
    */
   @Test
   void aRandomMixOfSchedulesCancelsAndFiresKeepsTimeThenSchedulingOrder() {
+    randomMix(8);
+  }
+
+  /**
+   * As above with more distinct delays than the queue has lanes: lanes are given over to other
+   * delays when they empty, and the events of the delays without one go to the heap, which the
+   * lanes' events must interleave with.
+   */
+  @Test
+  void aRandomMixWithMoreDelaysThanLanesKeepsTimeThenSchedulingOrder() {
+    randomMix(3 * EventQueue.LANES);
+  }
+
+  /** Schedules (delays of {@code delays} kinds), cancels and fires against a reference. */
+  private void randomMix(int delays) {
     Rng rng = new Rng(11);
     java.util.TreeMap<Long, java.util.TreeMap<Integer, TimerHandle>> reference =
         new java.util.TreeMap<>();
@@ -122,7 +137,7 @@ class EventLoopTest {
     for (int step = 0; step < 20_000; step++) {
       int op = (int) rng.nextLong(10);
       if (op < 5 || live.isEmpty()) {
-        long delay = rng.nextLong(8) * 10;
+        long delay = rng.nextLong(delays) * 10;
         int id = next++;
         TimerHandle h = loop.schedule(delay, () -> fired.add(id + "@" + loop.nowUs()));
         reference.computeIfAbsent(loop.nowUs() + delay, k -> new java.util.TreeMap<>()).put(id, h);

@@ -625,16 +625,39 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     return attached != null ? attached : endpointOfMember(id);
   }
 
+  /**
+   * The other members' IDs, applied and remote, in signed order (a {@code TreeSet} of the
+   * natural order). Kept while the IDs they come from are the same: the dial loop asks every
+   * retry interval and at every link check.
+   */
   private List<Long> peerIds() {
-    java.util.TreeSet<Long> ids = new java.util.TreeSet<>(membership.members().keySet());
-    for (long id : remote.members().keySet()) {
-      if (!membership.isRemoved(id)) {
-        ids.add(id);
+    if (peerIds == null || peerIdsMembership != membership || peerIdsRemote != remote
+        || peerIdsMembershipChanges != membership.idsChanged()
+        || peerIdsRemoteChanges != remote.idsChanged() || peerIdsMemberId != memberId) {
+      java.util.TreeSet<Long> ids = new java.util.TreeSet<>(membership.members().keySet());
+      for (long id : remote.members().keySet()) {
+        if (!membership.isRemoved(id)) {
+          ids.add(id);
+        }
       }
+      ids.remove(memberId);
+      peerIds = List.copyOf(ids);
+      peerIdsMembership = membership;
+      peerIdsRemote = remote;
+      peerIdsMembershipChanges = membership.idsChanged();
+      peerIdsRemoteChanges = remote.idsChanged();
+      peerIdsMemberId = memberId;
     }
-    ids.remove(memberId);
-    return new ArrayList<>(ids);
+    return peerIds;
   }
+
+  /** {@link #peerIds}' last answer and what it was derived from. */
+  private List<Long> peerIds;
+  private Membership peerIdsMembership;
+  private Membership peerIdsRemote;
+  private long peerIdsMembershipChanges;
+  private long peerIdsRemoteChanges;
+  private long peerIdsMemberId;
 
   private void dialAll() {
     boolean missing = false;

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 public final class Membership {
   private final TreeMap<Long, Member> members = new TreeMap<>(Long::compareUnsigned);
   private final TreeSet<Long> removed = new TreeSet<>(Long::compareUnsigned);
+  private long idsChanged;
 
   public Membership copy() {
     Membership m = new Membership();
@@ -67,11 +68,21 @@ public final class Membership {
 
   void add(Member m) {
     members.put(m.id(), m);
+    idsChanged++;
   }
 
   void remove(long id) {
     members.remove(id);
     removed.add(id);
+    idsChanged++;
+  }
+
+  /**
+   * How many times the member IDs or the removed IDs changed: the same count means the same
+   * IDs (for what is derived from them and kept).
+   */
+  long idsChanged() {
+    return idsChanged;
   }
 
   void promote(long id) {
