@@ -24,6 +24,17 @@ public interface ProcessContext {
   /** How many times the process has been started, from 1. */
   int incarnation();
 
+  /**
+   * The base of this incarnation's request IDs: those of incarnation k lie in
+   * [k &lt;&lt; 32, (k + 1) &lt;&lt; 32). A reply sent while this process was down reaches whichever
+   * incarnation listens when it arrives ({@code World}'s message semantics), so a reply to a call
+   * of an earlier incarnation must never match a call of this one. Every process that numbers its
+   * requests takes its numbers from here.
+   */
+  default long requestIdBase() {
+    return (long) incarnation() << 32;
+  }
+
   /** Sends a message; delivery depends on the network (latency, loss, partitions). */
   void send(String to, Object message);
 

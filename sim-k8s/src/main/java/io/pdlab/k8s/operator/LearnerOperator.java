@@ -236,7 +236,7 @@ public final class LearnerOperator implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
-    calls.restart(ctx.incarnation());
+    calls.restart(ctx);
     running = false;
     queued = false;
     failures = 0;

@@ -3,6 +3,7 @@ package io.pdlab.k8s.operator;
 import io.pdlab.k8s.controllers.K8sWorld;
 import io.pdlab.pd.etcd.EtcdError;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.sim.process.ProcessContext;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -17,11 +18,11 @@ final class PendingCalls {
   private long next = 1;
 
   /**
-   * Starts a new incarnation's IDs: a reply to a crashed incarnation's call must not match one of
-   * this incarnation's.
+   * Starts a new incarnation's IDs ({@link ProcessContext#requestIdBase}): a reply to a crashed
+   * incarnation's call must not match one of this incarnation's.
    */
-  void restart(int incarnation) {
-    next = ((long) incarnation << 32) + 1;
+  void restart(ProcessContext ctx) {
+    next = ctx.requestIdBase() + 1;
   }
 
   /** A new call whose answer goes to {@code then}; returns its request ID. */

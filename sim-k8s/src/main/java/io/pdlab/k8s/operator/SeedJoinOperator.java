@@ -111,7 +111,7 @@ public final class SeedJoinOperator implements Process {
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
     passOpen = false;
-    calls.restart(ctx.incarnation());
+    calls.restart(ctx);
     if (world.store().get(Kind.SERVICE, spec.namespace() + "/" + spec.name()) != null) {
       // A restart: the cluster was created (upstream: its phase is Running, not None), so the
       // operator recovers its members from etcd in its next pass instead of seeding again.

@@ -52,7 +52,7 @@ final class StaticMemberAdd implements Process {
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
     // A restart of this process starts over; it is never restarted by the model.
-    requestId = (long) ctx.incarnation() << 32;
+    requestId = ctx.requestIdBase();
     adding = from;
     endpoint = 0;
     next();

@@ -125,9 +125,9 @@ public final class TidbOperatorV1 implements Process {
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
     // Request IDs of this incarnation only: a reply to a crashed one's call must not match.
-    syncCall = (long) ctx.incarnation() << 32;
+    syncCall = ctx.requestIdBase();
     pingCall = syncCall + (1L << 31);
-    failoverCall = -((long) ctx.incarnation() << 32);
+    failoverCall = -ctx.requestIdBase();
     scaleInCall = failoverCall - (1L << 31);
     // The store cannot take a watch back: one of a crashed incarnation stays, and ignores
     // events from then on (it must not reconcile for a process that is down or restarted).

@@ -93,7 +93,7 @@ public final class TidbOperatorV2 implements Process {
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
     // Request IDs of this incarnation only: a reply to a crashed one's call never matches.
-    syncCall = (long) ctx.incarnation() << 32;
+    syncCall = ctx.requestIdBase();
     reconcile();
     ctx.setTimer(REQUEUE_MS * 1_000, new Requeue());
   }

@@ -187,7 +187,16 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   private TimerHandle dialRetry;
 
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
-  private long nextLocalId = 1;
+  /**
+   * The ID of this member's next proposal, which its apply matches to the waiting client by
+   * (origin member, ID). etcd 3.4 draws them from {@code idutil.NewGenerator(uint16(id),
+   * time.Now())} ({@code etcdserver/server.go}, {@code pkg/idutil/id.go}: the member's ID, then a
+   * millisecond timestamp and a count), so a restarted member never reuses one; the model takes
+   * them from this incarnation's range ({@link ProcessContext#requestIdBase}). Numbered from 1 in
+   * each incarnation, a member that lost its disk and was sent its old proposals again answered a
+   * new client request with an old entry's value.
+   */
+  private long nextLocalId;
 
   private List<String> joinPeers = List.of();
   /** The index in {@link #joinPeers} asked now for the cluster (GET /members). */
@@ -267,6 +276,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    nextLocalId = ctx.requestIdBase() + 1;
     RaftStorage wal = ctx.disk().get(WAL_KEY);
     if (wal != null) {
       if (ctx.tracing()) {

@@ -30,7 +30,7 @@ public final class DiscoveryPod implements Process {
   private final DiscoveryService service;
   private final TreeMap<Long, Caller> callers = new TreeMap<>();
   private final TreeMap<Long, Long> membersCallToRequest = new TreeMap<>();
-  private long nextId = 1;
+  private long nextId;
   private ProcessContext ctx;
 
   public DiscoveryPod(String namespace, PodEnv env) {
@@ -61,6 +61,7 @@ public final class DiscoveryPod implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    nextId = ctx.requestIdBase() + 1;
   }
 
   @Override

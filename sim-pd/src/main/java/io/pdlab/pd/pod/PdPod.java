@@ -71,7 +71,7 @@ public final class PdPod implements Process, EtcdHolder {
   private PdJoin join;
   private EtcdEngine etcd;
   private long etcdStartedUs;
-  private long nextCallId = 1;
+  private long nextCallId;
   /** Calls in flight, by id: what answers them, their endpoints, and how many were tried. */
   private final TreeMap<Long, Call> calls = new TreeMap<>();
   private long pdClusterId;
@@ -154,6 +154,7 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    nextCallId = ctx.requestIdBase() + 1;
     if (directArgs != null) {
       ctx.log("pd: exec pd-server " + relevantArgs(directArgs));
       startPdServer(directArgs);

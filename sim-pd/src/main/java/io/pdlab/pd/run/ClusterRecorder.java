@@ -108,8 +108,14 @@ public final class ClusterRecorder implements EtcdObserver {
     TreeMap<Long, Entry> log = committed.computeIfAbsent(clusterId, k -> new TreeMap<>());
     Entry first = log.putIfAbsent(entry.index(), entry);
     if (first != null && !first.equals(entry)) {
+      String other = first.toString();
+      if (other.equals(entry.toString())) {
+        // The same operation proposed twice (a proposal's origin and ID are not printed), as by
+        // a member that lost its disk and proposed it again in the term it had forgotten.
+        other += " proposed separately";
+      }
       pending.add("committed entry " + entry.index() + " of cluster " + MemberIds.hex(clusterId)
-          + " diverged: " + member + " applied " + entry + ", another member applied " + first);
+          + " diverged: " + member + " applied " + entry + ", another member applied " + other);
     }
     lives.applied(member, entry);
     lastApplied = entry;

@@ -51,7 +51,7 @@ public final class EtcdClient implements Process {
 
   private final long timeoutUs;
   private ProcessContext ctx;
-  private long nextId = 1;
+  private long nextId;
   private final TreeMap<Long, Call> calls = new TreeMap<>();
 
   public EtcdClient(long timeoutUs) {
@@ -61,6 +61,7 @@ public final class EtcdClient implements Process {
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
+    nextId = ctx.requestIdBase() + 1;
   }
 
   /** Sends {@code op} to the member at endpoint {@code target} now; {@code then} sees the answer. */
