@@ -69,7 +69,12 @@ public record Run(Schedule schedule, String outcome, String mechanism, List<Stri
     Probe probe = new Probe(keep, tee);
     io.pdlab.scenarios.model.Scenario sc = s.scenario();
     Schedule parsed = Schedule.of(sc); // the parser's form: the same value on every engine
-    ScenarioResult r = ScenarioRunner.run(sc, null, probe, stopEarly);
+    ScenarioResult r;
+    try {
+      r = ScenarioRunner.run(sc, null, probe, stopEarly);
+    } catch (RuntimeException e) {
+      throw new ModelFailure(parsed, e);
+    }
     RunMeasures m = r.measures();
     String outcome = m.outcome().label();
     Judge.Verdict v = Judge.judge(parsed, m, probe);
@@ -124,6 +129,21 @@ public record Run(Schedule schedule, String outcome, String mechanism, List<Stri
 
   private static int log2(long n) {
     return n <= 0 ? -1 : 63 - Long.numberOfLeadingZeros(n);
+  }
+
+  /**
+   * A run the model itself failed on (an exception in a process, a broken internal assertion): a
+   * defect of pdlab, not a finding. It stops the search, and its message carries the schedule as
+   * a scenario file, so that {@code pdlab run} replays the failure.
+   */
+  public static final class ModelFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ModelFailure(Schedule s, RuntimeException cause) {
+      super("the model failed on a schedule (a defect of pdlab, not a finding): "
+          + cause.getMessage() + "\nreplay it with `pdlab run FILE.yaml`, FILE.yaml being:\n"
+          + s.yaml("model-failure", List.of(), null), cause);
+    }
   }
 
   /** The faults of a schedule, for messages. */
