@@ -51,7 +51,8 @@ final class ExploreCommand implements Callable<Integer> {
 
   @Option(names = "--faults", split = ",",
       description = "fault kinds to search over (default: every kind the strategy takes on the"
-          + " simulator but set-replicas, and tc-write only with a TidbCluster)")
+          + " simulator, tc-write only with a TidbCluster; set-replicas resizes, on static as"
+          + " a chart upgrade)")
   List<String> faults;
 
   @Option(names = "--budget", defaultValue = "2m",

@@ -37,13 +37,15 @@ final class Generator {
   /**
    * The kinds the search uses for {@code strategy} by default: those the simulator carries out
    * and the parser takes for the strategy (probed with one fault of each kind), without {@code
-   * set-replicas} (a resize is the operator's input, not a fault) and {@code tc-write} where
-   * there is no TidbCluster to write (it would do nothing).
+   * tc-write} where there is no TidbCluster to write (it would do nothing). {@code set-replicas}
+   * is among them: a resize is the operator's input, not a fault, but the hazards of a resize
+   * (the catalog's static scale-ups, a fault on a member a resize created) are what a search
+   * must be able to reach.
    */
   static List<FaultKind> defaultKinds(String strategy, int members) {
     List<FaultKind> out = new ArrayList<>();
     for (FaultKind k : FaultKind.values()) {
-      if (k == FaultKind.SET_REPLICAS || k.refusal(Backend.SIM) != null
+      if (k.refusal(Backend.SIM) != null
           || k == FaultKind.TC_WRITE && !(strategy.equals("discovery")
               || strategy.equals("v2-static"))) {
         continue;
@@ -110,6 +112,28 @@ final class Generator {
     return s.withFaults(faults);
   }
 
+  /**
+   * A resize to any other size from 1 to {@code members + 2}. A static cluster's resize is a
+   * chart's upgrade, drawn as the catalog's static scale-ups do it: the pod template left alone,
+   * or {@code --initial-cluster} re-rendered with the new members started {@code new} or {@code
+   * existing}, with or without a MemberAdd before each; other strategies' operators are only
+   * given the new replica count.
+   */
+  private FaultDef setReplicas(RandomGenerator r, long at) {
+    int to = 1 + r.nextInt(members + 1);
+    if (to >= members) {
+      to++;
+    }
+    String state = null;
+    boolean memberAdd = false;
+    if (strategy.equals("static")) {
+      int pick = r.nextInt(3);
+      state = pick == 0 ? null : pick == 1 ? "new" : "existing";
+      memberAdd = state != null && r.nextBoolean();
+    }
+    return new FaultDef.SetReplicas(at, null, to, state, memberAdd, 0);
+  }
+
   /** A fault of kind {@code k} at a random time, or null if none fits. */
   FaultDef fault(RandomGenerator r, FaultKind k) {
     long at = r.nextBoolean() ? time(r, 0, 60) / 1_000_000 * 1_000_000 : time(r, 0, 60);
@@ -126,7 +150,7 @@ final class Generator {
       case PARTITION -> members < 2 ? null : new FaultDef.Partition(at, null, partition(r),
           r.nextInt(10) < 8 ? OptionalLong.of(Math.max(STEP_US, Math.min(room, time(r, 1, 40))))
               : OptionalLong.empty(), 0);
-      case SET_REPLICAS -> null;
+      case SET_REPLICAS -> setReplicas(r, at);
       case DISCOVERY_RESTART -> new FaultDef.DiscoveryRestart(at, null, 0);
       case TC_WRITE -> new FaultDef.TcWrite(at, null, time(r, 1, 10), OptionalLong.of(Math.max(
           STEP_US, Math.min(room, time(r, 5, 60)))), 0);

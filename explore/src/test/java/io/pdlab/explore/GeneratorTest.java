@@ -41,4 +41,32 @@ class GeneratorTest {
       assertEquals(true, ats.size() > 5, f + " moved to " + ats);
     }
   }
+
+  /**
+   * Resizes are searched by default, for every strategy: to each other size up to two more
+   * members, and for a static cluster in each of the chart upgrades the catalog's scale-ups pin
+   * (template left alone; re-rendered, new members started new or existing, with or without a
+   * MemberAdd), each a schedule the parser takes.
+   */
+  @Test
+  void resizesAreSearchedToEachSizeAndAsEachChartUpgrade() {
+    for (String strategy : List.of("static", "discovery", "seed-join", "seed-join-learner",
+        "v2-static")) {
+      assertEquals(true, Generator.defaultKinds(strategy, 3).contains(FaultKind.SET_REPLICAS),
+          strategy);
+    }
+    Generator g = new Generator("static", 3, List.of(FaultKind.SET_REPLICAS), null);
+    SplittableRandom r = new SplittableRandom(3);
+    TreeSet<Integer> sizes = new TreeSet<>();
+    TreeSet<String> upgrades = new TreeSet<>();
+    for (int i = 0; i < 300; i++) {
+      FaultDef.SetReplicas f = (FaultDef.SetReplicas) g.fault(r, FaultKind.SET_REPLICAS);
+      sizes.add(f.replicas());
+      upgrades.add(f.initialClusterState() + " " + f.memberAdd());
+      assertEquals(true, new Schedule("static", 3, 1, List.of(f)).valid(), f.toString());
+    }
+    assertEquals(new TreeSet<>(List.of(1, 2, 4, 5)), sizes);
+    assertEquals(new TreeSet<>(List.of("null false", "new false", "new true", "existing false",
+        "existing true")), upgrades);
+  }
 }
