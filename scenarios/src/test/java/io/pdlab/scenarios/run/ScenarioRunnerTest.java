@@ -359,6 +359,39 @@ class ScenarioRunnerTest {
   }
 
   /**
+   * A member that runs from its WAL under a template re-rendered without it (a chart upgrade to
+   * one replica, then a resize to two that keeps that template) is saved by its backup sidecar
+   * with those flags; etcdctl snapshot restore then refuses them ("couldn't find local name"),
+   * and the member starts from its empty volume. Found by explore: the model had thrown etcdctl's
+   * refusal out of the run ("run failed at 55.600000s").
+   */
+  @Test
+  void aRestoreWhoseFlagsLackTheMemberFailsAsEtcdctlDoes() {
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("""
+        name: restore-refused
+        seed: 1177461
+        clusters:
+          - {name: basic, strategy: static, pd: {replicas: 3}, timing: {clientWritesPerSecond: 2}}
+        faults:
+          - {at: 3500ms, kind: set-replicas, replicas: 1, initialClusterState: new}
+          - {at: 27s, kind: set-replicas, replicas: 2}
+          - {at: 55600ms, kind: restore-snapshot, member: 1, snapshotAt: 45100ms}
+        duration: 120s
+        """, "restore-refused.yaml"), null, trace);
+    List<String> notes = trace.records().stream().filter(t -> t.detail().startsWith(
+        "restore-snapshot: ")).map(TraceRecord::detail).toList();
+    assertEquals(2, notes.size(), notes.toString());
+    assertTrue(notes.get(0).startsWith("restore-snapshot: saved basic-1's store: "), notes.get(0));
+    assertEquals("restore-snapshot: etcdctl snapshot restore failed: couldn't find local name"
+        + " \"basic-1\" in the initial cluster configuration; basic-1 starts from an empty volume",
+        notes.get(1));
+    assertTrue(trace.records().stream().anyMatch(t -> t.node().equals("basic-1") && t.timeUs()
+        > 55_600_000 && t.detail().contains("couldn't find local name")), "and then exits so");
+    assertEquals(1, r.measures().clusterIds().size(), r.measures().describe());
+  }
+
+  /**
    * A snapshot taken before the member's pod exists (snapshotAt 0 s, which explore draws) saves
    * nothing, and the restore then starts the member from an empty volume (the search crashed
    * here with "unknown process 'basic-2'").
