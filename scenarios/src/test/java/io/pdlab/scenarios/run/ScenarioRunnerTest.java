@@ -338,8 +338,7 @@ class ScenarioRunnerTest {
     assertEquals(Outcome.DEGRADED, same.measures().outcome(), same.measures().describe());
     assertEquals(1, same.measures().clusterIds().size());
     assertEquals(List.of(), same.measures().lostWrites());
-    List<String> notes = trace.records().stream().filter(t -> t.detail().startsWith(
-        "restore-snapshot: ")).map(TraceRecord::detail).toList();
+    List<String> notes = restoreNotes(trace);
     assertEquals(2, notes.size(), notes.toString());
     assertTrue(notes.get(0).startsWith("restore-snapshot: saved basic-1's store: "), notes.get(0));
     assertTrue(notes.get(1).contains("--initial-cluster=basic-0=http://basic-0.basic.basic.svc"
@@ -356,6 +355,12 @@ class ScenarioRunnerTest {
     assertTrue(self.measures().lostWrites().stream().allMatch(l -> l.contains("acked by"
         + " basic-1")), "the writes the second cluster acknowledged: "
         + self.measures().lostWrites());
+  }
+
+  /** The backup sidecar's notes of a run, in order. */
+  private static List<String> restoreNotes(TraceBuffer trace) {
+    return trace.records().stream().filter(t -> t.detail().startsWith("restore-snapshot: "))
+        .map(TraceRecord::detail).toList();
   }
 
   /**
@@ -379,8 +384,7 @@ class ScenarioRunnerTest {
           - {at: 55600ms, kind: restore-snapshot, member: 1, snapshotAt: 45100ms}
         duration: 120s
         """, "restore-refused.yaml"), null, trace);
-    List<String> notes = trace.records().stream().filter(t -> t.detail().startsWith(
-        "restore-snapshot: ")).map(TraceRecord::detail).toList();
+    List<String> notes = restoreNotes(trace);
     assertEquals(2, notes.size(), notes.toString());
     assertTrue(notes.get(0).startsWith("restore-snapshot: saved basic-1's store: "), notes.get(0));
     assertEquals("restore-snapshot: etcdctl snapshot restore failed: couldn't find local name"
@@ -409,8 +413,7 @@ class ScenarioRunnerTest {
           - {at: 2s, kind: restore-snapshot, member: 2, snapshotAt: 0s, initialCluster: self}
         duration: 60s
         """, "restore-early.yaml"), null, trace);
-    List<String> notes = trace.records().stream().filter(t -> t.detail().startsWith(
-        "restore-snapshot: ")).map(TraceRecord::detail).toList();
+    List<String> notes = restoreNotes(trace);
     assertEquals(List.of("restore-snapshot: snapshot save failed: basic-2 does not serve clients"
         + " now"), notes.subList(0, 1), notes.toString());
     assertEquals(1, r.measures().clusterIds().size(), r.measures().describe());
