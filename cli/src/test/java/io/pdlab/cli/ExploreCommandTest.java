@@ -136,7 +136,7 @@ class ExploreCommandTest {
         """);
     Path o = dir.resolve("sj");
     assertEquals(0, Main.execute("explore", "--strategy", "seed-join", "--faults",
-        "never-start,crash,pause,partition", "--budget", "8runs", "--shrink-runs", "2",
+        "never-start,crash,pause,partition", "--budget", "24runs", "--shrink-runs", "2",
         "--threads", "2", "--catalog", catalog.toString(), "--out", o.toString()), err());
     String printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("catalog " + catalog + ": 2 hazards pinned for seed-join at 3"

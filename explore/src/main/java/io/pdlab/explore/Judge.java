@@ -103,18 +103,30 @@ final class Judge {
           yield "never bootstrapped";
         }
         if (last != null && last.unstarted() > 0) {
-          yield "joiner added but never joined with " + last.voters() + " voters";
+          yield "joiner added but never joined with " + last.voters() + " voters" + because(p);
         }
         yield "quorum lost with " + (last == null ? "?" : last.voters()) + " voters";
       }
       case DEGRADED -> {
         if (last != null && last.unstarted() > 0) {
-          yield "joiner added but never joined (degraded) with " + last.voters() + " voters";
+          yield "joiner added but never joined (degraded) with " + last.voters() + " voters"
+              + because(p);
         }
-        yield "not every member joined, none taken away";
+        yield "not every member joined, none taken away" + because(p);
       }
       case OK -> throw new IllegalStateException("ok needs no mechanism");
     };
+  }
+
+  /**
+   * Why the members that do not serve at the end last exited ({@link Probe#notServingBecause}),
+   * as a suffix: so that joiners kept out by different causes (a wrong advertised URL, a
+   * template that does not list them, a removed member) are different mechanisms, and a
+   * finding is neither merged with nor shrunk into another cause's schedule.
+   */
+  private static String because(Probe p) {
+    String why = p.notServingBecause();
+    return why.isEmpty() ? "" : " (exited: " + why + ")";
   }
 
   private static String bootstraps(int ids) {

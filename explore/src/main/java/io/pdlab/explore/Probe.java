@@ -28,6 +28,12 @@ final class Probe implements TraceSink {
   int wipes;
   /** Members' exits, normalised, in order of first appearance. */
   final List<String> exits = new ArrayList<>();
+  /**
+   * Member processes (etcd members and PD pods) whose last own exit ({@code etcd: exit:} or
+   * {@code pd: exit:}) has not been followed by serving ({@code etcd: published}): process ->
+   * that exit's reason, {@linkplain #shorten shortened}. Why a joiner never joined.
+   */
+  private final TreeMap<String, String> failing = new TreeMap<>();
   /** The STATE and FAULT records, when kept. */
   final List<TraceRecord> kept;
   /** Receives every record as well (a whole trace for a finding's file), or null. */
@@ -71,12 +77,47 @@ final class Probe implements TraceSink {
       }
     } else if (detail.equals("disk wiped")) {
       wipes++;
+    } else if (detail.startsWith(ETCD_EXIT) || detail.startsWith(PD_EXIT)) {
+      String why = detail.substring((detail.startsWith(ETCD_EXIT) ? ETCD_EXIT : PD_EXIT).length());
+      failing.put(r.node(), remembered(SHORTENED, why, d -> shorten(normalise(d))));
+    } else if (detail.startsWith(PUBLISHED)) {
+      failing.remove(r.node());
     } else if (detail.startsWith("exited: ")) {
       String why = normalise(detail.substring("exited: ".length()));
       if (!exits.contains(why)) {
         exits.add(why);
       }
     }
+  }
+
+  private static final String ETCD_EXIT = "etcd: exit: ";
+  private static final String PD_EXIT = "pd: exit: ";
+  private static final String PUBLISHED = "etcd: published ";
+  private static final Pattern URL = Pattern.compile("\\w+://[^\\s,\\])\"]+");
+  private static final Pattern BRACKETED = Pattern.compile("\\s*(\\[[^\\[\\]]*\\]|\\([^()]*\\))");
+
+  /**
+   * Why the member processes that are not serving at the end last exited: their distinct
+   * reasons, sorted, joined by {@code "; "}; empty when none exited (they never ran, or run
+   * without serving).
+   */
+  String notServingBecause() {
+    return String.join("; ", new java.util.TreeSet<>(failing.values()));
+  }
+
+  /**
+   * A normalised exit reason without what varies with the members and their addresses: URLs
+   * become {@code URL}, bracketed lists and parenthesised asides go ({@code error validating
+   * peerURLs [H[basic-#], H[unstarted]]: member count is unequal} -> {@code error validating
+   * peerURLs: member count is unequal}).
+   */
+  static String shorten(String reason) {
+    String s = URL.matcher(reason).replaceAll("URL");
+    for (String before = null; !s.equals(before); ) {
+      before = s;
+      s = BRACKETED.matcher(s).replaceAll("");
+    }
+    return s.strip();
   }
 
   /** A process's role: its name without ordinals ({@code basic-pd-#}, {@code etcd-operator-basic}). */
@@ -90,7 +131,7 @@ final class Probe implements TraceSink {
         d -> NUMBER.matcher(HEX.matcher(d).replaceAll("H")).replaceAll("#"));
   }
 
-  /** How many texts each of {@link #ROLES} and {@link #NORMALISED} keeps before starting over. */
+  /** How many texts each of {@link #ROLES}, {@link #NORMALISED} and {@link #SHORTENED} keeps before starting over. */
   private static final int REMEMBERED = 4096;
   /**
    * Names and reports already rewritten, with their rewriting: the same few come back run after
@@ -100,6 +141,8 @@ final class Probe implements TraceSink {
   private static final java.util.concurrent.ConcurrentHashMap<String, String> ROLES =
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final java.util.concurrent.ConcurrentHashMap<String, String> NORMALISED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SHORTENED =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private static String remembered(java.util.concurrent.ConcurrentHashMap<String, String> kept,

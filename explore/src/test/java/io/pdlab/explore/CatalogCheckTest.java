@@ -71,7 +71,7 @@ class CatalogCheckTest {
     Explorer.Result r;
     CatalogCheck c;
     try (Engine e = new ThreadEngine(2)) {
-      r = new Explorer("seed-join", 3, KINDS, 1).explore(8, () -> false, e, (x, y) -> { }, 3);
+      r = new Explorer("seed-join", 3, KINDS, 1).explore(24, () -> false, e, (x, y) -> { }, 3);
       c = CatalogCheck.of(catalog, r, e);
     }
     String text = String.join("\n", c.lines());

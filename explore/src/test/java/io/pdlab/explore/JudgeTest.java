@@ -74,6 +74,42 @@ class JudgeTest {
         Judge.judge(all, measures(Outcome.DATA_LOSS, List.of(7L), List.of()), p).mechanism());
   }
 
+  /**
+   * Joiners kept out for different reasons are different mechanisms: the reason each
+   * not-serving member last exited with is part of the name, without its URLs and lists; a
+   * member that served after its exit does not count.
+   */
+  @Test
+  void aJoinerThatNeverJoinedIsNamedWithWhyItExited() {
+    Schedule wpu = sched("static", new FaultDef.NeverStart(0, null, 1, 0));
+    List<String> timeline = List.of("1.0 7 [a b 4c05caffc6f60048(unstarted)]");
+    Probe p = new Probe(false, null);
+    p.accept(state(1, "basic-1", "etcd: exit: --initial-cluster has basic-1=http://basic-1.basic"
+        + ".basic.svc:2380 but missing from --initial-advertise-peer-urls=http://basic-1-typo"
+        + ".basic.basic.svc:2380"));
+    p.accept(state(2, "basic-2", "etcd: exit: error validating peerURLs [2530ffc324e59a56"
+        + "[basic-0], 576de8e95d234c73[unstarted]]: member count is unequal"));
+    p.accept(state(3, "basic-0", "pd: exit: etcdserver: request timed out (from "
+        + "http://basic-pd-1.basic-pd-peer.basic.svc:2379)"));
+    p.accept(state(4, "basic-0", "etcd: published basic-0; ready to serve client requests"));
+    assertEquals("joiner added but never joined (degraded) with 3 voters (exited: "
+        + "--initial-cluster has basic-#=URL but missing from --initial-advertise-peer-urls=URL; "
+        + "error validating peerURLs: member count is unequal)",
+        Judge.judge(sched("static"), measures(Outcome.DEGRADED, List.of(7L), timeline), p)
+            .mechanism());
+    assertEquals("error validating peerURLs: PeerURLs: no match found for existing member, last "
+        + "resolver error", Probe.shorten(Probe.normalise("error validating peerURLs "
+        + "[2530ffc324e59a56[basic-1], 576de8e95d234c73[unstarted]]: PeerURLs: no match found for "
+        + "existing member (2530ffc324e59a56, [http://basic-1.basic.basic.svc:2380]), last resolver"
+        + " error (resolved urls: \"http://a:1\" != \"http://b:2\")")));
+    assertNull(judge(wpu, Outcome.DEGRADED, List.of(7L), timeline));
+  }
+
+  private static io.pdlab.sim.trace.TraceRecord state(long at, String node, String detail) {
+    return new io.pdlab.sim.trace.TraceRecord(at, at, io.pdlab.sim.trace.TraceKind.STATE, node,
+        detail);
+  }
+
   /** The rule read on its own, for an outcome no run showed: the same answers as a run's. */
   @Test
   void anExpectedOutcomeIsExplainedByTheSameRule() {
