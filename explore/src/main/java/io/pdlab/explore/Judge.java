@@ -103,30 +103,32 @@ final class Judge {
           yield "never bootstrapped";
         }
         if (last != null && last.unstarted() > 0) {
-          yield "joiner added but never joined with " + last.voters() + " voters" + because(p);
+          yield "joiner added but never joined" + because(p, " with " + last.voters() + " voters");
         }
         yield "quorum lost with " + (last == null ? "?" : last.voters()) + " voters";
       }
       case DEGRADED -> {
         if (last != null && last.unstarted() > 0) {
-          yield "joiner added but never joined (degraded) with " + last.voters() + " voters"
-              + because(p);
+          yield "joiner added but never joined (degraded)"
+              + because(p, " with " + last.voters() + " voters");
         }
-        yield "not every member joined, none taken away" + because(p);
+        yield "not every member joined, none taken away" + because(p, "");
       }
       case OK -> throw new IllegalStateException("ok needs no mechanism");
     };
   }
 
   /**
-   * Why the members that do not serve at the end last exited ({@link Probe#notServingBecause}),
-   * as a suffix: so that joiners kept out by different causes (a wrong advertised URL, a
-   * template that does not list them, a removed member) are different mechanisms, and a
-   * finding is neither merged with nor shrunk into another cause's schedule.
+   * Why the first member that began failing, and has not served since, last exited ({@link
+   * Probe#notServingBecause}), as a suffix: so that joiners kept out by different causes (a
+   * wrong advertised URL, a template that does not list them, a removed member) are different
+   * mechanisms, and a finding is neither merged with nor shrunk into another cause's schedule.
+   * The cause then names the mechanism, and how many voters the cluster was left with does not
+   * (it follows from how far the search resized it); {@code otherwise} when no member exited.
    */
-  private static String because(Probe p) {
+  private static String because(Probe p, String otherwise) {
     String why = p.notServingBecause();
-    return why.isEmpty() ? "" : " (exited: " + why + ")";
+    return why.isEmpty() ? otherwise : " (exited: " + why + ")";
   }
 
   private static String bootstraps(int ids) {

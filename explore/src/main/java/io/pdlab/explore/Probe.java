@@ -29,11 +29,12 @@ final class Probe implements TraceSink {
   /** Members' exits, normalised, in order of first appearance. */
   final List<String> exits = new ArrayList<>();
   /**
-   * Member processes (etcd members and PD pods) whose last own exit ({@code etcd: exit:} or
-   * {@code pd: exit:}) has not been followed by serving ({@code etcd: published}): process ->
-   * that exit's reason, {@linkplain #shorten shortened}. Why a joiner never joined.
+   * Member processes (etcd members and PD pods) that exited by themselves ({@code etcd: exit:}
+   * or {@code pd: exit:}) and have not served ({@code etcd: published}) since: process -> its
+   * last exit's reason, {@linkplain #shorten shortened}, in the order they began failing. Why a
+   * joiner never joined.
    */
-  private final TreeMap<String, String> failing = new TreeMap<>();
+  private final java.util.LinkedHashMap<String, String> failing = new java.util.LinkedHashMap<>();
   /** The STATE and FAULT records, when kept. */
   final List<TraceRecord> kept;
   /** Receives every record as well (a whole trace for a finding's file), or null. */
@@ -79,7 +80,7 @@ final class Probe implements TraceSink {
       wipes++;
     } else if (detail.startsWith(ETCD_EXIT) || detail.startsWith(PD_EXIT)) {
       String why = detail.substring((detail.startsWith(ETCD_EXIT) ? ETCD_EXIT : PD_EXIT).length());
-      failing.put(r.node(), remembered(SHORTENED, why, d -> shorten(normalise(d))));
+      failing.put(r.node(), remembered(SHORTENED, why, d -> shorten(normalise(d)))); // keeps its place
     } else if (detail.startsWith(PUBLISHED)) {
       failing.remove(r.node());
     } else if (detail.startsWith("exited: ")) {
@@ -97,12 +98,14 @@ final class Probe implements TraceSink {
   private static final Pattern BRACKETED = Pattern.compile("\\s*(\\[[^\\[\\]]*\\]|\\([^()]*\\))");
 
   /**
-   * Why the member processes that are not serving at the end last exited: their distinct
-   * reasons, sorted, joined by {@code "; "}; empty when none exited (they never ran, or run
-   * without serving).
+   * Why the first member process that began failing and has not served since last exited
+   * (its last exit's reason, shortened); empty when none exited (the members that do not serve
+   * never ran, or run without serving). Only the first: the others often fail because of it
+   * (a member's refusal leaves the next joiner without a quorum to join), and a set of reasons
+   * would name a new mechanism for each combination.
    */
   String notServingBecause() {
-    return String.join("; ", new java.util.TreeSet<>(failing.values()));
+    return failing.isEmpty() ? "" : failing.values().iterator().next();
   }
 
   /**
