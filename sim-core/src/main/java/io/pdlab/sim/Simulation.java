@@ -15,6 +15,8 @@ import java.util.function.BooleanSupplier;
 public final class Simulation extends World {
   private final Budget budget;
   private final EventLoop loop;
+  /** Told after every event, in the order added ({@link #afterEachEvent}). */
+  private Runnable[] afterEach = new Runnable[0];
 
   /**
    * @param seed the run's seed
@@ -33,6 +35,17 @@ public final class Simulation extends World {
 
   public Budget budget() {
     return budget;
+  }
+
+  /**
+   * Tells {@code r} after every event, in the order added: for an observer that must see each
+   * state the world passes through (exact measures) without events of its own. It runs often,
+   * so it should first test cheaply whether anything it reads changed ({@link #changes}).
+   */
+  public void afterEachEvent(Runnable r) {
+    Runnable[] more = java.util.Arrays.copyOf(afterEach, afterEach.length + 1);
+    more[afterEach.length] = java.util.Objects.requireNonNull(r, "r");
+    afterEach = more;
   }
 
   public long eventsRun() {
@@ -107,6 +120,9 @@ public final class Simulation extends World {
       }
       try {
         loop.runNext(next);
+        for (Runnable r : afterEach) {
+          r.run();
+        }
       } catch (EventQueue.QueueFullException e) {
         outcome = RunOutcome.QUEUE_FULL;
         detail = e.getMessage();

@@ -27,13 +27,13 @@ import java.util.function.Function;
 
 /**
  * A simulated world of etcd (or PD) members with a client, a recorder and the measures of
- * protocols.md section 4. Availability and fault tolerance are sampled every
- * {@link #SAMPLE_INTERVAL_US} once measuring starts; the bootstrap time is exact when the run is
- * driven with {@link #runUntilBootstrapped}.
+ * protocols.md section 4, exact to the event: once measuring starts, the members are observed
+ * after every event that changed something they report (a role, an applied entry, a membership,
+ * a process's or a link's state), and each span between two observations is accounted as
+ * available or not by the health the first of them found. The bootstrap time is exact when the
+ * run is driven with {@link #runUntilBootstrapped}.
  */
 public final class EtcdWorld implements MemberTracker {
-  /** Resolution of the availability measures (a measurement choice, not a model parameter). */
-  public static final long SAMPLE_INTERVAL_US = 10_000;
   /** The client gives up on a request after this long (etcd clients' default dial+request). */
   public static final long CLIENT_TIMEOUT_US = 30_000_000;
   public static final String CLIENT = "client";
@@ -52,8 +52,8 @@ public final class EtcdWorld implements MemberTracker {
   private final TreeMap<String, ClusterClassifier> clusters = new TreeMap<>();
 
   /**
-   * {@link #clusters}' values in its order, for the loops that run at every event and every
-   * sample (an array: no iterator each time).
+   * {@link #clusters}' values in its order, for the loops that run at every observation (an
+   * array: no iterator each time).
    */
   private ClusterClassifier[] classifiers;
 
@@ -64,7 +64,8 @@ public final class EtcdWorld implements MemberTracker {
   /** Which cluster a member belongs to (null: none of them). */
   private Function<String, String> clusterOf = n -> ONE;
   private long startUs = -1;
-  private boolean sampling;
+  /** The time up to which the classifiers have accounted availability. */
+  private long accountedUs = -1;
 
   public EtcdWorld(long seed, Budget budget, boolean traceEnabled) {
     this(new Simulation(seed, budget, traceEnabled));
@@ -86,6 +87,7 @@ public final class EtcdWorld implements MemberTracker {
     });
     sim.addProcess(CLIENT, n -> client);
     sim.start(CLIENT);
+    sim.afterEachEvent(this::observe);
   }
 
   /** Counts an existing process as a member the cluster should end up with. */
@@ -227,32 +229,27 @@ public final class EtcdWorld implements MemberTracker {
     return p instanceof EtcdHolder h ? h.etcd() : null;
   }
 
-  /** Starts the measures' clock now and samples availability from now on. */
+  /** Starts the measures' clock now and accounts availability from now on. */
   public void startMeasuring() {
     if (startUs >= 0) {
       return;
     }
     startUs = sim.nowUs();
-    sampling = true;
-    sim.schedule(SAMPLE_INTERVAL_US, sampler);
+    accountedUs = startUs;
   }
 
-  /** One event object that reschedules itself: sampling allocates nothing per sample. */
-  private final Event sampler = new Event() {
-    @Override
-    protected void fire() {
-      sample();
-    }
-  };
-
-  private void sample() {
-    observe();
-    for (ClusterClassifier c : classifiers) {
-      ClusterClassifier.Health h = c.health();
-      c.account(SAMPLE_INTERVAL_US, h.serving(), h.tolerant());
-    }
-    if (sampling) {
-      sim.schedule(SAMPLE_INTERVAL_US, sampler);
+  /**
+   * Accounts the span since the last accounting with the health found by the last observation
+   * (which held all along: nothing changed since, or it would have been observed).
+   */
+  private void account() {
+    long now = sim.nowUs();
+    if (now > accountedUs) {
+      for (ClusterClassifier c : classifiers) {
+        ClusterClassifier.Health h = c.health();
+        c.account(now - accountedUs, h.serving(), h.tolerant());
+      }
+      accountedUs = now;
     }
   }
 
@@ -282,8 +279,7 @@ public final class EtcdWorld implements MemberTracker {
 
   /**
    * Runs until bootstrapped (exact to the event), or the budget ends. The predicate is evaluated
-   * when the recorder saw something new (a role, an applied entry, a membership change); the
-   * availability sampler catches what only the network changed.
+   * before each event; it observes only when something changed since the last observation.
    */
   public RunResult runUntilBootstrapped() {
     startMeasuring();
@@ -319,6 +315,7 @@ public final class EtcdWorld implements MemberTracker {
         && observedWorldChanges == sim.changes()) {
       return; // the same views would give the same verdicts
     }
+    account(); // until now, by what held since the last observation
     if (recorder.formedAtUs().size() != formationsFed) {
       for (Map.Entry<Long, Long> f : recorder.formedAtUs().entrySet()) {
         ClusterClassifier c = clusters.get(clusterOf.apply(recorder.firstLeader(f.getKey())));
@@ -503,6 +500,7 @@ public final class EtcdWorld implements MemberTracker {
   /** The measures and outcome of the run so far. */
   public RunMeasures measures() {
     observe();
+    account();
     if (clusters.containsKey(ONE)) {
       return one().measures(lostWrites(ONE), recorder.timeline(), recorder.joins());
     }
@@ -515,6 +513,7 @@ public final class EtcdWorld implements MemberTracker {
    */
   public SortedMap<String, RunMeasures> clusterMeasures() {
     observe();
+    account();
     TreeMap<String, RunMeasures> out = new TreeMap<>();
     if (clusters.containsKey(ONE)) {
       return out;
