@@ -133,9 +133,9 @@ public final class Atlas {
     List<String> c = new ArrayList<>();
     c.add("Found by: " + command);
     c.add("Mechanism: " + f.mechanism() + " (outcome " + f.outcome() + ")");
-    c.add("First shown by run " + f.index() + " of " + r.runs() + " (" + f.runs() + " run"
-        + (f.runs() == 1 ? "" : "s") + " showed it), simulator seed " + f.original().schedule()
-        .seed() + ", " + f.original().schedule().members() + " members:");
+    c.add("Shown by " + f.runs() + " run" + (f.runs() == 1 ? "" : "s") + " of " + r.runs()
+        + "; the first with the fewest faults, run " + f.index() + ", simulator seed "
+        + f.original().schedule().seed() + ", " + f.original().schedule().members() + " members:");
     for (FaultDef d : f.original().schedule().faults()) {
       c.add("  " + Schedule.flow(d));
     }
@@ -171,7 +171,7 @@ public final class Atlas {
     if (entries.isEmpty()) {
       return sb.append("No findings: every outcome was explained by its faults.\n").toString();
     }
-    sb.append("| # | strategy | n | outcome | mechanism | runs | first run | minimal schedule |"
+    sb.append("| # | strategy | n | outcome | mechanism | runs | run kept | minimal schedule |"
         + " file |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 0;
     for (AtlasPage.Entry e : entries) {

@@ -30,9 +30,13 @@ public final class Explorer {
   }
 
   /**
-   * A finding: the first run of its kind, how many runs showed it, and its shrunk form.
+   * A finding: the run of its kind it is shrunk from, how many runs showed it, and its shrunk
+   * form.
    *
-   * @param index the run index (from 0) of the first run that showed it
+   * @param original the first run of its kind with the fewest faults: shrinking from the smallest
+   *     schedule seen, as fuzzers keep the smallest input per crash, so that a finding first shown
+   *     by a long schedule is not left larger than a short one of the same mechanism found later
+   * @param index the run index (from 0) of {@code original}
    * @param runs how many runs showed it
    * @param shrink each accepted shrink step, in order
    */
@@ -182,7 +186,7 @@ public final class Explorer {
   }
 
   /** The search's state: the corpus, the features reached, the findings and the runs made. */
-  private final class Search {
+  final class Search {
     final List<Schedule> corpus = new ArrayList<>();
     final TreeSet<String> seen = new TreeSet<>();
     final TreeMap<String, Integer> order = new TreeMap<>();
@@ -214,9 +218,11 @@ public final class Explorer {
             findings.add(f);
           } else {
             Finding old = findings.get(at);
+            boolean smaller = run.schedule().faults().size()
+                < old.original().schedule().faults().size();
             findings.set(at, new Finding(old.strategy(), old.members(), old.outcome(),
-                old.mechanism(), old.original(), old.index(), old.runs() + 1, null, List.of(),
-                0));
+                old.mechanism(), smaller ? run : old.original(), smaller ? index : old.index(),
+                old.runs() + 1, null, List.of(), 0));
           }
         }
       }

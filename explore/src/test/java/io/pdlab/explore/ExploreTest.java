@@ -32,6 +32,33 @@ class ExploreTest {
         3);
   }
 
+  /**
+   * Runs of one kind merge into one finding, shrunk from the first of them with the fewest
+   * faults: a short schedule found after a long one replaces it; one as long does not.
+   */
+  @Test
+  void aFindingKeepsTheFirstOfItsRunsWithTheFewestFaults() {
+    io.pdlab.scenarios.model.FaultDef never = new io.pdlab.scenarios.model.FaultDef.NeverStart(0,
+        null, 1, 0);
+    io.pdlab.scenarios.model.FaultDef pause = new io.pdlab.scenarios.model.FaultDef.Pause(
+        5_000_000, null, 0, 1_000_000, 0);
+    Schedule two = new Schedule("static", 3, 1, List.of(never, pause));
+    Schedule one = new Schedule("static", 3, 2, List.of(never));
+    Schedule alsoOne = new Schedule("static", 3, 3, List.of(pause));
+    Explorer.Search s = new Explorer("static", 3, null, 1).new Search();
+    s.merge(List.of(new Run(two, "stuck", "m", List.of("a"), "first"),
+        new Run(alsoOne, "stuck", "other", List.of(), "another kind"),
+        new Run(one, "stuck", "m", List.of(), "smaller"),
+        new Run(alsoOne, "stuck", "m", List.of(), "as small, later")));
+    assertEquals(2, s.findings.size());
+    Explorer.Finding f = s.findings.get(0);
+    assertEquals("m", f.mechanism());
+    assertEquals(3, f.runs());
+    assertEquals("smaller", f.original().summary());
+    assertEquals(2, f.index());
+    assertEquals("another kind", s.findings.get(1).original().summary());
+  }
+
   @Test
   void sameSeedAndBudgetGiveTheSameFindingsOnAnyThreadCountAndTheyReplay() throws Exception {
     Path catalog = Files.createDirectories(tmp.resolve("catalog"));
