@@ -79,8 +79,9 @@ final class Probe implements TraceSink {
     } else if (detail.equals("disk wiped")) {
       wipes++;
     } else if (detail.startsWith(ETCD_EXIT) || detail.startsWith(PD_EXIT)) {
-      String why = detail.substring((detail.startsWith(ETCD_EXIT) ? ETCD_EXIT : PD_EXIT).length());
-      failing.put(r.node(), remembered(SHORTENED, why, d -> shorten(normalise(d)))); // keeps its place
+      String why = detail.substring(detail.indexOf(EXIT) + EXIT.length());
+      // a member already failing keeps its place
+      failing.put(r.node(), remembered(SHORTENED, why, d -> shorten(normalise(d))));
     } else if (detail.startsWith(PUBLISHED)) {
       failing.remove(r.node());
     } else if (detail.startsWith("exited: ")) {
@@ -93,9 +94,11 @@ final class Probe implements TraceSink {
 
   private static final String ETCD_EXIT = "etcd: exit: ";
   private static final String PD_EXIT = "pd: exit: ";
+  private static final String EXIT = "exit: ";
   private static final String PUBLISHED = "etcd: published ";
   private static final Pattern URL = Pattern.compile("\\w+://[^\\s,\\])\"]+");
-  private static final Pattern BRACKETED = Pattern.compile("\\s*(\\[[^\\[\\]]*\\]|\\([^()]*\\))");
+  private static final Pattern BRACKETED =
+      Pattern.compile("\\s*(\\[[^\\[\\]]*\\]|\\([^()]*\\))");
 
   /**
    * Why the first member process that began failing and has not served since last exited
@@ -134,7 +137,10 @@ final class Probe implements TraceSink {
         d -> NUMBER.matcher(HEX.matcher(d).replaceAll("H")).replaceAll("#"));
   }
 
-  /** How many texts each of {@link #ROLES}, {@link #NORMALISED} and {@link #SHORTENED} keeps before starting over. */
+  /**
+   * How many texts each of {@link #ROLES}, {@link #NORMALISED} and {@link #SHORTENED} keeps
+   * before starting over.
+   */
   private static final int REMEMBERED = 4096;
   /**
    * Names and reports already rewritten, with their rewriting: the same few come back run after

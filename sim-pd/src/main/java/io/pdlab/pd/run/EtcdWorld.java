@@ -9,7 +9,6 @@ import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.etcd.Raft;
 import io.pdlab.pd.etcd.RaftStorage;
 import io.pdlab.sim.Budget;
-import io.pdlab.sim.Event;
 import io.pdlab.sim.RunResult;
 import io.pdlab.sim.Simulation;
 import io.pdlab.sim.World;
