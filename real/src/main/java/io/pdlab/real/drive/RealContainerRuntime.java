@@ -22,9 +22,15 @@ public final class RealContainerRuntime implements ContainerRuntime {
   private final K8sWorld world;
   private final RealContext rc;
 
+  private final io.pdlab.real.node.Etcdctl etcdctl;
+
+  /**
+   * @throws IllegalStateException when the host has no etcdctl (its probes and backups run it)
+   */
   public RealContainerRuntime(K8sWorld world, RealContext rc) {
     this.world = world;
     this.rc = rc;
+    this.etcdctl = io.pdlab.real.node.Etcdctl.beside(io.pdlab.real.node.EtcdBinary.locate());
   }
 
   @Override
@@ -71,4 +77,122 @@ public final class RealContainerRuntime implements ContainerRuntime {
       default -> true;
     };
   }
+  /**
+   * The model's kubelet runs the pods of the etcd and etcd-containers backends (and the k8s
+   * backend's node-agent pods): their exec liveness probes run on this host, against the real
+   * member.
+   */
+  @Override
+  public boolean runsLivenessProbes() {
+    return true;
+  }
+
+  /**
+   * Runs the probe's command ({@code ETCDCTL_API=3 etcdctl endpoint status} for coreos's pods)
+   * with the host's etcdctl against the real member's client endpoint, within the probe's
+   * timeout, off the world's thread; a process with no real etcd (a model process) passes, as a
+   * command that does not concern it would. The answer is posted back: 0 (failed by now) or -1.
+   */
+  @Override
+  public void probeLiveness(Container c, Process p, boolean hung,
+      io.pdlab.k8s.api.LivenessProbe probe, java.util.function.LongConsumer failsAfterUs) {
+    RealEtcd etcd = etcdOf(p);
+    String endpoint = etcd == null ? null : rc.endpointOf(etcd.name());
+    if (etcd == null || endpoint == null) {
+      failsAfterUs.accept(etcd == null ? -1 : 0); // a member with no address yet: refused
+      return;
+    }
+    java.time.Duration timeout = java.time.Duration.ofSeconds(probe.timeoutSeconds());
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      boolean passed = etcdctl.probe(probe.command(), endpoint, timeout);
+      rc.post(() -> failsAfterUs.accept(passed ? -1 : 0));
+    }, TOOLS);
+  }
+
+  @Override
+  public boolean restoresSnapshots() {
+    return true;
+  }
+
+  /**
+   * {@code etcdctl snapshot save} against the real member's client endpoint, into the run
+   * directory, off the world's thread; etcdctl's error when it fails.
+   */
+  @Override
+  public void saveSnapshot(String pod, Process p,
+      java.util.function.BiConsumer<Backup, String> done) {
+    RealEtcd etcd = etcdOf(p);
+    String endpoint = etcd == null ? null : rc.endpointOf(etcd.name());
+    if (etcd == null || endpoint == null) {
+      done.accept(null, pod + " does not serve clients now");
+      return;
+    }
+    java.nio.file.Path file = rc.backend().runDir().resolve("snapshot-" + pod + "-"
+        + SNAPSHOTS.incrementAndGet() + ".db");
+    io.pdlab.pd.etcd.EtcdConfig flags = etcd.config();
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        etcdctl.snapshotSave(endpoint, file);
+        long bytes = java.nio.file.Files.size(file);
+        rc.post(() -> done.accept(new Backup(flags, bytes + " bytes (etcdctl snapshot save, "
+            + file.getFileName() + ")", file), null));
+      } catch (RuntimeException | java.io.IOException e) {
+        rc.post(() -> done.accept(null, "etcdctl snapshot save: " + e.getMessage()));
+      }
+    }, TOOLS);
+  }
+
+  /**
+   * {@code etcdctl snapshot restore} into the real member's data directory, on its node's I/O
+   * thread: after the wipe the kill asked for, before the start that follows (the order that
+   * thread keeps). The list's URLs are made real, as the member's own flags are ({@link
+   * RealEtcd#flags}).
+   */
+  @Override
+  public void restoreSnapshot(String pod, io.pdlab.sim.process.Disk disk, Backup backup,
+      String name, java.util.Map<String, String> initialCluster, String token,
+      java.util.function.Consumer<String> done) {
+    java.util.Map<String, String> real = new java.util.LinkedHashMap<>();
+    initialCluster.forEach((n, url) -> {
+      if (url != null) { // (the member alone, when its flags' list lacks it: etcdctl refuses)
+        real.put(n, rc.toReal(url));
+      }
+    });
+    rc.io(name, () -> {
+      java.nio.file.Path dir = rc.node(name).hostDataDir().orElse(null);
+      if (dir == null) {
+        rc.post(() -> done.accept("the " + rc.backend().kind() + " backend's member " + name
+            + " has no data directory on this host"));
+        return;
+      }
+      String error = null;
+      try {
+        etcdctl.snapshotRestore((java.nio.file.Path) backup.data(), name, real, token, dir);
+      } catch (IllegalArgumentException refused) {
+        error = refused.getMessage();
+      }
+      String e = error;
+      rc.post(() -> done.accept(e));
+    });
+  }
+
+  /** The real etcd of a process: an etcd container's, or the one a PD embeds; else null. */
+  private static RealEtcd etcdOf(Process p) {
+    if (p instanceof RealEtcd e) {
+      return e;
+    }
+    return p instanceof PdPod pd && pd.engine() instanceof RealEtcd e ? e : null;
+  }
+
+  /** Runs the tools (probes, snapshot saves), which wait on etcdctl, off the world's thread. */
+  private static final java.util.concurrent.ExecutorService TOOLS =
+      java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pdlab-real-etcdctl");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** Numbers the snapshot files of this JVM, so that none overwrites another. */
+  private static final java.util.concurrent.atomic.AtomicLong SNAPSHOTS =
+      new java.util.concurrent.atomic.AtomicLong();
 }

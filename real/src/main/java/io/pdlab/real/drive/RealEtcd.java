@@ -134,9 +134,30 @@ public final class RealEtcd implements Process, EtcdEngine {
     }
     exited = true;
     recordDataDir(); // it may have made member/snap before it exited on its flags or peers
-    String last = lastLine(node.logTail(5));
+    String last = exitReason(node.logTail(EXIT_LOG_LINES));
     ctx.log("real etcd: exited with code " + code + ": " + last);
     ctx.exit("etcd exited with code " + code + ": " + last);
+  }
+
+  /**
+   * How many of its log's last lines are read for why etcd exited: a Go panic is followed by
+   * its goroutines' stacks, a few dozen lines for etcd 3.4's raft panics.
+   */
+  static final int EXIT_LOG_LINES = 200;
+
+  /**
+   * Why etcd exited, from its log's end: a Go panic's {@code panic: } line (a raft panic such as
+   * "tocommit(9) is out of range [lastIndex(3)]", whose stack would otherwise end the log), else
+   * the last line.
+   */
+  static String exitReason(String log) {
+    String[] lines = log.split("\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].startsWith("panic: ")) {
+        return lines[i].strip();
+      }
+    }
+    return lastLine(log);
   }
 
   static String lastLine(String log) {
@@ -269,6 +290,16 @@ public final class RealEtcd implements Process, EtcdEngine {
   @Override
   public boolean isLeader() {
     return leader && !exited;
+  }
+
+  /** The member's name. */
+  public String name() {
+    return cfg.name();
+  }
+
+  /** The flags the model started it with (its URLs the model's). */
+  public EtcdConfig config() {
+    return cfg;
   }
 
   @Override

@@ -139,5 +139,11 @@ class RealContextTest {
   void anExitIsReportedWithTheLogsLastLine() {
     assertEquals("{\"msg\":\"b\"}", RealEtcd.lastLine("{\"msg\":\"a\"}\n{\"msg\":\"b\"}\n"));
     assertEquals("", RealEtcd.lastLine(""));
+    assertEquals("panic: tocommit(9) is out of range [lastIndex(3)]. Was the raft log corrupted,"
+        + " truncated, or lost?", RealEtcd.exitReason("{\"level\":\"panic\"}\n"
+        + "panic: tocommit(9) is out of range [lastIndex(3)]. Was the raft log corrupted,"
+        + " truncated, or lost?\n\ngoroutine 1 [running]:\ngo.etcd.io/etcd/raft/node.go:242"
+        + " +0x24a\n"));
+    assertEquals("{\"msg\":\"b\"}", RealEtcd.exitReason("{\"msg\":\"a\"}\n{\"msg\":\"b\"}\n"));
   }
 }

@@ -196,13 +196,15 @@ public enum FaultKind {
      */
     NETWORK,
     /**
-     * By a kubelet's liveness probe of a hung member: the simulator's kubelet judges the probe
-     * ({@code SimContainerRuntime.livenessFailsAfterUs}); no real backend runs one yet.
+     * By a kubelet's liveness probe of a hung member: the model's kubelet runs the probe
+     * ({@code ContainerRuntime.probeLiveness}), judged in the simulator, and on the etcd and
+     * etcd-containers backends run with the host's etcdctl against the real member.
      */
     PROBE,
     /**
      * On a member's data directory while it is down: its contents replaced by what a tool
-     * (etcdctl) writes there.
+     * (etcdctl) writes there; the real backends that keep the data directory on this host run
+     * the host's etcdctl ({@code ContainerRuntime.saveSnapshot}).
      */
     DATA_DIR,
     /**
@@ -217,43 +219,25 @@ public enum FaultKind {
     Why refusal(Backend backend) {
       return switch (backend) {
         case SIM -> null; // the simulator models every means
-        case ETCD -> switch (this) {
-          case MODEL, MEMBER -> null;
-          case DATA_DIR -> new Why(REAL_DATA_DIR, null);
-          case NETWORK -> new Why("local processes share the host's loopback",
-              Backend.ETCD_CONTAINERS);
-          case PROBE -> new Why(NO_REAL_LIVENESS, Backend.SIM);
-          case FLAGS -> null;
-        };
-        case ETCD_CONTAINERS -> this == PROBE ? new Why(NO_REAL_LIVENESS, Backend.SIM)
-            : this == DATA_DIR ? new Why(REAL_DATA_DIR, null) : null;
+        case ETCD -> this == NETWORK ? new Why("local processes share the host's loopback",
+            Backend.ETCD_CONTAINERS) : null;
+        case ETCD_CONTAINERS -> null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
-          case DATA_DIR -> new Why(REAL_DATA_DIR, null);
+          case DATA_DIR -> new Why("a kubelet node's member keeps its data directory in its pod's"
+              + " volume on that node, which the host's etcdctl cannot restore into",
+              Backend.ETCD);
           case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
               + " loopback", Backend.ETCD_CONTAINERS);
           case PROBE -> new Why("the member pods on the API server carry no liveness probe:"
-              + " a real kubelet would have to exec etcdctl in pdlab's member image, which has"
-              + " neither etcdctl nor a shell, and the node agent runs no probes; a hung member"
-              + " would never be killed", Backend.SIM);
+              + " a real kubelet would have to exec the probe's /bin/sh in pdlab's member image,"
+              + " which has etcdctl but no shell; a hung member on a kubelet node would never be"
+              + " killed", Backend.ETCD);
           case FLAGS -> null;
         };
       };
     }
-
-    /** Why the etcd backends cannot have a liveness probe kill a member. */
-    private static final String NO_REAL_LIVENESS = "the model's kubelet runs liveness probes"
-        + " only in the simulator: on a real member it would have to run etcdctl against the"
-        + " real etcd, which it does not yet, so a hung member would never be killed";
-
-    /**
-     * Why no real backend restores a data dir: their drivers kill, freeze and cut members but
-     * cannot yet run {@code etcdctl snapshot save} against a member at one time and {@code
-     * etcdctl snapshot restore} into its wiped data dir before it is started again.
-     */
-    private static final String REAL_DATA_DIR = "its driver cannot yet save a real member's"
-        + " snapshot with etcdctl and restore it into the member's wiped data dir";
 
     /** A reason and, where there is one, the backend that can do it instead (else null). */
     record Why(String because, Backend instead) {}

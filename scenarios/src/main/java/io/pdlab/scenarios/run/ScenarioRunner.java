@@ -686,28 +686,27 @@ public final class ScenarioRunner {
      * through {@code etcdctl snapshot save}, which streams that member's backend; a member not
      * serving then gives no snapshot), with the flags the member runs with. At {@code at} the
      * member's container is killed and its volume wiped; with a snapshot, it is restored there
-     * ({@link io.pdlab.pd.etcd.EtcdMember#restore}) with those flags' {@code --initial-cluster}
-     * (or the member alone) and token, and the member is started again at once.
+     * ({@code etcdctl snapshot restore}) with those flags' {@code --initial-cluster} (or the
+     * member alone) and token, and the member is started again at once. The tool is the
+     * runtime's ({@link io.pdlab.k8s.controllers.ContainerRuntime#saveSnapshot}): the simulator's
+     * store, or the real etcdctl against the real member.
      */
     @Override
     public Runnable restoreSnapshot(FaultDef.RestoreSnapshot f) {
       String pod = pod(f.cluster(), f.member());
-      io.pdlab.pd.etcd.StoreSnapshot[] saved = new io.pdlab.pd.etcd.StoreSnapshot[1];
-      io.pdlab.pd.etcd.EtcdConfig[] flags = new io.pdlab.pd.etcd.EtcdConfig[1];
-      w.kernel().schedule(f.snapshotAtUs(), () -> {
-        // Before its pod exists (a snapshot at 0 s), the member serves nothing either.
-        io.pdlab.pd.etcd.EtcdMember m = w.kernel().hasProcess(pod) ? w.measures().etcd(pod) : null;
-        if (m == null || !m.ready()) {
-          w.kernel().note(pod, "restore-snapshot: snapshot save failed: " + pod
-              + " does not serve clients now");
-          return;
-        }
-        saved[0] = m.snapshot();
-        flags[0] = m.config();
-        w.kernel().note(pod, "restore-snapshot: saved " + pod + "'s store: "
-            + saved[0].kv().size() + " keys, revision " + saved[0].revision() + ", applied index "
-            + m.raft().applied());
-      });
+      io.pdlab.k8s.controllers.ContainerRuntime.Backup[] saved =
+          new io.pdlab.k8s.controllers.ContainerRuntime.Backup[1];
+      w.kernel().schedule(f.snapshotAtUs(), () -> w.runtime().saveSnapshot(pod,
+          // Before its pod exists (a snapshot at 0 s), the member serves nothing either.
+          w.kernel().hasProcess(pod) ? w.kernel().instance(pod) : null, (backup, why) -> {
+            if (backup == null) {
+              w.kernel().note(pod, "restore-snapshot: snapshot save failed: " + why);
+              return;
+            }
+            saved[0] = backup;
+            w.kernel().note(pod, "restore-snapshot: saved " + pod + "'s store: "
+                + backup.what());
+          }));
       return () -> {
         if (!w.kernel().hasProcess(pod)) {
           return;
@@ -718,24 +717,20 @@ public final class ScenarioRunner {
               + " starts from an empty volume");
           return;
         }
-        io.pdlab.pd.etcd.EtcdConfig c = flags[0];
+        io.pdlab.pd.etcd.EtcdConfig c = saved[0].flags();
         Map<String, String> list = f.selfOnly() ? java.util.Collections.singletonMap(c.name(),
             c.initialCluster().get(c.name())) : c.initialCluster();
-        try {
-          io.pdlab.pd.etcd.EtcdMember.restore(w.kernel().disk(pod), saved[0], c.name(), list,
-              c.token());
-        } catch (IllegalArgumentException refused) {
-          // etcdctl snapshot restore exits with its error (a name its flags' list lacks: a
-          // member running from its WAL under a template re-rendered without it), and the
-          // volume stays empty.
-          w.kernel().note(pod, "restore-snapshot: etcdctl snapshot restore failed: "
-              + refused.getMessage() + "; " + pod + " starts from an empty volume");
-          return;
-        }
         java.util.StringJoiner flag = new java.util.StringJoiner(",");
         list.forEach((name, url) -> flag.add(name + "=" + url));
-        w.kernel().note(pod, "restore-snapshot: restored " + pod + " with --initial-cluster="
-            + flag + " --initial-cluster-token=" + c.token());
+        w.runtime().restoreSnapshot(pod, w.kernel().disk(pod), saved[0], c.name(), list,
+            c.token(), error -> w.kernel().note(pod, error == null
+                ? "restore-snapshot: restored " + pod + " with --initial-cluster=" + flag
+                    + " --initial-cluster-token=" + c.token()
+                // etcdctl snapshot restore exits with its error (a name its flags' list lacks:
+                // a member running from its WAL under a template re-rendered without it), and
+                // the volume stays empty.
+                : "restore-snapshot: etcdctl snapshot restore failed: " + error + "; " + pod
+                    + " starts from an empty volume"));
       };
     }
 

@@ -190,9 +190,11 @@ class FaultDefTest {
     expected.put(FaultKind.NODE_LOSS, model);
     expected.put(FaultKind.OPERATOR_RESTART, model);
     expected.put(FaultKind.ADD_TIMEOUT, model);
-    // only the simulator's kubelet judges liveness probes
-    expected.put(FaultKind.LIVENESS_KILL, EnumSet.of(Backend.SIM));
-    expected.put(FaultKind.RESTORE_SNAPSHOT, EnumSet.of(Backend.SIM));
+    // the model's kubelet runs the probes, and the host's etcdctl restores host data dirs: not
+    // on a real kubelet's node
+    Set<Backend> modelKubelet = EnumSet.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS);
+    expected.put(FaultKind.LIVENESS_KILL, modelKubelet);
+    expected.put(FaultKind.RESTORE_SNAPSHOT, modelKubelet);
     expected.put(FaultKind.WRONG_PEER_URL, EnumSet.of(Backend.SIM, Backend.ETCD,
         Backend.ETCD_CONTAINERS, Backend.K8S));
     for (FaultKind k : FaultKind.values()) {
@@ -218,15 +220,15 @@ class FaultDefTest {
     assertEquals("backend 'k8s' cannot partition members (the node agent's pods are local"
         + " processes sharing the host's loopback); use backend etcd-containers",
         FaultKind.PARTITION.refusal(Backend.K8S).message("backend"));
-    assertEquals("backend 'etcd' cannot have a liveness probe kill a hung member (the model's"
-        + " kubelet runs liveness probes only in the simulator: on a real member it would have"
-        + " to run etcdctl against the real etcd, which it does not yet, so a hung member would"
-        + " never be killed); use backend sim",
-        FaultKind.LIVENESS_KILL.refusal(Backend.ETCD).message("backend"));
-    assertEquals(Backend.SIM, FaultKind.LIVENESS_KILL.refusal(Backend.K8S).instead());
-    assertEquals("backend 'etcd' cannot restore a member from a snapshot (its driver cannot yet"
-        + " save a real member's snapshot with etcdctl and restore it into the member's wiped"
-        + " data dir)", FaultKind.RESTORE_SNAPSHOT.refusal(Backend.ETCD).message("backend"));
+    assertEquals("backend 'k8s' cannot have a liveness probe kill a hung member (the member"
+        + " pods on the API server carry no liveness probe: a real kubelet would have to exec"
+        + " the probe's /bin/sh in pdlab's member image, which has etcdctl but no shell; a hung"
+        + " member on a kubelet node would never be killed); use backend etcd",
+        FaultKind.LIVENESS_KILL.refusal(Backend.K8S).message("backend"));
+    assertEquals("backend 'k8s' cannot restore a member from a snapshot (a kubelet node's"
+        + " member keeps its data directory in its pod's volume on that node, which the host's"
+        + " etcdctl cannot restore into); use backend etcd",
+        FaultKind.RESTORE_SNAPSHOT.refusal(Backend.K8S).message("backend"));
     for (Backend b : List.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS, Backend.K8S)) {
       assertEquals(null, FaultKind.WRONG_PEER_URL.refusal(b), b.label());
     }

@@ -384,6 +384,11 @@ public final class K8sWorld implements PodEnv {
   }
 
   /** The world its processes, network and timers live in, simulated or on the wall clock. */
+  /** What runs this world's containers (the simulator's processes, or a real backend's). */
+  public ContainerRuntime runtime() {
+    return runtime;
+  }
+
   public World kernel() {
     return sim;
   }
@@ -1000,13 +1005,14 @@ public final class K8sWorld implements PodEnv {
         return;
       }
       Container c = pod.spec().containers().get(0);
-      long failsAfterUs = runtime.livenessFailsAfterUs(c, sim.instance(name),
-          state == ProcessState.PAUSED, probe.timeoutSeconds() * 1_000_000L);
-      if (failsAfterUs < 0) {
-        failures = 0;
-        return;
-      }
-      sim.schedule(failsAfterUs, () -> failed(started));
+      runtime.probeLiveness(c, sim.instance(name), state == ProcessState.PAUSED, probe,
+          failsAfterUs -> {
+            if (failsAfterUs < 0) {
+              failures = 0;
+            } else {
+              sim.schedule(failsAfterUs, () -> failed(started));
+            }
+          });
     }
 
     void failed(long started) {
