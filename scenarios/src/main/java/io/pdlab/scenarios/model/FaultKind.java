@@ -226,14 +226,14 @@ public enum FaultKind {
         case K8S -> switch (this) {
           case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
           case DATA_DIR -> new Why("a kubelet node's member keeps its data directory in its pod's"
-              + " volume on that node, which the host's etcdctl cannot restore into",
+              + " volume on that node, which the host's etcdctl cannot restore into; with"
+              + " infra.nodes: agent the members' data directories are this host's",
               Backend.ETCD);
           case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
               + " loopback", Backend.ETCD_CONTAINERS);
-          case PROBE -> new Why("the member pods on the API server carry no liveness probe:"
-              + " a real kubelet would have to exec the probe's /bin/sh in pdlab's member image,"
-              + " which has etcdctl but no shell; a hung member on a kubelet node would never be"
-              + " killed", Backend.ETCD);
+          case PROBE -> new Why("the member pods on the API server carry no liveness probe,"
+              + " since a real kubelet would exec its /bin/sh in pdlab's member image, which has"
+              + " etcdctl but no shell; a hung member would never be killed", Backend.ETCD);
           case FLAGS -> null;
         };
       };

@@ -221,13 +221,14 @@ class FaultDefTest {
         + " processes sharing the host's loopback); use backend etcd-containers",
         FaultKind.PARTITION.refusal(Backend.K8S).message("backend"));
     assertEquals("backend 'k8s' cannot have a liveness probe kill a hung member (the member"
-        + " pods on the API server carry no liveness probe: a real kubelet would have to exec"
-        + " the probe's /bin/sh in pdlab's member image, which has etcdctl but no shell; a hung"
-        + " member on a kubelet node would never be killed); use backend etcd",
+        + " pods on the API server carry no liveness probe, since a real kubelet would exec its"
+        + " /bin/sh in pdlab's member image, which has etcdctl but no shell; a hung member would"
+        + " never be killed); use backend etcd",
         FaultKind.LIVENESS_KILL.refusal(Backend.K8S).message("backend"));
     assertEquals("backend 'k8s' cannot restore a member from a snapshot (a kubelet node's"
         + " member keeps its data directory in its pod's volume on that node, which the host's"
-        + " etcdctl cannot restore into); use backend etcd",
+        + " etcdctl cannot restore into; with infra.nodes: agent the members' data directories"
+        + " are this host's); use backend etcd",
         FaultKind.RESTORE_SNAPSHOT.refusal(Backend.K8S).message("backend"));
     for (Backend b : List.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS, Backend.K8S)) {
       assertEquals(null, FaultKind.WRONG_PEER_URL.refusal(b), b.label());

@@ -189,10 +189,12 @@ class ScenarioRunnerTest {
   /**
    * The same hang on a discovery or static cluster cannot be asked for: their pods declare no
    * liveness probe (the parser says so). The etcd backends' pods are the model kubelet's, which
-   * runs the probe with the host's etcdctl; k8s refuses it (its kubelet nodes' pods carry none).
+   * runs the probe with the host's etcdctl; k8s refuses it (the pods on its API server carry
+   * none). A restore-snapshot it refuses on kubelet nodes only (their volumes are theirs; the
+   * node agent's data directories are this host's).
    */
   @Test
-  void aLivenessKillIsRefusedOnlyOnTheK8sBackend() {
+  void aLivenessKillIsRefusedOnK8sAndARestoreOnKubeletNodes() {
     Scenario s = ScenarioParser.parse("""
         name: lk
         backend: etcd
@@ -208,6 +210,23 @@ class ScenarioRunnerTest {
     for (Backend b : List.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS)) {
       assertEquals(List.of(), ScenarioRunner.unsupported(s, b), b.label());
     }
+    Scenario agent = ScenarioParser.parse("""
+        name: lk
+        backend: k8s
+        infra: {nodes: agent}
+        clusters: [{name: basic, strategy: static, pd: {replicas: 3}}]
+        faults: [{at: 20s, kind: restore-snapshot, member: 1, snapshotAt: 10s}]
+        duration: 40s
+        """, "lk.yaml");
+    assertEquals(List.of(), ScenarioRunner.unsupported(agent, Backend.K8S));
+    Scenario kubelet = ScenarioParser.parse("""
+        name: lk
+        backend: k8s
+        clusters: [{name: basic, strategy: static, pd: {replicas: 3}}]
+        faults: [{at: 20s, kind: restore-snapshot, member: 1, snapshotAt: 10s}]
+        duration: 40s
+        """, "lk.yaml");
+    assertEquals(1, ScenarioRunner.unsupported(kubelet, Backend.K8S).size());
   }
 
   /**

@@ -410,8 +410,8 @@ final class Fabric8Objects {
       out.setReadinessProbe(probe);
     }
     // A liveness probe (coreos/etcd-operator's etcdctl endpoint status) is not rendered: a real
-    // kubelet would exec it in pdlab's member image, which has neither etcdctl nor a shell, and
-    // kill every member after three failures. On the API server the member pods have none; the
+    // kubelet would exec its /bin/sh in pdlab's member image, which has etcdctl but no shell,
+    // and kill every member after three failures. On the API server the member pods have none; the
     // liveness-kill fault is refused there (FaultKind).
     LinkedHashMap<String, Quantity> req = requests(requests);
     if (!req.isEmpty()) {
