@@ -109,11 +109,6 @@ public final class RealContainerRuntime implements ContainerRuntime {
     }, TOOLS);
   }
 
-  @Override
-  public boolean restoresSnapshots() {
-    return true;
-  }
-
   /**
    * {@code etcdctl snapshot save} against the real member's client endpoint, into the run
    * directory, off the world's thread; etcdctl's error when it fails.

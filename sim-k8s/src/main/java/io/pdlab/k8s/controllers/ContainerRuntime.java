@@ -45,14 +45,6 @@ public interface ContainerRuntime {
   }
 
   /**
-   * Whether this runtime can save and restore a member's store ({@link #saveSnapshot}, {@link
-   * #restoreSnapshot}), as a backup sidecar's etcdctl does.
-   */
-  default boolean restoresSnapshots() {
-    return false;
-  }
-
-  /**
    * {@code etcdctl snapshot save} run beside the etcd of pod {@code pod}, whose process is
    * {@code p} (null: it has none): {@code done} gets the backup, with the flags the member runs
    * with, or null and why it failed (a member that does not serve clients gives none). The

@@ -383,12 +383,12 @@ public final class K8sWorld implements PodEnv {
     throw new IllegalStateException("this Kubernetes world runs in real time, not in a simulation");
   }
 
-  /** The world its processes, network and timers live in, simulated or on the wall clock. */
   /** What runs this world's containers (the simulator's processes, or a real backend's). */
   public ContainerRuntime runtime() {
     return runtime;
   }
 
+  /** The world its processes, network and timers live in, simulated or on the wall clock. */
   public World kernel() {
     return sim;
   }

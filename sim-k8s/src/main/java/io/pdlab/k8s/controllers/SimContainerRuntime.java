@@ -105,11 +105,6 @@ public final class SimContainerRuntime implements ContainerRuntime {
         ETCDCTL_COMMAND_TIMEOUT_MS * 1_000));
   }
 
-  @Override
-  public boolean restoresSnapshots() {
-    return true;
-  }
-
   /**
    * {@code etcdctl snapshot save} streams the member's backend ({@link EtcdMember#snapshot});
    * a member that does not serve clients now (not started, not published, hung) gives none.
