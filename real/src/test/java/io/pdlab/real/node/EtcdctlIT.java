@@ -38,13 +38,19 @@ class EtcdctlIT {
     return EtcdFlags.defaults(n.name(), Map.of(n.name(), n.peerUrl()));
   }
 
+  /** A one-member cluster started on {@code backend} and serving. */
+  private static LocalEtcdNode serving(LocalEtcdBackend backend) {
+    LocalEtcdNode n = (LocalEtcdNode) backend.node("basic-0");
+    n.start(single(n));
+    n.awaitHealthy(HEALTHY);
+    return n;
+  }
+
   @Test
   void theLivenessCommandPassesOnAServingMemberAndFailsOnAStoppedOne() throws Exception {
     Etcdctl etcdctl = Etcdctl.beside(EtcdBinary.locate());
     try (LocalEtcdBackend backend = new LocalEtcdBackend()) {
-      LocalEtcdNode n = (LocalEtcdNode) backend.node("basic-0");
-      n.start(single(n));
-      n.awaitHealthy(HEALTHY);
+      LocalEtcdNode n = serving(backend);
       assertTrue(etcdctl.probe(PROBE, n.hostClientEndpoint(), Duration.ofSeconds(10)));
       n.pause();
       Instant begin = Instant.now();
@@ -67,9 +73,7 @@ class EtcdctlIT {
   void aSnapshotRestoredIntoAWipedDataDirBringsTheKeysBack() throws Exception {
     Etcdctl etcdctl = Etcdctl.beside(EtcdBinary.locate());
     try (LocalEtcdBackend backend = new LocalEtcdBackend()) {
-      LocalEtcdNode n = (LocalEtcdNode) backend.node("basic-0");
-      n.start(single(n));
-      n.awaitHealthy(HEALTHY);
+      LocalEtcdNode n = serving(backend);
       EtcdHttp.put(n.hostClientEndpoint(), "saved", "yes");
       Path file = backend.runDir().resolve("basic-0.db");
       etcdctl.snapshotSave(n.hostClientEndpoint(), file);
