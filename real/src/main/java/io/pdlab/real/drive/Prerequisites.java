@@ -14,12 +14,26 @@ public final class Prerequisites {
    * saying how to get what is missing; null when it can.
    */
   public static String missing(String backend) {
-    return switch (backend) {
+    String why = switch (backend) {
       case "etcd" -> EtcdBinary.unavailableReason().orElse(null);
       case "etcd-containers" -> ContainerEtcdBackend.unavailableReason().orElse(null);
       case "k8s" -> io.pdlab.real.kube.KubeCluster.unavailableReason();
       default -> "'" + backend + "' is not a real backend (etcd, etcd-containers, k8s)";
     };
+    return why != null ? why : etcdctlMissing();
+  }
+
+  /**
+   * Why the host's etcdctl, which every real run's pods use (liveness probes, backup sidecars:
+   * {@link RealContainerRuntime}), cannot be found; null when it can.
+   */
+  static String etcdctlMissing() {
+    try {
+      io.pdlab.real.node.Etcdctl.beside(EtcdBinary.locate());
+      return null;
+    } catch (IllegalStateException e) {
+      return e.getMessage();
+    }
   }
 
   /** Processes, run directories, containers and networks of this JVM still there (none: empty). */
