@@ -147,8 +147,11 @@ public final class Atlas {
       c.add("  - " + s);
     }
     c.add("  -> " + f.shrunk().summary());
-    c.add("Replay: ./pdlab run " + name + ".yaml --trace " + name + ".trace.txt");
-    return f.shrunk().schedule().yaml(name, c, f.outcome());
+    boolean failure = f.outcome().equals(Run.MODEL_FAILURE);
+    c.add("Replay: ./pdlab run " + name + ".yaml --trace " + name + ".trace.txt"
+        + (failure ? " (the model fails on it: a defect of pdlab, which no expectation names)"
+            : ""));
+    return f.shrunk().schedule().yaml(name, c, failure ? null : f.outcome());
   }
 
   private static String table(List<Explorer.Result> results, List<AtlasPage.Entry> entries,

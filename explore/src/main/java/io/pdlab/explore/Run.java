@@ -62,7 +62,10 @@ public record Run(Schedule schedule, String outcome, String mechanism, List<Stri
     return run(s, true, trace, false);
   }
 
-  /** A run and the records its chart is drawn from. */
+  /**
+   * A run and the records its chart is drawn from; {@code measures} null when the model failed
+   * (the records then end where it failed).
+   */
   record Traced(Run run, List<TraceRecord> records, RunMeasures measures) {}
 
   private static Traced run(Schedule s, boolean keep, TraceSink tee, boolean stopEarly) {
@@ -73,7 +76,10 @@ public record Run(Schedule schedule, String outcome, String mechanism, List<Stri
     try {
       r = ScenarioRunner.run(sc, null, probe, stopEarly);
     } catch (RuntimeException e) {
-      throw new ModelFailure(parsed, e);
+      String mechanism = modelFailure(e);
+      return new Traced(new Run(parsed, MODEL_FAILURE, mechanism, List.of("outcome "
+          + MODEL_FAILURE, "finding " + mechanism), "the model failed: " + firstLine(e)),
+          keep ? List.copyOf(probe.kept) : List.of(), null);
     }
     RunMeasures m = r.measures();
     String outcome = m.outcome().label();
@@ -132,18 +138,33 @@ public record Run(Schedule schedule, String outcome, String mechanism, List<Stri
   }
 
   /**
-   * A run the model itself failed on (an exception in a process, a broken internal assertion): a
-   * defect of pdlab, not a finding. It stops the search, and its message carries the schedule as
-   * a scenario file, so that {@code pdlab run} replays the failure.
+   * The outcome of a run the model itself failed on (an exception in a process, a broken
+   * internal assertion such as Raft's): a defect of pdlab, not of the operator. The search goes
+   * on past it, as a fuzzer goes on past a crash; it is a finding like the others, shrunk to the
+   * smallest schedule that still fails the model the same way, and its file replays the failure
+   * ({@code pdlab run} stops with it). No expectation can name it.
    */
-  public static final class ModelFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+  public static final String MODEL_FAILURE = "model-failure";
 
-    ModelFailure(Schedule s, RuntimeException cause) {
-      super("the model failed on a schedule (a defect of pdlab, not a finding): "
-          + cause.getMessage() + "\nreplay it with `pdlab run FILE.yaml`, FILE.yaml being:\n"
-          + s.yaml("model-failure", List.of(), null), cause);
+  /**
+   * The mechanism of a model failure: the innermost cause's class and message, normalised (IDs
+   * and numbers, which differ from run to run through the same defect, become {@code H} and
+   * {@code #}), e.g. {@code model failure: IllegalStateException: a leader with leader H}.
+   */
+  static String modelFailure(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
     }
+    String message = root.getMessage() == null ? "" : firstLine(root);
+    return "model failure: " + root.getClass().getSimpleName() + (message.isEmpty() ? ""
+        : ": " + Probe.normalise(message));
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
   }
 
   /** The faults of a schedule, for messages. */

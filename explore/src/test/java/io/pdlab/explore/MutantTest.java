@@ -35,6 +35,37 @@ class MutantTest {
         || found.get(0).startsWith("split-brain: "), found.toString());
   }
 
+  /**
+   * A defect of pdlab's own model (the simulator's discovery pod throwing when it is created a
+   * second time: {@code discovery-fails-on-restart}) does not stop the search: the runs that
+   * restart discovery are one model-failure finding, shrunk to the single restart, whose file
+   * carries no expectation and replays the failure; the search makes every run of its budget.
+   */
+  @Test
+  void aModelFailureIsAFindingAndTheSearchGoesOn() {
+    Explorer.Result r;
+    try (ThreadEngine e = new ThreadEngine(1)) {
+      r = new Explorer("discovery", 3, List.of(FaultKind.DISCOVERY_RESTART, FaultKind.PAUSE), 3,
+          "discovery-fails-on-restart").explore(8, () -> false, e, (n, f) -> { }, 40);
+    }
+    assertEquals(8, r.runs());
+    List<Explorer.Finding> failures = r.findings().stream()
+        .filter(f -> f.outcome().equals(Run.MODEL_FAILURE)).toList();
+    assertEquals(1, failures.size(), r.findings().toString());
+    Explorer.Finding f = failures.get(0);
+    assertEquals("model failure: IllegalStateException: mutant discovery-fails-on-restart: the"
+        + " discovery pod basic-discovery-# was created again", f.mechanism());
+    assertEquals(List.of("discovery-restart"), f.shrunk().schedule().faults().stream()
+        .map(d -> d.kind().label()).toList());
+    String file = Atlas.scenarioFile("finding-01", r, f, "pdlab explore");
+    assertFalse(file.contains("expect:"), file);
+    assertTrue(file.contains("the model fails on it"), file);
+    RuntimeException replay = org.junit.jupiter.api.Assertions.assertThrows(
+        RuntimeException.class, () -> io.pdlab.scenarios.run.ScenarioRunner.run(
+            io.pdlab.scenarios.yaml.ScenarioParser.parse(file, "finding-01.yaml"), null, null));
+    assertEquals(f.mechanism(), Run.modelFailure(replay));
+  }
+
   @Test
   void theRealDiscoveryShowsNoSeveralBootstrapDecisionsOnTheSameBudget() {
     assertEquals(List.of(), forks(null));

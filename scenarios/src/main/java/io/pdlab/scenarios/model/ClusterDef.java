@@ -25,7 +25,11 @@ public record ClusterDef(String name, String strategy, int pdReplicas, int tikvR
    * {@code timing.mutant}: a deliberately broken operator, for tests that must find it ({@code
    * pdlab explore}'s mutant test); never a default. {@code discovery-without-count}: tidb-operator's
    * discovery hands {@code --initial-cluster} to every PD that asks, without counting the
-   * TidbCluster's replicas first (the simulator's discovery pod only).
+   * TidbCluster's replicas first (the simulator's discovery pod only). {@code
+   * discovery-fails-on-restart}: not an operator's defect but pdlab's own, the simulator's
+   * discovery pod throwing when it is created a second time, which {@code pdlab explore} must
+   * report as a model failure and go on.
    */
-  public static final java.util.List<String> MUTANTS = java.util.List.of("discovery-without-count");
+  public static final java.util.List<String> MUTANTS = java.util.List.of("discovery-without-count",
+      "discovery-fails-on-restart");
 }

@@ -349,8 +349,8 @@ class ScenarioParserErrorTest {
         name: t
         clusters: [{name: basic, strategy: discovery, pd: {replicas: 3},
                     timing: {mutant: no-raft}}]
-        """, "s.yaml:3:30: clusters[0].timing.mutant must be one of discovery-without-count, got"
-            + " 'no-raft'");
+        """, "s.yaml:3:30: clusters[0].timing.mutant must be one of discovery-without-count,"
+            + " discovery-fails-on-restart, got 'no-raft'");
   }
 
   @Test

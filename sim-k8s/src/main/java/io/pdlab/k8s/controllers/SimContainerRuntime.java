@@ -42,6 +42,9 @@ import java.util.function.LongConsumer;
 public final class SimContainerRuntime implements ContainerRuntime {
   private final K8sWorld world;
 
+  /** The namespaces whose discovery pod was created (for a test's mutant only). */
+  private final java.util.Set<String> discoveries = new java.util.TreeSet<>();
+
   public SimContainerRuntime(K8sWorld world) {
     this.world = world;
   }
@@ -56,9 +59,15 @@ public final class SimContainerRuntime implements ContainerRuntime {
           "app.kubernetes.io/instance", ""), timing(c, world.timingOverrides(ns)), world,
           world.tracker().observer(),
           c.args().contains("--direct") ? c.args() : null);
-      case "discovery" -> new DiscoveryPod(ns, world,
-          TidbOperatorVersion.of(world.timingOverrides(ns)), !"discovery-without-count".equals(
-              world.timingOverrides(ns).get("mutant")));
+      case "discovery" -> {
+        String mutant = world.timingOverrides(ns).get("mutant");
+        if (!discoveries.add(ns) && "discovery-fails-on-restart".equals(mutant)) {
+          throw new IllegalStateException("mutant discovery-fails-on-restart: the discovery pod "
+              + name + " was created again");
+        }
+        yield new DiscoveryPod(ns, world, TidbOperatorVersion.of(world.timingOverrides(ns)),
+            !"discovery-without-count".equals(mutant));
+      }
       case "simple" -> new Simple();
       case CheckDns.NAME -> CheckDns.of(pod, world);
       default -> throw new IllegalArgumentException("pod " + pod.meta().key() + " container "
