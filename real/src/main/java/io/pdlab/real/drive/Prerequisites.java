@@ -29,7 +29,7 @@ public final class Prerequisites {
    */
   static String etcdctlMissing() {
     try {
-      io.pdlab.real.node.Etcdctl.beside(EtcdBinary.locate());
+      io.pdlab.real.node.Etcdctl.locate();
       return null;
     } catch (IllegalStateException e) {
       return e.getMessage();

@@ -30,7 +30,7 @@ public final class RealContainerRuntime implements ContainerRuntime {
   public RealContainerRuntime(K8sWorld world, RealContext rc) {
     this.world = world;
     this.rc = rc;
-    this.etcdctl = io.pdlab.real.node.Etcdctl.beside(io.pdlab.real.node.EtcdBinary.locate());
+    this.etcdctl = io.pdlab.real.node.Etcdctl.locate();
   }
 
   @Override
@@ -77,6 +77,7 @@ public final class RealContainerRuntime implements ContainerRuntime {
       default -> true;
     };
   }
+
   /**
    * The model's kubelet runs the pods of the etcd and etcd-containers backends (and the k8s
    * backend's node-agent pods): their exec liveness probes run on this host, against the real

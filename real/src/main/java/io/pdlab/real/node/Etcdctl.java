@@ -40,19 +40,15 @@ public final class Etcdctl {
   }
 
   /**
-   * The etcdctl beside {@code etcd}, else on the PATH.
+   * The etcdctl beside the etcd pdlab runs ({@link EtcdBinary#locate}), else on the PATH.
    *
-   * @throws IllegalStateException when there is none, saying how to get it
+   * @throws IllegalStateException when there is no etcd or no etcdctl, saying how to get it
    */
-  public static Etcdctl beside(EtcdBinary etcd) {
+  public static Etcdctl locate() {
+    EtcdBinary etcd = EtcdBinary.locate();
     return new Etcdctl(etcd.etcdctl().orElseThrow(() -> new IllegalStateException(
         "no etcdctl beside " + etcd.path() + " or on the PATH: the member pods' liveness probes"
         + " and restore-snapshot's backup sidecar run it; " + HOW_TO_GET)));
-  }
-
-  /** Its path. */
-  public Path path() {
-    return path;
   }
 
   /**

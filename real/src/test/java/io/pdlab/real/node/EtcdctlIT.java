@@ -48,7 +48,7 @@ class EtcdctlIT {
 
   @Test
   void theLivenessCommandPassesOnAServingMemberAndFailsOnAStoppedOne() throws Exception {
-    Etcdctl etcdctl = Etcdctl.beside(EtcdBinary.locate());
+    Etcdctl etcdctl = Etcdctl.locate();
     try (LocalEtcdBackend backend = new LocalEtcdBackend()) {
       LocalEtcdNode n = serving(backend);
       assertTrue(etcdctl.probe(PROBE, n.hostClientEndpoint(), Duration.ofSeconds(10)));
@@ -71,7 +71,7 @@ class EtcdctlIT {
 
   @Test
   void aSnapshotRestoredIntoAWipedDataDirBringsTheKeysBack() throws Exception {
-    Etcdctl etcdctl = Etcdctl.beside(EtcdBinary.locate());
+    Etcdctl etcdctl = Etcdctl.locate();
     try (LocalEtcdBackend backend = new LocalEtcdBackend()) {
       LocalEtcdNode n = serving(backend);
       EtcdHttp.put(n.hostClientEndpoint(), "saved", "yes");
@@ -102,7 +102,7 @@ class EtcdctlIT {
 
   @Test
   void aSaveFromAStoppedMemberFailsWithEtcdctlsError() {
-    Etcdctl etcdctl = Etcdctl.beside(EtcdBinary.locate());
+    Etcdctl etcdctl = Etcdctl.locate();
     try (LocalEtcdBackend backend = new LocalEtcdBackend()) {
       LocalEtcdNode n = (LocalEtcdNode) backend.node("basic-0");
       IllegalStateException e = assertThrows(IllegalStateException.class,
