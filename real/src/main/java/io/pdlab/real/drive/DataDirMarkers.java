@@ -15,8 +15,9 @@ import java.nio.file.Path;
  * EtcdMember#SNAP_KEY}; a real member writes neither, so without this a restarted PD on a real
  * backend found an empty volume and asked discovery again as a new PD.
  *
- * <p>Where the data directory is on this host (processes, containers' bind mounts) it is read;
- * elsewhere (pods) what the member showed stands for it: a member that serves its peer port has
+ * <p>Where the data directory is on this host (processes, containers' bind mounts, kubelet
+ * nodes' pod volumes) it is read; elsewhere (a container's own layer) what the member showed
+ * stands for it: a member that serves its peer port has
  * made {@code member/snap} and its WAL (etcd 3.4.23 embed.StartEtcd serves peers only after
  * NewServer, which makes both). Markers are only added: a real data directory loses its WAL only
  * when wiped, and the model wipes the process's disk with it.

@@ -200,6 +200,10 @@ public final class RealWorld implements AutoCloseable {
       }
       l.onEnd(() -> rc.post(() -> {
         if (launches.remove(l.pod(), l)) {
+          if (member && k8s.kernel().hasProcess(l.pod())
+              && k8s.kernel().state(l.pod()) != io.pdlab.sim.process.ProcessState.DOWN) {
+            lastWords(l.pod());
+          }
           k8s.kubeletContainerEnded(key);
         }
       }));
@@ -209,6 +213,25 @@ public final class RealWorld implements AutoCloseable {
       }
     });
   }
+
+  /**
+   * Notes why the etcd of member {@code process} ended with its container, which nothing of the
+   * model ended (etcd exited by itself, as a restored follower's raft panic, or its kubelet
+   * killed it): its log's {@code panic:} line or last line ({@link RealEtcd#exitReason}), read
+   * off the world's thread right away, before the kubelet starts the pod's next container.
+   */
+  private void lastWords(String process) {
+    io.pdlab.real.node.EtcdNode node = rc.node(process);
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      String reason = RealEtcd.exitReason(node.logTail(RealEtcd.EXIT_LOG_LINES));
+      if (!reason.isEmpty()) {
+        rc.post(() -> k8s.kernel().note(process, CONTAINER_ENDED_LOG + reason));
+      }
+    });
+  }
+
+  /** What the trace notes, followed by the log line, when a member's container ended by itself. */
+  static final String CONTAINER_ENDED_LOG = "real etcd: its container ended; its log ends: ";
 
   /**
    * An init container of pod {@code key} asks (on the world's thread): it runs no program but

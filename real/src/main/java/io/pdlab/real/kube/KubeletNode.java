@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One Kubernetes node run by a real kubelet (1.20.2, dockershim) over a docker daemon of its own,
@@ -365,31 +366,47 @@ public final class KubeletNode implements AutoCloseable {
     }
   }
 
-  /** {@code docker pause} (cgroup freezer) of the pod's container. */
+  /**
+   * Stops the pod's container's process with SIGSTOP, sent from the host to its init (the
+   * container's etcd, which {@code pdlab-launch} execs): a hung member, as the etcd backend's
+   * pause is. Not {@code docker pause}: the cgroup freezer makes docker refuse the exec of a
+   * liveness probe at once ("container ... is paused") and thaw the container when the kubelet
+   * stops it, so its SIGTERM ends it at once; a stopped process lets the probe's etcdctl time out
+   * and dies only of the SIGKILL after the grace period, as a hung etcd does.
+   */
   public void pause(String ns, String pod) {
-    String id = containerOf(ns, pod);
-    if (id != null) {
-      Commands.run(DOCKER_CMD, null, docker("pause", id));
-    }
+    signal(ns, pod, "STOP");
   }
 
-  /** {@code docker unpause} of the pod's container. */
+  /** SIGCONT of the pod's container's process. */
   public void resume(String ns, String pod) {
+    signal(ns, pod, "CONT");
+  }
+
+  private void signal(String ns, String pod, String signal) {
     String id = containerOf(ns, pod);
-    if (id != null) {
-      Commands.run(DOCKER_CMD, null, docker("unpause", id));
+    if (id == null) {
+      return;
+    }
+    Commands.Result r = Commands.run(DOCKER_CMD, null, docker("inspect", "--format",
+        "{{.State.Pid}}", id));
+    String pid = r.output().strip();
+    if (r.exitCode() == 0 && pid.matches("[1-9][0-9]*")) {
+      Commands.run(DOCKER_CMD, null, List.of(Commands.which("kill").map(Path::toString)
+          .orElse("kill"), "-" + signal, pid));
     }
   }
 
   /**
-   * Deletes {@code dataDir} (a path inside the pod's containers, on one of its volumes) where the
-   * volume is on the host: the next container of the pod starts without data. Nothing when the
-   * pod has no container or the path is on no volume (then it went with the container).
+   * Where {@code dataDir} (a path inside the pod's containers) is on the host: under the source
+   * of the volume mounted over it (a local PV's directory, an emptyDir under the kubelet's
+   * root); empty when the pod has no container or the path is on no volume (then it is in the
+   * container's own layer).
    */
-  public void wipe(String ns, String pod, String dataDir) {
+  public Optional<Path> hostPath(String ns, String pod, String dataDir) {
     String id = containerOf(ns, pod);
     if (id == null) {
-      return;
+      return Optional.empty();
     }
     Commands.Result r = Commands.run(DOCKER_CMD, null, docker("inspect", "--format",
         "{{range .Mounts}}{{.Destination}}={{.Source}}\n{{end}}", id));
@@ -400,11 +417,20 @@ public final class KubeletNode implements AutoCloseable {
       }
       String dest = line.substring(0, eq);
       if (dataDir.equals(dest) || dataDir.startsWith(dest + "/")) {
-        Path host = Path.of(line.substring(eq + 1) + dataDir.substring(dest.length()));
-        io.pdlab.real.node.Fs.deleteTree(host);
-        return;
+        return Optional.of(Path.of(line.substring(eq + 1) + dataDir.substring(dest.length())));
       }
     }
+    return Optional.empty();
+  }
+
+  /**
+   * Deletes {@code dataDir} (a path inside the pod's containers, on one of its volumes) where the
+   * volume is on the host ({@link #hostPath}): the next container of the pod starts without
+   * data. Nothing when the pod has no container or the path is on no volume (then it went with
+   * the container).
+   */
+  public void wipe(String ns, String pod, String dataDir) {
+    hostPath(ns, pod, dataDir).ifPresent(io.pdlab.real.node.Fs::deleteTree);
   }
 
   /** The last lines of the pod's container's output. */

@@ -180,6 +180,12 @@ public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.Kub
   }
 
   @Override
+  public Optional<Path> hostPath(String node, String namespace, String pod,
+      String dataDir) {
+    return live(node).flatMap(n -> n.hostPath(namespace, pod, dataDir));
+  }
+
+  @Override
   public void wipe(String node, String namespace, String pod, String dataDir) {
     live(node).ifPresent(n -> n.wipe(namespace, pod, dataDir));
   }

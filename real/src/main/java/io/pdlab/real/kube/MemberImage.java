@@ -19,13 +19,20 @@ import java.util.function.Function;
  * The two images a kubelet node's daemon holds, built there from this machine's files (nothing
  * can be pulled): the pause image ({@code build/pause/linux/pause.c} of the Kubernetes source,
  * built static by scripts/ensure-kube, on {@code FROM scratch}) and pdlab's member image: the
- * host's etcd (and etcdctl) with the shared libraries {@code ldd} names, and {@code pdlab-launch}
- * (built here with {@code gcc -static} from the jar's {@code pdlab-launch.c}) as its entrypoint,
- * which asks the node's {@link LaunchServer} at {@code PDLAB_DRIVER} what to run.
+ * host's etcd, etcdctl and {@code /bin/sh} with the shared libraries {@code ldd} names, and
+ * {@code pdlab-launch} (built here with {@code gcc -static} from the jar's {@code
+ * pdlab-launch.c}) as its entrypoint, which asks the node's {@link LaunchServer} at {@code
+ * PDLAB_DRIVER} what to run.
  */
 final class MemberImage {
   /** Where etcd is inside the member image. */
   static final String ETCD = "/usr/local/bin/etcd";
+  /**
+   * The shell, in the member image as on the host (Debian's dash, with its libraries): a real
+   * kubelet execs coreos/etcd-operator's liveness probe {@code /bin/sh -ec "ETCDCTL_API=3
+   * etcdctl endpoint status"} in the member's container.
+   */
+  static final String SHELL = "/bin/sh";
   /** The entrypoint inside the member image. */
   static final String LAUNCHER = "/pdlab-launch";
   private static final Duration BUILD = Duration.ofMinutes(3);
@@ -54,6 +61,8 @@ final class MemberImage {
       StringBuilder df = new StringBuilder("FROM scratch\n");
       Set<Path> libs = new LinkedHashSet<>(EtcdImage.sharedLibraries(etcd.path()));
       etcd.etcdctl().ifPresent(c -> libs.addAll(EtcdImage.sharedLibraries(c)));
+      Path sh = Path.of(SHELL).toRealPath();
+      libs.addAll(EtcdImage.sharedLibraries(sh));
       int i = 0;
       for (Path lib : libs) {
         String f = "lib" + i++;
@@ -68,6 +77,8 @@ final class MemberImage {
             StandardCopyOption.REPLACE_EXISTING);
         df.append("COPY etcdctl /usr/local/bin/etcdctl\n");
       }
+      Files.copy(sh, m.resolve("sh"), StandardCopyOption.REPLACE_EXISTING);
+      df.append("COPY sh ").append(SHELL).append('\n');
       compileLauncher(m.resolve("pdlab-launch"));
       df.append("COPY pdlab-launch ").append(LAUNCHER).append('\n')
           .append("ENV PDLAB_DRIVER=").append(driver).append('\n')

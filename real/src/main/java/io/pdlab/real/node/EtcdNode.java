@@ -44,8 +44,8 @@ public interface EtcdNode {
 
   /**
    * The member's data directory ({@code --data-dir}) as this JVM can read it on the host, when
-   * it can: a process's own directory, a container's bind-mounted one; empty for a pod, whose
-   * volume lives on its node.
+   * it can: a process's own directory, a container's bind-mounted one, the directory of a
+   * kubelet node's pod volume (which is on this host too).
    */
   default java.util.Optional<java.nio.file.Path> hostDataDir() {
     return java.util.Optional.empty();

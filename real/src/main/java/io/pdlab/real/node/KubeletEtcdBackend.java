@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
@@ -304,6 +305,29 @@ public final class KubeletEtcdBackend implements EtcdBackend {
         ops.resume(r.node(), r.namespace(), r.pod());
         paused = false;
       }
+    }
+
+    /** The container whose volume's host directory {@link #hostDir} holds (null: none yet). */
+    private volatile PodLaunch hostDirOf;
+    private volatile Optional<Path> hostDir = Optional.empty();
+
+    /**
+     * The data directory on the host: under the source of the pod's volume ({@link
+     * KubeletOps#hostPath}), looked up once per container that asked (its volumes stay: one
+     * {@code docker inspect}); empty while no container asked, or when the data is in the
+     * container's own layer.
+     */
+    @Override
+    public Optional<Path> hostDataDir() {
+      PodLaunch l = launch;
+      if (l == null) {
+        return Optional.empty();
+      }
+      if (hostDirOf != l) {
+        hostDir = ops.hostPath(l.node(), l.namespace(), l.pod(), l.dataDir());
+        hostDirOf = l;
+      }
+      return hostDir;
     }
 
     @Override

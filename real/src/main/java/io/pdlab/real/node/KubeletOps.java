@@ -10,11 +10,18 @@ public interface KubeletOps {
   /** {@code docker kill} of the pod's running container on {@code node}. */
   void kill(String node, String namespace, String pod);
 
-  /** {@code docker pause} of it. */
+  /** SIGSTOP of its process (a hung member). */
   void pause(String node, String namespace, String pod);
 
-  /** {@code docker unpause} of it. */
+  /** SIGCONT of it. */
   void resume(String node, String namespace, String pod);
+
+  /**
+   * Where {@code dataDir} (a path inside the pod's containers) is on the host, when it is on one
+   * of the pod's volumes (whose directories are on the host); else empty.
+   */
+  java.util.Optional<java.nio.file.Path> hostPath(String node, String namespace, String pod,
+      String dataDir);
 
   /**
    * Deletes {@code dataDir} (a path inside the container, on one of its volumes) on the host, so

@@ -198,13 +198,16 @@ public enum FaultKind {
     /**
      * By a kubelet's liveness probe of a hung member: the model's kubelet runs the probe
      * ({@code ContainerRuntime.probeLiveness}), judged in the simulator, and on the etcd and
-     * etcd-containers backends run with the host's etcdctl against the real member.
+     * etcd-containers backends and the k8s backend's agent nodes run with the host's etcdctl
+     * against the real member; on k8s kubelet nodes the real kubelet execs it in the member's
+     * container.
      */
     PROBE,
     /**
      * On a member's data directory while it is down: its contents replaced by what a tool
-     * (etcdctl) writes there; the real backends that keep the data directory on this host run
-     * the host's etcdctl ({@code ContainerRuntime.saveSnapshot}).
+     * (etcdctl) writes there; the real backends, whose data directories are all on this host
+     * (a kubelet node's pod volume too), run the host's etcdctl ({@code
+     * ContainerRuntime.saveSnapshot}).
      */
     DATA_DIR,
     /**
@@ -224,17 +227,11 @@ public enum FaultKind {
         case ETCD_CONTAINERS -> null;
         case K3S -> new Why("no k3s driver exists yet", null);
         case K8S -> switch (this) {
-          case MODEL, MEMBER -> null; // the agent's pods are etcd processes, as on etcd
-          case DATA_DIR -> new Why("a kubelet node's member keeps its data directory in its pod's"
-              + " volume on that node, which the host's etcdctl cannot restore into; with"
-              + " infra.nodes: agent the members' data directories are this host's",
-              Backend.ETCD);
+          // the agent's pods are etcd processes, as on etcd; a kubelet node's pod keeps its data
+          // on a volume whose directory is on this host, and its kubelet runs the pod's probe
+          case MODEL, MEMBER, DATA_DIR, PROBE, FLAGS -> null;
           case NETWORK -> new Why("the node agent's pods are local processes sharing the host's"
               + " loopback", Backend.ETCD_CONTAINERS);
-          case PROBE -> new Why("the member pods on the API server carry no liveness probe,"
-              + " since a real kubelet would exec its /bin/sh in pdlab's member image, which has"
-              + " etcdctl but no shell; a hung member would never be killed", Backend.ETCD);
-          case FLAGS -> null;
         };
       };
     }

@@ -250,11 +250,8 @@ public final class ScenarioRunner {
     boolean kubelets = backend == Backend.K8S && !kubeletNodes(s).isEmpty();
     for (FaultDef f : s.faults()) {
       FaultKind.Refusal refusal = f.kind().refusal(backend);
-      // On k8s, kubelet nodes cut their network apart, and the node agent's pods (local etcd
-      // processes) keep their data directories on this host, where etcdctl restores them.
-      boolean agentDoes = backend == Backend.K8S && !kubelets
-          && f.kind().means() == FaultKind.Means.DATA_DIR;
-      if (refusal != null && !(kubelets && f.kind() == FaultKind.PARTITION) && !agentDoes) {
+      // On k8s, kubelet nodes cut their network apart.
+      if (refusal != null && !(kubelets && f.kind() == FaultKind.PARTITION)) {
         out.add("fault at " + f.atUs() / 1_000 + " ms: " + refusal.message("backend"));
       }
     }

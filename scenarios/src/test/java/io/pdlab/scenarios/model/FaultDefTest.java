@@ -190,11 +190,10 @@ class FaultDefTest {
     expected.put(FaultKind.NODE_LOSS, model);
     expected.put(FaultKind.OPERATOR_RESTART, model);
     expected.put(FaultKind.ADD_TIMEOUT, model);
-    // the model's kubelet runs the probes, and the host's etcdctl restores host data dirs: not
-    // on a real kubelet's node
-    Set<Backend> modelKubelet = EnumSet.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS);
-    expected.put(FaultKind.LIVENESS_KILL, modelKubelet);
-    expected.put(FaultKind.RESTORE_SNAPSHOT, modelKubelet);
+    // the model's kubelet (or a real one) runs the probes, and the host's etcdctl restores
+    // into data dirs that are all on this host
+    expected.put(FaultKind.LIVENESS_KILL, model);
+    expected.put(FaultKind.RESTORE_SNAPSHOT, model);
     expected.put(FaultKind.WRONG_PEER_URL, EnumSet.of(Backend.SIM, Backend.ETCD,
         Backend.ETCD_CONTAINERS, Backend.K8S));
     for (FaultKind k : FaultKind.values()) {
@@ -220,18 +219,10 @@ class FaultDefTest {
     assertEquals("backend 'k8s' cannot partition members (the node agent's pods are local"
         + " processes sharing the host's loopback); use backend etcd-containers",
         FaultKind.PARTITION.refusal(Backend.K8S).message("backend"));
-    assertEquals("backend 'k8s' cannot have a liveness probe kill a hung member (the member"
-        + " pods on the API server carry no liveness probe, since a real kubelet would exec its"
-        + " /bin/sh in pdlab's member image, which has etcdctl but no shell; a hung member would"
-        + " never be killed); use backend etcd",
-        FaultKind.LIVENESS_KILL.refusal(Backend.K8S).message("backend"));
-    assertEquals("backend 'k8s' cannot restore a member from a snapshot (a kubelet node's"
-        + " member keeps its data directory in its pod's volume on that node, which the host's"
-        + " etcdctl cannot restore into; with infra.nodes: agent the members' data directories"
-        + " are this host's); use backend etcd",
-        FaultKind.RESTORE_SNAPSHOT.refusal(Backend.K8S).message("backend"));
     for (Backend b : List.of(Backend.SIM, Backend.ETCD, Backend.ETCD_CONTAINERS, Backend.K8S)) {
       assertEquals(null, FaultKind.WRONG_PEER_URL.refusal(b), b.label());
+      assertEquals(null, FaultKind.LIVENESS_KILL.refusal(b), b.label());
+      assertEquals(null, FaultKind.RESTORE_SNAPSHOT.refusal(b), b.label());
     }
   }
 

@@ -366,6 +366,29 @@ class K8sBackendIT {
     RealBackendsIT.checkRestore(r, traced, false);
   }
 
+  /**
+   * A hung seed-join member on an agent node: the pod on the API server carries coreos's
+   * liveness probe, which the node agent (the model's kubelet) runs with the host's etcdctl
+   * against the real member, stopped by SIGSTOP; three failures 60 s apart, the kill after the
+   * grace period, the operator's replacement ({@link K8sKubeletIT#checkKilledAndReplaced}).
+   */
+  @Test
+  void aHungMemberIsKilledByTheAgentsLivenessProbeAndReplaced() {
+    assumeK8s();
+    TraceBuffer trace = new TraceBuffer();
+    ScenarioResult r = ScenarioRunner.run(scenario("seed-join", 3, "",
+        "faults:\n  - {at: 20s, kind: liveness-kill, member: 1}", "280s",
+        "expect: {outcome: ok, clusterIds: 1}"), null, trace, false);
+    List<Double> failed = trace.records().stream().filter(t -> t.node().equals("basic-0001")
+        && t.detail().startsWith("liveness probe failed")).map(t -> t.timeUs() / 1e6).toList();
+    String why = failed + "\n" + r.measures().describe();
+    double[] hungEnded = K8sKubeletIT.checkKilledAndReplaced(trace, r, why);
+    assertEquals(3, failed.size(), why);
+    near(failed.get(0) + 60, failed.get(1), "the second probe, a period later");
+    near(failed.get(1) + 60, failed.get(2), "the third probe, a period later");
+    near(failed.get(2) + 30, hungEnded[1], "SIGKILL after the grace period");
+  }
+
   @Test
   void aPartitionIsRefusedBeforeAnythingStarts() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(

@@ -15,6 +15,7 @@ import io.pdlab.pd.run.Outcome;
 import io.pdlab.scenarios.model.Scenario;
 import io.pdlab.scenarios.yaml.ScenarioParser;
 import io.pdlab.sim.trace.TraceBuffer;
+import io.pdlab.sim.trace.TraceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -269,5 +270,94 @@ class K8sKubeletIT {
         "faults:\n  - {at: 0s, kind: never-start, member: 1}", "60s",
         "expect: {outcome: stuck}"), null, null, false);
     assertEquals(List.of(), r.failures(), r.measures().toString());
+  }
+
+  /**
+   * A backup sidecar's restore on a kubelet node: the host's etcdctl saves member 1's store from
+   * its pod's address, and restores it into the directory of the pod's volume on this host after
+   * the container is killed and the volume wiped, before the container its kubelet restarts
+   * starts etcd; real etcd then decides as on the etcd backend ({@link
+   * RealBackendsIT#checkRestore}): a restored follower panics at every restart (degraded), a
+   * restored leader rejoins (ok), one cluster either way.
+   */
+  @Test
+  void aMemberRestoredFromASnapshotOnAKubeletNodeIsDecidedAsOnTheEtcdBackend() {
+    assumeKubelets();
+    List<TraceRecord> traced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScenarioResult r = ScenarioRunner.run(scenario("static", 3, 3,
+        "faults:\n  - {at: 40s, kind: restore-snapshot, member: 1, snapshotAt: 25s}", "90s", ""),
+        null, traced::add, false);
+    assertEquals(Map.of("kubelet", 3, "agent", 1), r.nodeKinds(), r.nodes().toString());
+    RealBackendsIT.checkRestore(r, traced, false);
+  }
+
+  /**
+   * A hung seed-join member on a kubelet node is killed by its real kubelet, running the
+   * liveness probe coreos/etcd-operator v0.9.4 gives its pods (rendered on the API server, exec'd
+   * in the member's container: {@code /bin/sh -ec "ETCDCTL_API=3 etcdctl endpoint status"},
+   * every 60 s, 3 failures): the etcd stopped by SIGSTOP lets each probe's etcdctl time out, the
+   * third failure has the kubelet stop the container, whose SIGTERM the stopped etcd ignores, so
+   * the SIGKILL after the 30 s grace period ends it; under RestartPolicy Never the pod is Failed
+   * and the operator removes the member and adds a new one, as the model's kubelet has it
+   * ({@code ScenarioRunnerTest#aLivenessKillFailsTheSeedJoinPodAndTheOperatorReplacesTheMember}:
+   * killed 155 to 215 s after the hang, by when the probes tick).
+   */
+  @Test
+  void aHungMemberIsKilledByItsKubeletsLivenessProbeAndReplaced() {
+    assumeKubelets();
+    Scenario s = scenario("seed-join", 3, 3,
+        "faults:\n  - {at: 40s, kind: liveness-kill, member: 1}", "330s",
+        "expect: {outcome: ok, clusterIds: 1}");
+    TraceBuffer trace = new TraceBuffer();
+    List<String> events = new ArrayList<>();
+    ScenarioResult r = RealRunner.run(s, s.seed(), trace, false, w -> {
+      var client = ((io.pdlab.real.kube.KubeApiStore) w.store()).client();
+      for (var e : client.v1().events().inNamespace("basic").list().getItems()) {
+        if (e.getInvolvedObject().getName().equals("basic-0001")) {
+          events.add(e.getReason() + " x" + (e.getCount() == null ? 1 : e.getCount()) + ": "
+              + e.getMessage());
+        }
+      }
+    });
+    String why = events + "\n" + r.measures().describe();
+    checkKilledAndReplaced(trace, r, why);
+    int failed = events.stream().filter(e -> e.startsWith("Unhealthy ") && e.contains(
+        "Liveness probe failed")).mapToInt(e -> Integer.parseInt(e.substring(
+        "Unhealthy x".length(), e.indexOf(':')))).sum();
+    assertTrue(failed >= 3, "the kubelet's probe failed 3 times: " + why);
+    // (kubelet 1.20's event for the kill says "Stopping container etcd")
+    assertTrue(events.stream().anyMatch(e -> e.startsWith("Killing ")),
+        "the kubelet stopped it after its probe's failures: " + why);
+  }
+
+  /**
+   * What a run hanging seed-join member basic-0001 (liveness-kill) must show, whoever runs its
+   * probe: its process killed (on a kubelet node: its container ended) 155 to 215 s after the
+   * hang (three failing probes, the first
+   * within a period of the hang, each counted when etcdctl gives up after 5 s, then the 30 s
+   * grace period; up to 15 s more for a loaded machine), the operator's removal of the dead
+   * member and its replacement, and the scenario's expectations held. Returns the hang's and
+   * the kill's times, in seconds.
+   */
+  static double[] checkKilledAndReplaced(TraceBuffer trace, ScenarioResult r, String why) {
+    double hung = trace.records().stream().filter(t -> t.node().equals("basic-0001")
+        && t.detail().equals("liveness-kill: the member hangs")).findFirst()
+        .orElseThrow(() -> new AssertionError("basic-0001 never hung: " + why)).timeUs() / 1e6;
+    double ended = trace.records().stream().filter(t -> t.node().equals("basic-0001")
+        && t.kind() == io.pdlab.sim.trace.TraceKind.STATE && t.timeUs() / 1e6 > hung
+        && (t.detail().startsWith("exited") || t.detail().startsWith("crashed")
+        || t.detail().equals(io.pdlab.k8s.controllers.K8sWorld.CONTAINER_ENDED))).findFirst()
+        .orElseThrow(() -> new AssertionError("basic-0001 was never killed: " + why))
+        .timeUs() / 1e6;
+    assertTrue(ended >= hung + 2 * 60 + 5 + 30 - 1 && ended <= hung + 3 * 60 + 5 + 30 + 15,
+        "killed at " + ended + " s, hung at " + hung + " s: " + why);
+    List<String> ops = trace.records().stream().filter(t -> t.detail().startsWith(
+        "operator: ")).map(t -> t.detail()).toList();
+    assertTrue(ops.contains("operator: removed dead member basic-0001"), ops + "\n" + why);
+    assertTrue(ops.contains("operator: added member basic-0003"), ops + "\n" + why);
+    assertEquals(List.of(), r.failures(), why);
+    System.out.printf("liveness-kill: hung at %.1f s, killed at %.1f s (%.1f s later)%n", hung,
+        ended, ended - hung);
+    return new double[] {hung, ended};
   }
 }

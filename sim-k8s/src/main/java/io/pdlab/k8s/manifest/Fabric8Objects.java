@@ -409,10 +409,9 @@ final class Fabric8Objects {
           / 1_000));
       out.setReadinessProbe(probe);
     }
-    // A liveness probe (coreos/etcd-operator's etcdctl endpoint status) is not rendered: a real
-    // kubelet would exec its /bin/sh in pdlab's member image, which has etcdctl but no shell,
-    // and kill every member after three failures. On the API server the member pods have none; the
-    // liveness-kill fault is refused there (FaultKind).
+    if (c.liveness() != null) {
+      out.setLivenessProbe(liveness(c.liveness()));
+    }
     LinkedHashMap<String, Quantity> req = requests(requests);
     if (!req.isEmpty()) {
       ResourceRequirements rr = new ResourceRequirements();
@@ -420,6 +419,20 @@ final class Fabric8Objects {
       out.setResources(rr);
     }
     return out;
+  }
+
+  /**
+   * An exec liveness probe as core/v1 writes it (coreos/etcd-operator's {@code etcdctl endpoint
+   * status}; a real kubelet execs it in the container, whose image has a shell and etcdctl).
+   */
+  static io.fabric8.kubernetes.api.model.Probe liveness(io.pdlab.k8s.api.LivenessProbe l) {
+    io.fabric8.kubernetes.api.model.Probe probe = new io.fabric8.kubernetes.api.model.Probe();
+    probe.setExec(new io.fabric8.kubernetes.api.model.ExecAction(new ArrayList<>(l.command())));
+    probe.setInitialDelaySeconds(l.initialDelaySeconds());
+    probe.setTimeoutSeconds(l.timeoutSeconds());
+    probe.setPeriodSeconds(l.periodSeconds());
+    probe.setFailureThreshold(l.failureThreshold());
+    return probe;
   }
 
   /** The path of {@link Container#ETCD_HEALTH}. */

@@ -405,9 +405,28 @@ public final class ModelObjects {
           && Fabric8Objects.HEALTH_PATH.equals(c.getReadinessProbe().getHttpGet().getPath());
       out.add(new Container(c.getName(), c.getImage(),
           i < roleList.size() ? roleList.get(i) : "", nonNull(c.getArgs()),
-          health ? Container.ETCD_HEALTH : Container.NO_PROBE, envFrom(c)));
+          health ? Container.ETCD_HEALTH : Container.NO_PROBE, envFrom(c),
+          liveness(c.getLivenessProbe())));
     }
     return out;
+  }
+
+  /**
+   * Inverse of {@code Fabric8Objects.liveness}: an exec probe, with core/v1's defaults for what
+   * is unset (timeout 1 s, period 10 s, threshold 3, no initial delay); null for none or for a
+   * probe of another kind (the model's probes are exec probes).
+   */
+  static io.pdlab.k8s.api.LivenessProbe liveness(io.fabric8.kubernetes.api.model.Probe p) {
+    if (p == null || p.getExec() == null || nonNull(p.getExec().getCommand()).isEmpty()) {
+      return null;
+    }
+    return new io.pdlab.k8s.api.LivenessProbe(p.getExec().getCommand(),
+        orDefault(p.getInitialDelaySeconds(), 0), orDefault(p.getTimeoutSeconds(), 1),
+        orDefault(p.getPeriodSeconds(), 10), orDefault(p.getFailureThreshold(), 3));
+  }
+
+  private static int orDefault(Integer i, int dflt) {
+    return i == null ? dflt : i;
   }
 
   /** Inverse of {@code Fabric8Objects.toleration}: no value for Exists, absent effect = all. */
