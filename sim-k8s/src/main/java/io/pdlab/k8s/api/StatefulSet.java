@@ -15,8 +15,13 @@ public record StatefulSet(ObjectMeta meta, int replicas, String podManagementPol
    * apps/v1 StatefulSetStatus as the StatefulSet controller writes it (Kubernetes 1.20
    * {@code stateful_set_control.go} updateStatefulSet, {@code stateful_set_utils.go}): pods that
    * exist, those Running and Ready, those of the current and of the update revision, and the two
-   * revisions' names. (observedGeneration is not modelled: the model's objects carry no
-   * metadata.generation.)
+   * revisions' names. observedGeneration is not modelled (the model's objects carry no
+   * metadata.generation): every status write of the real controller that moved it also moved a
+   * field modelled here, so the TidbCluster status that copies this one (tidb-operator v1.5.1
+   * pd_member_manager.go) changes at the same writes. Watched on the k8s backend's
+   * kube-controller-manager 1.20.2 (a PD set scaled 3 to 4 and back): the write after 3 to 4
+   * moved observedGeneration with replicas, currentReplicas and updatedReplicas; after 4 to 3,
+   * with currentReplicas and updatedReplicas (replicas followed once the pod was gone).
    */
   public record Status(int replicas, int readyReplicas, int currentReplicas,
       int updatedReplicas, String currentRevision, String updateRevision) {

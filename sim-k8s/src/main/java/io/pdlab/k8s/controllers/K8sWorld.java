@@ -531,7 +531,12 @@ public final class K8sWorld implements PodEnv {
     containerStartMs = ms;
   }
 
-  /** Reads, changes and writes an object, retrying on a conflict (a controller's update loop). */
+  /**
+   * Reads, changes and writes an object, retrying on a conflict (a controller's update loop);
+   * null when it is gone, also when the write finds it deleted (on a real API server another
+   * controller's delete can reach the server before its watch event reaches this world, as a
+   * client-go controller's update meets a 404 and drops the object).
+   */
   public <T extends K8sObject> T modify(Kind kind, String key, UnaryOperator<T> change) {
     for (int attempt = 0; attempt < 5; attempt++) {
       T current = store.get(kind, key);
@@ -542,6 +547,8 @@ public final class K8sWorld implements PodEnv {
         return store.update(change.apply(current));
       } catch (ObjectStore.ConflictException e) {
         // someone wrote in between: read again
+      } catch (ObjectStore.NotFoundException gone) {
+        return null;
       }
     }
     throw new IllegalStateException("could not update " + kind.kindName() + " " + key
@@ -625,13 +632,21 @@ public final class K8sWorld implements PodEnv {
     deploymentSerial.put(key, serial);
   }
 
-  /** Deletes a pod: its container is killed and its process slot freed for a successor. */
+  /**
+   * Deletes a pod: its container is killed and its process slot freed for a successor. A pod the
+   * server has deleted already (a real API server's controller got there before its watch event
+   * reached this world) is as good as deleted.
+   */
   public void deletePod(String key) {
     Pod p = store.get(Kind.POD, key);
     if (p == null) {
       return;
     }
-    store.delete(Kind.POD, key);
+    try {
+      store.delete(Kind.POD, key);
+    } catch (ObjectStore.NotFoundException gone) {
+      // deleted meanwhile
+    }
     stopContainerOf(p.meta().name());
   }
 
