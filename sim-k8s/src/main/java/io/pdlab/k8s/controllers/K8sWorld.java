@@ -578,12 +578,17 @@ public final class K8sWorld implements PodEnv {
     }
     TreeSet<String> claims = new TreeSet<>();
     store.list(Kind.PERSISTENT_VOLUME_CLAIM).forEach(c -> claims.add(c.meta().name()));
+    List<Pod> terminating = new java.util.ArrayList<>();
     for (StatefulSetController.Action a : StatefulSetController.reconcile(set, pods, claims)) {
       if (a instanceof StatefulSetController.Action.CreateClaim c) {
         store.create(c.claim());
       } else if (a instanceof StatefulSetController.Action.CreatePod c) {
         store.create(c.pod());
       } else if (a instanceof StatefulSetController.Action.DeletePod d) {
+        Pod gone = store.get(Kind.POD, d.key());
+        if (gone != null) {
+          terminating.add(gone);
+        }
         deletePod(d.key());
       }
     }
@@ -594,7 +599,7 @@ public final class K8sWorld implements PodEnv {
         .name().equals(p.meta().labels().get(StatefulSetController.OWNER_LABEL)))) {
       pods.put(p.meta().name(), p);
     }
-    StatefulSet.Status status = StatefulSetController.status(set, pods);
+    StatefulSet.Status status = StatefulSetController.status(set, pods, terminating);
     if (!status.equals(set.status())) {
       modify(Kind.STATEFUL_SET, setKey, (StatefulSet s) -> s.withStatus(status));
     }

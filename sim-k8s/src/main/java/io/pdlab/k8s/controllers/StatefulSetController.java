@@ -131,6 +131,22 @@ public final class StatefulSetController {
    * of the current one.
    */
   public static StatefulSet.Status status(StatefulSet set, Map<String, Pod> pods) {
+    return status(set, pods, List.of());
+  }
+
+  /**
+   * As above, with {@code terminating}: the pods this pass deleted, as they were. The real
+   * controller counts the pods it listed at the pass's start; one it deletes in the pass is
+   * terminating until its kubelet confirms, so it still counts in replicas (and readyReplicas
+   * while it runs Ready) but no longer in the revisions' counts (updateStatefulSet decrements
+   * currentReplicas and updatedReplicas for each pod it condemns); the next pass, once it is
+   * gone, writes replicas without it. Watched on kube-controller-manager 1.20.2 scaling a PD set
+   * from 4 to 3: one write moved currentReplicas and updatedReplicas to 3, the next replicas and
+   * readyReplicas. The model's deleted pod is gone at once, so that next pass follows the first
+   * write's own watch event.
+   */
+  public static StatefulSet.Status status(StatefulSet set, Map<String, Pod> pods,
+      java.util.Collection<Pod> terminating) {
     String update = revisionName(set);
     String current = set.status().currentRevision().isEmpty() ? update
         : set.status().currentRevision();
@@ -150,6 +166,12 @@ public final class StatefulSetController {
       }
       if (update.equals(revision)) {
         updated++;
+      }
+    }
+    for (Pod p : terminating) {
+      replicas++;
+      if (p.status().phase().equals("Running") && p.status().ready()) {
+        ready++;
       }
     }
     if (updated == replicas && ready == replicas) { // completeRollingUpdate

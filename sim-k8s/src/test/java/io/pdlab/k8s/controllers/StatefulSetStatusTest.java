@@ -97,4 +97,27 @@ class StatefulSetStatusTest {
     }
     assertTrue(!seen.contains(EMPTY), seen.toString());
   }
+
+  /**
+   * A scale-in writes the status twice, as kube-controller-manager 1.20.2 did when a PD set went
+   * from 4 to 3 (watched on the k8s backend): first the condemned pod, terminating, still counts
+   * in replicas and readyReplicas but no longer in the revisions' counts; then, once it is gone,
+   * replicas and readyReplicas drop. The model wrote both changes at once before.
+   */
+  @Test
+  void aScaleInWritesTheTerminatingPodThenItsAbsence() {
+    K8sWorld w = KubeletAndSetTest.world();
+    w.store().create(KubeletAndSetTest.set(4, "Parallel"));
+    w.sim().runUntil(60_000_000L);
+    StatefulSet s = w.store().get(Kind.STATEFUL_SET, "ns/s");
+    String a = StatefulSetController.revisionName(s);
+    assertEquals(new StatefulSet.Status(4, 4, 4, 4, a, a), s.status());
+    List<StatefulSet.Status> seen = new ArrayList<>();
+    w.store().watch(Kind.STATEFUL_SET, e -> seen.add(((StatefulSet) e.object()).status()));
+    w.modify(Kind.STATEFUL_SET, "ns/s", (StatefulSet set) -> set.withReplicas(3));
+    w.sim().runUntil(120_000_000L);
+    assertEquals(List.of(new StatefulSet.Status(4, 4, 4, 4, a, a), // the spec's own write
+        new StatefulSet.Status(4, 4, 3, 3, a, a), new StatefulSet.Status(3, 3, 3, 3, a, a)),
+        seen);
+  }
 }
