@@ -400,7 +400,7 @@ public final class KubeletNode implements AutoCloseable {
   /**
    * Where {@code dataDir} (a path inside the pod's containers) is on the host: under the source
    * of the volume mounted over it (a local PV's directory, an emptyDir under the kubelet's
-   * root); empty when the pod has no container or the path is on no volume (then it is in the
+   * root), where a wipe deletes it and a restore writes it; empty when the pod has no container or the path is on no volume (then it is in the
    * container's own layer).
    */
   public Optional<Path> hostPath(String ns, String pod, String dataDir) {
@@ -421,16 +421,6 @@ public final class KubeletNode implements AutoCloseable {
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * Deletes {@code dataDir} (a path inside the pod's containers, on one of its volumes) where the
-   * volume is on the host ({@link #hostPath}): the next container of the pod starts without
-   * data. Nothing when the pod has no container or the path is on no volume (then it went with
-   * the container).
-   */
-  public void wipe(String ns, String pod, String dataDir) {
-    hostPath(ns, pod, dataDir).ifPresent(io.pdlab.real.node.Fs::deleteTree);
   }
 
   /** The last lines of the pod's container's output. */

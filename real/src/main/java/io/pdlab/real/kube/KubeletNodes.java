@@ -186,11 +186,6 @@ public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.Kub
   }
 
   @Override
-  public void wipe(String node, String namespace, String pod, String dataDir) {
-    live(node).ifPresent(n -> n.wipe(namespace, pod, dataDir));
-  }
-
-  @Override
   public String logTail(String node, String namespace, String pod, int lines) {
     return live(node).map(n -> n.logTail(namespace, pod, lines)).orElse("");
   }

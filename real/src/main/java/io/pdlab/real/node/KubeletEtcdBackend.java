@@ -21,8 +21,9 @@ import java.util.function.Function;
  * #attach}) and the model's process then starts etcd ({@link EtcdNode#start}): the container
  * execs etcd with the model's flags. The members advertise the model's own URLs (pod DNS names
  * under the headless service), which the nodes' cluster DNS resolves to the pods' current
- * addresses; this JVM reaches a member at its pod's address. Kills, pauses and wipes go to the
- * container through its node's docker daemon; partitions cut the forwarding between nodes.
+ * addresses; this JVM reaches a member at its pod's address. Kills and pauses go to the
+ * container through its node's docker daemon, wipes to its volume's directory on this host;
+ * partitions cut the forwarding between nodes.
  */
 public final class KubeletEtcdBackend implements EtcdBackend {
   /** Where etcd is inside the member image (the kube package's MemberImage.ETCD). */
@@ -307,9 +308,11 @@ public final class KubeletEtcdBackend implements EtcdBackend {
       }
     }
 
-    /** The container whose volume's host directory {@link #hostDir} holds (null: none yet). */
-    private volatile PodLaunch hostDirOf;
-    private volatile Optional<Path> hostDir = Optional.empty();
+    /** The data directory found for a container that asked: {@code path} on the host, if any. */
+    private record HostDir(PodLaunch of, Optional<Path> path) {}
+
+    /** The last {@link HostDir} looked up (null: none yet). */
+    private volatile HostDir hostDir;
 
     /**
      * The data directory on the host: under the source of the pod's volume ({@link
@@ -323,23 +326,25 @@ public final class KubeletEtcdBackend implements EtcdBackend {
       if (l == null) {
         return Optional.empty();
       }
-      if (hostDirOf != l) {
-        hostDir = ops.hostPath(l.node(), l.namespace(), l.pod(), l.dataDir());
-        hostDirOf = l;
+      HostDir h = hostDir;
+      if (h == null || h.of() != l) {
+        h = new HostDir(l, ops.hostPath(l.node(), l.namespace(), l.pod(), l.dataDir()));
+        hostDir = h;
       }
-      return hostDir;
+      return h.path();
     }
 
+    /**
+     * Deletes the data directory where it is on the host ({@link #hostDataDir}): the pod's next
+     * container starts without data. Nothing when it was in the ended container's own layer.
+     */
     @Override
     public void wipe() {
       if (running()) {
         throw new IllegalStateException("etcd member '" + name() + "' is running; kill it"
             + " before wiping its data");
       }
-      PodLaunch l = launch;
-      if (l != null) {
-        ops.wipe(l.node(), l.namespace(), l.pod(), l.dataDir());
-      }
+      hostDataDir().ifPresent(Fs::deleteTree);
     }
 
     @Override

@@ -23,12 +23,6 @@ public interface KubeletOps {
   java.util.Optional<java.nio.file.Path> hostPath(String node, String namespace, String pod,
       String dataDir);
 
-  /**
-   * Deletes {@code dataDir} (a path inside the container, on one of its volumes) on the host, so
-   * the next container of the pod starts without data.
-   */
-  void wipe(String node, String namespace, String pod, String dataDir);
-
   /** The last lines of the pod's newest container's output. */
   String logTail(String node, String namespace, String pod, int lines);
 

@@ -585,11 +585,10 @@ public final class K8sWorld implements PodEnv {
       } else if (a instanceof StatefulSetController.Action.CreatePod c) {
         store.create(c.pod());
       } else if (a instanceof StatefulSetController.Action.DeletePod d) {
-        Pod gone = store.get(Kind.POD, d.key());
+        Pod gone = deletePod(d.key());
         if (gone != null) {
           terminating.add(gone);
         }
-        deletePod(d.key());
       }
     }
     // The pass ends with the set's status, written when it changed (Kubernetes 1.20
@@ -641,11 +640,13 @@ public final class K8sWorld implements PodEnv {
    * Deletes a pod: its container is killed and its process slot freed for a successor. A pod the
    * server has deleted already (a real API server's controller got there before its watch event
    * reached this world) is as good as deleted.
+   *
+   * @return the pod as it was, or null when there was none
    */
-  public void deletePod(String key) {
+  public Pod deletePod(String key) {
     Pod p = store.get(Kind.POD, key);
     if (p == null) {
-      return;
+      return null;
     }
     try {
       store.delete(Kind.POD, key);
@@ -653,6 +654,7 @@ public final class K8sWorld implements PodEnv {
       // deleted meanwhile
     }
     stopContainerOf(p.meta().name());
+    return p;
   }
 
   /** A pod is gone: its container is killed and its process slot freed for a successor. */

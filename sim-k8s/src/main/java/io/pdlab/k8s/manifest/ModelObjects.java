@@ -421,12 +421,8 @@ public final class ModelObjects {
       return null;
     }
     return new io.pdlab.k8s.api.LivenessProbe(p.getExec().getCommand(),
-        orDefault(p.getInitialDelaySeconds(), 0), orDefault(p.getTimeoutSeconds(), 1),
-        orDefault(p.getPeriodSeconds(), 10), orDefault(p.getFailureThreshold(), 3));
-  }
-
-  private static int orDefault(Integer i, int dflt) {
-    return i == null ? dflt : i;
+        orElse(p.getInitialDelaySeconds(), 0), orElse(p.getTimeoutSeconds(), 1),
+        orElse(p.getPeriodSeconds(), 10), orElse(p.getFailureThreshold(), 3));
   }
 
   /** Inverse of {@code Fabric8Objects.toleration}: no value for Exists, absent effect = all. */
@@ -603,13 +599,13 @@ public final class ModelObjects {
     if (s == null) {
       return StatefulSet.Status.EMPTY;
     }
-    return new StatefulSet.Status(zeroIfNull(s.getReplicas()), zeroIfNull(s.getReadyReplicas()),
-        zeroIfNull(s.getCurrentReplicas()), zeroIfNull(s.getUpdatedReplicas()),
+    return new StatefulSet.Status(orElse(s.getReplicas(), 0), orElse(s.getReadyReplicas(), 0),
+        orElse(s.getCurrentReplicas(), 0), orElse(s.getUpdatedReplicas(), 0),
         s.getCurrentRevision(), s.getUpdateRevision());
   }
 
-  private static int zeroIfNull(Integer i) {
-    return i == null ? 0 : i;
+  private static int orElse(Integer i, int dflt) {
+    return i == null ? dflt : i;
   }
 
   static Deployment deployment(io.fabric8.kubernetes.api.model.apps.Deployment d) {
