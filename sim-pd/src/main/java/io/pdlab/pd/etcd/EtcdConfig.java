@@ -59,21 +59,19 @@ public record EtcdConfig(String name, String peerUrl, String clientUrl,
    * {@code http://pd-0.pd-peer.ns.svc:2380} is endpoint {@code pd-0} (the pod).
    */
   public static String endpointOf(String url) {
-    String rest = url;
-    int scheme = rest.indexOf("://");
-    if (scheme >= 0) {
-      rest = rest.substring(scheme + 3);
-    }
-    int end = rest.length();
-    for (char c : new char[] {'.', ':', '/'}) {
-      int i = rest.indexOf(c);
-      if (i >= 0 && i < end) {
-        end = i;
+    int scheme = url.indexOf("://");
+    int start = scheme >= 0 ? scheme + 3 : 0;
+    int end = start;
+    while (end < url.length()) {
+      char c = url.charAt(end);
+      if (c == '.' || c == ':' || c == '/') {
+        break;
       }
+      end++;
     }
-    if (end == 0) {
+    if (end == start) {
       throw new IllegalArgumentException("no host in URL '" + url + "'");
     }
-    return rest.substring(0, end);
+    return url.substring(start, end);
   }
 }

@@ -15,12 +15,36 @@ public final class Membership {
   private final TreeMap<Long, Member> members = new TreeMap<>(Long::compareUnsigned);
   private final TreeSet<Long> removed = new TreeSet<>(Long::compareUnsigned);
   private long idsChanged;
+  /**
+   * The members and removed IDs again as arrays, in the same order, rebuilt at every change: a
+   * lookup by ID (several per message) scans a few longs instead of walking the tree with a boxed
+   * key through an unsigned comparator.
+   */
+  private long[] ids = new long[0];
+  private Member[] byIndex = new Member[0];
+  private long[] removedIds = new long[0];
 
   public Membership copy() {
     Membership m = new Membership();
     m.members.putAll(members);
     m.removed.addAll(removed);
+    m.reindex();
     return m;
+  }
+
+  private void reindex() {
+    ids = new long[members.size()];
+    byIndex = new Member[members.size()];
+    int i = 0;
+    for (Member m : members.values()) {
+      ids[i] = m.id();
+      byIndex[i++] = m;
+    }
+    removedIds = new long[removed.size()];
+    i = 0;
+    for (long id : removed) {
+      removedIds[i++] = id;
+    }
   }
 
   public SortedMap<Long, Member> members() {
@@ -28,15 +52,27 @@ public final class Membership {
   }
 
   public Member get(long id) {
-    return members.get(id);
+    long[] known = ids;
+    for (int i = 0; i < known.length; i++) {
+      if (known[i] == id) {
+        return byIndex[i];
+      }
+    }
+    return null;
   }
 
   public boolean contains(long id) {
-    return members.containsKey(id);
+    return get(id) != null;
   }
 
   public boolean isRemoved(long id) {
-    return removed.contains(id);
+    long[] gone = removedIds;
+    for (int i = 0; i < gone.length; i++) {
+      if (gone[i] == id) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public int size() {
@@ -69,12 +105,14 @@ public final class Membership {
   void add(Member m) {
     members.put(m.id(), m);
     idsChanged++;
+    reindex();
   }
 
   void remove(long id) {
     members.remove(id);
     removed.add(id);
     idsChanged++;
+    reindex();
   }
 
   /**
@@ -89,6 +127,7 @@ public final class Membership {
     Member m = members.get(id);
     if (m != null) {
       members.put(id, new Member(m.id(), m.name(), m.peerUrls(), m.clientUrls(), false));
+      reindex();
     }
   }
 
@@ -96,6 +135,7 @@ public final class Membership {
     Member m = members.get(id);
     if (m != null) {
       members.put(id, new Member(id, name, m.peerUrls(), clientUrls, m.learner()));
+      reindex();
     }
   }
 

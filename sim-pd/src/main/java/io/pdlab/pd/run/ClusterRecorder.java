@@ -1,6 +1,7 @@
 package io.pdlab.pd.run;
 
 import io.pdlab.pd.etcd.Entry;
+import io.pdlab.pd.etcd.EntryData;
 import io.pdlab.pd.etcd.EtcdObserver;
 import io.pdlab.pd.etcd.Member;
 import io.pdlab.pd.etcd.MemberIds;
@@ -76,7 +77,11 @@ public final class ClusterRecorder implements EtcdObserver {
   private final List<String> pending = new ArrayList<>();
   private final MemberLives lives = new MemberLives(pending);
   private Entry lastApplied;
-  /** Counts every observation, so a predicate over them is re-evaluated only after a change. */
+  /**
+   * Counts the observations that can change what a member reports (its cluster, role, leader and
+   * member list), so the world's verdicts are re-evaluated only after one. A write's apply
+   * changes none of them and is not counted: most applies are writes.
+   */
   private long changes;
 
   @Override
@@ -104,7 +109,9 @@ public final class ClusterRecorder implements EtcdObserver {
 
   @Override
   public void onApply(String member, long clusterId, Entry entry, long nowUs) {
-    changes++;
+    if (entry.data() instanceof EntryData.ConfChange || entry.data() instanceof EntryData.Publish) {
+      changes++; // the member list changes
+    }
     TreeMap<Long, Entry> log = committed.computeIfAbsent(clusterId, k -> new TreeMap<>());
     Entry first = log.putIfAbsent(entry.index(), entry);
     if (first != null && !first.equals(entry)) {
@@ -213,7 +220,7 @@ public final class ClusterRecorder implements EtcdObserver {
 
   // ------------------------------------------------------------------ views
 
-  /** Grows with every observation (a cheap "did anything happen" check). */
+  /** Grows with every observation a member's report depends on (a cheap "did it change" check). */
   public long changes() {
     return changes;
   }
