@@ -54,6 +54,11 @@ public class World implements Scheduler, FaultTarget {
   private final TraceRing ring = new TraceRing(EXCERPT_RECORDS);
   private final Network network;
   private final Map<String, SimProcess> processes = new LinkedHashMap<>();
+  /** {@link ProcessContext#watchStart}: by endpoint, in the order they were asked for. */
+  private final Map<String, List<StartWatch>> startWatches = new LinkedHashMap<>();
+
+  /** A watch for a start at an endpoint by incarnation {@code incarnation} of {@code owner}. */
+  private record StartWatch(SimProcess owner, int incarnation, Object tag) {}
   private final List<Invariant> invariants = new ArrayList<>();
   private final List<Violation> violations = new ArrayList<>();
   private boolean stopOnViolation;
@@ -469,6 +474,14 @@ public class World implements Scheduler, FaultTarget {
       instance = factory.create(name);
       trace.record(TraceKind.STATE, name, "started incarnation=" + incarnation);
       instance.onStart(this);
+      List<StartWatch> watching = startWatches.remove(name);
+      if (watching != null) {
+        for (StartWatch w : watching) {
+          if (w.owner.incarnation == w.incarnation && w.owner.state != ProcessState.DOWN) {
+            w.owner.setTimer(0, w.tag);
+          }
+        }
+      }
     }
 
     void stop(String why) {
@@ -537,6 +550,22 @@ public class World implements Scheduler, FaultTarget {
     @Override
     public int incarnation() {
       return incarnation;
+    }
+
+    @Override
+    public boolean watchStart(String endpoint, Object tag) {
+      if (state == ProcessState.DOWN) {
+        throw new IllegalStateException("process '" + name + "' is down and cannot watch");
+      }
+      startWatches.computeIfAbsent(endpoint, k -> new ArrayList<>())
+          .add(new StartWatch(this, incarnation, tag));
+      return true;
+    }
+
+    @Override
+    public int incarnationAt(String endpoint) {
+      SimProcess p = processes.get(endpoint);
+      return p == null || p.state == ProcessState.DOWN ? NOT_LISTENING : p.incarnation;
     }
 
     @Override

@@ -130,6 +130,56 @@ class SimulationTest {
     assertTrue(trace.toText().contains("STATE a disk count 3"));
   }
 
+  /** A process that, at start, reads the incarnation at "a" and watches for a start there. */
+  static final class Watcher implements Process {
+    final List<String> seen = new ArrayList<>();
+
+    @Override
+    public void onStart(ProcessContext ctx) {
+      seen.add("a at " + ctx.incarnationAt("a") + ", nobody at " + ctx.incarnationAt("nobody"));
+      seen.add("watching " + ctx.watchStart("a", "a-started"));
+    }
+
+    @Override
+    public void onMessage(ProcessContext ctx, String from, Object message) {}
+
+    @Override
+    public void onTimer(ProcessContext ctx, Object tag) {
+      seen.add(tag + " @" + ctx.nowUs() + ", a at " + ctx.incarnationAt("a"));
+    }
+  }
+
+  @Test
+  void aStartWatchFiresOnceAtTheNextStartThereAndDiesWithItsIncarnation() {
+    sim.crash("a");
+    sim.addProcess("w", n -> new Watcher());
+    sim.start("w");
+    Watcher first = (Watcher) sim.instance("w");
+    assertEquals(List.of("a at 0, nobody at 0", "watching true"), first.seen);
+    sim.runUntil(5 * MS);
+    sim.restart("a"); // incarnation 2
+    sim.runUntil(6 * MS);
+    assertEquals(List.of("a at 0, nobody at 0", "watching true", "a-started @5000, a at 2"),
+        first.seen);
+    sim.crash("a");
+    sim.restart("a"); // incarnation 3: the watch fired already
+    sim.runUntil(7 * MS);
+    assertEquals(3, first.seen.size(), first.seen.toString());
+
+    sim.crash("a");
+    sim.restart("w"); // watches again, as incarnation 2 of w
+    Watcher second = (Watcher) sim.instance("w");
+    sim.crash("w"); // its watch dies with it
+    sim.start("w");
+    Watcher third = (Watcher) sim.instance("w");
+    sim.runUntil(8 * MS);
+    sim.restart("a");
+    sim.runUntil(9 * MS);
+    assertEquals(List.of("a at 0, nobody at 0", "watching true"), second.seen);
+    assertEquals(List.of("a at 0, nobody at 0", "watching true", "a-started @8000, a at 4"),
+        third.seen);
+  }
+
   record Connect(String what) implements io.pdlab.sim.process.Refusable {}
 
   @Test

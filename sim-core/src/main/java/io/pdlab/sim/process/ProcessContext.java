@@ -35,6 +35,35 @@ public interface ProcessContext {
     return (long) incarnation() << 32;
   }
 
+  /** {@link #incarnationAt}: nothing runs at that endpoint now (down, or no such endpoint). */
+  int NOT_LISTENING = 0;
+
+  /** {@link #incarnationAt}: the driver cannot tell (a real one). */
+  int UNKNOWN = -1;
+
+  /**
+   * The incarnation of the process at {@code endpoint} now, {@link #NOT_LISTENING} when nothing
+   * runs there, or {@link #UNKNOWN}. The simulator's shortcut for a poll whose answer is already
+   * known, so that it need not be sent: a connection to where nothing runs is refused at once
+   * (a TCP RST), and a process answers a repeated request as its incarnation answered it before
+   * when that answer depends only on what the incarnation fixed at its start. A driver that
+   * cannot tell answers {@link #UNKNOWN}, and the process polls as it would without it.
+   */
+  default int incarnationAt(String endpoint) {
+    return UNKNOWN;
+  }
+
+  /**
+   * Fires {@link Process#onTimer} with {@code tag} once, as an event of its own, when a process
+   * next starts at {@code endpoint}; dies with this incarnation, as a timer does. With {@link
+   * #incarnationAt}, a poll whose answer nothing but a start there can change sleeps until then
+   * instead of asking every interval. Returns false when the driver cannot watch (a real one):
+   * the caller polls on.
+   */
+  default boolean watchStart(String endpoint, Object tag) {
+    return false;
+  }
+
   /** Sends a message; delivery depends on the network (latency, loss, partitions). */
   void send(String to, Object message);
 

@@ -56,6 +56,15 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     }
   }
 
+  /** A process started at {@code endpoint}, where dials had nothing to ask ({@link #dialAll}). */
+  record PeerStarted(String endpoint) implements Timer {}
+
+  /** A refusal by the process incarnation {@code epoch} at {@code endpoint}. */
+  private record Refusal(String endpoint, int epoch) {}
+
+  /** The refusal of a dial from another cluster (rafthttp's errClusterIDMismatch). */
+  static final String CLUSTER_ID_MISMATCH = "cluster ID mismatch";
+
   record LinkCheck() implements Timer {
     @Override
     public String toString() {
@@ -159,7 +168,18 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   /** rafthttp peer status: when each peer's stream became active (absent = inactive). */
   private final TreeMap<Long, Long> activeSinceUs = new TreeMap<>();
   private final TreeMap<Long, Long> lastHeardUs = new TreeMap<>();
+  /** The last refusal each peer answered this member's dials with (logged once per change). */
   private final TreeMap<Long, String> refusedBy = new TreeMap<>();
+  /** Peers whose requests this member refused for their cluster ID (logged once). */
+  private final java.util.TreeSet<Long> mismatchFrom = new java.util.TreeSet<>();
+  /**
+   * Peers that refused this member's dial for its cluster ID, with the incarnation of the process
+   * that refused. A process's cluster ID is fixed when it starts, so that incarnation refuses
+   * every dial from this one alike: rafthttp's reader redials every 100 ms for nothing
+   * ({@code stream.go} streamReader.run), and the model does not send those dials again until
+   * another incarnation listens there ({@link ProcessContext#incarnationAt}).
+   */
+  private final TreeMap<Long, Refusal> mismatchedBy = new TreeMap<>();
   private final TreeMap<Long, Long> lastDialUs = new TreeMap<>();
   private final TreeMap<Long, Integer> peerEpoch = new TreeMap<>();
   /**
@@ -185,6 +205,10 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
    */
   private final java.util.TreeSet<Long> misdialed = new java.util.TreeSet<>();
   private TimerHandle dialRetry;
+  /** When the dial retry timer last fired or, not pending, would have: its 100 ms phase. */
+  private long dialRetryDueUs;
+  /** Endpoints watched for a start ({@link PeerStarted}), while the dial loop sleeps. */
+  private final java.util.TreeSet<String> watchedStarts = new java.util.TreeSet<>();
 
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   /**
@@ -615,10 +639,23 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   }
 
   /** Endpoint names by peer URL: URLs never change for a member, parsing them on every send did. */
-  private final TreeMap<String, String> endpointByUrl = new TreeMap<>();
+  private final java.util.LinkedHashMap<String, String> endpointByUrl =
+      new java.util.LinkedHashMap<>();
 
   private String endpointOfMember(long id) {
     Member m = known(id);
+    if (m == null || m.peerUrls().isEmpty()) {
+      return null;
+    }
+    return endpointByUrl.computeIfAbsent(m.peerUrls().get(0), EtcdConfig::endpointOf);
+  }
+
+  /**
+   * The endpoint of member {@code id}'s first peer URL in the applied membership, or null when
+   * that has no such member (or it has no URL).
+   */
+  public String endpointInMembership(long id) {
+    Member m = membership.get(id);
     if (m == null || m.peerUrls().isEmpty()) {
       return null;
     }
@@ -669,24 +706,76 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
   private long peerIdsRemoteChanges;
   private long peerIdsMemberId;
 
+  /**
+   * rafthttp's stream readers: each missing peer is dialed every 100 ms. A dial whose answer is
+   * known is not sent: where nothing runs, the connection is refused at once; an incarnation that
+   * refused this member's cluster ID refuses it again. When no missing peer is left to ask, the
+   * loop sleeps until a process starts where one of them is ({@link ProcessContext#watchStart})
+   * and then dials at its next 100 ms, as the readers polling all along would have.
+   */
   private void dialAll() {
-    boolean missing = false;
+    boolean poll = false;
+    List<String> sleeping = null;
     long now = ctx.nowUs();
-    for (long id : peerIds()) {
-      if (!activeSinceUs.containsKey(id)) {
-        missing = true;
-        Long last = lastDialUs.get(id);
-        String ep = endpointOfMember(id);
-        if (ep != null
-            && (last == null || now - last >= EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000)) {
-          lastDialUs.put(id, now);
+    for (Long id : peerIds()) { // boxed once, in the kept list: the maps take it as it is
+      if (activeSinceUs.containsKey(id)) {
+        continue;
+      }
+      String ep = endpointOfMember(id);
+      if (ep == null) {
+        poll = true;
+        continue;
+      }
+      int listening = ctx.incarnationAt(ep);
+      Refusal refusing = mismatchedBy.get(id);
+      boolean known = listening == ProcessContext.NOT_LISTENING
+          || refusing != null && refusing.epoch() == listening && refusing.endpoint().equals(ep);
+      Long last = lastDialUs.get(id);
+      if (last == null || now - last >= EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000) {
+        lastDialUs.put(id, now);
+        if (!known) {
           ctx.send(ep, new Dial(clusterId, memberId, ctx.incarnation()));
         }
       }
+      if (!known) {
+        poll = true;
+      } else if (!watchedStarts.contains(ep)) {
+        if (sleeping == null) {
+          sleeping = new ArrayList<>();
+        }
+        sleeping.add(ep);
+      }
     }
-    if (missing && (dialRetry == null || !dialRetry.isPending())) {
-      dialRetry = ctx.setTimer(EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000, new DialRetry());
+    if (dialRetry != null && dialRetry.isPending()) {
+      return;
     }
+    if (sleeping != null && !poll) {
+      for (String ep : sleeping) {
+        poll |= !ctx.watchStart(ep, new PeerStarted(ep)); // a driver that cannot watch: poll
+        watchedStarts.add(ep);
+      }
+    }
+    if (poll) {
+      armDialRetry(EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000);
+    }
+  }
+
+  private void armDialRetry(long delayUs) {
+    dialRetryDueUs = ctx.nowUs() + delayUs;
+    dialRetry = ctx.setTimer(delayUs, new DialRetry());
+  }
+
+  /**
+   * A process started where a missing peer is: the dial loop wakes at its next 100 ms, the time
+   * at which its readers, polling all along, would have dialed next.
+   */
+  private void peerStarted(String endpoint) {
+    watchedStarts.remove(endpoint);
+    if (dialRetry != null && dialRetry.isPending()) {
+      return;
+    }
+    long interval = EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000;
+    armDialRetry(Math.floorMod(dialRetryDueUs - ctx.nowUs(), interval));
   }
 
   private void activate(long peer) {
@@ -710,8 +799,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
 
   private boolean acceptFrom(long clusterOfSender, long from, String endpoint) {
     if (clusterOfSender != clusterId) {
-      if (!"mismatch".equals(refusedBy.get(from))) {
-        refusedBy.put(from, "mismatch");
+      if (mismatchFrom.add(from)) {
         if (ctx.tracing()) {
           ctx.log("etcd: request cluster ID mismatch (got " + MemberIds.hex(clusterOfSender)
               + " want " + MemberIds.hex(clusterId) + ") from " + endpoint);
@@ -728,18 +816,20 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     }
     if (d.clusterId() != clusterId) {
       acceptFrom(d.clusterId(), d.from(), fromEndpoint);
-      ctx.send(fromEndpoint, new DialAck(memberId, false, "cluster ID mismatch"));
+      ctx.send(fromEndpoint, new DialAck(memberId, ctx.incarnation(), false, CLUSTER_ID_MISMATCH));
       return;
     }
     if (membership.isRemoved(d.from())) {
-      ctx.send(fromEndpoint, new DialAck(memberId, false, "the member has been permanently"
-          + " removed from the cluster"));
+      ctx.send(fromEndpoint, new DialAck(memberId, ctx.incarnation(), false,
+          "the member has been permanently removed from the cluster"));
       return;
     }
     if (known(d.from()) == null) {
-      ctx.send(fromEndpoint, new DialAck(memberId, false, "error sender not found"));
+      ctx.send(fromEndpoint, new DialAck(memberId, ctx.incarnation(), false,
+          "error sender not found"));
       return;
     }
+    mismatchFrom.remove(d.from()); // of this cluster now: a later mismatch is news again
     Integer known = peerEpoch.put(d.from(), d.epoch());
     if (known != null && known < d.epoch() && activeSinceUs.containsKey(d.from())) {
       // The peer restarted: its old streams broke; it is active anew from now.
@@ -758,18 +848,25 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       deactivate(d.from(), "failed to dial its recorded peer URL");
     }
     attachedFrom.put(d.from(), fromEndpoint);
-    ctx.send(fromEndpoint, new DialAck(memberId, true, ""));
+    ctx.send(fromEndpoint, new DialAck(memberId, ctx.incarnation(), true, ""));
   }
 
-  private void onDialAck(DialAck a) {
+  private void onDialAck(String fromEndpoint, DialAck a) {
     if (raft == null) {
       return;
     }
     if (a.ok()) {
+      refusedBy.remove(a.from());
+      mismatchedBy.remove(a.from());
       if (known(a.from()) != null) {
         activate(a.from());
       }
-    } else if (!a.error().equals(refusedBy.get(a.from()))) {
+      return;
+    }
+    if (a.error().equals(CLUSTER_ID_MISMATCH)) {
+      mismatchedBy.put(a.from(), new Refusal(fromEndpoint, a.epoch()));
+    }
+    if (!a.error().equals(refusedBy.get(a.from()))) {
       refusedBy.put(a.from(), a.error());
       if (ctx.tracing()) {
         ctx.log("etcd: stream to " + MemberIds.hex(a.from()) + " refused: " + a.error());
@@ -1068,7 +1165,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     } else if (message instanceof Dial d) {
       onDial(from, d);
     } else if (message instanceof DialAck a) {
-      onDialAck(a);
+      onDialAck(from, a);
     } else if (message instanceof MembersRequest r) {
       if (raft != null) {
         ctx.send(from, new MembersReply(r.requestId(), clusterId,
@@ -1109,6 +1206,8 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       ctx.setTimer(timing.tickMs() * 1_000, tag);
     } else if (tag instanceof DialRetry) {
       dialAll();
+    } else if (tag instanceof PeerStarted p) {
+      peerStarted(p.endpoint());
     } else if (tag instanceof LinkCheck) {
       linkCheck();
     } else if (tag instanceof AdvancePoll p) {

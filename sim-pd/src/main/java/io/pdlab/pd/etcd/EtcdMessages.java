@@ -25,8 +25,11 @@ public final class EtcdMessages {
     }
   }
 
-  /** The answer to a dial: accepted, or refused with etcd's reason. */
-  public record DialAck(long from, boolean ok, String error) {
+  /**
+   * The answer to a dial: accepted, or refused with etcd's reason. {@code epoch} is the answering
+   * process's incarnation (the dialer keeps it for a refusal that lasts as long as it does).
+   */
+  public record DialAck(long from, int epoch, boolean ok, String error) {
     @Override
     public String toString() {
       return ok ? "DialOk(" + MemberIds.hex(from) + ")" : "DialRefused(" + error + ")";

@@ -349,9 +349,7 @@ public final class EtcdWorld implements MemberTracker {
     }
     long lead = e.raft().lead();
     if (lead != 0 && lead != e.memberId()) {
-      Member m = e.membership().get(lead);
-      String ep = m == null || m.peerUrls().isEmpty() ? null
-          : EtcdConfig.endpointOf(m.peerUrls().get(0));
+      String ep = e.endpointInMembership(lead);
       if (ep == null || !sim.hasProcess(ep) || !sim.network().isUp(name, ep)
           || !sim.network().isUp(ep, name)) {
         lead = 0;
