@@ -42,6 +42,9 @@ public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.Kub
     KubeBinaries bin = KubeBinaries.locate();
     MemberImage image = new MemberImage(bin.pause(), EtcdBinary.locate());
     KubeletNodes all = new KubeletNodes(cp);
+    // Closed by the shutdown hook on ^C or SIGTERM, before the control plane (opened earlier)
+    // deletes the run directory their mounts and daemons are in.
+    io.pdlab.real.node.Hygiene.register(all);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, names.size()), r -> {
       Thread t = new Thread(r, "pdlab-kubelet-node-start");
       t.setDaemon(true);
@@ -242,6 +245,10 @@ public final class KubeletNodes implements AutoCloseable, io.pdlab.real.node.Kub
       return;
     }
     closed = true;
-    KubeletNode.runEach(nodes.values().stream().<Runnable>map(n -> n::close).toList());
+    try {
+      KubeletNode.runEach(nodes.values().stream().<Runnable>map(n -> n::close).toList());
+    } finally {
+      io.pdlab.real.node.Hygiene.unregister(this);
+    }
   }
 }

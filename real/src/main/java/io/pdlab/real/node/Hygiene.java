@@ -1,19 +1,23 @@
 package io.pdlab.real.node;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The JVM shutdown hook (installed once) that closes every backend still open and then runs the
- * JVM-wide cleanups (removing the etcd image), so ^C or System.exit leave nothing behind.
+ * The JVM shutdown hook (installed once) that closes every backend still open, the last opened
+ * first (kubelet nodes before the control plane whose run directory holds them), and then runs
+ * the JVM-wide cleanups (removing the etcd image), so ^C or System.exit leave nothing behind.
  */
 public final class Hygiene {
 
   private static final System.Logger LOG = System.getLogger(Hygiene.class.getName());
-  private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
+  /** In the order they were opened. */
+  private static final Set<AutoCloseable> OPEN =
+      Collections.synchronizedSet(new LinkedHashSet<>());
   private static final List<Runnable> AT_EXIT = new CopyOnWriteArrayList<>();
   private static boolean hookInstalled;
 
@@ -70,7 +74,12 @@ public final class Hygiene {
     synchronized (Hygiene.class) {
       shuttingDown = true;
     }
-    for (AutoCloseable b : new ArrayList<>(OPEN)) {
+    List<AutoCloseable> open;
+    synchronized (OPEN) {
+      open = new ArrayList<>(OPEN);
+    }
+    Collections.reverse(open);
+    for (AutoCloseable b : open) {
       try {
         b.close();
       } catch (Exception e) {

@@ -3,9 +3,13 @@ package io.pdlab.real.node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,8 +104,25 @@ public final class RunDirectory {
     return dir;
   }
 
-  /** Deletes the directory and everything in it. */
+  /**
+   * Deletes the directory and everything in it, its owner marker last: a deletion that fails
+   * part-way (a mount left under it, a process still writing there) leaves a run that the
+   * {@link Reaper} can still judge by its owner, not a directory nobody owns.
+   */
   public void delete() {
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+      entries.forEach(children::add);
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + path + ": " + e, e);
+    }
+    for (Path c : children) {
+      if (!c.getFileName().toString().equals(OWNER_FILE)) {
+        Fs.deleteTree(c);
+      }
+    }
     Fs.deleteTree(path);
   }
 

@@ -64,6 +64,26 @@ class KubeletHygieneIT {
     }
   }
 
+  /**
+   * SIGTERM (^C, or Maven stopping a forked test JVM): the shutdown hook closes the kubelet node
+   * before the control plane, so nothing is left for a reaper. The hook used to close the control
+   * plane only, whose directory removal then failed on the node's mounts after it had deleted
+   * the owner marker, so not even the reaper could tell whose the node's daemons were.
+   */
+  @Test
+  void afterSigtermTheShutdownHookLeavesNothing() throws Exception {
+    ChildJvm.Child c = ChildJvm.launch(KubeletHygieneChild.class, base.resolve("term.err"),
+        Duration.ofSeconds(180), base.toString());
+    Path run = Path.of(c.ready().get(0));
+    long pid = c.process().pid();
+    c.process().destroy();
+    ChildJvm.awaitExit(c.process(), Duration.ofSeconds(120));
+    assertEquals(List.of(), KubeHygieneIT.processesMentioning(run));
+    assertEquals(List.of(), Mounts.under(run));
+    assertTrue(Files.notExists(run), run + " is gone");
+    assertFalse(links().contains("pdlb" + pid + "n"), links());
+  }
+
   private static String links() {
     return Commands.run(Duration.ofSeconds(10), null, List.of(NodeNetwork.bin("ip"), "-o", "link",
         "show")).output();
