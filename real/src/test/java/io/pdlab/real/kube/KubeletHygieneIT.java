@@ -35,12 +35,9 @@ class KubeletHygieneIT {
   @Test
   void afterKillNineTheReaperRemovesTheKubeletNodesProcessesContainersMountsAndBridge()
       throws Exception {
-    ChildJvm.Child c = ChildJvm.launch(KubeletHygieneChild.class, base.resolve("kill.err"),
-        Duration.ofSeconds(180), base.toString());
-    Path run = Path.of(c.ready().get(0));
-    long pid = c.process().pid();
-    c.process().destroyForcibly();
-    ChildJvm.awaitExit(c.process(), Duration.ofSeconds(60));
+    Ended e = runAndEnd("kill.err", true);
+    Path run = e.run();
+    long pid = e.pid();
     assertTrue(KubeHygieneIT.processesMentioning(run).size() >= 7, "control plane, kubelet,"
         + " dockerd, containerd, shims: " + KubeHygieneIT.processesMentioning(run));
     assertFalse(Mounts.under(run).isEmpty(), "the node's overlays and namespaces");
@@ -72,16 +69,33 @@ class KubeletHygieneIT {
    */
   @Test
   void afterSigtermTheShutdownHookLeavesNothing() throws Exception {
-    ChildJvm.Child c = ChildJvm.launch(KubeletHygieneChild.class, base.resolve("term.err"),
-        Duration.ofSeconds(180), base.toString());
-    Path run = Path.of(c.ready().get(0));
-    long pid = c.process().pid();
-    c.process().destroy();
-    ChildJvm.awaitExit(c.process(), Duration.ofSeconds(120));
+    Ended e = runAndEnd("term.err", false);
+    Path run = e.run();
+    long pid = e.pid();
     assertEquals(List.of(), KubeHygieneIT.processesMentioning(run));
     assertEquals(List.of(), Mounts.under(run));
     assertTrue(Files.notExists(run), run + " is gone");
     assertFalse(links().contains("pdlb" + pid + "n"), links());
+  }
+
+  /** A child JVM's run directory and pid, after it ended. */
+  private record Ended(Path run, long pid) {}
+
+  /**
+   * Starts a {@link KubeletHygieneChild} and, once its pod runs, kills it (kill -9) or stops it
+   * (SIGTERM, which runs its shutdown hook), and waits for it to end.
+   */
+  private Ended runAndEnd(String errFile, boolean killNine) throws Exception {
+    ChildJvm.Child c = ChildJvm.launch(KubeletHygieneChild.class, base.resolve(errFile),
+        Duration.ofSeconds(180), base.toString());
+    Path run = Path.of(c.ready().get(0));
+    if (killNine) {
+      c.process().destroyForcibly();
+    } else {
+      c.process().destroy();
+    }
+    ChildJvm.awaitExit(c.process(), Duration.ofSeconds(120));
+    return new Ended(run, c.process().pid());
   }
 
   private static String links() {
