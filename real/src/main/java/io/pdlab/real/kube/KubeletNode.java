@@ -400,8 +400,8 @@ public final class KubeletNode implements AutoCloseable {
   /**
    * Where {@code dataDir} (a path inside the pod's containers) is on the host: under the source
    * of the volume mounted over it (a local PV's directory, an emptyDir under the kubelet's
-   * root), where a wipe deletes it and a restore writes it; empty when the pod has no container or the path is on no volume (then it is in the
-   * container's own layer).
+   * root), where a wipe deletes it and a restore writes it; empty when the pod has no container
+   * or the path is on no volume (then it is in the container's own layer).
    */
   public Optional<Path> hostPath(String ns, String pod, String dataDir) {
     String id = containerOf(ns, pod);

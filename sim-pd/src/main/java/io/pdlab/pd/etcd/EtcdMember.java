@@ -205,6 +205,8 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
    */
   private final java.util.TreeSet<Long> misdialed = new java.util.TreeSet<>();
   private TimerHandle dialRetry;
+  /** rafthttp's redial interval ({@link EtcdConstants#STREAM_DIAL_RETRY_MS}) in microseconds. */
+  private static final long DIAL_RETRY_US = EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000;
   /** When the dial retry timer last fired or, not pending, would have: its 100 ms phase. */
   private long dialRetryDueUs;
   /** Endpoints watched for a start ({@link PeerStarted}), while the dial loop sleeps. */
@@ -643,11 +645,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       new java.util.LinkedHashMap<>();
 
   private String endpointOfMember(long id) {
-    Member m = known(id);
-    if (m == null || m.peerUrls().isEmpty()) {
-      return null;
-    }
-    return endpointByUrl.computeIfAbsent(m.peerUrls().get(0), EtcdConfig::endpointOf);
+    return endpointOf(known(id));
   }
 
   /**
@@ -655,7 +653,11 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
    * that has no such member (or it has no URL).
    */
   public String endpointInMembership(long id) {
-    Member m = membership.get(id);
+    return endpointOf(membership.get(id));
+  }
+
+  /** The endpoint of {@code m}'s first peer URL, or null without a member or a URL. */
+  private String endpointOf(Member m) {
     if (m == null || m.peerUrls().isEmpty()) {
       return null;
     }
@@ -731,7 +733,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       boolean known = listening == ProcessContext.NOT_LISTENING
           || refusing != null && refusing.epoch() == listening && refusing.endpoint().equals(ep);
       Long last = lastDialUs.get(id);
-      if (last == null || now - last >= EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000) {
+      if (last == null || now - last >= DIAL_RETRY_US) {
         lastDialUs.put(id, now);
         if (!known) {
           ctx.send(ep, new Dial(clusterId, memberId, ctx.incarnation()));
@@ -746,7 +748,7 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
         sleeping.add(ep);
       }
     }
-    if (dialRetry != null && dialRetry.isPending()) {
+    if (dialRetryPending()) {
       return;
     }
     if (sleeping != null && !poll) {
@@ -756,8 +758,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
       }
     }
     if (poll) {
-      armDialRetry(EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000);
+      armDialRetry(DIAL_RETRY_US);
     }
+  }
+
+  private boolean dialRetryPending() {
+    return dialRetry != null && dialRetry.isPending();
   }
 
   private void armDialRetry(long delayUs) {
@@ -771,11 +777,9 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
    */
   private void peerStarted(String endpoint) {
     watchedStarts.remove(endpoint);
-    if (dialRetry != null && dialRetry.isPending()) {
-      return;
+    if (!dialRetryPending()) {
+      armDialRetry(Math.floorMod(dialRetryDueUs - ctx.nowUs(), DIAL_RETRY_US));
     }
-    long interval = EtcdConstants.STREAM_DIAL_RETRY_MS * 1_000;
-    armDialRetry(Math.floorMod(dialRetryDueUs - ctx.nowUs(), interval));
   }
 
   private void activate(long peer) {
