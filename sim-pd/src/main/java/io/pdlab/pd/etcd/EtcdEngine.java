@@ -29,6 +29,16 @@ public interface EtcdEngine {
    */
   long clusterId();
 
+  /**
+   * Whether what this engine answers ({@link #ready}, {@link #isLeader}, {@link #clusterId},
+   * {@link #exited}) changes only inside the holder's calls to it ({@code onStart},
+   * {@code onMessage}, {@code onTimer}), so the holder may stop polling it between its own events.
+   * False for a real etcd, which changes on its own.
+   */
+  default boolean changesOnlyInItsCalls() {
+    return false;
+  }
+
   /** Creates the etcd of a process from its flags. */
   @FunctionalInterface
   interface Factory {

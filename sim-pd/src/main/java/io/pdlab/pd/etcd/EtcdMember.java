@@ -292,6 +292,12 @@ public final class EtcdMember implements Process, Raft.Host, EtcdHolder, EtcdEng
     return raft != null && raft.role() == Raft.Role.LEADER;
   }
 
+  /** True: the simulated member changes only in the events its process hands it. */
+  @Override
+  public boolean changesOnlyInItsCalls() {
+    return true;
+  }
+
   /** Whether the member counts {@code peer}'s stream as active. */
   public boolean isActive(long peer) {
     return activeSinceUs.containsKey(peer);

@@ -94,6 +94,13 @@ public final class PdPod implements Process, EtcdHolder {
 
   private record Proxied(String client, long requestId) {}
 
+  /** Whether this incarnation has exited (by its own exit or its embedded etcd's). */
+  private boolean exited;
+  /** The leader loop's next tick, or null while it sleeps with no tick set. */
+  private io.pdlab.sim.TimerHandle leaderTick;
+  /** When {@link #leaderTick} is due. */
+  private long leaderTickDueUs;
+
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
       EtcdObserver observer) {
     this(name, namespace, tcName, timing, env, observer, null);
@@ -193,7 +200,7 @@ public final class PdPod implements Process, EtcdHolder {
         startPdServer(e.args());
       } else if (a instanceof ScriptAction.Exit x) {
         ctx.log("pd: start script exit " + x.code() + ": " + x.message());
-        ctx.exit(x.message());
+        exit(x.message());
         return;
       }
     }
@@ -268,7 +275,7 @@ public final class PdPod implements Process, EtcdHolder {
       } else if (a instanceof PdJoin.Action.Exit x) {
         ctx.log("pd: exit: " + x.error());
         observer.onExit(name, x.error(), ctx.nowUs());
-        ctx.exit(x.error());
+        exit(x.error());
         return;
       }
     }
@@ -346,7 +353,76 @@ public final class PdPod implements Process, EtcdHolder {
     etcdStartedUs = ctx.nowUs();
     etcd.onStart(ctx);
     if (!etcd.exited()) {
-      ctx.setTimer(PdConstants.LEADER_LOOP_MS * 1_000, new LeaderLoop());
+      armLeaderTick(LEADER_LOOP_US);
+    }
+  }
+
+  private static final long LEADER_LOOP_US = PdConstants.LEADER_LOOP_MS * 1_000;
+
+  private void exit(String why) {
+    exited = true;
+    ctx.exit(why);
+  }
+
+  private void armLeaderTick(long delayUs) {
+    leaderTickDueUs = ctx.nowUs() + delayUs;
+    leaderTick = ctx.setTimer(delayUs, new LeaderLoop());
+  }
+
+  /**
+   * Whether a tick of the leader loop now would do nothing but set the next one: the loop has
+   * nothing to start and nothing to check. Its ticks then change nothing until one of the pod's
+   * own events changes what this reads, or until etcd's start timeout is due.
+   */
+  private boolean leaderLoopIdle() {
+    if (!clusterChecked) {
+      return checkUrls != null || etcd.clusterId() == 0;
+    }
+    if (!etcd.ready()) {
+      return ctx.nowUs() - etcdStartedUs <= PdConstants.ETCD_START_TIMEOUT_MS * 1_000;
+    }
+    if (requestInFlight) {
+      return true;
+    }
+    return pdClusterId != 0
+        && (etcd.isLeader() ? pdLeader : !pdLeader && knownLeader != null);
+  }
+
+  /**
+   * The end of a leader-loop tick. The loop polls every {@link PdConstants#LEADER_LOOP_MS}; in
+   * the model a tick that would find the loop idle is not run when the embedded etcd changes
+   * only in this pod's events ({@link EtcdEngine#changesOnlyInItsCalls}): the loop sleeps, and
+   * {@link #wakeLeaderLoop} sets the tick of its phase once an event makes it have work. While
+   * etcd is not ready, a tick stays set at the first phase after the start timeout.
+   */
+  private void nextLeaderTick() {
+    if (!etcd.changesOnlyInItsCalls() || !leaderLoopIdle()) {
+      armLeaderTick(LEADER_LOOP_US);
+    } else if (!etcd.ready()) {
+      // the first tick that finds the timeout passed: the next after the deadline (or now)
+      long from = Math.max(ctx.nowUs(), etcdStartedUs + PdConstants.ETCD_START_TIMEOUT_MS * 1_000);
+      armLeaderTick(from - ctx.nowUs() + untilPhase(from));
+    } else {
+      leaderTick = null;
+    }
+  }
+
+  /** From now (or {@code fromUs}) to the leader loop's next tick time after it. */
+  private long untilPhase(long fromUs) {
+    return LEADER_LOOP_US - Math.floorMod(fromUs - etcdStartedUs, LEADER_LOOP_US);
+  }
+
+  /** After each event: a sleeping leader loop that now has work gets its next tick. */
+  private void wakeLeaderLoop() {
+    if (etcd == null || exited || etcd.exited() || !etcd.changesOnlyInItsCalls()) {
+      return;
+    }
+    long next = ctx.nowUs() + untilPhase(ctx.nowUs());
+    if ((leaderTick == null || leaderTickDueUs > next) && !leaderLoopIdle()) {
+      if (leaderTick != null) {
+        leaderTick.cancel();
+      }
+      armLeaderTick(next - ctx.nowUs());
     }
   }
 
@@ -396,7 +472,7 @@ public final class PdPod implements Process, EtcdHolder {
           + Long.toUnsignedString(remoteClusterId);
       ctx.log("pd: exit: " + why + " (from " + checkUrls.get(index) + ")");
       observer.onExit(name, why, ctx.nowUs());
-      ctx.exit(why);
+      exit(why);
       return;
     }
     askClusterCheck(index + 1);
@@ -410,14 +486,14 @@ public final class PdPod implements Process, EtcdHolder {
       if (!clusterChecked) {
         // embed.StartEtcd and the check are not bounded by EtcdStartTimeout's context, which
         // only ends the ReadyNotify wait below (its clock runs from before StartEtcd).
-        ctx.setTimer(PdConstants.LEADER_LOOP_MS * 1_000, new LeaderLoop());
+        nextLeaderTick();
         return;
       }
     }
     if (!etcd.ready()) {
       if (ctx.nowUs() - etcdStartedUs > PdConstants.ETCD_START_TIMEOUT_MS * 1_000) {
         ctx.log("pd: exit: etcd start timeout");
-        ctx.exit("etcd start timeout");
+        exit("etcd start timeout");
         return;
       }
     } else if (!requestInFlight && pdClusterId == 0) {
@@ -441,7 +517,7 @@ public final class PdPod implements Process, EtcdHolder {
               String why = "run server failed: init cluster ID: " + r.error().message();
               ctx.log("pd: exit: " + why);
               observer.onExit(name, why, ctx.nowUs());
-              ctx.exit(why);
+              exit(why);
             }
           });
     } else if (pdClusterId != 0 && !requestInFlight) {
@@ -481,7 +557,7 @@ public final class PdPod implements Process, EtcdHolder {
             });
       }
     }
-    ctx.setTimer(PdConstants.LEADER_LOOP_MS * 1_000, new LeaderLoop());
+    nextLeaderTick();
   }
 
   // ------------------------------------------------------------------ events
@@ -489,6 +565,11 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
+    handleMessage(from, message);
+    wakeLeaderLoop();
+  }
+
+  private void handleMessage(String from, Object message) {
     if (message instanceof Http.Response r) {
       if (r.id() == httpId && script != null && join == null) {
         httpId++; // answered: a late timeout must not count
@@ -588,6 +669,11 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
+    handleTimer(tag);
+    wakeLeaderLoop();
+  }
+
+  private void handleTimer(Object tag) {
     if (tag instanceof ScriptSleep) {
       script(script.onSleepDone(nowMs()));
     } else if (tag instanceof HttpTimeout t) {

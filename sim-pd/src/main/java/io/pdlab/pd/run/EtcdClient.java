@@ -3,12 +3,12 @@ package io.pdlab.pd.run;
 import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.etcd.EtcdMessages.ClientRequest;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
+import io.pdlab.sim.TimerHandle;
 import io.pdlab.sim.process.Process;
 import io.pdlab.sim.process.ProcessContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +26,8 @@ public final class EtcdClient implements Process {
     public ClientResponse response;
     public long answeredUs = -1;
     final Consumer<Call> then;
+    /** The give-up timer, cancelled when an answer comes first. */
+    TimerHandle giveUp;
 
     Call(long id, String target, ClientOp op, long sentUs, Consumer<Call> then) {
       this.id = id;
@@ -52,7 +54,8 @@ public final class EtcdClient implements Process {
   private final long timeoutUs;
   private ProcessContext ctx;
   private long nextId;
-  private final TreeMap<Long, Call> calls = new TreeMap<>();
+  /** Every call, in the order sent, which is the order of their ids (they grow). */
+  private final List<Call> calls = new ArrayList<>();
 
   public EtcdClient(long timeoutUs) {
     this.timeoutUs = timeoutUs;
@@ -70,9 +73,9 @@ public final class EtcdClient implements Process {
       throw new IllegalStateException("the client process is not running");
     }
     Call c = new Call(nextId++, target, op, ctx.nowUs(), then);
-    calls.put(c.id, c);
+    calls.add(c);
     ctx.send(target, new ClientRequest(c.id, op));
-    ctx.setTimer(timeoutUs, new GiveUp(c.id));
+    c.giveUp = ctx.setTimer(timeoutUs, new GiveUp(c.id));
     return c;
   }
 
@@ -81,7 +84,7 @@ public final class EtcdClient implements Process {
   }
 
   public List<Call> calls() {
-    return Collections.unmodifiableList(new ArrayList<>(calls.values()));
+    return Collections.unmodifiableList(new ArrayList<>(calls));
   }
 
   @Override
@@ -100,12 +103,33 @@ public final class EtcdClient implements Process {
   }
 
   private void finish(long id, ClientResponse r) {
-    Call c = calls.get(id);
+    Call c = call(id);
     if (c == null || c.answered()) {
       return;
+    }
+    if (c.giveUp != null) {
+      c.giveUp.cancel(); // a no-op once it has fired: then it is what answers
     }
     c.response = r;
     c.answeredUs = ctx.nowUs();
     c.then.accept(c);
+  }
+
+  /** The call with request id {@code id}, or null: a binary search of {@link #calls} by id. */
+  private Call call(long id) {
+    int lo = 0;
+    int hi = calls.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long m = calls.get(mid).id;
+      if (m < id) {
+        lo = mid + 1;
+      } else if (m > id) {
+        hi = mid - 1;
+      } else {
+        return calls.get(mid);
+      }
+    }
+    return null;
   }
 }

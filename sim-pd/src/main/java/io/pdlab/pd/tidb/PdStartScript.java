@@ -55,6 +55,10 @@ public final class PdStartScript {
   }
 
   private final PdStartScriptConfig config;
+  /** {@code domain}, which the script computes once at its top. */
+  private final String domain;
+  /** {@code http://${discovery_url}/new/${encoded_domain_url}}, computed once as well. */
+  private final String discoveryUrl;
   private final Rng rng;
   private Phase phase = Phase.NOT_STARTED;
   private long lastNowMs = Long.MIN_VALUE;
@@ -68,6 +72,8 @@ public final class PdStartScript {
       throw new IllegalArgumentException("config and rng must not be null");
     }
     this.config = config;
+    this.domain = config.domain();
+    this.discoveryUrl = config.discoveryRequestUrl();
     this.rng = rng;
   }
 
@@ -96,7 +102,7 @@ public final class PdStartScript {
         }
         phase = Phase.DNS_LOOKUP;
         dnsLookups++;
-        return List.of(new ScriptAction.DnsLookup(config.domain()));
+        return List.of(new ScriptAction.DnsLookup(domain));
       }
       case DISCOVERY_RETRY_SLEEP -> {
         return requestDiscovery();
@@ -167,7 +173,7 @@ public final class PdStartScript {
    */
   String baseArgs() {
     String s = config.scheme();
-    String d = config.domain();
+    String d = domain;
     return "--data-dir=" + config.dataDir()
         + " --name=" + config.podName()
         + " --peer-urls=" + s + "://0.0.0.0:2380"
@@ -202,9 +208,15 @@ public final class PdStartScript {
   /** Unquoted {@code ${ARGS}}: split on blanks and newlines, empty words dropped. */
   static List<String> wordSplit(String s) {
     List<String> words = new ArrayList<>();
-    for (String w : s.split("[ \t\n]+")) {
-      if (!w.isEmpty()) {
-        words.add(w);
+    int start = -1;
+    for (int i = 0; i <= s.length(); i++) {
+      boolean blank = i == s.length() || s.charAt(i) == ' ' || s.charAt(i) == '\t'
+          || s.charAt(i) == '\n';
+      if (blank && start >= 0) {
+        words.add(s.substring(start, i));
+        start = -1;
+      } else if (!blank && start < 0) {
+        start = i;
       }
     }
     return words;
@@ -222,7 +234,7 @@ public final class PdStartScript {
     phase = Phase.DISCOVERY_REQUEST;
     discoveryRequests++;
     return List.of(
-        new ScriptAction.HttpGet(config.discoveryRequestUrl(), DISCOVERY_HTTP_TIMEOUT_MS));
+        new ScriptAction.HttpGet(discoveryUrl, DISCOVERY_HTTP_TIMEOUT_MS));
   }
 
   private List<ScriptAction> preExecSleep() {

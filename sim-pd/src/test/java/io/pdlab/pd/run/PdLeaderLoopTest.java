@@ -1,0 +1,98 @@
+package io.pdlab.pd.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pdlab.pd.etcd.EtcdTiming;
+import io.pdlab.pd.pod.PdPod;
+import io.pdlab.pd.server.PdConstants;
+import io.pdlab.sim.Budget;
+import io.pdlab.sim.trace.TraceKind;
+import io.pdlab.sim.trace.TraceRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PD's leader loop polls its etcd every {@link PdConstants#LEADER_LOOP_MS} (tikv/pd v7.1
+ * {@code server.go} leaderLoop). In the model a tick that would find nothing to do is not run:
+ * the loop sleeps while its simulated etcd cannot change, and wakes at its own phase once one of
+ * the pod's events gives it work (here: its etcd member became leader).
+ */
+class PdLeaderLoopTest {
+  private static final long S = 1_000_000;
+  private static final long TICK_US = PdConstants.LEADER_LOOP_MS * 1_000;
+
+  private static PdPod pod(EtcdWorld w, String name) {
+    return (PdPod) w.sim().instance(name);
+  }
+
+  private static List<TraceRecord> between(List<TraceRecord> records, long fromUs, long untilUs,
+      TraceKind kind, String detailPrefix) {
+    List<TraceRecord> out = new ArrayList<>();
+    for (TraceRecord r : records) {
+      if (r.kind() == kind && r.detail().startsWith(detailPrefix) && r.timeUs() >= fromUs
+          && r.timeUs() < untilUs) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void anIdleLeaderLoopRunsNoTicksAndANewEtcdLeaderBecomesPdLeaderAtItsNextTick() {
+    PdWorld pd = new PdWorld(3, Budget.of(20_000_000, 3_600 * S), true, "ns", "basic",
+        EtcdTiming.PD_PROFILE);
+    EtcdWorld w = pd.world();
+    List<TraceRecord> records = new ArrayList<>();
+    w.sim().addTraceSink(records::add);
+    pd.createPdPods(3);
+    w.sim().start(pd.discoveryName());
+    for (String n : w.expected()) {
+      w.sim().start(n);
+    }
+    w.runUntilBootstrapped();
+    w.sim().runFor(5 * S); // the followers read the leader key
+    String leader = w.expected().stream().filter(n -> pod(w, n).isPdLeader()).findFirst()
+        .orElseThrow();
+    for (String n : w.expected()) {
+      assertTrue(pod(w, n).isPdLeader() || leader.equals(pod(w, n).knownLeader()),
+          n + " knows the PD leader " + leader);
+    }
+
+    // Settled: a loop that polled would tick 3 x 150 times in 30 s; none has anything to do.
+    long from = w.sim().nowUs();
+    w.sim().runFor(30 * S);
+    List<TraceRecord> idle = between(records, from, w.sim().nowUs(), TraceKind.TIMER,
+        "LeaderLoop");
+    assertEquals(0, idle.size(), "no leader-loop tick while every loop is idle; the first: "
+        + idle.subList(0, Math.min(3, idle.size())));
+
+    // The PD leader's pod crashes: another etcd member is elected, and its PD campaigns at its
+    // loop's next tick, within one period of the election.
+    long crashedAt = w.sim().nowUs();
+    w.sim().crash(leader);
+    w.sim().runFor(20 * S);
+    String next = w.expected().stream().filter(n -> !n.equals(leader) && pod(w, n).isPdLeader())
+        .findFirst().orElseThrow(() -> new AssertionError("no new PD leader: " + w.status()));
+    assertNotEquals(leader, next);
+    long elected = between(records, crashedAt, w.sim().nowUs(), TraceKind.STATE, "etcd: LEADER")
+        .stream().filter(r -> r.node().equals(next)).findFirst().orElseThrow().timeUs();
+    List<TraceRecord> ticks = between(records, elected, w.sim().nowUs(), TraceKind.TIMER,
+        "LeaderLoop").stream().filter(r -> r.node().equals(next)).toList();
+    assertTrue(!ticks.isEmpty() && ticks.get(0).timeUs() <= elected + TICK_US,
+        "the new leader's loop ticks within " + TICK_US + " us of its election at " + elected
+            + ": " + ticks);
+    long campaigned = between(records, elected, w.sim().nowUs(), TraceKind.STATE,
+        "pd: became PD leader").stream().filter(r -> r.node().equals(next)).findFirst()
+        .orElseThrow().timeUs();
+    assertTrue(campaigned - elected < TICK_US + S, "PD leader " + (campaigned - elected)
+        + " us after the etcd election");
+    // Its ticks stay on the loop's phase, which started with pd-server's etcd.
+    long lastBefore = between(records, 0, crashedAt, TraceKind.TIMER, "LeaderLoop").stream()
+        .filter(r -> r.node().equals(next)).reduce((a, b) -> b).orElseThrow().timeUs();
+    assertEquals(0, (ticks.get(0).timeUs() - lastBefore) % TICK_US,
+        "the loop keeps its phase: " + ticks.get(0).timeUs() + " and " + lastBefore);
+  }
+}
