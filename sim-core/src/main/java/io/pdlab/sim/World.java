@@ -453,6 +453,8 @@ public class World implements Scheduler, FaultTarget {
     final Disk disk = new Disk();
     ProcessState state = ProcessState.DOWN;
     int incarnation;
+    /** Whether this incarnation listens ({@link Process#listensOnStart}, {@link #listen}). */
+    boolean listening;
     Process instance;
     /** Intrusive list of this incarnation's pending timers, so a crash cancels them all. */
     TimerEvent timers;
@@ -473,7 +475,22 @@ public class World implements Scheduler, FaultTarget {
       state = ProcessState.RUNNING;
       instance = factory.create(name);
       trace.record(TraceKind.STATE, name, "started incarnation=" + incarnation);
+      listening = instance.listensOnStart();
       instance.onStart(this);
+      if (listening) {
+        fireStartWatches();
+      }
+    }
+
+    @Override
+    public void listen() {
+      if (!listening && state != ProcessState.DOWN) {
+        listening = true;
+        fireStartWatches();
+      }
+    }
+
+    private void fireStartWatches() {
       List<StartWatch> watching = startWatches.remove(name);
       if (watching != null) {
         for (StartWatch w : watching) {
@@ -493,6 +510,7 @@ public class World implements Scheduler, FaultTarget {
       }
       backlog.clear();
       instance = null;
+      listening = false;
       state = ProcessState.DOWN;
       trace.record(TraceKind.STATE, name, why);
       for (LifecycleListener l : lifecycleListeners) {
@@ -565,7 +583,8 @@ public class World implements Scheduler, FaultTarget {
     @Override
     public int incarnationAt(String endpoint) {
       SimProcess p = processes.get(endpoint);
-      return p == null || p.state == ProcessState.DOWN ? NOT_LISTENING : p.incarnation;
+      return p == null || p.state == ProcessState.DOWN || !p.listening ? NOT_LISTENING
+          : p.incarnation;
     }
 
     @Override

@@ -131,7 +131,7 @@ class SimulationTest {
   }
 
   /** A process that, at start, reads the incarnation at "a" and watches for a start there. */
-  static final class Watcher implements Process {
+  static class Watcher implements Process {
     final List<String> seen = new ArrayList<>();
 
     @Override
@@ -178,6 +178,54 @@ class SimulationTest {
     assertEquals(List.of("a at 0, nobody at 0", "watching true"), second.seen);
     assertEquals(List.of("a at 0, nobody at 0", "watching true", "a-started @8000, a at 4"),
         third.seen);
+  }
+
+  /** A process that binds its port only when told to (a container with a start script). */
+  static final class LateListener implements Process {
+    ProcessContext ctx;
+
+    @Override
+    public boolean listensOnStart() {
+      return false;
+    }
+
+    @Override
+    public void onStart(ProcessContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void onMessage(ProcessContext ctx, String from, Object message) {}
+  }
+
+  @Test
+  void aProcessThatListensLaterIsNotListeningUntilItSaysSoAndItsWatchersWakeThen() {
+    sim.addProcess("late", n -> new LateListener());
+    sim.addProcess("w", n -> new Watcher() {
+      @Override
+      public void onStart(ProcessContext ctx) {
+        seen.add("late at " + ctx.incarnationAt("late"));
+        seen.add("watching " + ctx.watchStart("late", "late-listens"));
+      }
+    });
+    sim.start("late");
+    sim.start("w");
+    Watcher w = (Watcher) sim.instance("w");
+    sim.runUntil(5 * MS);
+    assertEquals(List.of("late at 0", "watching true"), w.seen, "running, not listening");
+    ((LateListener) sim.instance("late")).ctx.listen();
+    sim.runUntil(6 * MS);
+    assertEquals(List.of("late at 0", "watching true", "late-listens @5000, a at 1"), w.seen);
+    LateListener late = (LateListener) sim.instance("late");
+    late.ctx.listen(); // listening already: no watch left to fire, nothing changes
+    sim.crash("late");
+    sim.start("late"); // a new incarnation listens only once it says so again
+    ProcessContext probe = ((LateListener) sim.instance("late")).ctx;
+    assertEquals(ProcessContext.NOT_LISTENING, probe.incarnationAt("late"));
+    probe.listen();
+    assertEquals(2, probe.incarnationAt("late"));
+    sim.runUntil(7 * MS);
+    assertEquals(3, w.seen.size(), w.seen.toString());
   }
 
   record Connect(String what) implements io.pdlab.sim.process.Refusable {}

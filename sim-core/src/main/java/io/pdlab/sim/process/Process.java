@@ -15,4 +15,13 @@ public interface Process {
 
   /** A timer set with {@link ProcessContext#setTimer} fired. */
   default void onTimer(ProcessContext ctx, Object tag) {}
+
+  /**
+   * Whether this process listens at its endpoint from its start, for {@link
+   * ProcessContext#incarnationAt}; one that does not says when it does with {@link
+   * ProcessContext#listen}. Messages reach it either way.
+   */
+  default boolean listensOnStart() {
+    return true;
+  }
 }

@@ -43,7 +43,8 @@ public interface ProcessContext {
 
   /**
    * The incarnation of the process at {@code endpoint} now, {@link #NOT_LISTENING} when nothing
-   * runs there, or {@link #UNKNOWN}. The simulator's shortcut for a poll whose answer is already
+   * runs there or the process there does not listen yet ({@link Process#listensOnStart}), or
+   * {@link #UNKNOWN}. The simulator's shortcut for a poll whose answer is already
    * known, so that it need not be sent: a connection to where nothing runs is refused at once
    * (a TCP RST), and a process answers a repeated request as its incarnation answered it before
    * when that answer depends only on what the incarnation fixed at its start. A driver that
@@ -55,7 +56,8 @@ public interface ProcessContext {
 
   /**
    * Fires {@link Process#onTimer} with {@code tag} once, as an event of its own, when a process
-   * next starts at {@code endpoint}; dies with this incarnation, as a timer does. With {@link
+   * next starts at {@code endpoint} (or, for one that does not listen on start, when it calls
+   * {@link #listen}); dies with this incarnation, as a timer does. With {@link
    * #incarnationAt}, a poll whose answer nothing but a start there can change sleeps until then
    * instead of asking every interval. Returns false when the driver cannot watch (a real one):
    * the caller polls on.
@@ -63,6 +65,14 @@ public interface ProcessContext {
   default boolean watchStart(String endpoint, Object tag) {
     return false;
   }
+
+  /**
+   * This process listens from now on, for {@link #incarnationAt} and {@link #watchStart}: for a
+   * process that does not listen on start ({@link Process#listensOnStart}), such as a container
+   * whose server binds its port only after a start script. Nothing for a driver, nor when it
+   * listens already.
+   */
+  default void listen() {}
 
   /** Sends a message; delivery depends on the network (latency, loss, partitions). */
   void send(String to, Object message);

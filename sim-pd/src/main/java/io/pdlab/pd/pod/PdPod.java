@@ -158,6 +158,12 @@ public final class PdPod implements Process, EtcdHolder {
 
   // ------------------------------------------------------------------ start script
 
+  /** Its start script binds no port: the pod listens once pd-server starts its etcd. */
+  @Override
+  public boolean listensOnStart() {
+    return false;
+  }
+
   @Override
   public void onStart(ProcessContext ctx) {
     this.ctx = ctx;
@@ -351,6 +357,7 @@ public final class PdPod implements Process, EtcdHolder {
     etcd = engines.create(cfg, observer);
     this.initialCluster = initialCluster;
     etcdStartedUs = ctx.nowUs();
+    ctx.listen(); // pd-server's embedded etcd binds its peer port (the start script bound none)
     etcd.onStart(ctx);
     if (!etcd.exited()) {
       armLeaderTick(LEADER_LOOP_US);

@@ -40,6 +40,32 @@ class PdLeaderLoopTest {
     return out;
   }
 
+  /**
+   * A PD pod listens at etcd's peer port only once pd-server starts its etcd (before, its start
+   * script waits for discovery): no member dials it before.
+   */
+  @Test
+  void noEtcdMemberDialsAPdPodBeforeItsPdServerStartsEtcd() {
+    PdWorld pd = new PdWorld(3, Budget.of(20_000_000, 3_600 * S), true, "ns", "basic",
+        EtcdTiming.PD_PROFILE);
+    EtcdWorld w = pd.world();
+    List<TraceRecord> records = new ArrayList<>();
+    w.sim().addTraceSink(records::add);
+    pd.createPdPods(3);
+    w.sim().start(pd.discoveryName());
+    for (String n : w.expected()) {
+      w.sim().start(n);
+    }
+    w.runUntilBootstrapped();
+    for (String n : w.expected()) {
+      long etcdAt = between(records, 0, w.sim().nowUs(), TraceKind.STATE, "pd: start etcd")
+          .stream().filter(r -> r.node().equals(n)).findFirst().orElseThrow().timeUs();
+      List<TraceRecord> early = between(records, 0, etcdAt, TraceKind.DELIVER, "").stream()
+          .filter(r -> r.node().equals(n) && r.detail().contains(" Dial(")).toList();
+      assertEquals(List.of(), early, n + " started etcd at " + etcdAt);
+    }
+  }
+
   @Test
   void anIdleLeaderLoopRunsNoTicksAndANewEtcdLeaderBecomesPdLeaderAtItsNextTick() {
     PdWorld pd = new PdWorld(3, Budget.of(20_000_000, 3_600 * S), true, "ns", "basic",
