@@ -663,6 +663,7 @@ public final class K8sWorld implements PodEnv {
       sim.crash(name);
     }
     podOfProcess.remove(name);
+    podProcessChanges++;
     for (String init : List.copyOf(initRuns.keySet())) {
       if (initRuns.get(init).pod().equals(name)) {
         initRuns.remove(init);
@@ -778,6 +779,7 @@ public final class K8sWorld implements PodEnv {
       });
     }
     podOfProcess.put(name, key);
+    podProcessChanges++;
     if (c.role().equals("etcd") || c.role().equals("pd")) {
       tracker.expect(name);
     }
@@ -1183,6 +1185,48 @@ public final class K8sWorld implements PodEnv {
    */
   @Override
   public String serviceEndpoint(String service) {
+    List<String> endpoints = serviceEndpoints(service);
+    if (endpoints.size() <= 1) {
+      return endpoints.isEmpty() ? null : endpoints.get(0);
+    }
+    if (proxy == null) {
+      proxy = sim.stream("kube-proxy");
+    }
+    return endpoints.get(proxy.nextInt(endpoints.size()));
+  }
+
+  /**
+   * The endpoints of {@code service} now. They depend only on the store's objects, the processes'
+   * states and which process runs which pod, so with the world's own store they are kept until
+   * one of these changes (a PD client asks for every call, mostly for names that are no Service).
+   */
+  private List<String> serviceEndpoints(String service) {
+    if (!(store instanceof MemoryStore)) {
+      return findServiceEndpoints(service);
+    }
+    if (store.revision() != endpointsRevision || sim.changes() != endpointsChanges
+        || podProcessChanges != endpointsPodProcessChanges) {
+      endpointsCache.clear();
+      endpointsRevision = store.revision();
+      endpointsChanges = sim.changes();
+      endpointsPodProcessChanges = podProcessChanges;
+    }
+    List<String> known = endpointsCache.get(service);
+    if (known == null) {
+      known = findServiceEndpoints(service);
+      endpointsCache.put(service, known);
+    }
+    return known;
+  }
+
+  private final Map<String, List<String>> endpointsCache = new java.util.LinkedHashMap<>();
+  private long endpointsRevision = -1;
+  private long endpointsChanges = -1;
+  private long endpointsPodProcessChanges = -1;
+  /** Grows whenever {@link #podOfProcess} changes. */
+  private long podProcessChanges;
+
+  private List<String> findServiceEndpoints(String service) {
     List<String> endpoints = new java.util.ArrayList<>();
     for (Service s : store.<Service>list(Kind.SERVICE, (Service s) -> s.meta().name()
         .equals(service))) {
@@ -1195,13 +1239,7 @@ public final class K8sWorld implements PodEnv {
         }
       }
     }
-    if (endpoints.size() <= 1) {
-      return endpoints.isEmpty() ? null : endpoints.get(0);
-    }
-    if (proxy == null) {
-      proxy = sim.stream("kube-proxy");
-    }
-    return endpoints.get(proxy.nextInt(endpoints.size()));
+    return List.copyOf(endpoints);
   }
 
   /** The kubelet's pod worker's jittered resyncs (restarts after a back-off). */
