@@ -43,6 +43,11 @@ public record ObjectMeta(String namespace, String name, SortedMap<String, String
 
   /** {@code namespace/name}, or {@code name} for cluster-scoped objects. */
   public String key() {
+    return key(namespace, name);
+  }
+
+  /** The store key of the object {@code name} in {@code namespace} (empty: not namespaced). */
+  public static String key(String namespace, String name) {
     return namespace.isEmpty() ? name : namespace + "/" + name;
   }
 }

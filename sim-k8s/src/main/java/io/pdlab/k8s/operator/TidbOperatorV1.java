@@ -238,8 +238,19 @@ public final class TidbOperatorV1 implements Process {
     return l;
   }
 
-  private <T extends io.pdlab.k8s.api.K8sObject> void ensure(T obj) {
-    if (world.store().get(obj.kind(), obj.meta().key()) == null) {
+  /**
+   * Creates the object named {@code name} in {@code ns} when it does not exist; {@code make}
+   * builds it only then (a sync runs at every change the operator watches).
+   */
+  private <T extends io.pdlab.k8s.api.K8sObject> void ensure(Kind kind, String ns, String name,
+      java.util.function.Supplier<T> make) {
+    String key = ObjectMeta.key(ns, name);
+    if (world.store().get(kind, key) == null) {
+      T obj = make.get();
+      if (obj.kind() != kind || !obj.meta().key().equals(key)) {
+        throw new IllegalStateException("made " + obj.kind() + " " + obj.meta().key()
+            + " for " + kind + " " + key);
+      }
       world.store().create(obj);
     }
   }
@@ -253,21 +264,32 @@ public final class TidbOperatorV1 implements Process {
     String ns = tc.meta().namespace();
     String name = tc.meta().name();
     // discovery
-    TreeMap<String, String> dl = labels(name, "discovery");
-    ensure(new Deployment(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), 1,
-        new PodTemplate(dl, podSpec(new Container("discovery", Images.TIDB_OPERATOR,
-            "discovery", List.of()), new Resources(80, 50), new TreeMap<>(), List.of()))));
-    ensure(new Service(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), dl, false, false,
-        List.of(DISCOVERY_PORT), "ClusterIP"));
+    ensure(Kind.DEPLOYMENT, ns, name + "-discovery", () -> {
+      TreeMap<String, String> dl = labels(name, "discovery");
+      return new Deployment(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), 1,
+          new PodTemplate(dl, podSpec(new Container("discovery", Images.TIDB_OPERATOR,
+              "discovery", List.of()), new Resources(80, 50), new TreeMap<>(), List.of())));
+    });
+    ensure(Kind.SERVICE, ns, name + "-discovery", () -> {
+      TreeMap<String, String> dl = labels(name, "discovery");
+      return new Service(ObjectMeta.of(ns, name + "-discovery").withLabels(dl), dl, false, false,
+          List.of(DISCOVERY_PORT), "ClusterIP");
+    });
     // PD
-    TreeMap<String, String> pl = labels(name, "pd");
-    ensure(new Service(ObjectMeta.of(ns, name + "-pd").withLabels(pl), pl, false, false,
-        List.of(2379), "ClusterIP"));
-    ensure(new Service(ObjectMeta.of(ns, name + "-pd-peer").withLabels(pl), pl, true, true,
-        List.of(2380), "ClusterIP"));
+    ensure(Kind.SERVICE, ns, name + "-pd", () -> {
+      TreeMap<String, String> pl = labels(name, "pd");
+      return new Service(ObjectMeta.of(ns, name + "-pd").withLabels(pl), pl, false, false,
+          List.of(2379), "ClusterIP");
+    });
+    ensure(Kind.SERVICE, ns, name + "-pd-peer", () -> {
+      TreeMap<String, String> pl = labels(name, "pd");
+      return new Service(ObjectMeta.of(ns, name + "-pd-peer").withLabels(pl), pl, true, true,
+          List.of(2380), "ClusterIP");
+    });
     TidbCluster.ComponentSpec pd = tc.spec().pd();
     StatefulSet pdSet = world.store().get(Kind.STATEFUL_SET, ns + "/" + name + "-pd");
     if (pdSet == null) {
+      TreeMap<String, String> pl = labels(name, "pd");
       // tidb-scheduler: at most one PD of a cluster per node (provisioning.md section 4).
       PodSpec pdSpec = podSpec(new Container("pd", pd.image(), "pd", List.of("--timing=pd")),
           pd.requests(), pd.nodeSelector(), pd.tolerations());
@@ -317,14 +339,19 @@ public final class TidbOperatorV1 implements Process {
       return;
     }
     String ns = tc.meta().namespace();
-    TreeMap<String, String> l = labels(tc.meta().name(), component);
-    ensure(new Service(ObjectMeta.of(ns, tc.meta().name() + "-" + component + "-peer")
-        .withLabels(l), l, true, true, List.of(20160), "ClusterIP"));
-    ensure(new StatefulSet(ObjectMeta.of(ns, tc.meta().name() + "-" + component).withLabels(l),
-        c.replicas(), "Parallel", tc.meta().name() + "-" + component + "-peer",
-        new PodTemplate(l, podSpec(new Container(component, c.image(), "simple", List.of()),
-            c.requests(), c.nodeSelector(), c.tolerations())),
-        claimPrefix == null ? null : claim(ns, claimPrefix, c)));
+    String set = tc.meta().name() + "-" + component;
+    ensure(Kind.SERVICE, ns, set + "-peer", () -> {
+      TreeMap<String, String> l = labels(tc.meta().name(), component);
+      return new Service(ObjectMeta.of(ns, set + "-peer").withLabels(l), l, true, true,
+          List.of(20160), "ClusterIP");
+    });
+    ensure(Kind.STATEFUL_SET, ns, set, () -> {
+      TreeMap<String, String> l = labels(tc.meta().name(), component);
+      return new StatefulSet(ObjectMeta.of(ns, set).withLabels(l), c.replicas(), "Parallel",
+          set + "-peer", new PodTemplate(l, podSpec(new Container(component, c.image(), "simple",
+              List.of()), c.requests(), c.nodeSelector(), c.tolerations())),
+          claimPrefix == null ? null : claim(ns, claimPrefix, c));
+    });
   }
 
   private static PersistentVolumeClaim claim(String ns, String prefix,

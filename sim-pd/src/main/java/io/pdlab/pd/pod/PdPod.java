@@ -670,8 +670,16 @@ public final class PdPod implements Process, EtcdHolder {
   }
 
   private static boolean isEtcdMessage(Object m) {
-    return m.getClass().getEnclosingClass() == EtcdMessages.class;
+    return ETCD_MESSAGE.get(m.getClass());
   }
+
+  /** Whether a class is one of {@link EtcdMessages}' (getEnclosingClass is slow: kept per class). */
+  private static final ClassValue<Boolean> ETCD_MESSAGE = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      return type.getEnclosingClass() == EtcdMessages.class;
+    }
+  };
 
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
