@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  * over. Optionally keeps those records whole, for a finding's timeline chart.
  */
 final class Probe implements TraceSink {
-  private static final Pattern HEX = Pattern.compile("\\b[0-9a-f]{8,}\\b");
   private static final Pattern NUMBER = Pattern.compile("\\d+");
 
   /** Normalised report -> how many times it came. */
@@ -133,8 +132,57 @@ final class Probe implements TraceSink {
 
   /** A report without the IDs and numbers that differ between runs through the same state. */
   static String normalise(String detail) {
-    return remembered(NORMALISED, detail,
-        d -> NUMBER.matcher(HEX.matcher(d).replaceAll("H")).replaceAll("#"));
+    return remembered(NORMALISED, detail, Probe::idsAndNumbersOut);
+  }
+
+  /**
+   * The regular expression {@code \b[0-9a-f]{8,}\b} replaced by {@code H}, then {@code \d+} by
+   * {@code #}, in one pass without regular expressions (most reports carry IDs seen once, so the
+   * cache above seldom holds them): a word of eight or more lower-case hex digits becomes
+   * {@code H}, then each run of digits {@code #}. A word is bounded as {@code \b} bounds it: by a
+   * character that is neither a letter, a digit nor {@code _}, or the text's end.
+   */
+  static String idsAndNumbersOut(String d) {
+    StringBuilder out = null;
+    int n = d.length();
+    int copied = 0;
+    int i = 0;
+    while (i < n) {
+      char c = d.charAt(i);
+      boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+      if (hex && (i == 0 || !isWord(Character.codePointBefore(d, i)))) {
+        int j = i;
+        while (j < n && (d.charAt(j) >= '0' && d.charAt(j) <= '9'
+            || d.charAt(j) >= 'a' && d.charAt(j) <= 'f')) {
+          j++;
+        }
+        if (j - i >= 8 && (j == n || !isWord(d.codePointAt(j)))) {
+          out = out == null ? new StringBuilder(n) : out;
+          out.append(d, copied, i).append('H');
+          i = j;
+          copied = j;
+          continue;
+        }
+      }
+      if (c >= '0' && c <= '9') {
+        int j = i;
+        while (j < n && d.charAt(j) >= '0' && d.charAt(j) <= '9') {
+          j++;
+        }
+        out = out == null ? new StringBuilder(n) : out;
+        out.append(d, copied, i).append('#');
+        i = j;
+        copied = j;
+        continue;
+      }
+      i++;
+    }
+    return out == null ? d : out.append(d, copied, n).toString();
+  }
+
+  /** A word character as {@code \b} takes it (java.util.regex without UNICODE_CHARACTER_CLASS). */
+  private static boolean isWord(int codePoint) {
+    return codePoint == '_' || Character.isLetterOrDigit(codePoint);
   }
 
   /**

@@ -36,7 +36,11 @@ public final class ClusterRecorder implements EtcdObserver {
   }
 
   private final TreeMap<Long, TreeMap<Long, String>> leaders = new TreeMap<>();
-  private final TreeMap<Long, TreeMap<Long, Entry>> committed = new TreeMap<>();
+  /** Each cluster's committed entries as first applied, by index (null where none was yet). */
+  private final TreeMap<Long, ArrayList<Entry>> committed = new TreeMap<>();
+  /** The cluster of the last entry applied, and its list in {@link #committed}. */
+  private long lastClusterId;
+  private ArrayList<Entry> lastLog;
   private final TreeMap<Long, Long> formedAtUs = new TreeMap<>();
   private final TreeMap<String, Long> clusterOf = new TreeMap<>();
   private final TreeMap<String, Long> memberIdOf = new TreeMap<>();
@@ -112,9 +116,12 @@ public final class ClusterRecorder implements EtcdObserver {
     if (entry.data() instanceof EntryData.ConfChange || entry.data() instanceof EntryData.Publish) {
       changes++; // the member list changes
     }
-    TreeMap<Long, Entry> log = committed.computeIfAbsent(clusterId, k -> new TreeMap<>());
-    Entry first = log.putIfAbsent(entry.index(), entry);
-    if (first != null && !first.equals(entry)) {
+    if (lastLog == null || lastClusterId != clusterId) {
+      lastLog = committed.computeIfAbsent(clusterId, k -> new ArrayList<>());
+      lastClusterId = clusterId;
+    }
+    Entry first = putIfAbsent(lastLog, entry);
+    if (first != null && first != entry && !first.equals(entry)) {
       String other = first.toString();
       if (other.equals(entry.toString())) {
         // The same operation proposed twice (a proposal's origin and ID are not printed), as by
@@ -300,8 +307,24 @@ public final class ClusterRecorder implements EtcdObserver {
 
   /** The committed entry at {@code index} of a cluster, as first applied, or null. */
   public Entry committedEntry(long clusterId, long index) {
-    TreeMap<Long, Entry> log = committed.get(clusterId);
-    return log == null ? null : log.get(index);
+    ArrayList<Entry> log = committed.get(clusterId);
+    return log == null || index < 0 || index >= log.size() ? null : log.get((int) index);
+  }
+
+  /** Keeps {@code e} at its index unless an entry is there; returns that entry, or null. */
+  private static Entry putIfAbsent(ArrayList<Entry> log, Entry e) {
+    if (e.index() > Integer.MAX_VALUE - 1) {
+      throw new IllegalStateException("log index " + e.index() + " beyond the recorder's range");
+    }
+    int i = (int) e.index();
+    while (log.size() <= i) {
+      log.add(null);
+    }
+    Entry first = log.get(i);
+    if (first == null) {
+      log.set(i, e);
+    }
+    return first;
   }
 
   /**
