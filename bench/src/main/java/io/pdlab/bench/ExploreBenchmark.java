@@ -37,7 +37,7 @@ public class ExploreBenchmark {
   /** Runs per search: eight of the search's batches. */
   static final int RUNS = 64;
 
-  @Param({"static", "seed-join", "discovery"})
+  @Param({"static", "seed-join", "seed-join-learner", "v2-static", "discovery"})
   public String strategy;
 
   private ThreadEngine engine;
