@@ -40,16 +40,11 @@ class PdLeaderLoopTest {
     return out;
   }
 
-  /**
-   * A PD pod listens at etcd's peer port only once pd-server starts its etcd (before, its start
-   * script waits for discovery): no member dials it before.
-   */
-  @Test
-  void noEtcdMemberDialsAPdPodBeforeItsPdServerStartsEtcd() {
+  /** Three PD pods of tidb-operator v1 with discovery, bootstrapped, their trace in records. */
+  private static EtcdWorld bootstrapped(List<TraceRecord> records) {
     PdWorld pd = new PdWorld(3, Budget.of(20_000_000, 3_600 * S), true, "ns", "basic",
         EtcdTiming.PD_PROFILE);
     EtcdWorld w = pd.world();
-    List<TraceRecord> records = new ArrayList<>();
     w.sim().addTraceSink(records::add);
     pd.createPdPods(3);
     w.sim().start(pd.discoveryName());
@@ -57,6 +52,17 @@ class PdLeaderLoopTest {
       w.sim().start(n);
     }
     w.runUntilBootstrapped();
+    return w;
+  }
+
+  /**
+   * A PD pod listens at etcd's peer port only once pd-server starts its etcd (before, its start
+   * script waits for discovery): no member dials it before.
+   */
+  @Test
+  void noEtcdMemberDialsAPdPodBeforeItsPdServerStartsEtcd() {
+    List<TraceRecord> records = new ArrayList<>();
+    EtcdWorld w = bootstrapped(records);
     for (String n : w.expected()) {
       long etcdAt = between(records, 0, w.sim().nowUs(), TraceKind.STATE, "pd: start etcd")
           .stream().filter(r -> r.node().equals(n)).findFirst().orElseThrow().timeUs();
@@ -68,17 +74,8 @@ class PdLeaderLoopTest {
 
   @Test
   void anIdleLeaderLoopRunsNoTicksAndANewEtcdLeaderBecomesPdLeaderAtItsNextTick() {
-    PdWorld pd = new PdWorld(3, Budget.of(20_000_000, 3_600 * S), true, "ns", "basic",
-        EtcdTiming.PD_PROFILE);
-    EtcdWorld w = pd.world();
     List<TraceRecord> records = new ArrayList<>();
-    w.sim().addTraceSink(records::add);
-    pd.createPdPods(3);
-    w.sim().start(pd.discoveryName());
-    for (String n : w.expected()) {
-      w.sim().start(n);
-    }
-    w.runUntilBootstrapped();
+    EtcdWorld w = bootstrapped(records);
     w.sim().runFor(5 * S); // the followers read the leader key
     String leader = w.expected().stream().filter(n -> pod(w, n).isPdLeader()).findFirst()
         .orElseThrow();
