@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 class ProvisioningBenchmarkTest {
   @Test
   void everyClusterServesAndRunsAreDeterministic() {
+    // provision throws unless every TiDB served
     long events = ProvisioningBenchmark.provision(5, 1);
-    assertTrue(events > 10_000, events + " events");
+    long one = ProvisioningBenchmark.provision(1, 1);
+    assertTrue(one > 0 && events > one, "5 clusters took " + events + " events, 1 took " + one);
     assertEquals(events, ProvisioningBenchmark.provision(5, 1));
   }
 }
