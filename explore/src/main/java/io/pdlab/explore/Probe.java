@@ -149,11 +149,9 @@ final class Probe implements TraceSink {
     int i = 0;
     while (i < n) {
       char c = d.charAt(i);
-      boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
-      if (hex && (i == 0 || !isWord(Character.codePointBefore(d, i)))) {
+      if (isLowerHex(c) && (i == 0 || !isWord(Character.codePointBefore(d, i)))) {
         int j = i;
-        while (j < n && (d.charAt(j) >= '0' && d.charAt(j) <= '9'
-            || d.charAt(j) >= 'a' && d.charAt(j) <= 'f')) {
+        while (j < n && isLowerHex(d.charAt(j))) {
           j++;
         }
         if (j - i >= 8 && (j == n || !isWord(d.codePointAt(j)))) {
@@ -178,6 +176,10 @@ final class Probe implements TraceSink {
       i++;
     }
     return out == null ? d : out.append(d, copied, n).toString();
+  }
+
+  private static boolean isLowerHex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
   }
 
   /** A word character as {@code \b} takes it (java.util.regex without UNICODE_CHARACTER_CLASS). */

@@ -365,6 +365,12 @@ public final class PdPod implements Process, EtcdHolder {
   }
 
   private static final long LEADER_LOOP_US = PdConstants.LEADER_LOOP_MS * 1_000;
+  private static final long ETCD_START_TIMEOUT_US = PdConstants.ETCD_START_TIMEOUT_MS * 1_000;
+
+  /** Whether etcd's ReadyNotify wait has passed its timeout (its clock runs from StartEtcd). */
+  private boolean etcdStartTimedOut() {
+    return ctx.nowUs() - etcdStartedUs > ETCD_START_TIMEOUT_US;
+  }
 
   private void exit(String why) {
     exited = true;
@@ -386,7 +392,7 @@ public final class PdPod implements Process, EtcdHolder {
       return checkUrls != null || etcd.clusterId() == 0;
     }
     if (!etcd.ready()) {
-      return ctx.nowUs() - etcdStartedUs <= PdConstants.ETCD_START_TIMEOUT_MS * 1_000;
+      return !etcdStartTimedOut();
     }
     if (requestInFlight) {
       return true;
@@ -407,7 +413,7 @@ public final class PdPod implements Process, EtcdHolder {
       armLeaderTick(LEADER_LOOP_US);
     } else if (!etcd.ready()) {
       // the first tick that finds the timeout passed: the next after the deadline (or now)
-      long from = Math.max(ctx.nowUs(), etcdStartedUs + PdConstants.ETCD_START_TIMEOUT_MS * 1_000);
+      long from = Math.max(ctx.nowUs(), etcdStartedUs + ETCD_START_TIMEOUT_US);
       armLeaderTick(from - ctx.nowUs() + untilPhase(from));
     } else {
       leaderTick = null;
@@ -498,7 +504,7 @@ public final class PdPod implements Process, EtcdHolder {
       }
     }
     if (!etcd.ready()) {
-      if (ctx.nowUs() - etcdStartedUs > PdConstants.ETCD_START_TIMEOUT_MS * 1_000) {
+      if (etcdStartTimedOut()) {
         ctx.log("pd: exit: etcd start timeout");
         exit("etcd start timeout");
         return;
