@@ -315,6 +315,7 @@ public class World implements Scheduler, FaultTarget {
       return;
     }
     p.state = ProcessState.PAUSED;
+    p.pausedUs = loop.nowUs();
     lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "paused");
     for (LifecycleListener l : lifecycleListeners) {
@@ -330,6 +331,7 @@ public class World implements Scheduler, FaultTarget {
       return;
     }
     p.state = ProcessState.RUNNING;
+    p.resumedUs = loop.nowUs();
     lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "resumed with " + p.backlog.size() + " waiting events");
     for (LifecycleListener l : lifecycleListeners) {
@@ -460,6 +462,9 @@ public class World implements Scheduler, FaultTarget {
     TimerEvent timers;
     /** Deliveries and timers that arrived while paused, in order. */
     final List<Event> backlog = new ArrayList<>();
+    /** The last pause's start and end ({@link #lastPausedUs}); MIN_VALUE before any. */
+    long pausedUs = Long.MIN_VALUE;
+    long resumedUs = Long.MIN_VALUE;
 
     SimProcess(String name, String host, int id, ProcessFactory factory, Rng rng) {
       this.name = name;
@@ -480,6 +485,16 @@ public class World implements Scheduler, FaultTarget {
       if (listening) {
         fireStartWatches();
       }
+    }
+
+    @Override
+    public long lastPausedUs() {
+      return pausedUs;
+    }
+
+    @Override
+    public long lastResumedUs() {
+      return resumedUs;
     }
 
     @Override

@@ -100,6 +100,16 @@ public final class PdPod implements Process, EtcdHolder {
   private io.pdlab.sim.TimerHandle leaderTick;
   /** When {@link #leaderTick} is due. */
   private long leaderTickDueUs;
+  /**
+   * A time the leader loop ticked (or would have, polling), from which its ticks follow every
+   * {@link PdConstants#LEADER_LOOP_MS}: pd-server's etcd start, then each tick; a pause that
+   * held a tick moves it to the resume.
+   */
+  private long phaseOriginUs;
+  /** When the loop's own tick last ran. */
+  private long lastTickUs = Long.MIN_VALUE;
+  /** The last resume {@link #followPause} took into account. */
+  private long seenResumeUs = Long.MIN_VALUE;
 
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
       EtcdObserver observer) {
@@ -131,7 +141,7 @@ public final class PdPod implements Process, EtcdHolder {
   /** The simulated embedded etcd, or null while it has none or it is not simulated. */
   @Override
   public EtcdMember etcd() {
-    return etcd instanceof EtcdMember m ? m : null;
+    return etcd instanceof EtcdHolder h ? h.etcd() : null;
   }
 
   /** The embedded etcd, simulated or not; null until pd-server started it. */
@@ -357,6 +367,7 @@ public final class PdPod implements Process, EtcdHolder {
     etcd = engines.create(cfg, observer);
     this.initialCluster = initialCluster;
     etcdStartedUs = ctx.nowUs();
+    phaseOriginUs = etcdStartedUs;
     ctx.listen(); // pd-server's embedded etcd binds its peer port (the start script bound none)
     etcd.onStart(ctx);
     if (!etcd.exited()) {
@@ -412,25 +423,60 @@ public final class PdPod implements Process, EtcdHolder {
     if (!etcd.changesOnlyInItsCalls() || !leaderLoopIdle()) {
       armLeaderTick(LEADER_LOOP_US);
     } else if (!etcd.ready()) {
-      // the first tick that finds the timeout passed: the next after the deadline (or now)
-      long from = Math.max(ctx.nowUs(), etcdStartedUs + ETCD_START_TIMEOUT_US);
-      armLeaderTick(from - ctx.nowUs() + untilPhase(from));
+      armStartTimeoutTick();
     } else {
       leaderTick = null;
     }
   }
 
-  /** From now (or {@code fromUs}) to the leader loop's next tick time after it. */
-  private long untilPhase(long fromUs) {
-    return LEADER_LOOP_US - Math.floorMod(fromUs - etcdStartedUs, LEADER_LOOP_US);
+  /** While etcd is not ready: the first tick that finds the start timeout passed. */
+  private void armStartTimeoutTick() {
+    long from = Math.max(ctx.nowUs(), etcdStartedUs + ETCD_START_TIMEOUT_US);
+    armLeaderTick(from - ctx.nowUs() + untilPhase(from));
   }
 
-  /** After each event: a sleeping leader loop that now has work gets its next tick. */
+  /** From now (or {@code fromUs}) to the leader loop's next tick time after it. */
+  private long untilPhase(long fromUs) {
+    return LEADER_LOOP_US - Math.floorMod(fromUs - phaseOriginUs, LEADER_LOOP_US);
+  }
+
+  /**
+   * Before each event of a loop that may sleep: a polling loop's tick due while the process was
+   * paused would have been held and run at the resume, so the ticks after it follow from there.
+   * A tick the loop keeps is held by the pause itself; a sleeping loop (or one whose only tick,
+   * the start-timeout one, falls after the resume) moves its phase here.
+   */
+  private void followPause() {
+    long resumed = ctx.lastResumedUs();
+    if (resumed == seenResumeUs || etcd == null || !etcd.changesOnlyInItsCalls()) {
+      return;
+    }
+    seenResumeUs = resumed;
+    long paused = ctx.lastPausedUs();
+    if (paused < phaseOriginUs || (leaderTick != null && leaderTickDueUs <= resumed)
+        || paused + untilPhase(paused) > resumed) {
+      return; // a pause before this loop's phase, its own tick held, or no tick due in the pause
+    }
+    phaseOriginUs = resumed;
+    if (leaderTick != null) {
+      leaderTick.cancel();
+      armStartTimeoutTick();
+    }
+  }
+
+  /**
+   * After each event: a sleeping leader loop that now has work gets its next tick. On a tick
+   * time the polling loop's tick comes after every timer set before it was (a request's 10 s
+   * timeout set in a tick, for one), so work found then is taken at once, unless the loop's own
+   * tick has already run at this time.
+   */
   private void wakeLeaderLoop() {
     if (etcd == null || exited || etcd.exited() || !etcd.changesOnlyInItsCalls()) {
       return;
     }
-    long next = ctx.nowUs() + untilPhase(ctx.nowUs());
+    long now = ctx.nowUs();
+    long until = untilPhase(now);
+    long next = now + (until == LEADER_LOOP_US && lastTickUs != now ? 0 : until);
     if ((leaderTick == null || leaderTickDueUs > next) && !leaderLoopIdle()) {
       if (leaderTick != null) {
         leaderTick.cancel();
@@ -492,6 +538,8 @@ public final class PdPod implements Process, EtcdHolder {
   }
 
   private void leaderLoop() {
+    lastTickUs = ctx.nowUs();
+    phaseOriginUs = lastTickUs;
     if (!clusterChecked) {
       if (checkUrls == null && etcd.clusterId() != 0) {
         startClusterCheck();
@@ -578,6 +626,7 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
+    followPause();
     handleMessage(from, message);
     wakeLeaderLoop();
   }
@@ -690,6 +739,7 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
+    followPause();
     handleTimer(tag);
     wakeLeaderLoop();
   }

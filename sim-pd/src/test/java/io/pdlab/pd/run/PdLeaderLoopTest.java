@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pdlab.pd.etcd.EtcdConfig;
+import io.pdlab.pd.etcd.EtcdEngine;
+import io.pdlab.pd.etcd.EtcdHolder;
+import io.pdlab.pd.etcd.EtcdMember;
+import io.pdlab.pd.etcd.EtcdObserver;
 import io.pdlab.pd.etcd.EtcdTiming;
 import io.pdlab.pd.pod.PdPod;
 import io.pdlab.pd.server.PdConstants;
 import io.pdlab.sim.Budget;
+import io.pdlab.sim.process.ProcessContext;
 import io.pdlab.sim.trace.TraceKind;
 import io.pdlab.sim.trace.TraceRecord;
 import java.util.ArrayList;
@@ -117,5 +123,126 @@ class PdLeaderLoopTest {
         .filter(r -> r.node().equals(next)).reduce((a, b) -> b).orElseThrow().timeUs();
     assertEquals(0, (ticks.get(0).timeUs() - lastBefore) % TICK_US,
         "the loop keeps its phase: " + ticks.get(0).timeUs() + " and " + lastBefore);
+  }
+
+  /** The simulated member, told to its pod as an etcd that changes on its own: the loop polls. */
+  private record Polled(EtcdMember member) implements EtcdEngine, EtcdHolder {
+    Polled(EtcdConfig cfg, EtcdObserver observer) {
+      this(new EtcdMember(cfg, observer));
+    }
+
+    @Override
+    public void onStart(ProcessContext ctx) {
+      member.onStart(ctx);
+    }
+
+    @Override
+    public void onMessage(ProcessContext ctx, String from, Object message) {
+      member.onMessage(ctx, from, message);
+    }
+
+    @Override
+    public void onTimer(ProcessContext ctx, Object tag) {
+      member.onTimer(ctx, tag);
+    }
+
+    @Override
+    public boolean exited() {
+      return member.exited();
+    }
+
+    @Override
+    public boolean ready() {
+      return member.ready();
+    }
+
+    @Override
+    public boolean isLeader() {
+      return member.isLeader();
+    }
+
+    @Override
+    public long clusterId() {
+      return member.clusterId();
+    }
+
+    @Override
+    public EtcdMember etcd() {
+      return member;
+    }
+  }
+
+  /**
+   * Three discovery PD pods through an isolated PD leader, a pause and a crash of the PD leader, with the
+   * loop polling every tick or sleeping while idle: the trace (leader-loop ticks left out), so
+   * what each pod did and when, with the same random draws.
+   */
+  private static List<String> faultedRun(long seed, boolean polling) {
+    PdWorld pd = new PdWorld(seed, Budget.of(50_000_000, 3_600 * S), true, "ns", "basic",
+        EtcdTiming.PD_PROFILE);
+    EtcdWorld w = pd.world();
+    List<String> out = new ArrayList<>();
+    w.sim().addTraceSink(r -> {
+      if (!(r.kind() == TraceKind.TIMER && r.detail().startsWith("LeaderLoop"))) {
+        // a resume's count of held events includes a held tick only when polling
+        String detail = r.detail().startsWith("resumed with ") ? "resumed" : r.detail();
+        out.add(r.timeUs() + " " + r.kind() + " " + r.node() + " " + detail);
+      }
+    });
+    for (int i = 0; i < 3; i++) {
+      String name = pd.podName(i);
+      w.addProcess(name, x -> new PdPod(name, "ns", "basic", EtcdTiming.PD_PROFILE, pd,
+          w.recorder(), null, polling ? Polled::new : EtcdEngine.Factory.SIMULATED));
+    }
+    pd.setReplicas(3);
+    w.sim().start(pd.discoveryName());
+    for (String n : w.expected()) {
+      w.sim().start(n);
+    }
+    w.runUntilBootstrapped();
+    w.sim().runFor(5 * S);
+    String first = w.expected().stream().filter(n -> pod(w, n).isPdLeader()).findFirst()
+        .orElseThrow();
+    // The PD leader cut off: it loses leadership and reads the leader key through its etcd,
+    // which has no leader now; each read times out (set in a tick: due on a tick time).
+    w.sim().network().isolate(first);
+    w.sim().runFor(31 * S + 123_457);
+    w.sim().network().healAll();
+    w.sim().runFor(10 * S);
+    String leader = w.expected().stream().filter(n -> pod(w, n).isPdLeader()).findFirst()
+        .orElseThrow(() -> new AssertionError("no PD leader: " + w.status()));
+    List<String> followers = w.expected().stream().filter(n -> !n.equals(leader)).toList();
+    // A follower paused across several ticks, then the PD leader crashes.
+    w.sim().runFor(1_234_567);
+    w.sim().pause(followers.get(1));
+    w.sim().runFor(2 * S + 345_679);
+    w.sim().resume(followers.get(1));
+    w.sim().runFor(3 * S);
+    w.sim().crash(leader);
+    w.sim().runFor(30 * S);
+    w.sim().restart(leader);
+    w.sim().runFor(30 * S);
+    return out;
+  }
+
+  /**
+   * The sleeping loop does what the polling one does, at the same times: work that appears on a
+   * tick time (a request's timeout) is taken then, and a pause that held a tick moves the ticks
+   * after it to the resume.
+   */
+  @Test
+  void aSleepingLoopActsAsAPollingOneThroughAPartitionAPauseAndACrash() {
+    for (long seed : new long[] {1, 2, 3}) {
+      List<String> polled = faultedRun(seed, true);
+      List<String> slept = faultedRun(seed, false);
+      int i = 0;
+      while (i < Math.min(polled.size(), slept.size()) && polled.get(i).equals(slept.get(i))) {
+        i++;
+      }
+      assertEquals(polled.size(), i, "seed " + seed + ": the runs part at record " + i
+          + ":\n polling: " + polled.subList(i, Math.min(i + 5, polled.size()))
+          + "\n sleeping: " + slept.subList(i, Math.min(i + 5, slept.size())));
+      assertEquals(polled, slept);
+    }
   }
 }
