@@ -24,13 +24,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * virtual time (issue 17: at least 1,000 runs/s on 2 cores), on the default engine with one
  * thread per core. Each invocation is a search of {@link #RUNS} runs from a new seed, generation,
  * judging and the corpus included (and the confirmation runs of its findings, which are not
- * counted, so the figure is a lower bound); no shrinking.
+ * counted, so the figure is a lower bound); no shrinking. The fork runs with the serial
+ * collector, as {@code ./pdlab} runs the search.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 10)
 @Measurement(iterations = 3, time = 10)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-XX:+UseSerialGC")
 @Threads(1)
 @State(Scope.Benchmark)
 public class ExploreBenchmark {
