@@ -5,6 +5,7 @@ import io.pdlab.pd.etcd.EtcdMessages.ClientOp;
 import io.pdlab.pd.pod.PdHttpApi;
 import io.pdlab.pd.etcd.EtcdMessages.ClientResponse;
 import io.pdlab.pd.etcd.Member;
+import io.pdlab.sim.TimerHandle;
 import io.pdlab.sim.process.ProcessContext;
 import java.util.List;
 
@@ -22,10 +23,11 @@ final class PdApi {
 
   /**
    * Sends a members call with id {@code requestId} to a PD behind the {@code <tc>-pd} Service
-   * and arms {@code timeoutTag} after {@code timeoutMs}; false (nothing sent) when the Service
-   * has no endpoint, which the callers treat as a failed call.
+   * and arms {@code timeoutTag} after {@code timeoutMs}, returning that timer (to cancel once the
+   * answer makes it moot); null (nothing sent) when the Service has no endpoint, which the
+   * callers treat as a failed call.
    */
-  static boolean askMembers(ProcessContext ctx, K8sWorld world, String tcName, long requestId,
+  static TimerHandle askMembers(ProcessContext ctx, K8sWorld world, String tcName, long requestId,
       long timeoutMs, Object timeoutTag) {
     return ask(ctx, world, tcName, requestId, new ClientOp.MemberList(), timeoutMs, timeoutTag);
   }
@@ -34,15 +36,14 @@ final class PdApi {
    * As {@link #askMembers}, for any call of PD's HTTP API ({@link PdHttpApi}: the PD the Service
    * picks serves it if it leads, else proxies it to the leader, or answers 503 "no leader").
    */
-  static boolean ask(ProcessContext ctx, K8sWorld world, String tcName, long requestId,
+  static TimerHandle ask(ProcessContext ctx, K8sWorld world, String tcName, long requestId,
       Object call, long timeoutMs, Object timeoutTag) {
     String ep = world.serviceEndpoint(tcName + "-pd");
     if (ep == null) {
-      return false;
+      return null;
     }
     ctx.send(ep, new PdHttpApi.Request(requestId, call));
-    ctx.setTimer(timeoutMs * 1_000, timeoutTag);
-    return true;
+    return ctx.setTimer(timeoutMs * 1_000, timeoutTag);
   }
 
   /** The members of a successful answer (empty for a failed one). */

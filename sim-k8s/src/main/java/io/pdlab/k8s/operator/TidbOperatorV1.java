@@ -76,6 +76,12 @@ public final class TidbOperatorV1 implements Process {
   private ProcessContext ctx;
   private long syncCall;
   private boolean syncInFlight;
+  /**
+   * The timers of the sync's call in flight and of its pings, cancelled once the call is
+   * answered or the sync ends, so that they do not fire for nothing; null before the first.
+   */
+  private io.pdlab.sim.TimerHandle syncTimeout;
+  private io.pdlab.sim.TimerHandle healthTimeout;
   /** Which call of the sync is in flight (pd_member_manager.go syncTidbClusterStatus's order). */
   private SyncStep step;
   /** GetHealth's answer while GetCluster and GetPDLeader are asked. */
@@ -506,11 +512,13 @@ public final class TidbOperatorV1 implements Process {
     // syncTidbClusterStatus copies the PD set's status as the informer has it when the sync
     // starts (tc.Status.PD.StatefulSet = &set.Status), before any PD API call
     syncSet = world.store().get(Kind.STATEFUL_SET, key + "-pd");
-    if (!PdApi.askMembers(ctx, world, tc.meta().name(), syncCall + 1, PD_API_TIMEOUT_MS,
-        new SyncTimeout(syncCall + 1))) {
+    io.pdlab.sim.TimerHandle timeout = PdApi.askMembers(ctx, world, tc.meta().name(),
+        syncCall + 1, PD_API_TIMEOUT_MS, new SyncTimeout(syncCall + 1));
+    if (timeout == null) {
       writeStatus(false, null, null);
       return;
     }
+    syncTimeout = timeout;
     syncCall++;
     syncInFlight = true;
     step = SyncStep.MEMBERS;
@@ -521,12 +529,16 @@ public final class TidbOperatorV1 implements Process {
    * timeout; no endpoint fails the sync.
    */
   private void askNext(SyncStep next, Object call) {
-    if (!PdApi.ask(ctx, world, key.substring(key.indexOf('/') + 1), syncCall + 1, call,
-        PD_API_TIMEOUT_MS, new SyncTimeout(syncCall + 1))) {
+    io.pdlab.sim.TimerHandle timeout = PdApi.ask(ctx, world,
+        key.substring(key.indexOf('/') + 1), syncCall + 1, call, PD_API_TIMEOUT_MS,
+        new SyncTimeout(syncCall + 1));
+    if (timeout == null) {
       endSync();
       writeStatus(false, null, null);
       return;
     }
+    cancel(syncTimeout); // the call before it is answered
+    syncTimeout = timeout;
     syncCall++;
     step = next;
   }
@@ -544,11 +556,12 @@ public final class TidbOperatorV1 implements Process {
       ctx.send(m.name(), new io.pdlab.pd.pod.PdHttpApi.Request(pingCall,
           new ClientOp.MemberList()));
     }
-    ctx.setTimer(PD_PING_TIMEOUT_MS * 1_000, new HealthTimeout(syncCall));
+    healthTimeout = ctx.setTimer(PD_PING_TIMEOUT_MS * 1_000, new HealthTimeout(syncCall));
   }
 
   /** GetHealth answered; then GetCluster (pd_member_manager.go syncTidbClusterStatus). */
   private void finishHealth() {
+    cancel(healthTimeout);
     health = new TreeMap<>();
     for (Member m : listed) {
       health.put(m.name(), answered.contains(m.name()));
@@ -560,6 +573,8 @@ public final class TidbOperatorV1 implements Process {
   }
 
   private void endSync() {
+    cancel(syncTimeout); // nothing is left in flight for them
+    cancel(healthTimeout);
     syncInFlight = false;
     step = null;
     health = null;
@@ -700,5 +715,11 @@ public final class TidbOperatorV1 implements Process {
         .equals(p.meta().labels().get("app.kubernetes.io/component")) && tc.meta().name()
         .equals(p.meta().labels().get("app.kubernetes.io/instance")) && p.status().ready())
         .size();
+  }
+
+  private static void cancel(io.pdlab.sim.TimerHandle timer) {
+    if (timer != null) {
+      timer.cancel();
+    }
   }
 }

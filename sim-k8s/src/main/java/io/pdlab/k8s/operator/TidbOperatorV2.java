@@ -300,7 +300,7 @@ public final class TidbOperatorV2 implements Process {
     }
     syncCall++;
     if (PdApi.askMembers(ctx, world, tc.meta().name(), syncCall, PD_REQUEST_TIMEOUT_MS,
-        new SyncTimeout(syncCall))) {
+        new SyncTimeout(syncCall)) != null) {
       syncInFlight = true;
     } else {
       syncFailed();

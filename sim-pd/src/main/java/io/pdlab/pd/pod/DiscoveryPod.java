@@ -26,10 +26,13 @@ public final class DiscoveryPod implements Process {
 
   private record Caller(String endpoint, long httpId) {}
 
+  /** A members call in flight: the discovery request it serves, and its timeout. */
+  private record MembersCall(long requestId, io.pdlab.sim.TimerHandle timeout) {}
+
   private final PodEnv env;
   private final DiscoveryService service;
   private final TreeMap<Long, Caller> callers = new TreeMap<>();
-  private final TreeMap<Long, Long> membersCallToRequest = new TreeMap<>();
+  private final TreeMap<Long, MembersCall> membersCalls = new TreeMap<>();
   private long nextId;
   private ProcessContext ctx;
 
@@ -72,10 +75,12 @@ public final class DiscoveryPod implements Process {
       callers.put(id, new Caller(from, r.id()));
       carryOut(service.onRequest(id, Http.path(r.url())));
     } else if (message instanceof ClientResponse r) {
-      Long requestId = membersCallToRequest.remove(r.requestId());
-      if (requestId == null) {
+      MembersCall call = membersCalls.remove(r.requestId());
+      if (call == null) {
         return; // timed out already
       }
+      call.timeout().cancel(); // the request's only members call is answered
+      long requestId = call.requestId();
       PdMembersResult result;
       if (r.error() != null) {
         result = new PdMembersResult.Failed(r.error().message());
@@ -96,9 +101,9 @@ public final class DiscoveryPod implements Process {
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
     if (tag instanceof MembersTimeout t) {
-      for (var e : new ArrayList<>(membersCallToRequest.entrySet())) {
-        if (e.getValue() == t.requestId()) {
-          membersCallToRequest.remove(e.getKey());
+      for (var e : new ArrayList<>(membersCalls.entrySet())) {
+        if (e.getValue().requestId() == t.requestId()) {
+          membersCalls.remove(e.getKey());
           carryOut(service.onPdMembers(t.requestId(),
               new PdMembersResult.Failed("context deadline exceeded")));
         }
@@ -121,12 +126,12 @@ public final class DiscoveryPod implements Process {
               "dial tcp " + Http.host(g.url()) + ": connect: connection refused")));
         } else {
           long call = nextId++;
-          membersCallToRequest.put(call, g.requestId());
           // GET /pd/api/v1/members: PD's HTTP API, served by the PD leader ({@link PdHttpApi});
           // an error (503 "no leader" included) is the member call's error: discovery answers
           // 500 and the caller stays counted (tidb-operator v1.5.1 discovery.go Discover).
           ctx.send(ep, new PdHttpApi.Request(call, new ClientOp.MemberList()));
-          ctx.setTimer(g.timeoutMs() * 1_000, new MembersTimeout(g.requestId()));
+          membersCalls.put(call, new MembersCall(g.requestId(),
+              ctx.setTimer(g.timeoutMs() * 1_000, new MembersTimeout(g.requestId()))));
         }
       } else if (a instanceof DiscoveryAction.Respond r) {
         Caller c = callers.remove(r.requestId());

@@ -68,6 +68,8 @@ public final class PdPod implements Process, EtcdHolder {
 
   private PdStartScript script;
   private long httpId;
+  /** The timeout of the start script's HTTP request in flight. */
+  private io.pdlab.sim.TimerHandle httpTimeout;
   private PdJoin join;
   private EtcdEngine etcd;
   private long etcdStartedUs;
@@ -210,7 +212,7 @@ public final class PdPod implements Process, EtcdHolder {
         }
         httpId++;
         ctx.send(ep, new Http.Request(httpId, g.url()));
-        ctx.setTimer(g.timeoutMs() * 1_000, new HttpTimeout(httpId));
+        httpTimeout = ctx.setTimer(g.timeoutMs() * 1_000, new HttpTimeout(httpId));
       } else if (a instanceof ScriptAction.ExecPdServer e) {
         ctx.log("pd: exec pd-server " + relevantArgs(e.args()));
         startPdServer(e.args());
@@ -309,9 +311,10 @@ public final class PdPod implements Process, EtcdHolder {
   private void call(List<String> urls, ClientOp op, long timeoutMs,
       Consumer<ClientResponse> then) {
     long id = nextCallId++;
-    calls.put(id, new Call(then, List.copyOf(urls), op, 0));
+    Call c = new Call(then, List.copyOf(urls), op);
+    calls.put(id, c);
     send(id);
-    ctx.setTimer(timeoutMs * 1_000, new CallTimeout(id));
+    c.timeout = ctx.setTimer(timeoutMs * 1_000, new CallTimeout(id));
   }
 
   /**
@@ -320,14 +323,29 @@ public final class PdPod implements Process, EtcdHolder {
    */
   static final long RECONNECT_BACKOFF_MS = 1_000;
 
-  /** A call: what takes its answer, its endpoints, its request, how many endpoints it tried. */
-  private record Call(Consumer<ClientResponse> then, List<String> urls, ClientOp op, int tried) {}
+  /**
+   * A call: what takes its answer, its endpoints, its request, how many endpoints it tried, and
+   * its timeout (cancelled when the answer comes, so that it does not fire for nothing).
+   */
+  private static final class Call {
+    final Consumer<ClientResponse> then;
+    final List<String> urls;
+    final ClientOp op;
+    int tried;
+    io.pdlab.sim.TimerHandle timeout;
+
+    Call(Consumer<ClientResponse> then, List<String> urls, ClientOp op) {
+      this.then = then;
+      this.urls = urls;
+      this.op = op;
+    }
+  }
 
   private record Retry(long id) {}
 
   private void send(long id) {
     Call a = calls.get(id);
-    String url = a.urls().get(a.tried() % a.urls().size());
+    String url = a.urls.get(a.tried % a.urls.size());
     String host = Http.host(url);
     String viaService = env.serviceEndpoint(host.split("\\.")[0]);
     if (viaService == null && !env.resolves(host)) {
@@ -342,15 +360,14 @@ public final class PdPod implements Process, EtcdHolder {
       return;
     }
     ctx.send(viaService != null ? viaService : EtcdConfig.endpointOf(url),
-        new ClientRequest(id, a.op()));
+        new ClientRequest(id, a.op));
   }
 
   /** A refused connection: the next endpoint, or after a whole round the back-off first. */
   private void refused(long id) {
     Call a = calls.get(id);
-    Call next = new Call(a.then(), a.urls(), a.op(), a.tried() + 1);
-    calls.put(id, next);
-    if (next.tried() % a.urls().size() == 0) {
+    a.tried++;
+    if (a.tried % a.urls.size() == 0) {
       ctx.setTimer(RECONNECT_BACKOFF_MS * 1_000, new Retry(id));
     } else {
       send(id);
@@ -632,9 +649,15 @@ public final class PdPod implements Process, EtcdHolder {
   }
 
   private void handleMessage(String from, Object message) {
+    if (etcd != null && (message instanceof EtcdMessages.Peer
+        || message instanceof EtcdMessages.LinkHeartbeat)) {
+      etcd.onMessage(ctx, from, message); // most messages: Raft's, and stream heartbeats
+      return;
+    }
     if (message instanceof Http.Response r) {
       if (r.id() == httpId && script != null && join == null) {
         httpId++; // answered: a late timeout must not count
+        httpTimeout.cancel();
         script(script.onHttpResult(nowMs(), new HttpResult.Response(r.status(), r.body())));
       }
     } else if (message instanceof EtcdMessages.MembersReply r && checkAsking >= 0
@@ -661,7 +684,8 @@ public final class PdPod implements Process, EtcdHolder {
       }
       Call call = calls.remove(r.requestId());
       if (call != null) {
-        call.then().accept(r);
+        call.timeout.cancel();
+        call.then.accept(r);
       }
     } else if (message instanceof ClientRequest r && etcd == null) {
       // pd-server is not serving yet: the connection is refused at once.
@@ -761,7 +785,7 @@ public final class PdPod implements Process, EtcdHolder {
     } else if (tag instanceof CallTimeout t) {
       Call call = calls.remove(t.id());
       if (call != null) {
-        call.then().accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
+        call.then.accept(new ClientResponse(t.id(), EtcdError.REQUEST_TIMED_OUT, null));
       }
     } else if (tag instanceof ClusterCheckTimeout t) {
       if (t.id() == checkAsking) {
