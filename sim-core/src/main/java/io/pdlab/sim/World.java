@@ -314,8 +314,8 @@ public class World implements Scheduler, FaultTarget {
       trace.record(TraceKind.STATE, name, "pause ignored: " + p.state);
       return;
     }
+    p.instance.onPause(p); // still running: it may set the timer its polling would have
     p.state = ProcessState.PAUSED;
-    p.pausedUs = loop.nowUs();
     lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "paused");
     for (LifecycleListener l : lifecycleListeners) {
@@ -331,7 +331,6 @@ public class World implements Scheduler, FaultTarget {
       return;
     }
     p.state = ProcessState.RUNNING;
-    p.resumedUs = loop.nowUs();
     lifecycleChanges++;
     trace.record(TraceKind.STATE, name, "resumed with " + p.backlog.size() + " waiting events");
     for (LifecycleListener l : lifecycleListeners) {
@@ -462,9 +461,6 @@ public class World implements Scheduler, FaultTarget {
     TimerEvent timers;
     /** Deliveries and timers that arrived while paused, in order. */
     final List<Event> backlog = new ArrayList<>();
-    /** The last pause's start and end ({@link #lastPausedUs}); MIN_VALUE before any. */
-    long pausedUs = Long.MIN_VALUE;
-    long resumedUs = Long.MIN_VALUE;
 
     SimProcess(String name, String host, int id, ProcessFactory factory, Rng rng) {
       this.name = name;
@@ -485,16 +481,6 @@ public class World implements Scheduler, FaultTarget {
       if (listening) {
         fireStartWatches();
       }
-    }
-
-    @Override
-    public long lastPausedUs() {
-      return pausedUs;
-    }
-
-    @Override
-    public long lastResumedUs() {
-      return resumedUs;
     }
 
     @Override

@@ -17,6 +17,15 @@ public interface Process {
   default void onTimer(ProcessContext ctx, Object tag) {}
 
   /**
+   * The process is about to be paused (SIGSTOP): nothing of it runs until it resumes, and what
+   * falls due or arrives meanwhile is held and delivered then, in order. Only for a process that
+   * keeps no timer while a poll of its would find nothing (a model's shortcut): it sets here the
+   * timer its polling would have pending, so that the pause holds that timer where it would have
+   * held the poll. It must do nothing else: send nothing, change nothing it reports.
+   */
+  default void onPause(ProcessContext ctx) {}
+
+  /**
    * Whether this process listens at its endpoint from its start, for {@link
    * ProcessContext#incarnationAt}; one that does not says when it does with {@link
    * ProcessContext#listen}. Messages reach it either way.

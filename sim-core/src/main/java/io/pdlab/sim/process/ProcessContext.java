@@ -74,21 +74,6 @@ public interface ProcessContext {
    */
   default void listen() {}
 
-  /**
-   * When this process was last paused (SIGSTOP), with {@link #lastResumedUs} when that pause
-   * ended; {@link Long#MIN_VALUE} when it never was or the driver cannot tell (a real one). What
-   * arrived during a pause, timers included, is delivered at the resume; a process that keeps no
-   * timer while it sleeps learns here whether a timer it would have kept was held until then.
-   */
-  default long lastPausedUs() {
-    return Long.MIN_VALUE;
-  }
-
-  /** When the pause {@link #lastPausedUs} names ended; {@link Long#MIN_VALUE} likewise. */
-  default long lastResumedUs() {
-    return Long.MIN_VALUE;
-  }
-
   /** Sends a message; delivery depends on the network (latency, loss, partitions). */
   void send(String to, Object message);
 

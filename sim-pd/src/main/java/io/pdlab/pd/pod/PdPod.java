@@ -104,14 +104,12 @@ public final class PdPod implements Process, EtcdHolder {
   private long leaderTickDueUs;
   /**
    * A time the leader loop ticked (or would have, polling), from which its ticks follow every
-   * {@link PdConstants#LEADER_LOOP_MS}: pd-server's etcd start, then each tick; a pause that
-   * held a tick moves it to the resume.
+   * {@link PdConstants#LEADER_LOOP_MS}: pd-server's etcd start, then each tick (a tick held by a
+   * pause runs at the resume, and the ticks after it follow from there).
    */
   private long phaseOriginUs;
   /** When the loop's own tick last ran. */
   private long lastTickUs = Long.MIN_VALUE;
-  /** The last resume {@link #followPause} took into account. */
-  private long seenResumeUs = Long.MIN_VALUE;
 
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
       EtcdObserver observer) {
@@ -457,43 +455,31 @@ public final class PdPod implements Process, EtcdHolder {
     return LEADER_LOOP_US - Math.floorMod(fromUs - phaseOriginUs, LEADER_LOOP_US);
   }
 
-  /**
-   * Before each event of a loop that may sleep: a polling loop's tick due while the process was
-   * paused would have been held and run at the resume, so the ticks after it follow from there.
-   * A tick the loop keeps is held by the pause itself; a sleeping loop (or one whose only tick,
-   * the start-timeout one, falls after the resume) moves its phase here.
-   */
-  private void followPause() {
-    long resumed = ctx.lastResumedUs();
-    if (resumed == seenResumeUs || etcd == null || !etcd.changesOnlyInItsCalls()) {
-      return;
-    }
-    seenResumeUs = resumed;
-    long paused = ctx.lastPausedUs();
-    if (paused < phaseOriginUs || (leaderTick != null && leaderTickDueUs <= resumed)
-        || paused + untilPhase(paused) > resumed) {
-      return; // a pause before this loop's phase, its own tick held, or no tick due in the pause
-    }
-    phaseOriginUs = resumed;
-    if (leaderTick != null) {
-      leaderTick.cancel();
-      armStartTimeoutTick();
-    }
+  /** Whether the leader loop may sleep now: it runs, with the simulated etcd. */
+  private boolean loopMaySleep() {
+    return etcd != null && !exited && !etcd.exited() && etcd.changesOnlyInItsCalls();
   }
 
   /**
-   * After each event: a sleeping leader loop that now has work gets its next tick. On a tick
-   * time the polling loop's tick comes after every timer set before it was (a request's 10 s
-   * timeout set in a tick, for one), so work found then is taken at once, unless the loop's own
-   * tick has already run at this time.
+   * When the polling loop's next tick would run, seen from an event now: the next tick time, or
+   * now when now is one and the loop's own tick has not run yet at it. On a tick time the polling
+   * tick, set a period before, comes after the events scheduled before it was (a request's 10 s
+   * timeout set in a tick, for one), so what they leave is taken at once; an event scheduled
+   * within the last period that lands exactly on a tick time would come after it (rare, as
+   * message delays are drawn to the microsecond).
    */
-  private void wakeLeaderLoop() {
-    if (etcd == null || exited || etcd.exited() || !etcd.changesOnlyInItsCalls()) {
-      return;
-    }
+  private long nextTickUs() {
     long now = ctx.nowUs();
     long until = untilPhase(now);
-    long next = now + (until == LEADER_LOOP_US && lastTickUs != now ? 0 : until);
+    return now + (until == LEADER_LOOP_US && lastTickUs != now ? 0 : until);
+  }
+
+  /** After each event: a sleeping leader loop that now has work gets its next tick. */
+  private void wakeLeaderLoop() {
+    if (!loopMaySleep()) {
+      return;
+    }
+    long next = nextTickUs();
     if ((leaderTick == null || leaderTickDueUs > next) && !leaderLoopIdle()) {
       if (leaderTick != null) {
         leaderTick.cancel();
@@ -643,7 +629,6 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onMessage(ProcessContext ctx, String from, Object message) {
     this.ctx = ctx;
-    followPause();
     handleMessage(from, message);
     wakeLeaderLoop();
   }
@@ -760,10 +745,29 @@ public final class PdPod implements Process, EtcdHolder {
     }
   };
 
+  /**
+   * A pause holds the polling loop's pending tick and runs it at the resume, in its place among
+   * the held events; a sleeping loop sets that tick now (in place of a later start-timeout tick),
+   * so that the pause holds it the same way.
+   */
+  @Override
+  public void onPause(ProcessContext ctx) {
+    this.ctx = ctx;
+    if (!loopMaySleep()) {
+      return;
+    }
+    long next = nextTickUs();
+    if (leaderTick == null || leaderTickDueUs > next) {
+      if (leaderTick != null) {
+        leaderTick.cancel();
+      }
+      armLeaderTick(next - ctx.nowUs());
+    }
+  }
+
   @Override
   public void onTimer(ProcessContext ctx, Object tag) {
     this.ctx = ctx;
-    followPause();
     handleTimer(tag);
     wakeLeaderLoop();
   }
