@@ -103,12 +103,10 @@ public final class PdPod implements Process, EtcdHolder {
   /** When {@link #leaderTick} is due. */
   private long leaderTickDueUs;
   /**
-   * A time the leader loop ticked (or would have, polling), from which its ticks follow every
-   * {@link PdConstants#LEADER_LOOP_MS}: pd-server's etcd start, then each tick (a tick held by a
-   * pause runs at the resume, and the ticks after it follow from there).
+   * When the loop's own tick last ran. The ticks follow every {@link PdConstants#LEADER_LOOP_MS}
+   * from it, or from pd-server's etcd start before the first (a tick held by a pause runs at the
+   * resume, and the ticks after it follow from there).
    */
-  private long phaseOriginUs;
-  /** When the loop's own tick last ran. */
   private long lastTickUs = Long.MIN_VALUE;
 
   public PdPod(String name, String namespace, String tcName, EtcdTiming timing, PodEnv env,
@@ -382,7 +380,6 @@ public final class PdPod implements Process, EtcdHolder {
     etcd = engines.create(cfg, observer);
     this.initialCluster = initialCluster;
     etcdStartedUs = ctx.nowUs();
-    phaseOriginUs = etcdStartedUs;
     ctx.listen(); // pd-server's embedded etcd binds its peer port (the start script bound none)
     etcd.onStart(ctx);
     if (!etcd.exited()) {
@@ -452,6 +449,7 @@ public final class PdPod implements Process, EtcdHolder {
 
   /** From now (or {@code fromUs}) to the leader loop's next tick time after it. */
   private long untilPhase(long fromUs) {
+    long phaseOriginUs = Math.max(lastTickUs, etcdStartedUs);
     return LEADER_LOOP_US - Math.floorMod(fromUs - phaseOriginUs, LEADER_LOOP_US);
   }
 
@@ -476,15 +474,18 @@ public final class PdPod implements Process, EtcdHolder {
 
   /** After each event: a sleeping leader loop that now has work gets its next tick. */
   private void wakeLeaderLoop() {
-    if (!loopMaySleep()) {
-      return;
+    if (loopMaySleep() && !leaderLoopIdle()) {
+      tickBy(nextTickUs());
     }
-    long next = nextTickUs();
-    if ((leaderTick == null || leaderTickDueUs > next) && !leaderLoopIdle()) {
+  }
+
+  /** A tick at {@code atUs}, unless one is set for then or earlier. */
+  private void tickBy(long atUs) {
+    if (leaderTick == null || leaderTickDueUs > atUs) {
       if (leaderTick != null) {
         leaderTick.cancel();
       }
-      armLeaderTick(next - ctx.nowUs());
+      armLeaderTick(atUs - ctx.nowUs());
     }
   }
 
@@ -542,7 +543,6 @@ public final class PdPod implements Process, EtcdHolder {
 
   private void leaderLoop() {
     lastTickUs = ctx.nowUs();
-    phaseOriginUs = lastTickUs;
     if (!clusterChecked) {
       if (checkUrls == null && etcd.clusterId() != 0) {
         startClusterCheck();
@@ -753,15 +753,8 @@ public final class PdPod implements Process, EtcdHolder {
   @Override
   public void onPause(ProcessContext ctx) {
     this.ctx = ctx;
-    if (!loopMaySleep()) {
-      return;
-    }
-    long next = nextTickUs();
-    if (leaderTick == null || leaderTickDueUs > next) {
-      if (leaderTick != null) {
-        leaderTick.cancel();
-      }
-      armLeaderTick(next - ctx.nowUs());
+    if (loopMaySleep()) {
+      tickBy(nextTickUs());
     }
   }
 
