@@ -3,6 +3,7 @@ package io.pdlab.real.node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,10 +40,6 @@ public final class RunDirectory {
     this.path = path;
   }
 
-  /**
-   * Creates a new run directory under {@code base}, marker included. It appears under its final
-   * name only once the marker is written, so a reaper never sees a run without its owner.
-   */
   /** A new run directory of this JVM under {@link #DEFAULT_BASE}. */
   public static RunDirectory create() {
     return create(DEFAULT_BASE);
@@ -53,14 +50,34 @@ public final class RunDirectory {
     return create(base, Owner.current());
   }
 
+  /**
+   * How often {@link #create} makes {@code base} again when it went between making it and making
+   * the run directory in it: another JVM's {@link #delete} removes {@link #DEFAULT_BASE} when it
+   * leaves it empty.
+   */
+  private static final int BASE_ATTEMPTS = 5;
+
+  /**
+   * Creates a new run directory under {@code base}, marker included. It appears under its final
+   * name only once the marker is written, so a reaper never sees a run without its owner.
+   */
   static RunDirectory create(Path base, Owner owner) {
     String name = PREFIX + owner.pid() + "-" + COUNTER.incrementAndGet() + "-"
         + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
     Path target = base.resolve(name);
     Path temp = base.resolve(CREATING_PREFIX + name);
     try {
-      Files.createDirectories(base);
-      Files.createDirectory(temp);
+      for (int attempt = 1; ; attempt++) {
+        Files.createDirectories(base);
+        try {
+          Files.createDirectory(temp);
+          break;
+        } catch (NoSuchFileException e) {
+          if (attempt == BASE_ATTEMPTS) {
+            throw e;
+          }
+        }
+      }
       Files.writeString(temp.resolve(OWNER_FILE), owner.toMarker());
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -124,6 +141,26 @@ public final class RunDirectory {
       }
     }
     Fs.deleteTree(path);
+    if (DEFAULT_BASE.equals(path.getParent())) {
+      removeIfEmpty(DEFAULT_BASE);
+    }
+  }
+
+  /**
+   * Removes {@code dir} if it is empty: the last run to leave {@link #DEFAULT_BASE} takes it along,
+   * so a finished test or command leaves no directory behind. A run another JVM is creating
+   * there at the same moment makes it again ({@link #create}).
+   *
+   * @return whether it was removed
+   */
+  static boolean removeIfEmpty(Path dir) {
+    try {
+      return Files.deleteIfExists(dir);
+    } catch (DirectoryNotEmptyException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir + ": " + e, e);
+    }
   }
 
   @Override
