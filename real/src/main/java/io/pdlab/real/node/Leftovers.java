@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,8 @@ public final class Leftovers {
         for (Path d : dirs) {
           out.add("run directory " + d);
         }
+      } catch (NoSuchFileException e) {
+        // the last run to leave it removed it since the check: nothing is left there
       } catch (IOException e) {
         throw new IllegalStateException("cannot list " + RunDirectory.DEFAULT_BASE + ": " + e, e);
       }

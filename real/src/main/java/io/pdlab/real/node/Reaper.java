@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,6 +127,8 @@ public final class Reaper {
             deadDirs.add(dir);
           }
         }
+      } catch (NoSuchFileException e) {
+        // the last run to leave it removed it since the check (RunDirectory.delete)
       } catch (IOException e) {
         throw new IllegalStateException("cannot list run directories in " + base + ": " + e, e);
       }

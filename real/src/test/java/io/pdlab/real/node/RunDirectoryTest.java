@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,17 +44,40 @@ class RunDirectoryTest {
   }
 
   @Test
-  void aBaseThatWentIsMadeAgainAndOnlyAnEmptyOneIsRemoved() throws Exception {
+  void onlyAnEmptyBaseIsRemoved() throws Exception {
     Path base = tmp.resolve("base");
-    RunDirectory first = RunDirectory.create(base);
+    RunDirectory run = RunDirectory.create(base);
     assertFalse(RunDirectory.removeIfEmpty(base), "a base holding a run stays");
-    first.delete();
+    run.delete();
     assertTrue(RunDirectory.removeIfEmpty(base), "an empty base goes");
     assertFalse(RunDirectory.removeIfEmpty(base), "and is gone");
+  }
 
-    RunDirectory second = RunDirectory.create(base);
-    assertTrue(Files.isDirectory(second.path()), "a run is made in a base that went");
-    second.delete();
+  @Test
+  void runsAreMadeWhileAnotherThreadRemovesTheirEmptyBase() throws Exception {
+    Path base = tmp.resolve("raced");
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger removed = new AtomicInteger();
+    Thread remover = new Thread(() -> {
+      while (!stop.get()) {
+        if (RunDirectory.removeIfEmpty(base)) {
+          removed.incrementAndGet();
+        }
+      }
+    }, "base-remover");
+    remover.start();
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        RunDirectory run = RunDirectory.create(base);
+        assertTrue(Files.isDirectory(run.path()), "run " + i + " is made");
+        run.delete();
+      }
+    } finally {
+      stop.set(true);
+      remover.join(10_000);
+    }
+    assertFalse(remover.isAlive(), "the remover stopped");
+    assertTrue(removed.get() > 0, "the base was removed under the runs");
   }
 
   private static boolean empty(Path dir) throws Exception {
