@@ -25,7 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * thread per core. Each invocation is a search of {@link #RUNS} runs from a new seed, generation,
  * judging and the corpus included (and the confirmation runs of its findings, which are not
  * counted, so the figure is a lower bound); no shrinking. The fork runs with the serial
- * collector, as {@code ./pdlab} runs the search.
+ * collector, as {@code ./pdlab} runs the search. The searches draw no long schedules ({@code
+ * explore --no-long-runs}), so every run is the 120 s the target is defined on; {@code -p
+ * longRuns=true} measures searches as {@code explore} makes them by default, where one fresh
+ * schedule in eight runs for up to 15 minutes of virtual time.
  *
  * <p>The warm-up is a minute: the simulator, the operators and the search are a lot of code, and
  * on 2 cores C2 compiles it for about 35 s, on one of the two cores (a recording of a discovery
@@ -47,6 +50,10 @@ public class ExploreBenchmark {
   @Param({"static", "seed-join", "seed-join-learner", "v2-static", "discovery"})
   public String strategy;
 
+  /** Whether the searches draw long schedules too ({@code explore}'s default). */
+  @Param({"false"})
+  public boolean longRuns;
+
   private ThreadEngine engine;
   private long seed;
 
@@ -64,13 +71,13 @@ public class ExploreBenchmark {
   @Benchmark
   @OperationsPerInvocation(RUNS)
   public int explore() {
-    return search(strategy, ++seed, engine);
+    return search(strategy, longRuns, ++seed, engine);
   }
 
   /** One search of {@link #RUNS} runs; returns its findings' count. */
-  static int search(String strategy, long seed, ThreadEngine engine) {
-    Explorer.Result r = new Explorer(strategy, 3, null, seed).explore(RUNS, () -> false, engine,
-        (runs, found) -> { }, 0);
+  static int search(String strategy, boolean longRuns, long seed, ThreadEngine engine) {
+    Explorer.Result r = new Explorer(strategy, 3, null, seed, null, longRuns).explore(RUNS,
+        () -> false, engine, (runs, found) -> { }, 0);
     if (r.runs() != RUNS) {
       throw new IllegalStateException("searched " + r.runs() + " runs, not " + RUNS);
     }

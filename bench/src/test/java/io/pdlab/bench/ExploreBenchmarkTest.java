@@ -10,8 +10,10 @@ class ExploreBenchmarkTest {
   @Test
   void aSearchRunsItsBudgetAndIsDeterministic() {
     try (ThreadEngine e = new ThreadEngine(2)) {
-      int a = ExploreBenchmark.search("seed-join", 1, e);
-      assertEquals(a, ExploreBenchmark.search("seed-join", 1, e));
+      for (boolean longRuns : new boolean[] {false, true}) {
+        int a = ExploreBenchmark.search("seed-join", longRuns, 1, e);
+        assertEquals(a, ExploreBenchmark.search("seed-join", longRuns, 1, e));
+      }
     }
   }
 }

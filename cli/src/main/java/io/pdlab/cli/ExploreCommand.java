@@ -87,6 +87,12 @@ final class ExploreCommand implements Callable<Integer> {
           + " absent)")
   Path catalog;
 
+  @Option(names = "--long-runs", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "also draw long schedules (one fresh schedule in 8: faults until 15 minutes"
+          + " of virtual time, members hung past a PD failover, liveness kills); with"
+          + " --no-long-runs every run is 120 s, the benchmark's unit (default: on)")
+  boolean longRuns;
+
   @Option(names = "--shrink-runs", defaultValue = "60",
       description = "at most this many runs to shrink each finding (60)")
   int shrinkRuns;
@@ -128,7 +134,7 @@ final class ExploreCommand implements Callable<Integer> {
     }
     Explorer explorer;
     try {
-      explorer = new Explorer(strategy, members, kinds, seed);
+      explorer = new Explorer(strategy, members, kinds, seed, null, longRuns);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--faults: " + e.getMessage());
     }
@@ -142,7 +148,8 @@ final class ExploreCommand implements Callable<Integer> {
     Path catalogDir = catalog != null ? catalog : Path.of(CatalogCheck.DEFAULT_DIR);
     String command = "pdlab explore --strategy " + strategy + " --members " + members
         + " --faults " + String.join(",", explorer.kinds().stream().map(FaultKind::label)
-            .toList()) + " --budget " + budget + " --seed " + seed;
+            .toList()) + (longRuns ? "" : " --no-long-runs") + " --budget " + budget + " --seed "
+        + seed;
     Checks.engine(engine, master);
     PrintStream err = System.err;
     try (Engine on = Engines.open(engine, master, threads, "pdlab explore")) {

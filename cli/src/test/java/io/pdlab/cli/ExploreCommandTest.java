@@ -68,6 +68,9 @@ class ExploreCommandTest {
     refused("unknown fault kind 'meteor'", "--strategy", "static", "--faults", "meteor");
     refused("fault kind discovery-restart cannot be used with strategy static", "--strategy",
         "static", "--faults", "discovery-restart");
+    refused("fault kind liveness-kill cannot be used with strategy seed-join at 3 members in"
+        + " runs of 120 s (only long runs draw it)", "--strategy", "seed-join", "--faults",
+        "liveness-kill", "--no-long-runs");
     refused("--catalog: " + dir.resolve("nowhere") + " is not a directory", "--strategy",
         "static", "--budget", "8runs", "--catalog", dir.resolve("nowhere").toString());
   }
@@ -90,6 +93,7 @@ class ExploreCommandTest {
     assertTrue(help.contains("--budget 2m"), help);
     assertTrue(help.contains("2000runs"), help);
     assertTrue(help.contains("--catalog"), help);
+    assertTrue(help.contains("--[no-]long-runs"), help);
   }
 
   @Test
@@ -101,6 +105,8 @@ class ExploreCommandTest {
         "--threads", "2", "--out", o.toString()), err());
     String printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("seed-join at 3 members: 8 runs"), printed);
+    assertTrue(Files.readString(o.resolve("findings.md")).contains("--faults"
+        + " never-start,crash,pause,partition --budget 8runs"), "long runs by default");
     assertTrue(printed.contains("joiner added but never joined"), printed);
     assertTrue(err().contains("runs/s"), err());
     for (String f : new String[] {"findings.md", "atlas.md", "atlas.html"}) {

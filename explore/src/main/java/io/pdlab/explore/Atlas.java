@@ -72,7 +72,8 @@ public final class Atlas {
           + (catalogs.isEmpty() ? "" : "\nCompared with the scenario catalog in [catalog.md]"
               + "(catalog.md).\n"), StandardCharsets.UTF_8);
       if (!catalogs.isEmpty()) {
-        StringBuilder md = new StringBuilder(CatalogCheck.header(catalogs.get(0).dir()));
+        StringBuilder md = new StringBuilder(CatalogCheck.header(catalogs.get(0).dir(),
+            catalogs.get(0).result().lastChangeUs()));
         for (CatalogCheck c : catalogs) {
           int at = results.indexOf(c.result());
           if (at < 0) {

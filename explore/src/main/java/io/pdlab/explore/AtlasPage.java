@@ -47,7 +47,7 @@ record AtlasPage(String command, List<Section> sections) {
     /** The entry of {@code finding}, whose shrunk run's kept trace records are {@code records}. */
     static Entry of(Explorer.Finding finding, String file, List<TraceRecord> records) {
       return new Entry(finding, file, Chart.spans(records, Schedule.CLUSTER,
-          Schedule.DURATION_US));
+          finding.shrunk().schedule().durationUs()));
     }
 
     String heading() {
@@ -136,7 +136,8 @@ record AtlasPage(String command, List<Section> sections) {
         for (FaultDef d : e.faults()) {
           sb.append("- ").append(Chart.esc(Schedule.flow(d))).append('\n');
         }
-        sb.append("</pre>\n").append(Chart.svg(e.faults(), e.rows(), Schedule.DURATION_US));
+        sb.append("</pre>\n").append(Chart.svg(e.faults(), e.rows(),
+            e.finding().shrunk().schedule().durationUs()));
       }
       if (s.entries().isEmpty()) {
         sb.append("<p>").append(NONE).append("</p>\n");

@@ -31,11 +31,13 @@ import java.util.stream.Stream;
  * <p>A catalog scenario pins a hazard explore could find when it is of the searched strategy and
  * PD size and its expected outcome is one its own faults do not explain (by {@link
  * Judge#explains}, the rule that judges explored runs). It is searchable when its fault kinds are
- * among the searched ones and it needs nothing the generator never varies: infrastructure, a
- * backend, timing other than the client's writes, TiKV or TiDB, a second cluster; nor faults
- * that play out after {@link Generator#LAST_CHANGE_US}. Such a scenario is run in explore's form
- * ({@link Schedule#of}, {@link Run#full}: its strategy, size, seed and faults in a 120 s run, as a
- * finding's file replays) for its outcome and mechanism; it is rediscovered by the finding with
+ * among the searched ones and it needs nothing the generator never varies: infrastructure other
+ * than the layout a discovery search draws, a backend, timing other than the client's writes
+ * (and for discovery the tidb-operator version), TiKV or TiDB, a second cluster; nor faults
+ * that play out after the search's last change ({@link Explorer.Result#lastChangeUs}). Such a
+ * scenario is run in explore's form ({@link Schedule#of}, {@link Run#full}: its strategy, size,
+ * seed, faults and what explore varies of its config, in a run of {@link Schedule#durationUs},
+ * as a finding's file replays) for its outcome and mechanism; it is rediscovered by the finding with
  * the same ones ({@link Shrinker#same}), missed when there is none, and not reproduced when
  * explore's form of it does not end in the outcome it pins. A finding that matches no catalog
  * scenario is new. Scenarios go in file-name order and nothing depends on time or on where the
@@ -106,9 +108,9 @@ public final class CatalogCheck {
   private record Pending(String name, Schedule schedule, List<String> pinned, List<String> kinds,
       List<String> config, String needs) {
     static Pending of(String name, Scenario sc, Schedule s, List<String> pinned,
-        TreeSet<String> searched) {
+        TreeSet<String> searched, long lastChangeUs) {
       List<String> config = CatalogCheck.config(sc);
-      String late = late(sc);
+      String late = late(sc, lastChangeUs);
       String invalid = config.isEmpty() ? invalid(s) : null;
       if (invalid != null) {
         config.add(invalid);
@@ -222,7 +224,7 @@ public final class CatalogCheck {
         explained.add(name + " (" + String.join(" or ", sc.expect().outcomes()) + ")");
         continue;
       }
-      pending.add(Pending.of(name, sc, s, pinned, searched));
+      pending.add(Pending.of(name, sc, s, pinned, searched, r.lastChangeUs()));
     }
 
     // those that need only kinds run too, so that a finding with their outcome and mechanism
@@ -280,21 +282,25 @@ public final class CatalogCheck {
 
   /**
    * What a scenario sets that explored schedules never vary: each item names the setting, so
-   * that the report can say which config the scenario needs.
+   * that the report can say which config the scenario needs. A discovery search varies the
+   * tidb-operator version and draws tidb-operator's AWS layout ({@link
+   * Generator#variesConfig}, {@link Schedule#dedicatedInfra}).
    */
   private static List<String> config(Scenario sc) {
     List<String> out = new ArrayList<>();
+    ClusterDef c = sc.clusters().get(0);
+    boolean varied = Generator.variesConfig(c.strategy()) && sc.clusters().size() == 1;
     if (sc.backend() != Backend.SIM) {
       out.add("backend " + sc.backend().label());
     }
-    if (!sc.infra().equals(Infra.DEFAULT)) {
+    if (!sc.infra().equals(Infra.DEFAULT)
+        && !(varied && sc.infra().equals(Schedule.dedicatedInfra(c.pdReplicas())))) {
       out.add("infra" + (sc.infra().provision() ? ".provision"
           : sc.infra().workerGroups().isEmpty() ? "" : ".workerGroups"));
     }
     if (sc.clusters().size() > 1) {
       out.add(sc.clusters().size() + " clusters");
     }
-    ClusterDef c = sc.clusters().get(0);
     if (c.tikvReplicas() > 0) {
       out.add("tikv.replicas " + c.tikvReplicas());
     }
@@ -304,7 +310,8 @@ public final class CatalogCheck {
     for (Map.Entry<String, String> t : c.timing().entrySet()) {
       // explore sets the client's writes itself (Schedule.CLIENT_WRITES_PER_SECOND): a load,
       // not the cluster's config, and what makes lost writes visible in its runs
-      if (!t.getKey().equals("clientWritesPerSecond")) {
+      if (!t.getKey().equals("clientWritesPerSecond") && !(varied && t.getKey().equals(
+          io.pdlab.pd.tidb.TidbOperatorVersion.TIMING_KEY))) {
         out.add("timing." + t.getKey() + " " + t.getValue());
       }
     }
@@ -312,17 +319,14 @@ public final class CatalogCheck {
   }
 
   /**
-   * Why explore draws no schedule like the scenario's: faults that play out after {@link
-   * Generator#LAST_CHANGE_US}; null when they all play out by then.
+   * Why explore draws no schedule like the scenario's: faults that play out after {@code
+   * lastChangeUs}, the search's; null when they all play out by then.
    */
-  private static String late(Scenario sc) {
-    long last = 0;
-    for (FaultDef f : sc.faults()) {
-      last = Math.max(last, f.atUs() + f.playsOutAfterUs());
-    }
-    return last <= Generator.LAST_CHANGE_US ? null : "faults playing out until "
-        + Schedule.duration(last) + " (explore's end by "
-        + Schedule.duration(Generator.LAST_CHANGE_US) + ")";
+  private static String late(Scenario sc, long lastChangeUs) {
+    long last = Schedule.lastChangeUs(sc.faults());
+    return last <= lastChangeUs ? null : "faults playing out until "
+        + Schedule.duration(last) + " (explore's end by " + Schedule.duration(lastChangeUs)
+        + (lastChangeUs == Generator.LAST_CHANGE_US ? ", without long runs" : "") + ")";
   }
 
   /** Why explore cannot write {@code s} as a schedule the parser takes, or null. */
@@ -339,7 +343,7 @@ public final class CatalogCheck {
   private String verdict(Hazard h, IntFunction<String> finding) {
     return switch (h.status()) {
       case NOT_SEARCHABLE -> "not searchable: " + h.needs();
-      case NOT_REPRODUCED -> "not reproduced: explore's 120 s run of it ends " + h.shown()
+      case NOT_REPRODUCED -> "not reproduced: explore's run of it ends " + h.shown()
           + ", not the " + String.join(" or ", h.pinned()) + " it pins";
       case MISSED -> "missed";
       case REDISCOVERED -> {
@@ -470,16 +474,21 @@ public final class CatalogCheck {
   }
 
   /** The heading and note of {@code catalog.md}, before each result's section. */
-  static String header(String dir) {
+  static String header(String dir, long lastChangeUs) {
     return "# Catalog check\n\nThe hazards the scenario catalog (`" + dir + "`) pins for the"
         + " searched strategy and size, next to the findings. A scenario pins a hazard when its"
         + " faults do not explain the outcome it expects (the rule findings are judged by); it"
         + " is searchable when its fault kinds were searched, it needs no config explore"
-        + " never varies and its faults play out by "
-        + Schedule.duration(Generator.LAST_CHANGE_US) + ". Explore's form of it is its strategy, size, seed and faults in a 120 s"
-        + " run with " + Schedule.CLIENT_WRITES_PER_SECOND + " client writes a second, as"
-        + " explore runs its schedules; a finding with the same outcome and mechanism"
-        + " rediscovers it, and is no larger when its shrunk schedule has no more faults.\n\n";
+        + " never varies (a discovery search varies the tidb-operator version and draws"
+        + " tidb-operator's AWS layout of dedicated PD nodes) and its faults play out by "
+        + Schedule.duration(lastChangeUs) + ". Explore's form of it is its strategy, size,"
+        + " seed, faults and what explore varies of its config, with "
+        + Schedule.CLIENT_WRITES_PER_SECOND + " client writes a second, in a run of "
+        + Schedule.duration(Schedule.DURATION_US) + " or, when its faults play out after "
+        + Schedule.duration(Generator.LAST_CHANGE_US) + ", until "
+        + Schedule.duration(Schedule.SETTLE_US) + " after they do, as explore runs its"
+        + " schedules; a finding with the same outcome and mechanism rediscovers it, and is no"
+        + " larger when its shrunk schedule has no more faults.\n\n";
   }
 
   String dir() {

@@ -57,12 +57,19 @@ public final class Explorer {
    *     replays) did not show again, left out
    */
   public record Result(String strategy, int members, List<FaultKind> kinds, long seed, long runs,
-      int corpus, int features, List<Finding> findings, List<Finding> unconfirmed) {}
+      int corpus, int features, List<Finding> findings, List<Finding> unconfirmed,
+      boolean longRuns) {
+    /** The latest time a searched schedule's faults play out (a long one's, if drawn). */
+    public long lastChangeUs() {
+      return longRuns ? Generator.LONG_LAST_CHANGE_US : Generator.LAST_CHANGE_US;
+    }
+  }
 
   private final String strategy;
   private final int members;
   private final List<FaultKind> kinds;
   private final long seed;
+  private final boolean longRuns;
   private final Generator gen;
 
   /**
@@ -80,25 +87,39 @@ public final class Explorer {
    */
   public Explorer(String strategy, int members, List<FaultKind> kinds, long seed,
       String mutant) {
+    this(strategy, members, kinds, seed, mutant, false);
+  }
+
+  /**
+   * A search that, with {@code longRuns}, draws long schedules too (one fresh schedule in {@link
+   * Generator#LONG_ONE_IN}: faults until 15 minutes, liveness kills); without, only schedules
+   * of 120 s runs, the unit of {@code ExploreBenchmark}.
+   */
+  public Explorer(String strategy, int members, List<FaultKind> kinds, long seed,
+      String mutant, boolean longRuns) {
     this.strategy = strategy;
     this.members = members;
-    this.kinds = kinds == null ? Generator.defaultKinds(strategy, members) : List.copyOf(kinds);
+    this.longRuns = longRuns;
+    this.kinds = kinds == null ? Generator.defaultKinds(strategy, members, longRuns)
+        : List.copyOf(kinds);
     for (FaultKind k : this.kinds) {
-      if (!Generator.usable(strategy, members, k)) {
+      if (!Generator.usable(strategy, members, k, longRuns)) {
         throw new IllegalArgumentException("fault kind " + k + " cannot be used with strategy "
-            + strategy + " at " + members + " member" + (members == 1 ? "" : "s"));
+            + strategy + " at " + members + " member" + (members == 1 ? "" : "s")
+            + (longRuns || !Generator.usable(strategy, members, k, true) ? ""
+                : " in runs of 120 s (only long runs draw it)"));
       }
     }
     if (this.kinds.isEmpty()) {
       throw new IllegalArgumentException("no fault kind to explore with");
     }
     this.seed = seed;
-    this.gen = new Generator(strategy, members, this.kinds, mutant);
+    this.gen = new Generator(strategy, members, this.kinds, mutant, longRuns);
   }
 
   /** The default kinds for a strategy and size (what {@code --faults} defaults to). */
-  public static List<FaultKind> defaultKinds(String strategy, int members) {
-    return Generator.defaultKinds(strategy, members);
+  public static List<FaultKind> defaultKinds(String strategy, int members, boolean longRuns) {
+    return Generator.defaultKinds(strategy, members, longRuns);
   }
 
   public List<FaultKind> kinds() {
@@ -173,7 +194,7 @@ public final class Explorer {
       }
     }
     return new Result(strategy, members, kinds, seed, s.runs, s.corpus.size(), s.seen.size(),
-        shrunk, unconfirmed);
+        shrunk, unconfirmed, longRuns);
   }
 
   /** The batch of candidates after {@code runs} runs, drawn from {@code corpus}. */

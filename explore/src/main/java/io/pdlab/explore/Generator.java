@@ -11,27 +11,65 @@ import java.util.random.RandomGenerator;
 
 /**
  * Fresh schedules and mutations of schedules, drawn from a seeded random stream. Times are whole
- * multiples of 100 ms; every fault has played out ({@code at} plus its delay, pause, heal or
- * restart) by {@link #LAST_CHANGE_US}, so a run has at least 50 s of its 120 s to settle and a
- * slow recovery is not judged stuck.
+ * multiples of 100 ms. A short schedule's faults have played out ({@code at} plus its delay,
+ * pause, heal or restart) by {@link #LAST_CHANGE_US}, so its run of 120 s has at least 50 s to
+ * settle and a slow recovery is not judged stuck. With long runs on, one fresh schedule in
+ * {@link #LONG_ONE_IN} is long: its faults start by {@link #LONG_START_US} and play out by
+ * {@link #LONG_LAST_CHANGE_US}, its pauses and partitions last up to 14 minutes, and it may kill
+ * a member by its liveness probe; its run goes on 50 s past its last change ({@link
+ * Schedule#durationUs}). For discovery, a schedule may also run tidb-operator v1.0's discovery
+ * service and tidb-operator's AWS layout ({@link Schedule#dedicatedInfra}).
  */
 final class Generator {
-  /** The latest time a fault may start or end. */
+  /** The latest time a short schedule's fault may start or end. */
   static final long LAST_CHANGE_US = 70_000_000L;
+  /**
+   * The latest time a long schedule's fault may end: 15 minutes, so that a member can hang past
+   * tidb-operator's 5-minute PD failover period and the failover's aftermath can play out, as
+   * the catalog's longest scenarios (900 s) need. A search parameter, not an upstream value.
+   */
+  static final long LONG_LAST_CHANGE_US = 900_000_000L;
+  /** The latest time a long schedule's fault may start: 7 minutes. */
+  static final long LONG_START_US = 420_000_000L;
+  /** One fresh schedule in this many is long, when long runs are on. */
+  static final int LONG_ONE_IN = 8;
   /** At most this many faults in one schedule. */
   static final int MAX_FAULTS = 4;
+  /** The tidb-operator version a discovery schedule may run instead of the default. */
+  static final String OTHER_OPERATOR_VERSION = io.pdlab.pd.tidb.TidbOperatorVersion.V1_0.label();
   private static final long STEP_US = 100_000L;
 
   private final String strategy;
   private final int members;
   private final List<FaultKind> kinds;
   private final String mutant;
+  private final boolean longRuns;
 
   Generator(String strategy, int members, List<FaultKind> kinds, String mutant) {
+    this(strategy, members, kinds, mutant, false);
+  }
+
+  /** @param longRuns whether it draws long schedules too */
+  Generator(String strategy, int members, List<FaultKind> kinds, String mutant,
+      boolean longRuns) {
     this.strategy = strategy;
     this.members = members;
     this.kinds = List.copyOf(kinds);
     this.mutant = mutant;
+    this.longRuns = longRuns;
+  }
+
+  /**
+   * Whether the search varies the operator version and the infrastructure for {@code strategy}:
+   * for discovery, tidb-operator's, whose v1.0 discovery service and AWS layout the model has.
+   */
+  static boolean variesConfig(String strategy) {
+    return strategy.equals("discovery");
+  }
+
+  /** Whether {@code s} is long: a fault plays out after {@link #LAST_CHANGE_US}. */
+  static boolean isLong(Schedule s) {
+    return s.lastChangeUs() > LAST_CHANGE_US;
   }
 
   /**
@@ -43,6 +81,11 @@ final class Generator {
    * must be able to reach.
    */
   static List<FaultKind> defaultKinds(String strategy, int members) {
+    return defaultKinds(strategy, members, false);
+  }
+
+  /** As {@link #defaultKinds(String, int)}; with long runs, the kinds only they can draw too. */
+  static List<FaultKind> defaultKinds(String strategy, int members, boolean longRuns) {
     List<FaultKind> out = new ArrayList<>();
     for (FaultKind k : FaultKind.values()) {
       if (k.refusal(Backend.SIM) != null
@@ -50,7 +93,7 @@ final class Generator {
               || strategy.equals("v2-static"))) {
         continue;
       }
-      if (usable(strategy, members, k)) {
+      if (usable(strategy, members, k, longRuns)) {
         out.add(k);
       }
     }
@@ -59,10 +102,18 @@ final class Generator {
 
   /** Whether the parser takes a fault of kind {@code k} on a cluster of this strategy and size. */
   static boolean usable(String strategy, int members, FaultKind k) {
+    return usable(strategy, members, k, true);
+  }
+
+  /**
+   * Whether the parser takes a fault of kind {@code k} drawn for a cluster of this strategy and
+   * size, in a short schedule or (with {@code longRuns}) a long one.
+   */
+  static boolean usable(String strategy, int members, FaultKind k, boolean longRuns) {
     Generator g = new Generator(strategy, members, List.of(k), null);
     SplittableRandom r = new SplittableRandom(k.ordinal());
-    for (int i = 0; i < 5; i++) {
-      FaultDef f = g.fault(r, k);
+    for (int i = 0; i < 6; i++) {
+      FaultDef f = g.fault(r, k, longRuns && i % 2 == 1);
       if (f != null && new Schedule(strategy, members, 1, List.of(f)).valid()) {
         return true;
       }
@@ -70,28 +121,49 @@ final class Generator {
     return false;
   }
 
-  /** A fresh schedule of 1 to {@link #MAX_FAULTS} faults. */
+  /**
+   * A fresh schedule of 1 to 3 faults; with long runs, long one time in {@link #LONG_ONE_IN}.
+   * For discovery, tidb-operator v1.0 one time in four and the AWS layout one time in four.
+   */
   Schedule fresh(RandomGenerator r, long seed) {
+    boolean isLong = longRuns && r.nextInt(LONG_ONE_IN) == 0;
     int count = 1 + r.nextInt(Math.min(MAX_FAULTS, 3));
     List<FaultDef> faults = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      FaultDef f = fault(r, kinds.get(r.nextInt(kinds.size())));
+      FaultDef f = fault(r, kinds.get(r.nextInt(kinds.size())), isLong);
       if (f != null) {
         faults.add(f);
       }
     }
-    return new Schedule(strategy, members, seed, faults, mutant);
+    String version = null;
+    boolean dedicated = false;
+    if (variesConfig(strategy)) {
+      version = r.nextInt(4) == 0 ? OTHER_OPERATOR_VERSION : null;
+      dedicated = r.nextInt(4) == 0;
+    }
+    return new Schedule(strategy, members, seed, faults, mutant, version, dedicated);
   }
 
   /**
    * One mutation of {@code s}: add a fault, remove one, move one's time, change its member or
-   * groups, change its duration, or draw a new simulator seed.
+   * groups, change its duration, draw a new simulator seed, copy a fault onto another member
+   * (faults that strike together, as a rack's or a disk's), or for discovery switch the operator
+   * version or the infrastructure. A long schedule's faults are added, moved and lengthened as a
+   * long schedule's are drawn.
    */
   Schedule mutate(RandomGenerator r, Schedule s, long freshSeed) {
     List<FaultDef> faults = new ArrayList<>(s.faults());
-    int op = r.nextInt(6);
+    boolean isLong = longRuns && isLong(s);
+    int op = r.nextInt(8);
+    if (op == 6 && !variesConfig(strategy)) {
+      op = 7;
+    }
+    if (op == 6) {
+      return r.nextBoolean() ? s.withConfig(s.operatorVersion() == null ? OTHER_OPERATOR_VERSION
+          : null, s.dedicated()) : s.withConfig(s.operatorVersion(), !s.dedicated());
+    }
     if (faults.isEmpty() || op == 0 && faults.size() < MAX_FAULTS) {
-      FaultDef f = fault(r, kinds.get(r.nextInt(kinds.size())));
+      FaultDef f = fault(r, kinds.get(r.nextInt(kinds.size())), isLong);
       if (f != null) {
         faults.add(f);
       }
@@ -101,15 +173,47 @@ final class Generator {
     FaultDef f = faults.get(i);
     switch (op) {
       case 1 -> faults.remove(i);
-      case 2 -> faults.set(i, f.withAt(Math.max(0, f.atUs() + (r.nextInt(41) - 20) * STEP_US
-          * 5)));
+      case 2 -> faults.set(i, f.withAt(Math.max(0, f.atUs() + (r.nextInt(isLong ? 241 : 41)
+          - (isLong ? 120 : 20)) * STEP_US * 5)));
       case 3 -> faults.set(i, f.withMember(r.nextInt(members), partition(r)));
-      case 4 -> faults.set(i, f.withLengthUs(time(r, 1, 40)));
+      case 4 -> faults.set(i, f.withLengthUs(isLong ? time(r, 1, 840) : time(r, 1, 40)));
+      case 7 -> {
+        if (faults.size() < MAX_FAULTS && members > 1) {
+          int other = f.onMember().isPresent() ? (f.onMember().getAsInt() + 1
+              + r.nextInt(members - 1)) % members : r.nextInt(members);
+          faults.add(f.withMember(other, partition(r)));
+        }
+      }
       default -> {
         return s.with(s.members(), freshSeed, faults);
       }
     }
+    if (!longRuns && op != 1 && op != 7) {
+      faults.set(i, fit(faults.get(i), f));
+    }
     return s.withFaults(faults);
+  }
+
+  /**
+   * Without long runs, {@code moved} (a mutation of {@code before}) pulled back in time or
+   * shortened so that it plays out by {@link #LAST_CHANGE_US}, and every run stays 120 s;
+   * {@code before} when neither fits it.
+   */
+  private static FaultDef fit(FaultDef moved, FaultDef before) {
+    if (moved.atUs() + moved.playsOutAfterUs() <= LAST_CHANGE_US) {
+      return moved;
+    }
+    FaultDef earlier = moved.withAt(Math.max(0, LAST_CHANGE_US - moved.playsOutAfterUs()));
+    if (earlier.atUs() + earlier.playsOutAfterUs() <= LAST_CHANGE_US) {
+      return earlier;
+    }
+    if (moved.lengthUs() > 0 && moved.atUs() < LAST_CHANGE_US) {
+      FaultDef shorter = moved.withLengthUs(LAST_CHANGE_US - moved.atUs());
+      if (shorter.atUs() + shorter.playsOutAfterUs() <= LAST_CHANGE_US) {
+        return shorter;
+      }
+    }
+    return before;
   }
 
   /**
@@ -134,21 +238,35 @@ final class Generator {
     return new FaultDef.SetReplicas(at, null, to, state, memberAdd, 0);
   }
 
-  /** A fault of kind {@code k} at a random time, or null if none fits. */
+  /** A fault of kind {@code k} at a random time, as a short schedule draws it, or null. */
   FaultDef fault(RandomGenerator r, FaultKind k) {
-    long at = r.nextBoolean() ? time(r, 0, 60) / 1_000_000 * 1_000_000 : time(r, 0, 60);
+    return fault(r, k, false);
+  }
+
+  /**
+   * A fault of kind {@code k} at a random time, or null if none fits: in a short schedule,
+   * starting by 60 s and over by {@link #LAST_CHANGE_US}; in a long one ({@code isLong}),
+   * starting by {@link #LONG_START_US} with pauses and partitions of up to 840 s and restarts
+   * after up to 300 s, over by {@link #LONG_LAST_CHANGE_US}.
+   */
+  FaultDef fault(RandomGenerator r, FaultKind k, boolean isLong) {
+    int startS = (int) ((isLong ? LONG_START_US : 60_000_000L) / 1_000_000);
+    long at = r.nextBoolean() ? time(r, 0, startS) / 1_000_000 * 1_000_000 : time(r, 0, startS);
     int member = r.nextInt(members);
-    long room = LAST_CHANGE_US - at;
+    long room = (isLong ? LONG_LAST_CHANGE_US : LAST_CHANGE_US) - at;
+    int hold = isLong ? 840 : 30;
+    int cut = isLong ? 840 : 40;
+    int restart = isLong ? 300 : 30;
     FaultDef f = switch (k) {
       case NEVER_START -> new FaultDef.NeverStart(0, null, member, 0);
       case LATE_START -> new FaultDef.LateStart(0, null, member, Math.min(room, time(r, 1, 60)),
           0);
       case CRASH -> new FaultDef.Crash(at, null, member, r.nextInt(10) < 3, r.nextInt(10) < 8
-          ? OptionalLong.of(Math.min(room, time(r, 0, 30))) : OptionalLong.empty(), 0);
+          ? OptionalLong.of(Math.min(room, time(r, 0, restart))) : OptionalLong.empty(), 0);
       case PAUSE -> new FaultDef.Pause(at, null, member, Math.max(STEP_US, Math.min(room,
-          time(r, 1, 30))), 0);
+          time(r, 1, hold))), 0);
       case PARTITION -> members < 2 ? null : new FaultDef.Partition(at, null, partition(r),
-          r.nextInt(10) < 8 ? OptionalLong.of(Math.max(STEP_US, Math.min(room, time(r, 1, 40))))
+          r.nextInt(10) < 8 ? OptionalLong.of(Math.max(STEP_US, Math.min(room, time(r, 1, cut))))
               : OptionalLong.empty(), 0);
       case SET_REPLICAS -> setReplicas(r, at);
       case DISCOVERY_RESTART -> new FaultDef.DiscoveryRestart(at, null, 0);
@@ -156,11 +274,11 @@ final class Generator {
           STEP_US, Math.min(room, time(r, 5, 60)))), 0);
       case NODE_LOSS -> new FaultDef.NodeLoss(at, "node-" + member, 0);
       case OPERATOR_RESTART -> new FaultDef.OperatorRestart(at, null, Math.min(room,
-          time(r, 0, 30)), 0);
+          time(r, 0, restart)), 0);
       case ADD_TIMEOUT -> new FaultDef.AddTimeout(at, null, 0);
       // A liveness kill plays out over up to 215 s (3 probe periods of 60 s, etcdctl's 5 s and
-      // the 30 s grace), longer than an explored run.
-      case LIVENESS_KILL -> null;
+      // the 30 s grace): only a long schedule has room for it.
+      case LIVENESS_KILL -> isLong ? new FaultDef.LivenessKill(at, null, member, 0) : null;
       case WRONG_PEER_URL -> new FaultDef.WrongPeerUrl(at, null, member, 0);
       case RESTORE_SNAPSHOT -> at < STEP_US ? null : new FaultDef.RestoreSnapshot(at, null,
           member, Math.max(0, at - Math.max(STEP_US, time(r, 1, 30))), r.nextInt(10) < 3, 0);

@@ -1,7 +1,9 @@
 package io.pdlab.explore;
 
 import io.pdlab.scenarios.model.FaultDef;
+import io.pdlab.scenarios.model.Infra;
 import io.pdlab.scenarios.model.Scenario;
+import io.pdlab.scenarios.model.WorkerGroupDef;
 import io.pdlab.scenarios.yaml.ScenarioParser;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,13 +19,28 @@ import java.util.OptionalLong;
  *
  * @param faults in time order (ties kept in the order given)
  * @param mutant {@code timing.mutant} (a deliberately broken operator, for tests), or null
+ * @param operatorVersion {@code timing.tidbOperatorVersion} other than the default (discovery
+ *     only: {@code "1.0"}), or null
+ * @param dedicated whether the cluster runs on {@link #dedicatedInfra} (tidb-operator's AWS
+ *     layout, a tainted PD worker group) rather than the default infrastructure
  */
 public record Schedule(String strategy, int members, long seed, List<FaultDef> faults,
-    String mutant) implements java.io.Serializable {
+    String mutant, String operatorVersion, boolean dedicated)
+    implements java.io.Serializable {
   /** The name of the cluster every explored schedule has. */
   public static final String CLUSTER = "basic";
-  /** Virtual time of a run: 120 s (issue 17's benchmark unit). */
+  /**
+   * Virtual time of a run whose faults play out by {@link Generator#LAST_CHANGE_US}: 120 s
+   * (issue 17's benchmark unit). A schedule whose faults play out later runs {@link #SETTLE_US}
+   * past its last change ({@link #durationUs}).
+   */
   public static final long DURATION_US = 120_000_000L;
+  /** How long a run goes on after its last fault has played out: 50 s (120 s less 70 s). */
+  public static final long SETTLE_US = DURATION_US - Generator.LAST_CHANGE_US;
+  /** Durations past {@link #DURATION_US} are whole multiples of this: 10 s. */
+  private static final long DURATION_STEP_US = 10_000_000L;
+  /** The PD worker group of {@link #dedicatedInfra}. */
+  static final String PD_GROUP = "pd";
   /**
    * A client writes this many distinct keys a second ({@code timing.clientWritesPerSecond}), so a
    * re-bootstrap that drops acknowledged writes shows as data loss for every strategy (not only
@@ -37,19 +54,76 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
     faults = List.copyOf(sorted);
   }
 
-  /** A schedule of the operator as it is (no mutant). */
+  /** A schedule of the operator as it is (no mutant), on the default infrastructure. */
   public Schedule(String strategy, int members, long seed, List<FaultDef> faults) {
     this(strategy, members, seed, faults, null);
   }
 
+  /** A schedule of the default operator version on the default infrastructure. */
+  public Schedule(String strategy, int members, long seed, List<FaultDef> faults,
+      String mutant) {
+    this(strategy, members, seed, faults, mutant, null, false);
+  }
+
   /** The same cluster and seed with other faults. */
   public Schedule withFaults(List<FaultDef> other) {
-    return new Schedule(strategy, members, seed, other, mutant);
+    return new Schedule(strategy, members, seed, other, mutant, operatorVersion, dedicated);
   }
 
   /** The same faults on another size or seed. */
   public Schedule with(int otherMembers, long otherSeed, List<FaultDef> other) {
-    return new Schedule(strategy, otherMembers, otherSeed, other, mutant);
+    return new Schedule(strategy, otherMembers, otherSeed, other, mutant, operatorVersion,
+        dedicated);
+  }
+
+  /** The same with another operator version (null: the default) and infrastructure. */
+  public Schedule withConfig(String otherVersion, boolean otherDedicated) {
+    return new Schedule(strategy, members, seed, faults, mutant, otherVersion, otherDedicated);
+  }
+
+  /**
+   * The run's virtual time: {@link #DURATION_US}, or when a fault plays out later than {@link
+   * Generator#LAST_CHANGE_US}, {@link #SETTLE_US} past the last change, rounded up to 10 s.
+   */
+  public long durationUs() {
+    long last = lastChangeUs();
+    if (last <= Generator.LAST_CHANGE_US) {
+      return DURATION_US;
+    }
+    long d = last + SETTLE_US;
+    return Math.max(DURATION_US, (d + DURATION_STEP_US - 1) / DURATION_STEP_US
+        * DURATION_STEP_US);
+  }
+
+  /** When the last fault has played out ({@code at} plus its delay, pause, heal or restart). */
+  public long lastChangeUs() {
+    return lastChangeUs(faults);
+  }
+
+  /** When the last of {@code faults} has played out. */
+  static long lastChangeUs(List<FaultDef> faults) {
+    long last = 0;
+    for (FaultDef f : faults) {
+      last = Math.max(last, f.atUs() + f.playsOutAfterUs());
+    }
+    return last;
+  }
+
+  /**
+   * tidb-operator's AWS layout for a PD cluster of {@code members} (provisioning.md section 2:
+   * the pd worker group of m5d.xlarge nodes, dedicated: labelled and tainted {@code
+   * dedicated=pd:NoSchedule}), with one node more than members, where a failed-over PD's new pod
+   * goes, as the catalog's failover scenarios have it, and one untainted m5.xlarge node for the
+   * rest. Nodes are named {@code pd-<i>}; a node-loss of {@code node-<i>} (how schedules name
+   * nodes) is of {@code pd-<i>}.
+   */
+  public static Infra dedicatedInfra(int members) {
+    java.util.TreeMap<String, String> labels = new java.util.TreeMap<>();
+    labels.put("dedicated", "pd");
+    return new Infra(false, List.of(
+        new WorkerGroupDef(PD_GROUP, members + 1, "m5d.xlarge",
+            List.of("dedicated=pd:NoSchedule"), labels),
+        new WorkerGroupDef("other", 1, "m5.xlarge", List.of(), new java.util.TreeMap<>())));
   }
 
   /**
@@ -59,9 +133,27 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
    */
   public static Schedule of(Scenario sc) {
     io.pdlab.scenarios.model.ClusterDef c = sc.clusters().get(0);
-    return new Schedule(c.strategy(), c.pdReplicas(), sc.seed(), sc.faults(),
-        c.timing().get("mutant"));
+    boolean dedicated = sc.infra().equals(dedicatedInfra(c.pdReplicas()));
+    List<FaultDef> faults = sc.faults();
+    if (dedicated) {
+      faults = new ArrayList<>();
+      for (FaultDef f : sc.faults()) {
+        faults.add(f instanceof FaultDef.NodeLoss n && n.node().startsWith(PD_GROUP + "-")
+            ? new FaultDef.NodeLoss(n.atUs(), NODE + n.node().substring(PD_GROUP.length() + 1),
+                n.line()) : f);
+      }
+    }
+    String version = c.timing().get(io.pdlab.pd.tidb.TidbOperatorVersion.TIMING_KEY);
+    return new Schedule(c.strategy(), c.pdReplicas(), sc.seed(), faults,
+        c.timing().get("mutant"), DEFAULT_OPERATOR_VERSION.equals(version) ? null : version,
+        dedicated);
   }
+
+  /** How schedules name the node of member {@code i}: {@code node-<i>}. */
+  static final String NODE = "node-";
+  /** The operator version a schedule leaves unwritten: tidb-operator v1.5, the model's. */
+  static final String DEFAULT_OPERATOR_VERSION =
+      io.pdlab.pd.tidb.TidbOperatorVersion.V1_5.label();
 
   /**
    * A schedule goes to another JVM as its YAML (its faults hold {@code OptionalLong}s, which
@@ -94,21 +186,39 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
     }
     sb.append("name: ").append(name).append('\n');
     sb.append("seed: ").append(seed).append('\n');
+    if (dedicated) {
+      sb.append("infra:\n  workerGroups:\n");
+      for (WorkerGroupDef g : dedicatedInfra(members).workerGroups()) {
+        sb.append("    - {name: ").append(g.name()).append(", count: ").append(g.count())
+            .append(", instanceType: ").append(g.instanceType());
+        if (!g.labels().isEmpty()) {
+          List<String> labels = new ArrayList<>();
+          g.labels().forEach((k, v) -> labels.add(k + ": " + v));
+          sb.append(", labels: {").append(String.join(", ", labels)).append('}');
+        }
+        if (!g.taints().isEmpty()) {
+          sb.append(", taints: [\"").append(String.join("\", \"", g.taints())).append("\"]");
+        }
+        sb.append("}\n");
+      }
+    }
     sb.append("clusters:\n");
     sb.append("  - name: ").append(CLUSTER).append('\n');
     sb.append("    strategy: ").append(strategy).append('\n');
     sb.append("    pd: {replicas: ").append(members).append("}\n");
     sb.append("    timing: {clientWritesPerSecond: ").append(CLIENT_WRITES_PER_SECOND)
+        .append(operatorVersion == null ? "" : ", tidbOperatorVersion: \"" + operatorVersion
+            + "\"")
         .append(mutant == null ? "" : ", mutant: " + mutant).append("}\n");
     if (faults.isEmpty()) {
       sb.append("faults: []\n");
     } else {
       sb.append("faults:\n");
       for (FaultDef f : faults) {
-        sb.append("  - ").append(flow(f)).append('\n');
+        sb.append("  - ").append(flow(onInfra(f))).append('\n');
       }
     }
-    sb.append("duration: ").append(duration(DURATION_US)).append('\n');
+    sb.append("duration: ").append(duration(durationUs())).append('\n');
     if (expectOutcome != null) {
       sb.append("expect:\n  outcome: ").append(expectOutcome).append('\n');
     }
@@ -162,6 +272,13 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** A fault as the YAML names it: on {@link #dedicatedInfra}, node {@code node-<i>} is {@code pd-<i>}. */
+  private FaultDef onInfra(FaultDef f) {
+    return dedicated && f instanceof FaultDef.NodeLoss n && n.node().startsWith(NODE)
+        ? new FaultDef.NodeLoss(n.atUs(), PD_GROUP + "-" + n.node().substring(NODE.length()),
+            n.line()) : f;
   }
 
   /** One line per fault, as in the YAML, for messages and comments. */

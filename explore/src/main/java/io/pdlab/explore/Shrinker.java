@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Shrinks a finding to a smaller schedule with the same outcome and mechanism, greedily: each
- * round lists the simpler schedules in a fixed order (drop a fault; fewer members; a fault
+ * round lists the simpler schedules in a fixed order (drop a fault; the default operator version;
+ * the default infrastructure; fewer members; a fault
  * earlier, at a round time of 10 s, 5 s or 1 s or at 0; a shorter delay, pause, partition,
  * restart or gap between a restore and its snapshot ({@link FaultDef#lengthUs}): 0, rounded the
  * same way or halved; a crash without its wipe), runs them a batch at a time
@@ -68,6 +69,12 @@ final class Shrinker {
       List<FaultDef> less = new ArrayList<>(faults);
       less.remove(i);
       out.add(s.withFaults(less));
+    }
+    if (s.operatorVersion() != null) {
+      out.add(s.withConfig(null, s.dedicated()));
+    }
+    if (s.dedicated()) {
+      out.add(s.withConfig(s.operatorVersion(), false));
     }
     for (int n = 1; n < s.members(); n++) {
       List<FaultDef> kept = new ArrayList<>();
@@ -128,6 +135,12 @@ final class Shrinker {
 
   /** What a step changed, for the finding's comment. */
   private static String step(Schedule from, Schedule to) {
+    if (from.operatorVersion() != null && to.operatorVersion() == null) {
+      return "tidb-operator v" + from.operatorVersion() + " -> the default";
+    }
+    if (from.dedicated() && !to.dedicated()) {
+      return "dedicated PD nodes -> the default infrastructure";
+    }
     if (from.members() != to.members()) {
       return from.members() + " -> " + to.members() + " members";
     }

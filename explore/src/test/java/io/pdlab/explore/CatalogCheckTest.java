@@ -96,7 +96,7 @@ class CatalogCheckTest {
     assertTrue(text.contains("not searchable: needs config timing.profile etcd"), text);
     assertNull(hazard(c, "profiled").run(), "explore's form would drop its config: not run");
     assertTrue(text.contains("not searchable: needs faults playing out until 90s"
-        + " (explore's end by 70s)"), text);
+        + " (explore's end by 70s, without long runs)"), text);
 
     assertTrue(text.contains("left out: 1 of other strategies (static 1)"), text);
     assertTrue(text.contains("seed-join at other sizes, not searched at 3 members: five (5)"),
@@ -121,7 +121,7 @@ class CatalogCheckTest {
   @Test
   void aHazardNotFoundIsMissedAndALargerFindingIsMarkedAndAnotherIsNew() {
     Explorer.Result none = new Explorer.Result("seed-join", 3, KINDS, 1, 0, 0, 0, List.of(),
-        List.of());
+        List.of(), false);
     CatalogCheck missed;
     try (Engine e = new ThreadEngine(1)) {
       missed = CatalogCheck.of(catalog, none, e);
@@ -136,7 +136,7 @@ class CatalogCheckTest {
     Run same = new Run(two, "stuck", h.run().mechanism(), List.of(), "made up");
     Run other = new Run(two, "degraded", "a made-up mechanism", List.of(), "made up");
     Explorer.Result found = new Explorer.Result("seed-join", 3, KINDS, 1, 16, 0, 0, List.of(
-        finding(other), finding(same)), List.of());
+        finding(other), finding(same)), List.of(), false);
     CatalogCheck c;
     try (Engine e = new ThreadEngine(1)) {
       c = CatalogCheck.of(catalog, found, e);
@@ -158,5 +158,47 @@ class CatalogCheckTest {
   private static Explorer.Finding finding(Run run) {
     return new Explorer.Finding("seed-join", 3, run.outcome(), run.mechanism(), run, 0, 1, run,
         List.of(), 0);
+  }
+
+  /**
+   * A discovery scenario on tidb-operator's AWS layout with tidb-operator v1.0 and a pause of
+   * 5 minutes is searchable by a search with long runs (it varies both and draws faults until
+   * 900 s), and run in explore's form with both; without long runs only its timing stands in
+   * the way. A layout the search never draws still needs config.
+   */
+  @Test
+  void aDiscoveryScenarioOnTheAwsLayoutWithV10AndALongPauseIsSearchableWithLongRuns()
+      throws Exception {
+    String head = "name: NAME\nseed: 1\ninfra:\n  workerGroups:\n    - {name: pd, count: COUNT,"
+        + " instanceType: m5d.xlarge, labels: {dedicated: pd},"
+        + " taints: [\"dedicated=pd:NoSchedule\"]}\n    - {name: other, count: 1, instanceType:"
+        + " m5.xlarge}\nclusters:\n  - name: basic\n    strategy: discovery\n"
+        + "    pd: {replicas: 3}\n    timing: {tidbOperatorVersion: \"1.0\"}\nfaults:\n"
+        + "  - {at: 60s, kind: pause, member: 1, for: 300s}\nduration: 420s\nexpect:\n"
+        + "  outcome: degraded\n";
+    Files.writeString(catalog.resolve("hung-aws.yaml"), head.replace("NAME", "hung-aws")
+        .replace("COUNT", "4"));
+    Files.writeString(catalog.resolve("hung-three-nodes.yaml"), head.replace("NAME",
+        "hung-three-nodes").replace("COUNT", "3"));
+    List<FaultKind> kinds = List.of(FaultKind.PAUSE, FaultKind.CRASH);
+    CatalogCheck withLong;
+    CatalogCheck without;
+    try (Engine e = new ThreadEngine(2)) {
+      withLong = CatalogCheck.of(catalog, new Explorer.Result("discovery", 3, kinds, 1, 0, 0, 0,
+          List.of(), List.of(), true), e);
+      without = CatalogCheck.of(catalog, new Explorer.Result("discovery", 3, kinds, 1, 0, 0, 0,
+          List.of(), List.of(), false), e);
+    }
+    String text = String.join("\n", withLong.lines());
+    CatalogCheck.Hazard aws = hazard(withLong, "hung-aws");
+    assertNull(aws.needs(), text);
+    assertNotNull(aws.run(), text);
+    assertEquals("1.0", aws.run().schedule().operatorVersion());
+    assertTrue(aws.run().schedule().dedicated());
+    assertEquals(410_000_000L, aws.run().schedule().durationUs());
+    assertEquals("needs config infra.workerGroups", hazard(withLong, "hung-three-nodes").needs(),
+        text);
+    assertEquals("needs faults playing out until 360s (explore's end by 70s, without long runs)",
+        hazard(without, "hung-aws").needs(), String.join("\n", without.lines()));
   }
 }

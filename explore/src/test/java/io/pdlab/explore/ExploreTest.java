@@ -28,8 +28,8 @@ class ExploreTest {
   Path tmp;
 
   private static Explorer.Result explore(Engine engine) {
-    return new Explorer("seed-join", 3, null, 1).explore(8, () -> false, engine, (r, f) -> { },
-        3);
+    return new Explorer("seed-join", 3, null, 1, null, true).explore(8, () -> false, engine,
+        (r, f) -> { }, 3);
   }
 
   /**
@@ -136,18 +136,23 @@ class ExploreTest {
       @Override
       public void close() {}
     };
-    Explorer.Result one = new Explorer("static", 3, null, 5).explore(48, () -> false, serial,
-        (r, f) -> { }, 0);
-    Explorer.Result two;
-    try (Engine e = new ThreadEngine(2)) {
-      two = new Explorer("static", 3, null, 5).explore(48, () -> false, e, (r, f) -> { }, 0);
+    for (String strategy : List.of("static", "discovery")) {
+      // discovery with long runs: its operator versions, layouts and long schedules too
+      boolean longRuns = strategy.equals("discovery");
+      Explorer.Result one = new Explorer(strategy, 3, null, 5, null, longRuns).explore(48,
+          () -> false, serial, (r, f) -> { }, 0);
+      Explorer.Result two;
+      try (Engine e = new ThreadEngine(2)) {
+        two = new Explorer(strategy, 3, null, 5, null, longRuns).explore(48, () -> false, e,
+            (r, f) -> { }, 0);
+      }
+      assertEquals(48, two.runs());
+      assertEquals(one.corpus(), two.corpus());
+      assertEquals(one.features(), two.features());
+      assertEquals(one.findings().stream().map(f -> f.key() + " " + f.index() + " " + f.runs()
+          + " " + f.original()).toList(), two.findings().stream().map(f -> f.key() + " "
+          + f.index() + " " + f.runs() + " " + f.original()).toList());
     }
-    assertEquals(48, two.runs());
-    assertEquals(one.corpus(), two.corpus());
-    assertEquals(one.features(), two.features());
-    assertEquals(one.findings().stream().map(f -> f.key() + " " + f.index() + " " + f.runs()
-        + " " + f.original()).toList(), two.findings().stream().map(f -> f.key() + " "
-        + f.index() + " " + f.runs() + " " + f.original()).toList());
   }
 
   /**

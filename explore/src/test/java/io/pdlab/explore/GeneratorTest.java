@@ -1,6 +1,8 @@
 package io.pdlab.explore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pdlab.scenarios.model.FaultDef;
 import io.pdlab.scenarios.model.FaultKind;
@@ -68,5 +70,119 @@ class GeneratorTest {
     assertEquals(new TreeSet<>(List.of(1, 2, 4, 5)), sizes);
     assertEquals(new TreeSet<>(List.of("null false", "new false", "new true", "existing false",
         "existing true")), upgrades);
+  }
+
+  /**
+   * With long runs, about one fresh schedule in eight is long: its faults start by 420 s and play
+   * out by 900 s, it may kill a member by its liveness probe, and its run lasts 50 s past its
+   * last change, rounded up to 10 s; a short schedule's run is 120 s. Without long runs none is
+   * long and no liveness kill is drawn. Every schedule is one the parser takes.
+   */
+  @Test
+  void longSchedulesAreDrawnOneInEightAndRunUntilTheyHaveSettled() {
+    List<FaultKind> kinds = Generator.defaultKinds("seed-join", 3, true);
+    assertTrue(kinds.contains(FaultKind.LIVENESS_KILL), kinds.toString());
+    assertFalse(Generator.defaultKinds("seed-join", 3).contains(FaultKind.LIVENESS_KILL));
+    Generator g = new Generator("seed-join", 3, kinds, null, true);
+    SplittableRandom r = new SplittableRandom(11);
+    int longOnes = 0;
+    int kills = 0;
+    long latestStart = 0;
+    for (int i = 0; i < 800; i++) {
+      Schedule s = g.fresh(r, i);
+      assertTrue(s.lastChangeUs() <= Generator.LONG_LAST_CHANGE_US, s.describe());
+      for (FaultDef f : s.faults()) {
+        latestStart = Math.max(latestStart, f.atUs());
+        kills += f.kind() == FaultKind.LIVENESS_KILL ? 1 : 0;
+      }
+      if (Generator.isLong(s)) {
+        longOnes++;
+        long d = s.durationUs();
+        assertTrue(d >= s.lastChangeUs() + Schedule.SETTLE_US && d % 10_000_000 == 0
+            && d - 10_000_000 < s.lastChangeUs() + Schedule.SETTLE_US, d + " for "
+            + s.describe());
+        assertTrue(s.yaml().contains("duration: " + d / 1_000_000 + "s\n"), s.yaml());
+      } else {
+        assertEquals(Schedule.DURATION_US, s.durationUs(), s.describe());
+        assertTrue(s.faults().stream().noneMatch(f -> f.kind() == FaultKind.LIVENESS_KILL),
+            s.describe());
+      }
+      assertTrue(s.faults().isEmpty() || s.valid(), s.yaml());
+    }
+    assertTrue(longOnes > 60 && longOnes < 140, longOnes + " long of 800");
+    assertTrue(kills > 0, "no liveness kill drawn");
+    assertTrue(latestStart > Generator.LAST_CHANGE_US, "no fault after 70 s: " + latestStart);
+
+    Generator shortOnly = new Generator("seed-join", 3, Generator.defaultKinds("seed-join", 3),
+        null, false);
+    for (int i = 0; i < 400; i++) {
+      Schedule s = shortOnly.mutate(r, shortOnly.fresh(r, i), i);
+      assertEquals(Schedule.DURATION_US, s.durationUs(), s.describe());
+    }
+  }
+
+  /**
+   * A discovery search draws tidb-operator v1.0 and tidb-operator's AWS layout about one fresh
+   * schedule in four each, and a mutation switches each; the other strategies keep the defaults
+   * (the parser refuses a version for them). The shrinker tries the defaults first after
+   * dropping faults.
+   */
+  @Test
+  void discoverySchedulesVaryTheOperatorVersionAndTheInfrastructure() {
+    Generator g = new Generator("discovery", 3, Generator.defaultKinds("discovery", 3), null,
+        true);
+    SplittableRandom r = new SplittableRandom(5);
+    int v10 = 0;
+    int dedicated = 0;
+    for (int i = 0; i < 400; i++) {
+      Schedule s = g.fresh(r, i);
+      v10 += "1.0".equals(s.operatorVersion()) ? 1 : 0;
+      dedicated += s.dedicated() ? 1 : 0;
+    }
+    assertTrue(v10 > 60 && v10 < 140, v10 + " of 400 on v1.0");
+    assertTrue(dedicated > 60 && dedicated < 140, dedicated + " of 400 on dedicated nodes");
+    Schedule plain = new Schedule("discovery", 3, 1, List.of(new FaultDef.Pause(60_000_000, null,
+        1, 300_000_000, 0)));
+    TreeSet<String> configs = new TreeSet<>();
+    for (int i = 0; i < 300; i++) {
+      Schedule m = g.mutate(r, plain, 2);
+      configs.add(m.operatorVersion() + " " + m.dedicated());
+    }
+    assertEquals(new TreeSet<>(List.of("null false", "1.0 false", "null true")), configs);
+    Schedule both = plain.withConfig("1.0", true);
+    List<Schedule> simpler = Shrinker.simpler(both);
+    assertEquals(plain.withConfig(null, true), simpler.get(1), simpler.toString());
+    assertEquals(plain.withConfig("1.0", false), simpler.get(2), simpler.toString());
+
+    Generator other = new Generator("static", 3, Generator.defaultKinds("static", 3), null,
+        true);
+    for (int i = 0; i < 200; i++) {
+      Schedule s = other.mutate(r, other.fresh(r, i), i);
+      assertEquals(null, s.operatorVersion());
+      assertFalse(s.dedicated());
+    }
+  }
+
+  /**
+   * A mutation may copy a fault onto another member at the same time and for as long (faults
+   * that strike together): two members paused together, as the catalog's stalls are.
+   */
+  @Test
+  void aMutationCopiesAFaultOntoAnotherMember() {
+    Generator g = new Generator("seed-join", 3, List.of(FaultKind.PAUSE), null, true);
+    FaultDef pause = new FaultDef.Pause(60_000_000, null, 1, 300_000_000, 0);
+    Schedule s = new Schedule("seed-join", 3, 1, List.of(pause));
+    SplittableRandom r = new SplittableRandom(9);
+    TreeSet<Integer> copiedTo = new TreeSet<>();
+    for (int i = 0; i < 300; i++) {
+      Schedule m = g.mutate(r, s, 2);
+      if (m.faults().size() == 2 && m.faults().contains(pause)) {
+        FaultDef other = m.faults().get(m.faults().get(0).equals(pause) ? 1 : 0);
+        if (other.atUs() == pause.atUs() && other.lengthUs() == pause.lengthUs()) {
+          copiedTo.add(other.onMember().getAsInt());
+        }
+      }
+    }
+    assertEquals(new TreeSet<>(List.of(0, 2)), copiedTo);
   }
 }
