@@ -136,9 +136,11 @@ public final class Atlas {
     c.add("Mechanism: " + f.mechanism() + " (outcome " + f.outcome() + ")");
     c.add("Shown by " + f.runs() + " run" + (f.runs() == 1 ? "" : "s") + " of " + r.runs()
         + "; the first with the fewest faults, run " + f.index() + ", simulator seed "
-        + f.original().schedule().seed() + ", " + f.original().schedule().members() + " members:");
+        + f.original().schedule().seed() + ", " + f.original().schedule().members() + " members"
+        + (f.original().schedule().config().isEmpty() ? ""
+            : ", " + f.original().schedule().config()) + ":");
     for (FaultDef d : f.original().schedule().faults()) {
-      c.add("  " + Schedule.flow(d));
+      c.add("  " + Schedule.flow(f.original().schedule().onInfra(d)));
     }
     c.add("  -> " + f.original().summary());
     c.add("Shrunk in " + f.shrinkRuns() + " whole-duration runs, " + f.shrink().size() + " step"

@@ -57,13 +57,15 @@ record AtlasPage(String command, List<Section> sections) {
     /** What follows the link to its file. */
     String facts() {
       Schedule s = finding.shrunk().schedule();
-      return ", " + s.members() + " members, seed " + s.seed() + "; " + finding.runs()
+      return ", " + s.members() + " members" + (s.config().isEmpty() ? "" : ", " + s.config())
+          + ", seed " + s.seed() + "; " + finding.runs()
           + " run(s) showed it. " + finding.shrunk().summary();
     }
 
     /** The shrunk schedule's faults. */
     List<FaultDef> faults() {
-      return finding.shrunk().schedule().faults();
+      Schedule s = finding.shrunk().schedule();
+      return s.faults().stream().map(s::onInfra).toList();
     }
   }
 

@@ -128,7 +128,7 @@ public final class CatalogCheck {
       }
       if (late != null) {
         why.add("needs " + late);
-        config.add(late); // explore's 120 s form of it would not be the scenario: not run
+        config.add(late); // explore's form of it would not be the scenario: not run
       }
       return new Pending(name, s, pinned, new ArrayList<>(kinds), config,
           why.isEmpty() ? null : String.join("; ", why));
@@ -486,7 +486,8 @@ public final class CatalogCheck {
         + Schedule.CLIENT_WRITES_PER_SECOND + " client writes a second, in a run of "
         + Schedule.duration(Schedule.DURATION_US) + " or, when its faults play out after "
         + Schedule.duration(Generator.LAST_CHANGE_US) + ", until "
-        + Schedule.duration(Schedule.SETTLE_US) + " after they do, as explore runs its"
+        + Schedule.duration(Schedule.SETTLE_US) + " after they do (rounded up to 10 s), as"
+        + " explore runs its"
         + " schedules; a finding with the same outcome and mechanism rediscovers it, and is no"
         + " larger when its shrunk schedule has no more faults.\n\n";
   }

@@ -162,7 +162,10 @@ final class Chart {
         }
       }
     }
-    for (long t = 0; t <= endUs; t += 10_000_000) {
+    // a label every 10 s, or every 30 s or minute on a long run's chart
+    long tick = endUs <= 200_000_000L ? 10_000_000L : endUs <= 600_000_000L ? 30_000_000L
+        : 60_000_000L;
+    for (long t = 0; t <= endUs; t += tick) {
       sb.append("<text x=\"").append(x(t, endUs)).append("\" y=\"").append(rowsBottom + 14)
           .append("\" text-anchor=\"middle\">").append(t / 1_000_000).append("s</text>\n");
     }

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
- * The search: a deterministic function of (strategy, size, kinds, seed, budget in runs), whatever
- * runs the runs. It goes in batches of {@link #BATCH} candidates: each batch is drawn from the
+ * The search: a deterministic function of (strategy, size, kinds, seed, long runs or not, mutant,
+ * budget in runs), whatever runs the runs. It goes in batches of {@link #BATCH} candidates: each batch is drawn from the
  * corpus as it stood after the previous batch (a fresh random schedule one time in four, else a
  * corpus entry mutated one to three times), its runs are handed to the engine together (threads
  * here, any engine that maps {@link Run#of} over a list), and their results are merged in the
@@ -55,6 +55,7 @@ public final class Explorer {
    * @param features the distinct features reached
    * @param unconfirmed findings of the search that a whole-duration run (as {@code pdlab run}
    *     replays) did not show again, left out
+   * @param longRuns whether the search drew long schedules too
    */
   public record Result(String strategy, int members, List<FaultKind> kinds, long seed, long runs,
       int corpus, int features, List<Finding> findings, List<Finding> unconfirmed,

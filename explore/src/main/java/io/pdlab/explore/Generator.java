@@ -14,10 +14,10 @@ import java.util.random.RandomGenerator;
  * multiples of 100 ms. A short schedule's faults have played out ({@code at} plus its delay,
  * pause, heal or restart) by {@link #LAST_CHANGE_US}, so its run of 120 s has at least 50 s to
  * settle and a slow recovery is not judged stuck. With long runs on, one fresh schedule in
- * {@link #LONG_ONE_IN} is long: its faults start by {@link #LONG_START_US} and play out by
- * {@link #LONG_LAST_CHANGE_US}, its pauses and partitions last up to 14 minutes, and it may kill
- * a member by its liveness probe; its run goes on 50 s past its last change ({@link
- * Schedule#durationUs}). For discovery, a schedule may also run tidb-operator v1.0's discovery
+ * {@link #LONG_ONE_IN} is long: its faults are drawn to start by {@link #LONG_START_US}, with
+ * pauses and partitions of up to 14 minutes, and it may kill a member by its liveness probe; its
+ * faults play out by {@link #LONG_LAST_CHANGE_US} (mutations too), and its run goes on 50 s past
+ * its last change, rounded up to 10 s ({@link Schedule#durationUs}). For discovery, a schedule may also run tidb-operator v1.0's discovery
  * service and tidb-operator's AWS layout ({@link Schedule#dedicatedInfra}).
  */
 final class Generator {
@@ -31,6 +31,12 @@ final class Generator {
   static final long LONG_LAST_CHANGE_US = 900_000_000L;
   /** The latest time a long schedule's fault may start: 7 minutes. */
   static final long LONG_START_US = 420_000_000L;
+  /** The longest pause or partition of a long schedule, in seconds: 14 minutes. */
+  static final int LONG_HOLD_S = 840;
+  /** The longest wait before a restart in a long schedule, in seconds: 5 minutes. */
+  static final int LONG_RESTART_S = 300;
+  /** The latest time a short schedule's fault may start. */
+  private static final long SHORT_START_US = 60_000_000L;
   /** One fresh schedule in this many is long, when long runs are on. */
   static final int LONG_ONE_IN = 8;
   /** At most this many faults in one schedule. */
@@ -42,6 +48,8 @@ final class Generator {
   private final String strategy;
   private final int members;
   private final List<FaultKind> kinds;
+  /** The kinds a short schedule has room for. */
+  private final List<FaultKind> shortKinds;
   private final String mutant;
   private final boolean longRuns;
 
@@ -55,6 +63,7 @@ final class Generator {
     this.strategy = strategy;
     this.members = members;
     this.kinds = List.copyOf(kinds);
+    this.shortKinds = kinds.stream().filter(k -> k != FaultKind.LIVENESS_KILL).toList();
     this.mutant = mutant;
     this.longRuns = longRuns;
   }
@@ -100,11 +109,6 @@ final class Generator {
     return out;
   }
 
-  /** Whether the parser takes a fault of kind {@code k} on a cluster of this strategy and size. */
-  static boolean usable(String strategy, int members, FaultKind k) {
-    return usable(strategy, members, k, true);
-  }
-
   /**
    * Whether the parser takes a fault of kind {@code k} drawn for a cluster of this strategy and
    * size, in a short schedule or (with {@code longRuns}) a long one.
@@ -126,11 +130,11 @@ final class Generator {
    * For discovery, tidb-operator v1.0 one time in four and the AWS layout one time in four.
    */
   Schedule fresh(RandomGenerator r, long seed) {
-    boolean isLong = longRuns && r.nextInt(LONG_ONE_IN) == 0;
+    boolean isLong = longRuns && (shortKinds.isEmpty() || r.nextInt(LONG_ONE_IN) == 0);
     int count = 1 + r.nextInt(Math.min(MAX_FAULTS, 3));
     List<FaultDef> faults = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      FaultDef f = fault(r, kinds.get(r.nextInt(kinds.size())), isLong);
+      FaultDef f = fault(r, kind(r, isLong), isLong);
       if (f != null) {
         faults.add(f);
       }
@@ -148,14 +152,19 @@ final class Generator {
    * One mutation of {@code s}: add a fault, remove one, move one's time, change its member or
    * groups, change its duration, draw a new simulator seed, copy a fault onto another member
    * (faults that strike together, as a rack's or a disk's), or for discovery switch the operator
-   * version or the infrastructure. A long schedule's faults are added, moved and lengthened as a
-   * long schedule's are drawn.
+   * version or the infrastructure. A long schedule's faults are added and lengthened as a long
+   * schedule's are drawn and moved by up to a minute; a short schedule's new fault is long one
+   * time in {@link #LONG_ONE_IN} (with long runs). A moved or lengthened fault still plays out by
+   * the schedule's limit ({@link #fit}), so a short schedule stays short and a long one ends by
+   * {@link #LONG_LAST_CHANGE_US}.
    */
   Schedule mutate(RandomGenerator r, Schedule s, long freshSeed) {
     List<FaultDef> faults = new ArrayList<>(s.faults());
     boolean isLong = longRuns && isLong(s);
-    int op = r.nextInt(8);
-    if (op == 6 && !variesConfig(strategy)) {
+    long limit = isLong ? LONG_LAST_CHANGE_US : LAST_CHANGE_US;
+    boolean config = variesConfig(strategy);
+    int op = r.nextInt(config ? 8 : 7);
+    if (op == 6 && !config) {
       op = 7;
     }
     if (op == 6) {
@@ -163,57 +172,114 @@ final class Generator {
           : null, s.dedicated()) : s.withConfig(s.operatorVersion(), !s.dedicated());
     }
     if (faults.isEmpty() || op == 0 && faults.size() < MAX_FAULTS) {
-      FaultDef f = fault(r, kinds.get(r.nextInt(kinds.size())), isLong);
-      if (f != null) {
-        faults.add(f);
+      // a short schedule's new fault is long as often as a fresh schedule is
+      boolean longFault = isLong || longRuns && r.nextInt(LONG_ONE_IN) == 0;
+      FaultDef f = fault(r, kind(r, longFault), longFault);
+      if (f == null || faults.contains(f)) {
+        return s.with(s.members(), freshSeed, faults); // nothing new to add: a new seed
       }
+      faults.add(f);
       return s.withFaults(faults);
     }
     int i = r.nextInt(faults.size());
     FaultDef f = faults.get(i);
     switch (op) {
       case 1 -> faults.remove(i);
-      case 2 -> faults.set(i, f.withAt(Math.max(0, f.atUs() + (r.nextInt(isLong ? 241 : 41)
-          - (isLong ? 120 : 20)) * STEP_US * 5)));
+      case 2 -> faults.set(i, fit(f.withAt(Math.max(0, f.atUs() + (r.nextInt(isLong ? 241 : 41)
+          - (isLong ? 120 : 20)) * STEP_US * 5)), f, limit, false));
       case 3 -> faults.set(i, f.withMember(r.nextInt(members), partition(r)));
-      case 4 -> faults.set(i, f.withLengthUs(isLong ? time(r, 1, 840) : time(r, 1, 40)));
+      case 4 -> faults.set(i, fit(f.withLengthUs(length(r, f.kind(), isLong)), f, limit, true));
       case 7 -> {
-        if (faults.size() < MAX_FAULTS && members > 1) {
-          int other = f.onMember().isPresent() ? (f.onMember().getAsInt() + 1
-              + r.nextInt(members - 1)) % members : r.nextInt(members);
-          faults.add(f.withMember(other, partition(r)));
+        FaultDef copy = faults.size() < MAX_FAULTS ? copy(r, f) : null;
+        if (copy == null || faults.contains(copy)) {
+          return s.with(s.members(), freshSeed, faults);
         }
+        faults.add(copy);
       }
       default -> {
         return s.with(s.members(), freshSeed, faults);
       }
     }
-    if (!longRuns && op != 1 && op != 7) {
-      faults.set(i, fit(faults.get(i), f));
-    }
     return s.withFaults(faults);
   }
 
   /**
-   * Without long runs, {@code moved} (a mutation of {@code before}) pulled back in time or
-   * shortened so that it plays out by {@link #LAST_CHANGE_US}, and every run stays 120 s;
-   * {@code before} when neither fits it.
+   * A kind to draw a fault of: any searched kind for a long fault, else one a short schedule
+   * has room for (all but those only long schedules draw, when there are others).
    */
-  private static FaultDef fit(FaultDef moved, FaultDef before) {
-    if (moved.atUs() + moved.playsOutAfterUs() <= LAST_CHANGE_US) {
-      return moved;
+  private FaultKind kind(RandomGenerator r, boolean longFault) {
+    List<FaultKind> from = longFault || shortKinds.isEmpty() ? kinds : shortKinds;
+    return from.get(r.nextInt(from.size()));
+  }
+
+  /**
+   * A new length for a fault of kind {@code k} ({@link FaultDef#withLengthUs}), as {@link
+   * #fault} draws them: in a long schedule a pause or partition of up to {@link #LONG_HOLD_S},
+   * a restart after up to {@link #LONG_RESTART_S}; otherwise up to 40 s.
+   */
+  private static long length(RandomGenerator r, FaultKind k, boolean isLong) {
+    if (isLong && (k == FaultKind.PAUSE || k == FaultKind.PARTITION)) {
+      return time(r, 1, LONG_HOLD_S);
     }
-    FaultDef earlier = moved.withAt(Math.max(0, LAST_CHANGE_US - moved.playsOutAfterUs()));
-    if (earlier.atUs() + earlier.playsOutAfterUs() <= LAST_CHANGE_US) {
-      return earlier;
+    if (isLong && (k == FaultKind.CRASH || k == FaultKind.OPERATOR_RESTART)) {
+      return time(r, 0, LONG_RESTART_S);
     }
-    if (moved.lengthUs() > 0 && moved.atUs() < LAST_CHANGE_US) {
-      FaultDef shorter = moved.withLengthUs(LAST_CHANGE_US - moved.atUs());
-      if (shorter.atUs() + shorter.playsOutAfterUs() <= LAST_CHANGE_US) {
-        return shorter;
+    return time(r, 1, 40);
+  }
+
+  /**
+   * {@code f} copied onto another member at the same time and for as long (a node-loss onto
+   * another member's node), or null when it names no member or the cluster has one.
+   */
+  private FaultDef copy(RandomGenerator r, FaultDef f) {
+    int on;
+    if (f instanceof FaultDef.NodeLoss n) {
+      on = nodeOrdinal(n.node());
+    } else {
+      on = f.onMember().orElse(-1);
+    }
+    if (on < 0 || on >= members || members < 2) {
+      return null;
+    }
+    return f.withMember((on + 1 + r.nextInt(members - 1)) % members, null);
+  }
+
+  /** The {@code i} of a node named {@code node-<i>}, or -1. */
+  private static int nodeOrdinal(String node) {
+    if (!node.startsWith(Schedule.NODE)) {
+      return -1;
+    }
+    String digits = node.substring(Schedule.NODE.length());
+    if (digits.isEmpty() || digits.length() > 4 || !digits.chars().allMatch(Character::isDigit)) {
+      return -1;
+    }
+    return Integer.parseInt(digits);
+  }
+
+  /**
+   * {@code changed} (a mutation of {@code before}) as it is when it plays out by {@code limit}
+   * (the schedule's: {@link #LAST_CHANGE_US} for a short one, so that it stays short, {@link
+   * #LONG_LAST_CHANGE_US} for a long one); else shortened to end there or moved earlier to,
+   * in the order {@code shorterFirst} says; else {@code before}.
+   */
+  private static FaultDef fit(FaultDef changed, FaultDef before, long limit,
+      boolean shorterFirst) {
+    if (endsBy(changed, limit)) {
+      return changed;
+    }
+    FaultDef earlier = changed.withAt(Math.max(0, limit - changed.playsOutAfterUs()));
+    FaultDef shorter = changed.lengthUs() > 0 && changed.atUs() < limit
+        ? changed.withLengthUs(limit - changed.atUs()) : changed;
+    for (FaultDef c : shorterFirst ? List.of(shorter, earlier) : List.of(earlier, shorter)) {
+      if (endsBy(c, limit)) {
+        return c;
       }
     }
     return before;
+  }
+
+  private static boolean endsBy(FaultDef f, long limit) {
+    return f.atUs() + f.playsOutAfterUs() <= limit;
   }
 
   /**
@@ -250,13 +316,13 @@ final class Generator {
    * after up to 300 s, over by {@link #LONG_LAST_CHANGE_US}.
    */
   FaultDef fault(RandomGenerator r, FaultKind k, boolean isLong) {
-    int startS = (int) ((isLong ? LONG_START_US : 60_000_000L) / 1_000_000);
+    int startS = (int) ((isLong ? LONG_START_US : SHORT_START_US) / 1_000_000);
     long at = r.nextBoolean() ? time(r, 0, startS) / 1_000_000 * 1_000_000 : time(r, 0, startS);
     int member = r.nextInt(members);
     long room = (isLong ? LONG_LAST_CHANGE_US : LAST_CHANGE_US) - at;
-    int hold = isLong ? 840 : 30;
-    int cut = isLong ? 840 : 40;
-    int restart = isLong ? 300 : 30;
+    int hold = isLong ? LONG_HOLD_S : 30;
+    int cut = isLong ? LONG_HOLD_S : 40;
+    int restart = isLong ? LONG_RESTART_S : 30;
     FaultDef f = switch (k) {
       case NEVER_START -> new FaultDef.NeverStart(0, null, member, 0);
       case LATE_START -> new FaultDef.LateStart(0, null, member, Math.min(room, time(r, 1, 60)),

@@ -133,7 +133,8 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
    */
   public static Schedule of(Scenario sc) {
     io.pdlab.scenarios.model.ClusterDef c = sc.clusters().get(0);
-    boolean dedicated = sc.infra().equals(dedicatedInfra(c.pdReplicas()));
+    boolean dedicated = !sc.infra().workerGroups().isEmpty()
+        && sc.infra().equals(dedicatedInfra(c.pdReplicas()));
     List<FaultDef> faults = sc.faults();
     if (dedicated) {
       faults = new ArrayList<>();
@@ -275,22 +276,39 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
   }
 
   /** A fault as the YAML names it: on {@link #dedicatedInfra}, node {@code node-<i>} is {@code pd-<i>}. */
-  private FaultDef onInfra(FaultDef f) {
+  FaultDef onInfra(FaultDef f) {
     return dedicated && f instanceof FaultDef.NodeLoss n && n.node().startsWith(NODE)
         ? new FaultDef.NodeLoss(n.atUs(), PD_GROUP + "-" + n.node().substring(NODE.length()),
             n.line()) : f;
   }
 
-  /** One line per fault, as in the YAML, for messages and comments. */
+  /**
+   * One line per fault, as in the YAML, for messages and comments, then the operator version
+   * and the layout when not the defaults.
+   */
   public String describe() {
-    if (faults.isEmpty()) {
-      return "no faults";
-    }
     List<String> out = new ArrayList<>();
     for (FaultDef f : faults) {
-      out.add(flow(f));
+      out.add(flow(onInfra(f)));
     }
-    return String.join("; ", out);
+    String config = config();
+    return (out.isEmpty() ? "no faults" : String.join("; ", out))
+        + (config.isEmpty() ? "" : " (" + config + ")");
+  }
+
+  /**
+   * What it sets other than the defaults, e.g. {@code tidb-operator v1.0, dedicated PD nodes};
+   * empty when nothing.
+   */
+  public String config() {
+    List<String> out = new ArrayList<>();
+    if (operatorVersion != null) {
+      out.add("tidb-operator v" + operatorVersion);
+    }
+    if (dedicated) {
+      out.add("dedicated PD nodes");
+    }
+    return String.join(", ", out);
   }
 
   /** A fault as a YAML flow mapping, e.g. {@code {at: 5s, kind: crash, member: 0}}. */

@@ -147,13 +147,14 @@ final class Shrinker {
     if (to.faults().size() < from.faults().size()) {
       for (FaultDef f : from.faults()) {
         if (!to.faults().contains(f)) {
-          return "dropped " + Schedule.flow(f);
+          return "dropped " + Schedule.flow(from.onInfra(f));
         }
       }
     }
     for (int i = 0; i < from.faults().size() && i < to.faults().size(); i++) {
       if (!from.faults().get(i).equals(to.faults().get(i))) {
-        return Schedule.flow(from.faults().get(i)) + " -> " + Schedule.flow(to.faults().get(i));
+        return Schedule.flow(from.onInfra(from.faults().get(i))) + " -> "
+            + Schedule.flow(to.onInfra(to.faults().get(i)));
       }
     }
     return "simplified";

@@ -185,4 +185,46 @@ class GeneratorTest {
     }
     assertEquals(new TreeSet<>(List.of(0, 2)), copiedTo);
   }
+
+  /**
+   * Chains of mutations keep every schedule within its limit: a long one's faults play out by
+   * 900 s, and a short one stays short unless a long fault is added to it (one added fault in
+   * eight); without long runs every schedule stays within 70 s, its run 120 s. A copy is never
+   * the fault itself: faults that name no member (a resize, an operator restart) are not copied.
+   */
+  @Test
+  void chainedMutationsStayWithinTheirLimitsAndCopiesAreOfOtherMembers() {
+    for (boolean longRuns : new boolean[] {true, false}) {
+      for (String strategy : List.of("seed-join", "discovery")) {
+        Generator g = new Generator(strategy, 3, Generator.defaultKinds(strategy, 3, longRuns),
+            null, longRuns);
+        SplittableRandom r = new SplittableRandom(13);
+        for (int chain = 0; chain < 60; chain++) {
+          Schedule s = g.fresh(r, chain);
+          for (int step = 0; step < 40; step++) {
+            Schedule m = g.mutate(r, s, step);
+            boolean wasLong = Generator.isLong(s);
+            long limit = longRuns ? Generator.LONG_LAST_CHANGE_US : Generator.LAST_CHANGE_US;
+            assertTrue(m.lastChangeUs() <= limit, strategy + ": " + s.describe() + " -> "
+                + m.describe());
+            if (!wasLong && Generator.isLong(m)) {
+              assertEquals(s.faults().size() + 1, m.faults().size(), "only an added fault makes"
+                  + " a short schedule long: " + s.describe() + " -> " + m.describe());
+            }
+            if (m.faults().size() == s.faults().size() + 1) {
+              List<FaultDef> added = new java.util.ArrayList<>(m.faults());
+              s.faults().forEach(added::remove);
+              assertEquals(1, added.size(), s.describe() + " -> " + m.describe());
+              assertFalse(s.faults().contains(added.get(0)), "a copy onto the same member: "
+                  + m.describe());
+            }
+            if (!longRuns) {
+              assertEquals(Schedule.DURATION_US, m.durationUs(), m.describe());
+            }
+            s = m.valid() ? m : s;
+          }
+        }
+      }
+    }
+  }
 }
