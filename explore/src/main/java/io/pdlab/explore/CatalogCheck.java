@@ -323,7 +323,7 @@ public final class CatalogCheck {
    * lastChangeUs}, the search's; null when they all play out by then.
    */
   private static String late(Scenario sc, long lastChangeUs) {
-    long last = Schedule.lastChangeUs(sc.faults());
+    long last = FaultDef.lastChangeUs(sc.faults());
     return last <= lastChangeUs ? null : "faults playing out until "
         + Schedule.duration(last) + " (explore's end by " + Schedule.duration(lastChangeUs)
         + (lastChangeUs == Generator.LAST_CHANGE_US ? ", without long runs" : "") + ")";

@@ -97,16 +97,7 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
 
   /** When the last fault has played out ({@code at} plus its delay, pause, heal or restart). */
   public long lastChangeUs() {
-    return lastChangeUs(faults);
-  }
-
-  /** When the last of {@code faults} has played out. */
-  static long lastChangeUs(List<FaultDef> faults) {
-    long last = 0;
-    for (FaultDef f : faults) {
-      last = Math.max(last, f.atUs() + f.playsOutAfterUs());
-    }
-    return last;
+    return FaultDef.lastChangeUs(faults);
   }
 
   /**

@@ -34,6 +34,18 @@ public sealed interface FaultDef {
    */
   long playsOutAfterUs();
 
+  /**
+   * When the last of {@code faults} makes its last scheduled change ({@link #atUs()} plus {@link
+   * #playsOutAfterUs()}); 0 for none.
+   */
+  static long lastChangeUs(List<FaultDef> faults) {
+    long last = 0;
+    for (FaultDef f : faults) {
+      last = Math.max(last, f.atUs() + f.playsOutAfterUs());
+    }
+    return last;
+  }
+
   /** Calls the visitor's method for this kind. */
   <R> R accept(Visitor<R> visitor);
 

@@ -362,11 +362,7 @@ public final class ScenarioRunner {
 
   /** When the last fault has played out (its start plus its duration, delay or restart). */
   static long quietUs(Scenario s) {
-    long quietUs = 0;
-    for (FaultDef f : s.faults()) {
-      quietUs = Math.max(quietUs, f.atUs() + f.playsOutAfterUs());
-    }
-    return quietUs;
+    return FaultDef.lastChangeUs(s.faults());
   }
 
   /**
