@@ -76,24 +76,15 @@ final class Generator {
     return strategy.equals("discovery");
   }
 
-  /** Whether {@code s} is long: a fault plays out after {@link #LAST_CHANGE_US}. */
-  static boolean isLong(Schedule s) {
-    return s.lastChangeUs() > LAST_CHANGE_US;
-  }
-
   /**
    * The kinds the search uses for {@code strategy} by default: those the simulator carries out
    * and the parser takes for the strategy (probed with one fault of each kind), without {@code
    * tc-write} where there is no TidbCluster to write (it would do nothing). {@code set-replicas}
    * is among them: a resize is the operator's input, not a fault, but the hazards of a resize
    * (the catalog's static scale-ups, a fault on a member a resize created) are what a search
-   * must be able to reach.
+   * must be able to reach. With {@code longRuns}, also the kinds only long schedules draw
+   * ({@code liveness-kill}).
    */
-  static List<FaultKind> defaultKinds(String strategy, int members) {
-    return defaultKinds(strategy, members, false);
-  }
-
-  /** As {@link #defaultKinds(String, int)}; with long runs, the kinds only they can draw too. */
   static List<FaultKind> defaultKinds(String strategy, int members, boolean longRuns) {
     List<FaultKind> out = new ArrayList<>();
     for (FaultKind k : FaultKind.values()) {
@@ -160,7 +151,7 @@ final class Generator {
    */
   Schedule mutate(RandomGenerator r, Schedule s, long freshSeed) {
     List<FaultDef> faults = new ArrayList<>(s.faults());
-    boolean isLong = longRuns && isLong(s);
+    boolean isLong = longRuns && s.isLong();
     long limit = isLong ? LONG_LAST_CHANGE_US : LAST_CHANGE_US;
     boolean config = variesConfig(strategy);
     int op = r.nextInt(config ? 8 : 7);
@@ -234,7 +225,7 @@ final class Generator {
   private FaultDef copy(RandomGenerator r, FaultDef f) {
     int on;
     if (f instanceof FaultDef.NodeLoss n) {
-      on = nodeOrdinal(n.node());
+      on = n.node().startsWith(FaultDef.NodeLoss.MEMBER_NODE) ? n.ordinal() : -1;
     } else {
       on = f.onMember().orElse(-1);
     }
@@ -242,18 +233,6 @@ final class Generator {
       return null;
     }
     return f.withMember((on + 1 + r.nextInt(members - 1)) % members, null);
-  }
-
-  /** The {@code i} of a node named {@code node-<i>}, or -1. */
-  private static int nodeOrdinal(String node) {
-    if (!node.startsWith(Schedule.NODE)) {
-      return -1;
-    }
-    String digits = node.substring(Schedule.NODE.length());
-    if (digits.isEmpty() || digits.length() > 4 || !digits.chars().allMatch(Character::isDigit)) {
-      return -1;
-    }
-    return Integer.parseInt(digits);
   }
 
   /**
@@ -338,7 +317,7 @@ final class Generator {
       case DISCOVERY_RESTART -> new FaultDef.DiscoveryRestart(at, null, 0);
       case TC_WRITE -> new FaultDef.TcWrite(at, null, time(r, 1, 10), OptionalLong.of(Math.max(
           STEP_US, Math.min(room, time(r, 5, 60)))), 0);
-      case NODE_LOSS -> new FaultDef.NodeLoss(at, "node-" + member, 0);
+      case NODE_LOSS -> new FaultDef.NodeLoss(at, FaultDef.NodeLoss.MEMBER_NODE + member, 0);
       case OPERATOR_RESTART -> new FaultDef.OperatorRestart(at, null, Math.min(room,
           time(r, 0, restart)), 0);
       case ADD_TIMEOUT -> new FaultDef.AddTimeout(at, null, 0);

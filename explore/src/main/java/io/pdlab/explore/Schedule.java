@@ -86,13 +86,17 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
    * Generator#LAST_CHANGE_US}, {@link #SETTLE_US} past the last change, rounded up to 10 s.
    */
   public long durationUs() {
-    long last = lastChangeUs();
-    if (last <= Generator.LAST_CHANGE_US) {
+    if (!isLong()) {
       return DURATION_US;
     }
-    long d = last + SETTLE_US;
+    long d = lastChangeUs() + SETTLE_US;
     return Math.max(DURATION_US, (d + DURATION_STEP_US - 1) / DURATION_STEP_US
         * DURATION_STEP_US);
+  }
+
+  /** Whether a fault plays out after {@link Generator#LAST_CHANGE_US}, so that it runs longer. */
+  public boolean isLong() {
+    return lastChangeUs() > Generator.LAST_CHANGE_US;
   }
 
   /** When the last fault has played out ({@code at} plus its delay, pause, heal or restart). */
@@ -142,7 +146,7 @@ public record Schedule(String strategy, int members, long seed, List<FaultDef> f
   }
 
   /** How schedules name the node of member {@code i}: {@code node-<i>}. */
-  static final String NODE = "node-";
+  private static final String NODE = FaultDef.NodeLoss.MEMBER_NODE;
   /** The operator version a schedule leaves unwritten: tidb-operator v1.5, the model's. */
   static final String DEFAULT_OPERATOR_VERSION =
       io.pdlab.pd.tidb.TidbOperatorVersion.V1_5.label();

@@ -54,7 +54,7 @@ class GeneratorTest {
   void resizesAreSearchedToEachSizeAndAsEachChartUpgrade() {
     for (String strategy : List.of("static", "discovery", "seed-join", "seed-join-learner",
         "v2-static")) {
-      assertEquals(true, Generator.defaultKinds(strategy, 3).contains(FaultKind.SET_REPLICAS),
+      assertEquals(true, Generator.defaultKinds(strategy, 3, false).contains(FaultKind.SET_REPLICAS),
           strategy);
     }
     Generator g = new Generator("static", 3, List.of(FaultKind.SET_REPLICAS), null);
@@ -82,7 +82,7 @@ class GeneratorTest {
   void longSchedulesAreDrawnOneInEightAndRunUntilTheyHaveSettled() {
     List<FaultKind> kinds = Generator.defaultKinds("seed-join", 3, true);
     assertTrue(kinds.contains(FaultKind.LIVENESS_KILL), kinds.toString());
-    assertFalse(Generator.defaultKinds("seed-join", 3).contains(FaultKind.LIVENESS_KILL));
+    assertFalse(Generator.defaultKinds("seed-join", 3, false).contains(FaultKind.LIVENESS_KILL));
     Generator g = new Generator("seed-join", 3, kinds, null, true);
     SplittableRandom r = new SplittableRandom(11);
     int longOnes = 0;
@@ -95,7 +95,7 @@ class GeneratorTest {
         latestStart = Math.max(latestStart, f.atUs());
         kills += f.kind() == FaultKind.LIVENESS_KILL ? 1 : 0;
       }
-      if (Generator.isLong(s)) {
+      if (s.isLong()) {
         longOnes++;
         long d = s.durationUs();
         assertTrue(d >= s.lastChangeUs() + Schedule.SETTLE_US && d % 10_000_000 == 0
@@ -113,7 +113,7 @@ class GeneratorTest {
     assertTrue(kills > 0, "no liveness kill drawn");
     assertTrue(latestStart > Generator.LAST_CHANGE_US, "no fault after 70 s: " + latestStart);
 
-    Generator shortOnly = new Generator("seed-join", 3, Generator.defaultKinds("seed-join", 3),
+    Generator shortOnly = new Generator("seed-join", 3, Generator.defaultKinds("seed-join", 3, false),
         null, false);
     for (int i = 0; i < 400; i++) {
       Schedule s = shortOnly.mutate(r, shortOnly.fresh(r, i), i);
@@ -129,7 +129,7 @@ class GeneratorTest {
    */
   @Test
   void discoverySchedulesVaryTheOperatorVersionAndTheInfrastructure() {
-    Generator g = new Generator("discovery", 3, Generator.defaultKinds("discovery", 3), null,
+    Generator g = new Generator("discovery", 3, Generator.defaultKinds("discovery", 3, false), null,
         true);
     SplittableRandom r = new SplittableRandom(5);
     int v10 = 0;
@@ -154,7 +154,7 @@ class GeneratorTest {
     assertEquals(plain.withConfig(null, true), simpler.get(1), simpler.toString());
     assertEquals(plain.withConfig("1.0", false), simpler.get(2), simpler.toString());
 
-    Generator other = new Generator("static", 3, Generator.defaultKinds("static", 3), null,
+    Generator other = new Generator("static", 3, Generator.defaultKinds("static", 3, false), null,
         true);
     for (int i = 0; i < 200; i++) {
       Schedule s = other.mutate(r, other.fresh(r, i), i);
@@ -203,11 +203,11 @@ class GeneratorTest {
           Schedule s = g.fresh(r, chain);
           for (int step = 0; step < 40; step++) {
             Schedule m = g.mutate(r, s, step);
-            boolean wasLong = Generator.isLong(s);
+            boolean wasLong = s.isLong();
             long limit = longRuns ? Generator.LONG_LAST_CHANGE_US : Generator.LAST_CHANGE_US;
             assertTrue(m.lastChangeUs() <= limit, strategy + ": " + s.describe() + " -> "
                 + m.describe());
-            if (!wasLong && Generator.isLong(m)) {
+            if (!wasLong && m.isLong()) {
               assertEquals(s.faults().size() + 1, m.faults().size(), "only an added fault makes"
                   + " a short schedule long: " + s.describe() + " -> " + m.describe());
             }

@@ -40,7 +40,7 @@ class ScheduleWireTest {
         assertEquals(s.yaml(), parsed.yaml(), "the YAML says all of it");
         assertEquals(parsed, copy(parsed), strategy + ": " + s.describe());
         assertEquals(s.durationUs(), parsed.scenario().durationUs(), s.yaml());
-        if (Generator.isLong(s)) {
+        if (s.isLong()) {
           seen.add("long");
         }
         if (s.operatorVersion() != null) {

@@ -1005,6 +1005,9 @@ public sealed interface FaultDef {
    * @param node {@code node:}, the node's name
    */
   record NodeLoss(long atUs, String node, int line) implements FaultDef {
+    /** How explored clusters name the node of member {@code i}: {@code node-<i>}. */
+    public static final String MEMBER_NODE = "node-";
+
     public NodeLoss {
       atLeast("at", atUs, 0);
       if (Objects.requireNonNull(node, "node").isBlank()) {
@@ -1039,7 +1042,7 @@ public sealed interface FaultDef {
 
     @Override
     public FaultDef withMember(int otherMember, List<List<Integer>> groups) {
-      return new NodeLoss(atUs, "node-" + otherMember, 0);
+      return new NodeLoss(atUs, MEMBER_NODE + otherMember, 0);
     }
 
     @Override
@@ -1059,13 +1062,21 @@ public sealed interface FaultDef {
      */
     @Override
     public FaultDef within(int members) {
+      int n = ordinal();
+      return n < 0 || n < members ? this : null;
+    }
+
+    /**
+     * The number its node's name ends with ({@code node-2}: 2), or -1 when it ends with none or
+     * with more than 9 digits.
+     */
+    public int ordinal() {
       int digits = node.length();
       while (digits > 0 && Character.isDigit(node.charAt(digits - 1))) {
         digits--;
       }
       String ordinal = node.substring(digits);
-      return ordinal.isEmpty() || ordinal.length() > 9 || Integer.parseInt(ordinal) < members
-          ? this : null;
+      return ordinal.isEmpty() || ordinal.length() > 9 ? -1 : Integer.parseInt(ordinal);
     }
 
     @Override

@@ -298,7 +298,7 @@ public final class ScenarioRunner {
         nodes += c.pdReplicas() + c.tikvReplicas() + c.tidbReplicas() + 2;
       }
       for (int i = 0; i < nodes; i++) {
-        out.add("node-" + i);
+        out.add(FaultDef.NodeLoss.MEMBER_NODE + i);
       }
       return out;
     }
